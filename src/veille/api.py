@@ -1,0 +1,83 @@
+"""The HTTP API, versioned under ``/api/v1/``, documented by OpenAPI at ``/api/v1/docs``.
+
+Authentication: a bearer token (``Authorization: Bearer vl_…``, created on the "API tokens" page or
+with ``veille token create USER``) or the browser session (with its CSRF token for writes).
+Every error has one body shape: ``{"error": {"code", "type", "message", "field", "where"}}``.
+Each app's ``api.py`` router is mounted at ``/api/v1/<app>/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from veille.core.errors import VeilleError
+from veille.nations.services import authenticate_token
+from veille.web.registry import app_modules
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user  # type: ignore[assignment]
+        return user
+
+
+api = NinjaAPI(
+    title="veille API",
+    version="1",
+    description=__doc__ or "",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+)
+
+
+def error_body(code: str, message: str, *, type_: str, field: str | None = None,
+               where: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "type": type_, "message": message, "field": field, "where": where}}
+
+
+@api.exception_handler(VeilleError)
+def _veille_error(request: HttpRequest, exc: VeilleError) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.http_status)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = ("authentication required: send 'Authorization: Bearer <token>' (create a token on the "
+               "'API tokens' page) or use a logged-in browser session")
+    if request.headers.get("Authorization"):
+        message = "the token is unknown, revoked or malformed"
+    response = api.create_response(request, error_body("unauthenticated", message, type_="Unauthenticated"),
+                                   status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="veille"'
+    return response
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", [])]
+    field = loc[-1] if loc else None
+    message = first.get("msg", "invalid request")
+    body = error_body("invalid", message, type_="InvalidInput", field=field, where=".".join(loc) or None)
+    body["error"]["details"] = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors]
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             409: "conflict"}
+    code = codes.get(exc.status_code, "error")
+    return api.create_response(request, error_body(code, str(exc), type_="HttpError"), status=exc.status_code)
+
+
+for _label, _module in app_modules("api"):
+    api.add_router(f"/{_label}/", _module.router)

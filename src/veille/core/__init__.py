@@ -1,0 +1,1 @@
+"""Pure computations shared by every mechanism. Nothing in this package imports Django."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndustryConfig(AppConfig):
+    name = "veille.industry"
+    label = "industry"
+    verbose_name = _("Industry")

@@ -1,0 +1,40 @@
+"""Read-only admin views: changes go through services (``veille`` commands and pages)."""
+
+from django.contrib import admin
+
+from veille.nations.models import ApiToken, LoginFailure, Membership, Nation
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Nation)
+class NationAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "kind", "accession_date", "partnership_date", "eu_member")
+    list_filter = ("kind", "eu_member")
+    search_fields = ("code", "name", "name_fr")
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdmin):
+    list_display = ("user", "nation", "role")
+    list_filter = ("role",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_sha256",)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin):
+    list_display = ("username", "failures", "last_failure_at", "last_address", "locked_until")

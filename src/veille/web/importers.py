@@ -1,0 +1,46 @@
+"""The shape of an importer for ``veille import KIND PATH``.
+
+An app lists its importers in ``<app>/importers.py`` as ``IMPORTERS = {"kind": Importer(...)}``.
+``run(path, actor, progress, dry_run)`` reads the file, writes through the app's services in one
+transaction and returns an :class:`ImportSummary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from veille.nations.access import Actor
+
+
+class Progress(Protocol):
+    def __call__(self, advance: int = 1, total: int | None = None, description: str | None = None) -> None: ...
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "read": self.read, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected, "problems": self.problems, **self.extra}
+
+
+@dataclass(frozen=True)
+class Importer:
+    help: str
+    run: Callable[[Path, Actor, Progress, bool], ImportSummary]
+    default_path: str = ""  # relative to the data folder: what ``veille demo`` loads
+
+
+def no_progress(advance: int = 1, total: int | None = None, description: str | None = None) -> None:
+    return None

@@ -1,0 +1,29 @@
+"""``veille demo``: load the shipped public data and the demo users (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+
+from veille.nations.services import DEMO_PASSWORD, DEMO_USERS
+from veille.web.registry import app_modules
+
+
+class Command(BaseCommand):
+    help = "Load the shipped reference and public data and create the demo users. Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = Console(stderr=True, quiet=options["quiet"])
+        for label, module in app_modules("demo"):
+            console.rule(f"[bold]{label}")
+            result = module.load(console)
+            for key, value in result.items():
+                console.print(f"  {key}: {value}")
+        self.stdout.write("demo data loaded. Demo logins (password '%s'):" % DEMO_PASSWORD)
+        for username, nation, role, full_name in DEMO_USERS:
+            self.stdout.write(f"  {username:6} {full_name}")

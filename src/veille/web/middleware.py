@@ -1,0 +1,60 @@
+"""Security headers on every response, and a rate limit on writes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SecurityHeadersMiddleware:
+    """A strict Content-Security-Policy and the headers Django does not set itself."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class RateLimitMiddleware:
+    """At most ``VEILLE_RATE_LIMIT_PER_MINUTE`` writes (POST, PUT, PATCH, DELETE) per client address
+    and minute; the login form counts as a write. Reads are not limited."""
+
+    WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in self.WRITE_METHODS:
+            address = request.META.get("REMOTE_ADDR", "unknown")
+            window = int(time.time() // 60)
+            key = f"veille:rate:{address}:{window}"
+            count = cache.get_or_set(key, 0, timeout=120)
+            try:
+                count = cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=120)
+                count = 1
+            if count > settings.VEILLE_RATE_LIMIT_PER_MINUTE:
+                message = _("Too many changes from your address in one minute; wait a minute and try again.")
+                if request.path.startswith("/api/"):
+                    body = {"error": {"code": "rate_limited", "type": "RateLimited", "message": message,
+                                      "field": None, "where": request.path}}
+                    response: HttpResponse = JsonResponse(body, status=429)
+                else:
+                    response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+                response["Retry-After"] = "60"
+                return response
+        return self.get_response(request)

@@ -1,0 +1,30 @@
+"""Discovery of the hooks each veille app may offer, so that no central list needs editing.
+
+An app ``veille.<app>`` may provide:
+
+* ``api.py`` with ``router`` (a django-ninja Router), mounted at ``/api/v1/<app>/``;
+* ``demo.py`` with ``load(console) -> dict`` called by ``veille demo`` in app order;
+* ``importers.py`` with ``IMPORTERS``: ``{"kind": Importer}`` for ``veille import KIND PATH``;
+* ``summary.py`` with ``home_counts(user) -> list[Count]`` shown on the home page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterator
+from types import ModuleType
+
+from django.apps import apps
+
+
+def veille_apps() -> list[str]:
+    return [cfg.name for cfg in apps.get_app_configs() if cfg.name.startswith("veille.")]
+
+
+def app_modules(module: str) -> Iterator[tuple[str, ModuleType]]:
+    """Yield (app label, module) for every veille app that has ``<app>/<module>.py``."""
+    for name in veille_apps():
+        full = f"{name}.{module}"
+        if importlib.util.find_spec(full) is not None:
+            yield name.rsplit(".", 1)[-1], importlib.import_module(full)

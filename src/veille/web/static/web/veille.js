@@ -1,0 +1,52 @@
+// Progressive enhancement only: every page reads without JavaScript.
+(function () {
+  "use strict";
+  // Sortable tables: click a header to sort (numbers numerically, the rest by text).
+  function cellValue(row, index) {
+    const cell = row.children[index];
+    const text = cell ? (cell.dataset.sort || cell.textContent.trim()) : "";
+    const number = Number(text.replace(/[\s,%]/g, ""));
+    return text !== "" && !Number.isNaN(number) ? number : text.toLowerCase();
+  }
+  function makeSortable(table) {
+    table.querySelectorAll("thead th").forEach(function (th, index) {
+      th.tabIndex = 0;
+      th.setAttribute("aria-sort", "none");
+      function sort() {
+        const ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        const body = table.tBodies[0];
+        const rows = Array.from(body.rows);
+        rows.sort(function (a, b) {
+          const x = cellValue(a, index), y = cellValue(b, index);
+          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });
+    });
+  }
+  // Vega-Lite charts: <div class="chart" data-spec="ID of a json_script element">.
+  function renderCharts() {
+    if (!window.vegaEmbed) { return; }
+    document.querySelectorAll(".chart[data-spec]").forEach(function (el) {
+      const source = document.getElementById(el.dataset.spec);
+      if (!source) { return; }
+      const spec = JSON.parse(source.textContent);
+      window.vegaEmbed(el, spec, {
+        actions: { export: true, source: false, compiled: false, editor: false },
+        renderer: "svg", defaultStyle: false, ast: true,
+        expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined,
+        i18n: document.documentElement.lang === "fr" ? { PNG_ACTION: "Enregistrer en PNG", SVG_ACTION: "Enregistrer en SVG" } : undefined
+      }).then(function () { el.dataset.rendered = "true"; }).catch(function (error) {
+        el.textContent = "Chart could not be drawn: " + error.message;
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.sortable").forEach(makeSortable);
+    renderCharts();
+  });
+})();

@@ -1,0 +1,72 @@
+"""The authorization matrix: what each user gets for every route of the project.
+
+Every URL pattern and API route must have a row here (``tests/test_authz_matrix.py`` fails on a
+route that is missing). A row is ``Expect(path, {who: status})``; ``who`` is a user name, ``anon``
+for an anonymous visitor, or ``*`` for everyone not listed. Paths with parameters use sample values
+that exist in the test data.
+
+Statuses: 200 shown; 302 redirected (to the login page); 401 API without credentials;
+403 not allowed; 404 not found (or not visible); 405 method not allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+USERS = ("anon", "alice", "nora", "pawel", "olga", "sam", "eve")
+
+
+@dataclass(frozen=True)
+class Expect:
+    path: str
+    status: dict[str, int] = field(default_factory=dict)
+    method: str = "get"
+
+    def for_user(self, who: str) -> int:
+        return self.status.get(who, self.status["*"])
+
+
+EVERYONE_200 = {"*": 200}
+MEMBERS_ONLY = {"anon": 302, "*": 200}
+API_LOGGED_IN = {"anon": 401, "*": 200}
+STAFF_WIDE = {"anon": 302, "alice": 200, "*": 403}
+API_STAFF_WIDE = {"anon": 401, "alice": 200, "*": 403}
+
+ROUTES: dict[str, Expect] = {
+    # web shell
+    "web:home": Expect("/", EVERYONE_200),
+    "web:login": Expect("/login/", EVERYONE_200),
+    "web:logout": Expect("/logout/", {"*": 405}),  # logging out is a POST
+    "web:tokens": Expect("/account/tokens/", MEMBERS_ONLY),
+    "healthz": Expect("/healthz", EVERYONE_200),
+    "set_language": Expect("/i18n/setlang/", {"*": 302}),  # GET changes nothing and goes back
+    # nations
+    "nations:list": Expect("/nations/", EVERYONE_200),
+    "nations:export": Expect("/nations/export.csv", EVERYONE_200),
+    # audit: coordinators and admins only
+    "audit:list": Expect("/audit/", STAFF_WIDE),
+    "audit:export": Expect("/audit/export.csv", STAFF_WIDE),
+    # mechanisms' pages
+    "purl:index": Expect("/purl/", EVERYONE_200),
+    "support:index": Expect("/support/", EVERYONE_200),
+    "spending:index": Expect("/spending/", EVERYONE_200),
+    "industry:index": Expect("/industry/", EVERYONE_200),
+    "training:index": Expect("/training/", EVERYONE_200),
+    "arctic:index": Expect("/arctic/", EVERYONE_200),
+    # API
+    "api:api-root": Expect("/api/v1/", {"*": 404}),
+    "api:openapi-json": Expect("/api/v1/openapi.json", EVERYONE_200),
+    "api:openapi-view": Expect("/api/v1/docs", EVERYONE_200),
+    "api:list_nations": Expect("/api/v1/nations/", API_LOGGED_IN),
+    "api:me": Expect("/api/v1/nations/me", API_LOGGED_IN),
+    "api:get_nation": Expect("/api/v1/nations/NOR", API_LOGGED_IN),
+    "api:list_audit": Expect("/api/v1/audit/", API_STAFF_WIDE),
+    # Django's admin: its own login page is open; everything else needs a superuser (see PREFIX_RULES)
+    "admin:login": Expect("/admin/login/", EVERYONE_200),
+}
+
+#: Whole namespaces with one rule. Django's admin is for superusers only; none of the named users is
+#: one, so every admin page sends them to the admin's login.
+PREFIX_RULES: dict[str, dict[str, int]] = {
+    "admin:": {"*": 302},
+}

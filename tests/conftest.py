@@ -1,0 +1,62 @@
+"""Shared fixtures: the reference nations and the named users of DESIGN.md §8.
+
+``alice`` (NATO staff coordinator), ``nora`` (Norway editor), ``pawel`` (Poland viewer),
+``olga`` (Ukraine editor), ``sam`` (United States editor) and ``eve`` (no membership).
+Tests read as sentences and ask for the users they need: ``def test_x(users, client_as): ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from veille.nations.access import Actor
+from veille.nations.services import DEMO_PASSWORD, do_create_demo_users, do_load_reference
+
+NAMED_USERS = ("alice", "nora", "pawel", "olga", "sam", "eve")
+
+
+@pytest.fixture
+def nations(db: Any) -> None:
+    """The shipped reference nations (data/reference), loaded through the service."""
+    do_load_reference(Actor.system_process("tests"))
+
+
+@pytest.fixture
+def users(nations: None) -> dict[str, Any]:
+    """The named users, keyed by user name."""
+    from django.contrib.auth import get_user_model
+
+    do_create_demo_users(Actor.system_process("tests"))
+    return {u.username: u for u in get_user_model().objects.filter(username__in=NAMED_USERS)}
+
+
+@pytest.fixture
+def client_as(users: dict[str, Any]) -> Callable[[str | None], Client]:
+    """``client_as("nora")`` is a client logged in as nora; ``client_as(None)`` is anonymous."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username:
+            client.force_login(users[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def actor_of(users: dict[str, Any]) -> Callable[[str], Actor]:
+    """``actor_of("nora")``: the Actor that services receive for nora."""
+
+    def make(username: str) -> Actor:
+        return Actor.for_user(users[username], via="web")
+
+    return make
+
+
+@pytest.fixture
+def password() -> str:
+    return DEMO_PASSWORD
