@@ -72,10 +72,11 @@ fmt: venv
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-## messages: refresh the French catalogues after changing user-facing text
-messages: venv
-	cd src/veille && ../../$(BIN)/veille makemessages -l fr --no-obsolete -v0 --ignore=static/vendor/*
-	cd src/veille && ../../$(BIN)/veille makemessages -d djangojs -l fr --no-obsolete -v0 --ignore=*/vendor/* || true
+## messages: refresh the French catalogues (one per app) after changing user-facing text
+messages: venv gettext
+	@for app in src/veille/*/apps.py; do d=$$(dirname $$app); mkdir -p $$d/locale; \
+	  (cd $$d && ../../../$(BIN)/veille makemessages -l fr --no-obsolete -v0 --ignore='static/vendor/*' --ignore='migrations/*'); done
+	@echo "now translate the empty msgstr entries in src/veille/*/locale/fr/LC_MESSAGES/django.po"
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache

@@ -172,7 +172,8 @@ DEFAULT_FROM_EMAIL = env.str("VEILLE_DEFAULT_FROM_EMAIL")
 # --- internationalisation: NATO's two official languages ------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own French catalogue in <app>/locale/ (found by Django without listing it).
+LOCALE_PATHS: list[Path] = []
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
