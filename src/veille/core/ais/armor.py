@@ -44,7 +44,7 @@ def payload_bits(payload: bytes, fill_bits: int = 0) -> tuple[int, int]:
     >>> payload_bits(b"1")
     (1, 6)
     >>> payload_bits(b"w0", fill_bits=2)
-    (252, 10)
+    (1008, 10)
     """
     if not is_armored(payload):
         raise ArmorError("character outside the 6-bit armouring alphabet in payload")
@@ -63,7 +63,7 @@ def payload_bits(payload: bytes, fill_bits: int = 0) -> tuple[int, int]:
 def bits_to_payload(value: int, nbits: int) -> tuple[bytes, int]:
     """Armour ``nbits`` bits held in ``value`` (first bit most significant); return payload and fill bits.
 
-    >>> bits_to_payload(252, 10)
+    >>> bits_to_payload(1008, 10)
     (b'w0', 2)
     >>> payload_bits(*bits_to_payload(0x2A5, 12))
     (677, 12)

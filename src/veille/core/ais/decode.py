@@ -165,7 +165,9 @@ def decode_bits(n: int, nbits: int) -> AisMessage:
     try:
         msg: AisMessage = decoder(n, nbits)
     except PayloadTooShortError as exc:
-        raise DecodeError("too_short", f"type {msg_type}: {nbits} bits, at least {exc.needed} expected") from exc
+        raise DecodeError(
+            "too_short", f"type {msg_type}: {nbits} bits, at least {exc.needed} expected"
+        ) from exc
     return msg
 
 

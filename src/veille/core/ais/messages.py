@@ -90,7 +90,7 @@ class PositionReport(AisMessage):
 
         >>> from veille.core.ais.decode import decode_payload
         >>> round(decode_payload(b"13u?etPv2;0n:dDPwUM1U1Cb069D").rot_deg_min, 1)
-        57.6
+        -2.9
         """
         rot = self.rot_ais
         if rot is None or abs(rot) > 126:
@@ -164,7 +164,7 @@ class SarAircraftReport(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"91b55wi;hbOS@OdQAC062Ch2089h")
     >>> (m.altitude_m, m.sog_kn, m.cog_deg)
-    (4050, 100, 100.0)
+    (303, 42, 154.5)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (9,)
@@ -219,7 +219,7 @@ class ClassBExtendedReport(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"C5N3SRgPEnJGEBT>NhWAwwo862PaLELTBJ:V00000000S0D:R220")
     >>> (m.name, m.ship_type, m.sog_kn)
-    ('PROSPECT', 37, 2.9)
+    ('CAPT.J.RIMES', 70, 8.7)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (19,)
@@ -249,7 +249,7 @@ class AidToNavigationReport(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"E>jHC=c6:W2h22R`@1:WdP00000Opa@H?KTcP10888e?N0", 4)
     >>> (m.aid_type, m.name, m.virtual_aid)
-    (1, 'NOAA WEATHER BUOY', False)
+    (22, 'LUNE DEEP BUOY', False)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (21,)
@@ -306,7 +306,7 @@ class StaticDataReportB(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"H42O55lti4hhhilD3nink000?050")
     >>> (m.ship_type, m.vendor_id, m.call_sign, m.to_bow_m)
-    (36, 'VRT', 'VRUE', 15)
+    (60, '1D0', 'TC6163', 0)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (24,)
@@ -331,7 +331,7 @@ class LongRangeReport(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"KC5E2b@U19PFdLbL")
     >>> (m.lon, m.lat, m.sog_kn, m.cog_deg)
-    (-154.20166666666665, 87.065, 1, 8)
+    (137.02333333333334, 4.84, 57, 167)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (27,)

@@ -21,7 +21,7 @@ class AddressedBinaryMessage(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"6>jR0600V:C0>da4P106P00", 2)
     >>> (m.dest_mmsi, m.dac, m.fid, m.data_bits)
-    (992509976, 0, 0, 48)
+    (2500912, 235, 10, 48)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (6,)
@@ -41,7 +41,7 @@ class Acknowledgement(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"702R5`hwCjq8", 0)
     >>> (m.mmsi_1, m.sequence_1, m.mmsi_2)
-    (999999999, 1, None)
+    (265538450, 0, None)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (7, 13)
@@ -91,7 +91,7 @@ class AddressedSafetyMessage(AisMessage):
 
     >>> from veille.core.ais.decode import decode_payload
     >>> decode_payload(b"<5?SIj1;GbD07??4", 0).text
-    '@'
+    'GOOD'
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (12,)
@@ -107,7 +107,7 @@ class SafetyBroadcastMessage(AisMessage):
 
     >>> from veille.core.ais.decode import decode_payload
     >>> decode_payload(b">5?Per18=HB1U:1@E=B0m<L", 2).text
-    'SAFETY'
+    'RCVD YR TEST MSG'
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (14,)
@@ -142,7 +142,7 @@ class AssignmentModeCommand(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"@01uEO@mMk7P<P00", 0)
     >>> (m.dest_mmsi_a, m.offset_a, m.increment_a, m.dest_mmsi_b)
-    (439952844, 0, 0, None)
+    (224251000, 200, 0, None)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (16,)
@@ -161,7 +161,7 @@ class GnssBroadcast(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"A02VqLPA4I6C07h5Ed1h<OrsuBTTwS?r:C?w`?la<gno1RTRwSP9:BcurA8a", 0)
     >>> (round(m.lon, 4), round(m.lat, 4), m.data_bits)
-    (20.0833, 60.0, 272)
+    (29.13, 59.9867, 280)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (17,)
@@ -178,7 +178,7 @@ class DataLinkManagement(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"Dh3OvjB8IN>4,0*1D".split(b",")[0], 0)
     >>> (m.offset_1, m.number_1, m.timeout_1, m.increment_1)
-    (1617, 5, 7, 225)
+    (2182, 5, 7, 225)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (20,)
@@ -207,7 +207,7 @@ class ChannelManagementBroadcast(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"F030p:j2N2P5aJR0r;Ww;lN00000", 0)
     >>> (m.channel_a, m.channel_b, round(m.ne_lon, 2), round(m.sw_lat, 2))
-    (2087, 2088, -122.0, 36.0)
+    (2087, 2088, -128.5, -57.07)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (22,)
@@ -255,7 +255,7 @@ class GroupAssignmentCommand(AisMessage):
     >>> from veille.core.ais.decode import decode_payload
     >>> m = decode_payload(b"G02:Kn01R`sn@291nj600000900", 2)
     >>> (m.station_type, m.ship_type, m.interval)
-    (0, 0, 9)
+    (6, 0, 9)
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (23,)

@@ -55,7 +55,7 @@ class Reject:
 class TagBlock:
     """IEC 62320-1 tag block fields: ``s:`` source, ``c:`` Unix time, ``g:`` group, others verbatim.
 
-    >>> parse_tag_block(b"s:rORBCOMM008,c:1418169601*4F").source
+    >>> parse_tag_block(b"s:rORBCOMM008,c:1418169601*20").source
     'rORBCOMM008'
     """
 
@@ -222,7 +222,9 @@ def parse_line(line: bytes, lineno: int, computed: int | None = None) -> Parsed:
     if computed is None:
         computed = nmea_checksum(body[1:star])
     if computed != declared:
-        return Reject(lineno, RejectReason.CHECKSUM, line, f"declared {declared:02X}, computed {computed:02X}")
+        return Reject(
+            lineno, RejectReason.CHECKSUM, line, f"declared {declared:02X}, computed {computed:02X}"
+        )
     fields = body[1:star].split(b",")
     head = fields[0]
     if start == b"$":

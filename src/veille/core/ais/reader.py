@@ -95,7 +95,7 @@ class AisReader:
     >>> msgs, rejects = r.feed([
     ...     b"!AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0*65",
     ...     b"!AIVDM,2,2,1,,j1C32CQp888,2*17",
-    ...     b"!AIVDM,2,2,3,A,00000000000,2*1C",
+    ...     b"!AIVDM,2,2,3,A,00000000000,2*27",
     ... ])
     >>> (len(msgs), msgs[0].last_lineno, [x.reason.value for x in rejects])
     (1, 2, ['orphan_fragment'])
@@ -122,7 +122,9 @@ class AisReader:
         for i, line in enumerate(lines):
             lineno = base + i + 1
             if len(line) > MAX_LINE_BYTES:
-                rejects.append(Reject(lineno, RejectReason.LINE_TOO_LONG, line[:MAX_LINE_BYTES], "line too long"))
+                rejects.append(
+                    Reject(lineno, RejectReason.LINE_TOO_LONG, line[:MAX_LINE_BYTES], "line too long")
+                )
                 continue
             c = sums[i]
             item = parse_line(line, lineno, c if c >= 0 else None)
@@ -205,7 +207,9 @@ class AisReader:
         last = group.sentences[-1]
         if s.number != last.number + 1 or s.count != last.count or s.formatter != last.formatter:
             self._drop(key, "next fragment missing", rejects)
-            rejects.append(Reject(s.lineno, RejectReason.ORPHAN_FRAGMENT, s.line, "does not continue its group"))
+            rejects.append(
+                Reject(s.lineno, RejectReason.ORPHAN_FRAGMENT, s.line, "does not continue its group")
+            )
             return
         group.sentences.append(s)
         if s.number < s.count:

@@ -1,0 +1,16 @@
+"""AIS: reading NMEA 0183 feeds and decoding ITU-R M.1371-5 messages, in pure Python and NumPy.
+
+- :mod:`.nmea` parses one line (tag blocks, checksums, ``$PGHP``), :mod:`.reader` reassembles
+  multi-part messages over batches of lines, :mod:`.sources` reads files, gzip, stdin and TCP.
+- :mod:`.decode` decodes every message type 1-27 into the records of :mod:`.messages` and
+  :mod:`.messages_link`; :mod:`.fast` decodes position reports (1, 2, 3, 18, 19, 27) for whole
+  batches at once with NumPy.
+- :mod:`.mid` maps an MMSI to its flag state; :mod:`.encode` writes NMEA (for the seeded
+  generator of synthetic traffic in :mod:`.synth`).
+"""
+
+from .decode import DecodeError, decode_payload
+from .nmea import Reject, RejectReason
+from .reader import AisReader, RawMessage
+
+__all__ = ["AisReader", "DecodeError", "RawMessage", "Reject", "RejectReason", "decode_payload"]
