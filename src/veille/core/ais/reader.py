@@ -85,7 +85,7 @@ def batch_checksums(lines: list[bytes]) -> list[int]:
     star_prev = np.maximum(star - 1, 0)
     body_c = np.minimum(body, len(buf) - 1)
     chk = (cum[star_prev] ^ cum[body_c]).astype(np.int64)
-    return np.where(ok, chk, -1).tolist()  # type: ignore[no-any-return]
+    return np.where(ok, chk, -1).tolist()
 
 
 class AisReader:

@@ -1,0 +1,175 @@
+"""Where lines come from: files (plain or gzip), standard input and TCP feeds.
+
+Every source yields *batches* of complete lines (bytes, without line ends). :class:`LineSplitter`
+keeps the partial line at the end of one read until the next read completes it, so a sentence
+split across two reads (or two TCP segments) is never lost, and cuts a runaway line (binary data
+without line ends) at :data:`~veille.core.ais.reader.MAX_LINE_BYTES` so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .reader import MAX_LINE_BYTES
+
+READ_BYTES = 1 << 20
+
+
+class LineSplitter:
+    """Split a byte stream into lines across reads.
+
+    >>> s = LineSplitter()
+    >>> s.feed(b"!AIVDM,1,1,,A,15RT")
+    []
+    >>> s.feed(b"gt0P,0*4A\\n!AIVDM,1")
+    [b'!AIVDM,1,1,,A,15RTgt0P,0*4A']
+    >>> s.flush()
+    [b'!AIVDM,1']
+    """
+
+    def __init__(self, max_line: int = MAX_LINE_BYTES) -> None:
+        self.max_line = max_line
+        self._rest = b""
+        self._skipping = False
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """Add bytes; return the lines they complete."""
+        data = self._rest + chunk
+        lines = data.split(b"\n")
+        self._rest = lines.pop()
+        if self._skipping and lines:
+            lines[0] = b""  # end of an over-long line already reported
+            self._skipping = False
+        if len(self._rest) > self.max_line:
+            if not self._skipping:
+                lines.append(self._rest[: self.max_line + 1])  # reported as line_too_long
+            self._skipping = True
+            self._rest = b""
+        return lines
+
+    def flush(self) -> list[bytes]:
+        """End of stream: the last line, if it had no line end."""
+        rest, self._rest = self._rest, b""
+        return [rest] if rest and not self._skipping else []
+
+
+def _open(path: Path) -> BinaryIO:
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def read_batches(stream: BinaryIO, read_bytes: int = READ_BYTES) -> Iterator[list[bytes]]:
+    """Yield batches of lines from an open binary stream.
+
+    >>> import io
+    >>> list(read_batches(io.BytesIO(b"a\\nb\\nc")))
+    [[b'a', b'b'], [b'c']]
+    """
+    splitter = LineSplitter()
+    while True:
+        chunk = stream.read(read_bytes)
+        if not chunk:
+            break
+        lines = splitter.feed(chunk)
+        if lines:
+            yield lines
+    tail = splitter.flush()
+    if tail:
+        yield tail
+
+
+def file_batches(path: str | Path, read_bytes: int = READ_BYTES) -> Iterator[list[bytes]]:
+    """Batches of lines from a file (gzip detected by its magic number), or stdin for ``-``.
+
+    >>> import tempfile, gzip, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "x.nmea.gz")
+    >>> with gzip.open(p, "wb") as f: _ = f.write(b"line 1\\nline 2\\n")
+    >>> [line for batch in file_batches(p) for line in batch]
+    [b'line 1', b'line 2']
+    """
+    if str(path) == "-":
+        yield from read_batches(sys.stdin.buffer, read_bytes)
+        return
+    with _open(Path(path)) as stream:
+        yield from read_batches(stream, read_bytes)
+
+
+@dataclass
+class TcpStats:
+    """Counters of a TCP feed: connections made, failures, bytes received."""
+
+    connections: int = 0
+    failures: int = 0
+    bytes: int = 0
+
+
+def tcp_batches(
+    host: str,
+    port: int,
+    *,
+    stop: Callable[[], bool] = lambda: False,
+    reconnect: bool = True,
+    backoff_s: float = 0.5,
+    max_backoff_s: float = 30.0,
+    timeout_s: float = 5.0,
+    stats: TcpStats | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[list[bytes]]:
+    """Batches of lines from a TCP feed, reconnecting with exponential backoff and jitter.
+
+    Stops when ``stop()`` turns true (checked at least every ``timeout_s``), or when the peer
+    closes and ``reconnect`` is false. The backoff starts again from ``backoff_s`` once a
+    connection has delivered data. A partial line left when a connection drops is emitted (it will
+    be rejected as truncated): nothing is dropped silently.
+
+    >>> import socket, threading
+    >>> srv = socket.create_server(("127.0.0.1", 0)); port = srv.getsockname()[1]
+    >>> def serve():
+    ...     c, _ = srv.accept(); c.sendall(b"one\\ntw"); c.sendall(b"o\\n"); c.close()
+    >>> threading.Thread(target=serve).start()
+    >>> [line for b in tcp_batches("127.0.0.1", port, reconnect=False) for line in b]
+    [b'one', b'two']
+    """
+    stats = stats if stats is not None else TcpStats()
+    delay = backoff_s
+    while not stop():
+        splitter = LineSplitter()
+        got_data = False
+        try:
+            with socket.create_connection((host, port), timeout=timeout_s) as sock:
+                stats.connections += 1
+                sock.settimeout(min(timeout_s, 1.0))
+                while not stop():
+                    try:
+                        chunk = sock.recv(READ_BYTES)
+                    except TimeoutError:
+                        continue
+                    if not chunk:
+                        break
+                    got_data = True
+                    stats.bytes += len(chunk)
+                    lines = splitter.feed(chunk)
+                    if lines:
+                        yield lines
+        except OSError:
+            stats.failures += 1
+        tail = splitter.flush()
+        if tail:
+            yield tail
+        if not reconnect or stop():
+            return
+        if got_data:
+            delay = backoff_s
+        sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, max_backoff_s)
