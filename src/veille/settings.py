@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "veille.maritime",
     "veille.arctic",
 ]
+if TESTING and os.environ.get("PYTEST_VERSION"):
+    # A concrete releasable model, to test the access rules apart from any mechanism.
+    INSTALLED_APPS.append("tests.releasable_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -122,7 +122,7 @@ def parse_database_url(url: str, *, base: Path, name: str = "DATABASE_URL") -> d
     if parts.scheme == "sqlite":
         raw = unquote(parts.path)
         if url.startswith("sqlite:////"):
-            path = Path(raw)
+            path = Path("/" + raw.lstrip("/"))
         elif raw.startswith("/") and len(raw) > 1:
             path = base / raw[1:]
         else:
