@@ -60,3 +60,11 @@ def actor_of(users: dict[str, Any]) -> Callable[[str], Actor]:
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues() -> None:
+    """Compile the French catalogues (make test does it too), so that a bare pytest run sees French."""
+    from django.core.management import call_command
+
+    call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])

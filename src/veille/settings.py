@@ -46,15 +46,9 @@ for origin in CSRF_TRUSTED_ORIGINS:
         raise SettingError("VEILLE_CSRF_TRUSTED_ORIGINS", origin, "origins such as https://veille.example.org")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "ninja",
-    # veille's apps, foundation first: later apps may depend on earlier ones, never the reverse.
+    # veille's apps first: their French catalogues take precedence over Django's own ("Log in" is
+    # "Se connecter" here, not the admin's "Connexion"). Foundation first: later apps may depend on
+    # earlier ones, never the reverse.
     "veille.web",
     "veille.nations",
     "veille.audit",
@@ -66,6 +60,14 @@ INSTALLED_APPS = [
     "veille.training",
     "veille.maritime",
     "veille.arctic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
 ]
 if TESTING and os.environ.get("PYTEST_VERSION"):
     # A concrete releasable model, to test the access rules apart from any mechanism.
