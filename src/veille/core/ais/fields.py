@@ -219,6 +219,9 @@ def encode_record(record: Any) -> tuple[int, int]:
         raw = _to_raw(spec, v)
         value = (value << (spec.spare_before + spec.width)) | (raw & ((1 << spec.width) - 1))
         nbits += spec.spare_before + spec.width
+    else:
+        spare = int(getattr(record, "SPARE_AFTER", 0))
+        value, nbits = value << spare, nbits + spare
     return value, nbits
 
 

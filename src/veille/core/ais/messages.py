@@ -43,6 +43,8 @@ class AisMessage:
     """
 
     TYPES: ClassVar[tuple[int, ...]] = ()
+    #: spare bits after the last field, written by the encoder so messages have their standard length
+    SPARE_AFTER: ClassVar[int] = 0
     msg_type: int = bits(6)
     repeat_indicator: int = bits(2)
     mmsi: int = bits(30)
@@ -138,6 +140,7 @@ class StaticVoyageData(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (5,)
+    SPARE_AFTER: ClassVar[int] = 1
     ais_version: int = bits(2)
     imo: int | None = bits(30, na=0)
     call_sign: str = bits(42, "t")
@@ -223,6 +226,7 @@ class ClassBExtendedReport(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (19,)
+    SPARE_AFTER: ClassVar[int] = 4
     sog_kn: float | None = bits(10, divisor=10, na=1023, spare_before=8)
     position_accuracy: bool = bits(1, "b")
     lon: float | None = _lon()
@@ -292,6 +296,7 @@ class StaticDataReportA(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (24,)
+    SPARE_AFTER: ClassVar[int] = 8
     part_number: int = bits(2)
     name: str = bits(120, "t")
 
@@ -310,6 +315,7 @@ class StaticDataReportB(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (24,)
+    SPARE_AFTER: ClassVar[int] = 2
     part_number: int = bits(2)
     ship_type: int = bits(8)
     vendor_id: str = bits(18, "t")
@@ -335,6 +341,7 @@ class LongRangeReport(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (27,)
+    SPARE_AFTER: ClassVar[int] = 1
     position_accuracy: bool = bits(1, "b")
     raim: bool = bits(1, "b")
     nav_status: int = bits(4)

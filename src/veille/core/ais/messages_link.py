@@ -82,6 +82,7 @@ class UtcDateInquiry(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (10,)
+    SPARE_AFTER: ClassVar[int] = 2
     dest_mmsi: int = bits(30, spare_before=2)
 
 
@@ -211,6 +212,7 @@ class ChannelManagementBroadcast(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (22,)
+    SPARE_AFTER: ClassVar[int] = 23
     channel_a: int = bits(12, spare_before=2)
     channel_b: int = bits(12)
     txrx_mode: int = bits(4)
@@ -236,6 +238,7 @@ class ChannelManagementAddressed(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (22,)
+    SPARE_AFTER: ClassVar[int] = 23
     channel_a: int = bits(12, spare_before=2)
     channel_b: int = bits(12)
     txrx_mode: int = bits(4)
@@ -259,6 +262,7 @@ class GroupAssignmentCommand(AisMessage):
     """
 
     TYPES: ClassVar[tuple[int, ...]] = (23,)
+    SPARE_AFTER: ClassVar[int] = 6
     ne_lon: float = bits(18, "i", divisor=600, spare_before=2)
     ne_lat: float = bits(17, "i", divisor=600)
     sw_lon: float = bits(18, "i", divisor=600)

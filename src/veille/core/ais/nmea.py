@@ -9,9 +9,10 @@ on bad input.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import xor
 
 
@@ -112,10 +113,12 @@ def nmea_checksum(data: bytes) -> int:
     return reduce(xor, data, 0)
 
 
+_CHECKSUM_END = re.compile(rb"\*[0-9A-Fa-f]{2}(,|$)")
 _HEX = {f"{i:02X}".encode(): i for i in range(256)} | {f"{i:02x}".encode(): i for i in range(256)}
 _TIME_TAIL_MIN, _TIME_TAIL_MAX = 315_532_800, 4_102_444_800  # 1980 .. 2100
 
 
+@lru_cache(maxsize=4096)  # consecutive lines of a feed often share their tag block
 def parse_tag_block(tag: bytes) -> TagBlock | None:
     """Parse the text between the two backslashes; ``None`` if the syntax or its checksum is wrong.
 
@@ -210,12 +213,12 @@ def parse_line(line: bytes, lineno: int, computed: int | None = None) -> Parsed:
     start = body[:1]
     if start not in (b"!", b"$"):
         # a line that lost its beginning (split reads, truncated captures) still shows the formatter
-        cut = b"VDM," in body[:12] or b"VDO," in body[:12] or b"!" in body
+        cut = b"VDM," in body[:12] or b"VDO," in body[:12] or b"!" in body or _CHECKSUM_END.search(body)
         reason = RejectReason.TRUNCATED if cut else RejectReason.MALFORMED
         return Reject(lineno, reason, line, "no sentence start delimiter at the beginning")
     star = body.find(b"*")
     if star < 0:
-        return Reject(lineno, RejectReason.NO_CHECKSUM, line, "no checksum field")
+        return Reject(lineno, RejectReason.TRUNCATED, line, "line ends before the checksum")
     declared = _HEX.get(body[star + 1 : star + 3])
     if declared is None:
         return Reject(lineno, RejectReason.NO_CHECKSUM, line, "checksum is not two hex digits")

@@ -205,6 +205,13 @@ class AisReader:
             rejects.append(Reject(s.lineno, RejectReason.ORPHAN_FRAGMENT, s.line, "no earlier fragment"))
             return
         last = group.sentences[-1]
+        stale = s.lineno - group.sentences[0].lineno > self.max_line_gap or (
+            t is not None and group.time_s is not None and t - group.time_s > self.timeout_s
+        )
+        if stale:
+            self._drop(key, "timed out", rejects)
+            rejects.append(Reject(s.lineno, RejectReason.ORPHAN_FRAGMENT, s.line, "its group timed out"))
+            return
         if s.number != last.number + 1 or s.count != last.count or s.formatter != last.formatter:
             self._drop(key, "next fragment missing", rejects)
             rejects.append(
