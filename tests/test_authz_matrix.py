@@ -48,7 +48,11 @@ def expectation(name: str, route: str) -> Expect | None:
 
 
 def test_every_route_is_in_the_table() -> None:
-    missing = [f"{name}  (/{route})" for name, route in registered_routes().items() if expectation(name, route) is None]
+    missing = [
+        f"{name}  (/{route})"
+        for name, route in registered_routes().items()
+        if expectation(name, route) is None
+    ]
     assert not missing, "routes missing from tests/authz_table.py:\n  " + "\n  ".join(missing)
 
 
@@ -68,5 +72,7 @@ def test_authorization_matrix(who: str, client_as: Any) -> None:
         response = getattr(client, expect.method)(expect.path)
         wanted = expect.for_user(who)
         if response.status_code != wanted:
-            failures.append(f"{name} {expect.method.upper()} {expect.path}: got {response.status_code}, want {wanted}")
+            failures.append(
+                f"{name} {expect.method.upper()} {expect.path}: got {response.status_code}, want {wanted}"
+            )
     assert not failures, f"as {who}:\n  " + "\n  ".join(failures)

@@ -43,7 +43,9 @@ if TESTING:
 CSRF_TRUSTED_ORIGINS = env.list("VEILLE_CSRF_TRUSTED_ORIGINS")
 for origin in CSRF_TRUSTED_ORIGINS:
     if not origin.startswith(("http://", "https://")):
-        raise SettingError("VEILLE_CSRF_TRUSTED_ORIGINS", origin, "origins such as https://veille.example.org")
+        raise SettingError(
+            "VEILLE_CSRF_TRUSTED_ORIGINS", origin, "origins such as https://veille.example.org"
+        )
 
 INSTALLED_APPS = [
     # veille's apps first: their French catalogues take precedence over Django's own ("Log in" is
@@ -110,12 +112,14 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 if env.choice("VEILLE_TEST_DB", ("sqlite", "postgres")) == "postgres":
-    _db = parse_database_url(env.str("VEILLE_TEST_POSTGRES_URL"), base=ROOT_DIR, name="VEILLE_TEST_POSTGRES_URL")
+    _db = parse_database_url(
+        env.str("VEILLE_TEST_POSTGRES_URL"), base=ROOT_DIR, name="VEILLE_TEST_POSTGRES_URL"
+    )
     # One test database per process, so that runs side by side never collide.
     _db["TEST"] = {"NAME": f"test_veille_{os.getpid()}"}
 else:
     _db = parse_database_url(env.str("DATABASE_URL"), base=ROOT_DIR)
-    if _db["ENGINE"].endswith("sqlite3"):  # type: ignore[union-attr]
+    if str(_db["ENGINE"]).endswith("sqlite3"):
         Path(str(_db["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         _db["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",

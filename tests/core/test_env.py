@@ -33,7 +33,9 @@ def test_reading_an_undocumented_variable_is_a_programming_error() -> None:
         Env({}).str("VEILLE_SOMETHING_NEW")
 
 
-@pytest.mark.parametrize("value, expected", [("1", True), ("yes", True), ("On", True), ("0", False), ("off", False)])
+@pytest.mark.parametrize(
+    "value, expected", [("1", True), ("yes", True), ("On", True), ("0", False), ("off", False)]
+)
 def test_booleans_accept_the_usual_spellings(value: str, expected: bool) -> None:
     assert Env({"VEILLE_DEBUG": value}).bool("VEILLE_DEBUG") is expected
 
@@ -58,11 +60,18 @@ def test_sqlite_urls_relative_and_absolute() -> None:
 def test_postgres_url_with_password_port_and_options() -> None:
     db = parse_database_url("postgres://ve%40:p%2Fw@db.example:6543/veille?sslmode=require", base=Path("/"))
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "ve@", "p/w", "db.example", "6543", "veille")
+        "ve@",
+        "p/w",
+        "db.example",
+        "6543",
+        "veille",
+    )
     assert db["OPTIONS"] == {"sslmode": "require"}
 
 
-@pytest.mark.parametrize("url", ["mysql://x@y/z", "postgres://host-only", "sqlite://", "postgres://u@h:port/db", "x"])
+@pytest.mark.parametrize(
+    "url", ["mysql://x@y/z", "postgres://host-only", "sqlite://", "postgres://u@h:port/db", "x"]
+)
 def test_bad_database_urls_are_refused_with_the_expected_form(url: str) -> None:
     with pytest.raises(SettingError) as err:
         parse_database_url(url, base=Path("/"))
@@ -81,8 +90,14 @@ def test_email_urls() -> None:
 def _veille(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("VEILLE_", "DATABASE_URL", "PYTEST"))}
     clean.update(env)
-    return subprocess.run([sys.executable, "-m", "veille.cli", *args], capture_output=True, text=True,
-                          env=clean, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "veille.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def test_a_wrong_setting_stops_start_up_with_a_clear_message() -> None:

@@ -25,26 +25,38 @@ def dossiers(users: dict[str, Any]) -> dict[str, Dossier]:
     return {
         "public": Dossier.objects.create(title="public", releasable_to=Releasability.PUBLIC),
         "nato": Dossier.objects.create(title="nato", releasable_to=Releasability.NATO),
-        "nor-pol": Dossier.objects.create(title="nor-pol", releasable_to=Releasability.NATIONS,
-                                          releasable_nations=encode_nations(["NOR", "POL"])),
-        "ukr": Dossier.objects.create(title="ukr", releasable_to=Releasability.NATIONS,
-                                      releasable_nations=encode_nations(["UKR"])),
-        "norway-own": Dossier.objects.create(title="norway-own", releasable_to=Releasability.NATIONS,
-                                             releasable_nations=encode_nations(["USA"]), owner_nation_id="NOR"),
+        "nor-pol": Dossier.objects.create(
+            title="nor-pol",
+            releasable_to=Releasability.NATIONS,
+            releasable_nations=encode_nations(["NOR", "POL"]),
+        ),
+        "ukr": Dossier.objects.create(
+            title="ukr", releasable_to=Releasability.NATIONS, releasable_nations=encode_nations(["UKR"])
+        ),
+        "norway-own": Dossier.objects.create(
+            title="norway-own",
+            releasable_to=Releasability.NATIONS,
+            releasable_nations=encode_nations(["USA"]),
+            owner_nation_id="NOR",
+        ),
     }
 
 
-@pytest.mark.parametrize("who, expected", [
-    (None, {"public"}),
-    ("eve", {"public"}),
-    ("alice", {"public", "nato", "nor-pol", "ukr", "norway-own"}),
-    ("nora", {"public", "nato", "nor-pol", "norway-own"}),
-    ("pawel", {"public", "nato", "nor-pol"}),
-    ("olga", {"public", "ukr"}),  # Ukraine is a partner: NATO-only records stay hidden
-    ("sam", {"public", "nato", "norway-own"}),
-])
-def test_each_user_sees_exactly_what_is_releasable_to_them(users: dict[str, Any], dossiers: dict[str, Dossier],
-                                                           who: str | None, expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (None, {"public"}),
+        ("eve", {"public"}),
+        ("alice", {"public", "nato", "nor-pol", "ukr", "norway-own"}),
+        ("nora", {"public", "nato", "nor-pol", "norway-own"}),
+        ("pawel", {"public", "nato", "nor-pol"}),
+        ("olga", {"public", "ukr"}),  # Ukraine is a partner: NATO-only records stay hidden
+        ("sam", {"public", "nato", "norway-own"}),
+    ],
+)
+def test_each_user_sees_exactly_what_is_releasable_to_them(
+    users: dict[str, Any], dossiers: dict[str, Dossier], who: str | None, expected: set[str]
+) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     user = users[who] if who else AnonymousUser()

@@ -51,7 +51,12 @@ def test_a_partner_with_a_dated_partnership_is_other_before_it(nations: None) ->
 
 
 def test_eu_membership_is_recorded(nations: None) -> None:
-    assert set(Nation.objects.filter(eu_member=True).values_list("code", flat=True)) >= {"DEU", "AUT", "CYP", "SWE"}
+    assert set(Nation.objects.filter(eu_member=True).values_list("code", flat=True)) >= {
+        "DEU",
+        "AUT",
+        "CYP",
+        "SWE",
+    }
     assert Nation.objects.filter(eu_member=True).count() == 27
     assert not Nation.objects.get(code="NOR").eu_member
 
@@ -61,8 +66,16 @@ def test_loading_twice_changes_nothing(nations: None) -> None:
     assert counts == {"created": 0, "updated": 0, "unchanged": Nation.objects.count()}
 
 
-@pytest.mark.parametrize("name, code", [("Turkiye", "TUR"), ("South Korea", "KOR"), ("norvège", "NOR"),
-                                        ("EU (Commission and Council)", "EUI"), ("swe", "SWE")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Turkiye", "TUR"),
+        ("South Korea", "KOR"),
+        ("norvège", "NOR"),
+        ("EU (Commission and Council)", "EUI"),
+        ("swe", "SWE"),
+    ],
+)
 def test_dataset_spellings_resolve_to_nations(nations: None, name: str, code: str) -> None:
     assert resolve_nation(name).code == code
 

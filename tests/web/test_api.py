@@ -49,8 +49,13 @@ def test_a_wrong_query_value_names_the_field(token: str) -> None:
 def test_an_unknown_nation_is_a_404_in_the_error_body(token: str) -> None:
     response = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/v1/nations/XYZ")
     assert response.status_code == 404
-    assert response.json()["error"] == {"code": "not_found", "type": "NotFound", "message": "no nation has code 'XYZ'",
-                                         "field": "code", "where": None}
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "type": "NotFound",
+        "message": "no nation has code 'XYZ'",
+        "field": "code",
+        "where": None,
+    }
 
 
 def test_the_audit_trail_is_for_coordinators(token: str, actor_of: Any) -> None:

@@ -24,10 +24,18 @@ def extracted_msgids(app: str, tmp_path: Path) -> set[str]:
     copy = tmp_path / app
     shutil.copytree(SRC / app, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "vendor"))
     (copy / "locale").mkdir()
-    subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "fr", "-v0", "--ignore=migrations/*"],
-                   cwd=copy, check=True, capture_output=True, timeout=120,
-                   env={"DJANGO_SETTINGS_MODULE": "veille.settings", "PATH": "/usr/bin:/bin",
-                        "PYTHONPATH": ":".join(sys.path)})
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "fr", "-v0", "--ignore=migrations/*"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={
+            "DJANGO_SETTINGS_MODULE": "veille.settings",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": ":".join(sys.path),
+        },
+    )
     po = copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"
     return {e.msgid for e in polib.pofile(str(po))} if po.exists() else set()
 
@@ -38,10 +46,14 @@ def test_the_french_catalogue_is_complete_and_current(app: str, tmp_path: Path) 
     if not wanted:
         return  # the app shows no text of its own
     path = catalogue(app)
-    assert path.exists(), f"{app} has text to translate but no {path.relative_to(SRC.parent.parent)}; run make messages"
+    assert path.exists(), (
+        f"{app} has text to translate but no {path.relative_to(SRC.parent.parent)}; run make messages"
+    )
     po = polib.pofile(str(path))
     have = {e.msgid for e in po if not e.obsolete}
-    assert wanted - have == set(), f"{app}: strings missing from the catalogue (run make messages): {wanted - have}"
+    assert wanted - have == set(), (
+        f"{app}: strings missing from the catalogue (run make messages): {wanted - have}"
+    )
     untranslated = [e.msgid for e in po.untranslated_entries()]
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
     assert not untranslated, f"{app}: untranslated: {untranslated}"

@@ -34,7 +34,9 @@ def test_a_wrong_password_says_so_and_is_counted(users: dict[str, Any]) -> None:
 
 
 @override_settings(VEILLE_LOGIN_MAX_FAILURES=3)
-def test_repeated_failures_lock_the_account_even_for_the_right_password(users: dict[str, Any], password: str) -> None:
+def test_repeated_failures_lock_the_account_even_for_the_right_password(
+    users: dict[str, Any], password: str
+) -> None:
     client = Client()
     for _ in range(2):
         assert login(client, "pawel", "wrong").status_code == 401
@@ -55,8 +57,10 @@ def test_a_successful_login_clears_the_count(users: dict[str, Any], password: st
 
 def test_next_must_stay_on_this_site(users: dict[str, Any], password: str) -> None:
     client = Client()
-    response = client.post("/login/?next=https://evil.example/", {"username": "nora", "password": password,
-                                                                   "next": "https://evil.example/"})
+    response = client.post(
+        "/login/?next=https://evil.example/",
+        {"username": "nora", "password": password, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"
     client.logout()
     response = client.post("/login/", {"username": "nora", "password": password, "next": "/nations/"})
@@ -69,7 +73,9 @@ def test_an_empty_form_is_a_bad_request_naming_the_fields(users: dict[str, Any])
     assert response.content.decode().count("This field is required.") == 2
 
 
-def test_a_login_without_csrf_token_is_refused_and_changes_nothing(users: dict[str, Any], password: str) -> None:
+def test_a_login_without_csrf_token_is_refused_and_changes_nothing(
+    users: dict[str, Any], password: str
+) -> None:
     client = Client(enforce_csrf_checks=True)
     response = login(client, "nora", password)
     assert response.status_code == 403

@@ -86,7 +86,9 @@ def test_a_user_creates_a_token_sees_it_once_and_can_revoke_it(client_as: Any) -
     client.post("/account/tokens/", {"revoke": token_id})
     assert api.get("/api/v1/nations/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
     assert list(AuditEvent.objects.filter(actor="nora").values_list("action", flat=True).order_by("id")) == [
-        "token.create", "token.revoke"]
+        "token.create",
+        "token.revoke",
+    ]
 
 
 def test_a_token_name_is_required(client_as: Any) -> None:

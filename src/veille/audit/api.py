@@ -36,5 +36,5 @@ class AuditQuery(Schema):
 
 @router.get("/", response=list[AuditOut], summary="The audit trail (coordinators and admins)")
 @paginate
-def list_audit(request: HttpRequest, filters: Query[AuditQuery]):  # type: ignore[no-untyped-def]
+def list_audit(request: HttpRequest, filters: Query[AuditQuery]) -> Any:
     return audit_events(request.user, AuditFilter(**filters.dict()))

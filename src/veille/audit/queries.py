@@ -32,8 +32,13 @@ class AuditFilter:
             except ValueError:
                 raise InvalidInput(f"must be a date as YYYY-MM-DD, not {raw!r}", field=name) from None
 
-        return cls(actor=(params.get("actor") or "").strip(), action=(params.get("action") or "").strip(),
-                   object_type=(params.get("object_type") or "").strip(), since=day("since"), until=day("until"))
+        return cls(
+            actor=(params.get("actor") or "").strip(),
+            action=(params.get("action") or "").strip(),
+            object_type=(params.get("object_type") or "").strip(),
+            since=day("since"),
+            until=day("until"),
+        )
 
 
 def audit_events(user: Any, flt: AuditFilter) -> QuerySet[AuditEvent]:

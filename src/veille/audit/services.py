@@ -36,7 +36,8 @@ def snapshot(instance: models.Model | None) -> dict[str, Any] | None:
         return None
     data = model_to_dict(instance)
     data["id"] = instance.pk
-    return jsonable(data)  # type: ignore[no-any-return]
+    result: dict[str, Any] = jsonable(data)
+    return result
 
 
 def record(

@@ -26,8 +26,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied(exc.message) from exc
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     actions = sorted(set(qs.values_list("action", flat=True).distinct()[:200]))
-    return render(request, "audit/list.html", {"page": page, "flt": flt, "error": error, "actions": actions},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "audit/list.html",
+        {"page": page, "flt": flt, "error": error, "actions": actions},
+        status=400 if error else 200,
+    )
 
 
 @login_required

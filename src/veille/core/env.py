@@ -8,6 +8,7 @@ document each of them (a test checks it).
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ class Setting:
 
 #: Every variable veille reads. ``.env.example`` documents each one.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATABASE_URL", "sqlite:///var/veille.sqlite3", "sqlite:///path or postgres://user:pw@host:port/db"),
+    Setting(
+        "DATABASE_URL", "sqlite:///var/veille.sqlite3", "sqlite:///path or postgres://user:pw@host:port/db"
+    ),
     Setting("VEILLE_SECRET_KEY", "", "secret for sessions and CSRF; required when VEILLE_DEBUG is off"),
     Setting("VEILLE_DEBUG", "0", "1 to show tracebacks (development only)"),
     Setting("VEILLE_ALLOWED_HOSTS", "127.0.0.1,localhost", "comma-separated host names served"),
@@ -45,7 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VEILLE_DATA_DIR", "data", "folder of the shipped public datasets"),
     Setting("VEILLE_VAR_DIR", "var", "folder for the SQLite database, the AIS store and run outputs"),
     Setting("VEILLE_AIS_STORE", "", "folder of the AIS Parquet store (default: VEILLE_VAR_DIR/ais)"),
-    Setting("VEILLE_EMAIL_URL", "console:", "console:, file:///path or smtp://user:pw@host:port (smtp+tls://)"),
+    Setting(
+        "VEILLE_EMAIL_URL", "console:", "console:, file:///path or smtp://user:pw@host:port (smtp+tls://)"
+    ),
     Setting("VEILLE_DEFAULT_FROM_EMAIL", "veille@localhost", "sender of notification e-mails"),
     Setting("VEILLE_LOGIN_MAX_FAILURES", "5", "failed logins before an account is locked"),
     Setting("VEILLE_LOGIN_LOCK_MINUTES", "15", "minutes an account stays locked"),
@@ -67,15 +72,15 @@ class Env:
     5
     """
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[builtins.str, builtins.str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def str(self, name: str) -> str:
+    def str(self, name: builtins.str) -> builtins.str:
         if name not in _DEFAULTS:
             raise KeyError(f"{name} is not a documented setting (add it to veille.core.env.SETTINGS)")
         return self.environ.get(name, _DEFAULTS[name]).strip()
 
-    def bool(self, name: str) -> bool:
+    def bool(self, name: builtins.str) -> builtins.bool:
         raw = self.str(name).lower()
         if raw in {"1", "true", "yes", "on"}:
             return True
@@ -83,7 +88,7 @@ class Env:
             return False
         raise SettingError(name, raw, "one of 1, 0, true, false, yes, no, on, off")
 
-    def int(self, name: str, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, *, minimum: builtins.int | None = None) -> builtins.int:
         raw = self.str(name)
         try:
             value = int(raw)
@@ -93,16 +98,16 @@ class Env:
             raise SettingError(name, raw, f"a whole number of at least {minimum}")
         return value
 
-    def list(self, name: str) -> list[str]:
+    def list(self, name: builtins.str) -> builtins.list[builtins.str]:
         return [part.strip() for part in self.str(name).split(",") if part.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+    def choice(self, name: builtins.str, choices: tuple[builtins.str, ...]) -> builtins.str:
         raw = self.str(name)
         if raw not in choices:
             raise SettingError(name, raw, "one of " + ", ".join(choices))
         return raw
 
-    def path(self, name: str, base: Path) -> Path:
+    def path(self, name: builtins.str, base: Path) -> Path:
         raw = self.str(name)
         return (base / raw).resolve() if raw and not Path(raw).is_absolute() else Path(raw)
 
@@ -161,8 +166,10 @@ def parse_email_url(url: str, *, name: str = "VEILLE_EMAIL_URL") -> dict[str, ob
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "file" and parts.path:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": parts.path}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": parts.path,
+        }
     if parts.scheme in {"smtp", "smtp+tls", "smtp+ssl"} and parts.hostname:
         try:
             port = parts.port

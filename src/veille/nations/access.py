@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.db import models
 from django.db.models import Q
@@ -33,11 +33,11 @@ if TYPE_CHECKING:
 def membership_of(user: AbstractBaseUser | AnonymousUser | None) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
-    cached = getattr(user, "_veille_membership", False)
+    cached: Any = getattr(user, "_veille_membership", False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    membership = Membership.objects.select_related("nation").filter(user=user).first()
-    user._veille_membership = membership  # type: ignore[union-attr]
+        return cast(Membership | None, cached)
+    membership = Membership.objects.select_related("nation").filter(user_id=user.pk).first()
+    setattr(user, "_veille_membership", membership)  # noqa: B010 (a per-request cache on the user object)
     return membership
 
 
@@ -108,7 +108,9 @@ def require_member(actor: Actor) -> None:
 
 def require_coordinator(actor: Actor, what: str) -> None:
     if not actor.is_coordinator:
-        raise PermissionDenied(f"only coordinators may {what}; {actor.label} is {actor.role or 'not a member'}")
+        raise PermissionDenied(
+            f"only coordinators may {what}; {actor.label} is {actor.role or 'not a member'}"
+        )
 
 
 def require_editor_for(actor: Actor, nation_code: str, what: str) -> None:
@@ -142,9 +144,13 @@ def validate_releasability(releasable_to: str, nations: Iterable[str]) -> tuple[
     if releasable_to not in Releasability.values:
         raise InvalidInput(f"must be one of {', '.join(Releasability.values)}", field="releasable_to")
     if releasable_to == Releasability.NATIONS and not codes:
-        raise InvalidInput("list at least one nation when releasable to listed nations", field="releasable_nations")
+        raise InvalidInput(
+            "list at least one nation when releasable to listed nations", field="releasable_nations"
+        )
     encoded = encode_nations(codes)
-    known = set(Nation.objects.filter(code__in=[c for c in encoded.split("|") if c]).values_list("code", flat=True))
+    known = set(
+        Nation.objects.filter(code__in=[c for c in encoded.split("|") if c]).values_list("code", flat=True)
+    )
     unknown = [c for c in encoded.split("|") if c and c not in known]
     if unknown:
         raise InvalidInput(f"unknown nation code(s): {', '.join(unknown)}", field="releasable_nations")
@@ -162,7 +168,9 @@ class ReleasableQuerySet(models.QuerySet):
             if m.nation_id is None or (m.nation and m.nation.is_ally_on(dt.date.today())):
                 condition |= Q(releasable_to=Releasability.NATO)
             if m.nation_id is not None:
-                condition |= Q(releasable_to=Releasability.NATIONS, releasable_nations__contains=f"|{m.nation_id}|")
+                condition |= Q(
+                    releasable_to=Releasability.NATIONS, releasable_nations__contains=f"|{m.nation_id}|"
+                )
                 condition |= Q(owner_nation_id=m.nation_id)
         return self.filter(condition)
 
@@ -175,7 +183,11 @@ class Releasable(models.Model):
     )
     releasable_nations = models.CharField(max_length=400, blank=True, default="")
     owner_nation = models.ForeignKey(
-        Nation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Nation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The nation whose record this is; its users always see it."),
     )
 

@@ -1,6 +1,7 @@
 # No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -37,15 +38,19 @@ class MeOut(Schema):
 
 @router.get("/", response=list[NationOut], summary="Nations with their status on a date")
 @paginate
-def list_nations(request: HttpRequest, on: dt.date | None = None, kind: NationKind | None = None):  # type: ignore[no-untyped-def]
+def list_nations(request: HttpRequest, on: dt.date | None = None, kind: NationKind | None = None) -> Any:
     return nation_rows(on, kind.value if kind else None)
 
 
 @router.get("/me", response=MeOut, summary="The calling user's nation and role")
 def me(request: HttpRequest) -> dict[str, object]:
     m = membership_of(request.user)
-    return {"username": request.user.get_username(), "nation": m.nation_id if m else None,
-            "role": m.role if m else None, "nato_staff": bool(m and m.is_nato_staff)}
+    return {
+        "username": request.user.get_username(),
+        "nation": m.nation_id if m else None,
+        "role": m.role if m else None,
+        "nato_staff": bool(m and m.is_nato_staff),
+    }
 
 
 @router.get("/{code}", response=NationOut, summary="One nation with its status on a date")

@@ -1,13 +1,13 @@
 """Errors of the nations and access app.
 
-    VeilleError
-    ├── InvalidInput
-    │   └── UnknownNation          a code or name that matches no nation
-    ├── PermissionDenied
-    │   ├── NotAMember             the user belongs to no nation nor NATO staff
-    │   └── WrongNation            an editor acting for another nation
-    └── Conflict
-        └── AccountLocked          too many failed logins
+VeilleError
+├── InvalidInput
+│   └── UnknownNation          a code or name that matches no nation
+├── PermissionDenied
+│   ├── NotAMember             the user belongs to no nation nor NATO staff
+│   └── WrongNation            an editor acting for another nation
+└── Conflict
+    └── AccountLocked          too many failed logins
 """
 
 from __future__ import annotations

@@ -75,7 +75,9 @@ class Membership(models.Model):
     """A user's place: one nation (or NATO staff when ``nation`` is empty) and one role."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    nation = models.ForeignKey(Nation, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    nation = models.ForeignKey(
+        Nation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.VIEWER)
 
     def __str__(self) -> str:
@@ -112,3 +114,6 @@ class LoginFailure(models.Model):
     last_failure_at = models.DateTimeField(null=True, blank=True)
     last_address = models.GenericIPAddressField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures} failure(s)"

@@ -17,9 +17,19 @@ def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict
         status = n.status_on(day)
         if kind and status != kind:
             continue
-        rows.append({
-            "code": n.code, "name": n.name, "name_fr": n.name_fr, "kind": n.kind, "status": status,
-            "status_on": day.isoformat(), "accession_date": n.accession_date, "partnership_date": n.partnership_date,
-            "eu_member": n.eu_member, "source": n.source, "note": n.note,
-        })
+        rows.append(
+            {
+                "code": n.code,
+                "name": n.name,
+                "name_fr": n.name_fr,
+                "kind": n.kind,
+                "status": status,
+                "status_on": day.isoformat(),
+                "accession_date": n.accession_date,
+                "partnership_date": n.partnership_date,
+                "eu_member": n.eu_member,
+                "source": n.source,
+                "note": n.note,
+            }
+        )
     return rows

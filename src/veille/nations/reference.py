@@ -14,24 +14,82 @@ PRIOR_PARTNERSHIP = {"FIN": dt.date(1994, 5, 9), "SWE": dt.date(1994, 5, 9)}
 
 #: French names of the allies (NATO's other official language).
 ALLY_NAMES_FR = {
-    "ALB": "Albanie", "BEL": "Belgique", "BGR": "Bulgarie", "CAN": "Canada", "HRV": "Croatie",
-    "CZE": "Tchéquie", "DNK": "Danemark", "EST": "Estonie", "FIN": "Finlande", "FRA": "France",
-    "DEU": "Allemagne", "GRC": "Grèce", "HUN": "Hongrie", "ISL": "Islande", "ITA": "Italie",
-    "LVA": "Lettonie", "LTU": "Lituanie", "LUX": "Luxembourg", "MNE": "Monténégro", "NLD": "Pays-Bas",
-    "MKD": "Macédoine du Nord", "NOR": "Norvège", "POL": "Pologne", "PRT": "Portugal", "ROU": "Roumanie",
-    "SVK": "Slovaquie", "SVN": "Slovénie", "ESP": "Espagne", "SWE": "Suède", "TUR": "Türkiye",
-    "GBR": "Royaume-Uni", "USA": "États-Unis",
+    "ALB": "Albanie",
+    "BEL": "Belgique",
+    "BGR": "Bulgarie",
+    "CAN": "Canada",
+    "HRV": "Croatie",
+    "CZE": "Tchéquie",
+    "DNK": "Danemark",
+    "EST": "Estonie",
+    "FIN": "Finlande",
+    "FRA": "France",
+    "DEU": "Allemagne",
+    "GRC": "Grèce",
+    "HUN": "Hongrie",
+    "ISL": "Islande",
+    "ITA": "Italie",
+    "LVA": "Lettonie",
+    "LTU": "Lituanie",
+    "LUX": "Luxembourg",
+    "MNE": "Monténégro",
+    "NLD": "Pays-Bas",
+    "MKD": "Macédoine du Nord",
+    "NOR": "Norvège",
+    "POL": "Pologne",
+    "PRT": "Portugal",
+    "ROU": "Roumanie",
+    "SVK": "Slovaquie",
+    "SVN": "Slovénie",
+    "ESP": "Espagne",
+    "SWE": "Suède",
+    "TUR": "Türkiye",
+    "GBR": "Royaume-Uni",
+    "USA": "États-Unis",
 }
 ALLY_ISO2 = {
-    "ALB": "AL", "BEL": "BE", "BGR": "BG", "CAN": "CA", "HRV": "HR", "CZE": "CZ", "DNK": "DK", "EST": "EE",
-    "FIN": "FI", "FRA": "FR", "DEU": "DE", "GRC": "GR", "HUN": "HU", "ISL": "IS", "ITA": "IT", "LVA": "LV",
-    "LTU": "LT", "LUX": "LU", "MNE": "ME", "NLD": "NL", "MKD": "MK", "NOR": "NO", "POL": "PL", "PRT": "PT",
-    "ROU": "RO", "SVK": "SK", "SVN": "SI", "ESP": "ES", "SWE": "SE", "TUR": "TR", "GBR": "GB", "USA": "US",
+    "ALB": "AL",
+    "BEL": "BE",
+    "BGR": "BG",
+    "CAN": "CA",
+    "HRV": "HR",
+    "CZE": "CZ",
+    "DNK": "DK",
+    "EST": "EE",
+    "FIN": "FI",
+    "FRA": "FR",
+    "DEU": "DE",
+    "GRC": "GR",
+    "HUN": "HU",
+    "ISL": "IS",
+    "ITA": "IT",
+    "LVA": "LV",
+    "LTU": "LT",
+    "LUX": "LU",
+    "MNE": "ME",
+    "NLD": "NL",
+    "MKD": "MK",
+    "NOR": "NO",
+    "POL": "PL",
+    "PRT": "PT",
+    "ROU": "RO",
+    "SVK": "SK",
+    "SVN": "SI",
+    "ESP": "ES",
+    "SWE": "SE",
+    "TUR": "TR",
+    "GBR": "GB",
+    "USA": "US",
 }
 #: Other spellings of allies' names found in the shipped datasets (Kiel, NATO, SIPRI).
 ALLY_ALIASES = {
-    "TUR": ["Turkiye", "Turkey", "Türkiye"], "CZE": ["Czech Republic"], "MKD": ["North Macedonia", "Macedonia"],
-    "GBR": ["UK", "Britain"], "USA": ["United States of America", "US"], "NLD": ["The Netherlands"],
+    "TUR": ["Turkiye", "Turkey", "Türkiye"],
+    "CZE": ["Czech Republic"],
+    "MKD": ["North Macedonia", "Macedonia"],
+    "GBR": ["UK", "Britain"],
+    "USA": ["United States of America", "US"],
+    "NLD": ["The Netherlands"],
+    "SVK": ["Slovak Republic"],
 }
 
 
@@ -62,19 +120,35 @@ def read_reference(folder: Path) -> list[NationRecord]:
     with (folder / "nato_members.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code = row["iso3"].strip()
-            records.append(NationRecord(
-                code=code, name=row["country"].strip(), name_fr=ALLY_NAMES_FR.get(code, row["country"]),
-                kind="ally", iso2=ALLY_ISO2.get(code, ""), accession_date=_date(row["accession_date"]),
-                partnership_date=PRIOR_PARTNERSHIP.get(code), eu_member=code in eu,
-                aliases=ALLY_ALIASES.get(code, []), source=row["source_url"].strip(),
-            ))
+            records.append(
+                NationRecord(
+                    code=code,
+                    name=row["country"].strip(),
+                    name_fr=ALLY_NAMES_FR.get(code, row["country"]),
+                    kind="ally",
+                    iso2=ALLY_ISO2.get(code, ""),
+                    accession_date=_date(row["accession_date"]),
+                    partnership_date=PRIOR_PARTNERSHIP.get(code),
+                    eu_member=code in eu,
+                    aliases=ALLY_ALIASES.get(code, []),
+                    source=row["source_url"].strip(),
+                )
+            )
     with (folder / "nato_partners_and_others.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code = row["iso3"].strip()
-            records.append(NationRecord(
-                code=code, name=row["name"].strip(), name_fr=row["name_fr"].strip(), kind=row["kind"].strip(),
-                iso2=row["iso2"].strip(), partnership_date=_date(row["partnership_date"]),
-                eu_member=code in eu, aliases=[a for a in row["aliases"].split(";") if a],
-                source=row["source_url"].strip(), note=row["note"].strip(),
-            ))
+            records.append(
+                NationRecord(
+                    code=code,
+                    name=row["name"].strip(),
+                    name_fr=row["name_fr"].strip(),
+                    kind=row["kind"].strip(),
+                    iso2=row["iso2"].strip(),
+                    partnership_date=_date(row["partnership_date"]),
+                    eu_member=code in eu,
+                    aliases=[a for a in row["aliases"].split(";") if a],
+                    source=row["source_url"].strip(),
+                    note=row["note"].strip(),
+                )
+            )
     return records

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ from veille.nations.exceptions import AccountLocked, UnknownNation
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
 
-TOKEN_PREFIX = "vl_"
+TOKEN_PREFIX = "vl_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def resolve_nation(name_or_code: str) -> Nation:
@@ -76,7 +77,7 @@ def check_membership(nation_code: str | None, role: str) -> Nation | None:
 
 
 @transaction.atomic
-def do_set_membership(actor: Actor, user: object, nation_code: str | None, role: str) -> Membership:
+def do_set_membership(actor: Actor, user: Any, nation_code: str | None, role: str) -> Membership:
     """Place a user in a nation (or in NATO staff when ``nation_code`` is None) with a role."""
     require_coordinator(actor, "change memberships")
     nation = check_membership(nation_code, role)
@@ -88,6 +89,7 @@ def do_set_membership(actor: Actor, user: object, nation_code: str | None, role:
 
 
 # --- API tokens -----------------------------------------------------------------------------
+
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -133,14 +135,13 @@ def authenticate_token(clear: str) -> object | None:
 
 # --- login failures and lockout -------------------------------------------------------------
 
+
 def check_login_allowed(username: str) -> None:
     """Raise :class:`AccountLocked` while the user name is locked."""
     entry = LoginFailure.objects.filter(username=username.casefold()).first()
     if entry and entry.locked_until and entry.locked_until > timezone.now():
         until = entry.locked_until.strftime("%H:%M UTC")
-        raise AccountLocked(
-            f"too many failed logins: this account is locked until {until}", field="username"
-        )
+        raise AccountLocked(f"too many failed logins: this account is locked until {until}", field="username")
 
 
 @transaction.atomic
@@ -171,7 +172,7 @@ def do_clear_login_failures(username: str) -> None:
 # --- demo users -----------------------------------------------------------------------------
 
 #: The named users of the demo and of the tests (DESIGN.md §8). Their password is public.
-DEMO_PASSWORD = "veille-demo-2026"
+DEMO_PASSWORD = "veille-demo-2026"  # noqa: S105 (published in the README on purpose)
 DEMO_USERS = (
     ("alice", None, Role.COORDINATOR, "Alice, NATO staff coordinator"),
     ("nora", "NOR", Role.EDITOR, "Nora, Norway editor"),

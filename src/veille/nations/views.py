@@ -9,8 +9,19 @@ from veille.nations.models import NationKind
 from veille.nations.queries import nation_rows
 from veille.web.exports import export_response
 
-COLUMNS = ["code", "name", "name_fr", "kind", "status", "status_on", "accession_date", "partnership_date",
-           "eu_member", "source", "note"]
+COLUMNS = [
+    "code",
+    "name",
+    "name_fr",
+    "kind",
+    "status",
+    "status_on",
+    "accession_date",
+    "partnership_date",
+    "eu_member",
+    "source",
+    "note",
+]
 
 
 def _day(request: HttpRequest) -> tuple[dt.date, str | None]:
@@ -29,15 +40,32 @@ def nation_list(request: HttpRequest) -> HttpResponse:
     if kind not in (None, *NationKind.values):
         kind, error = None, f"unknown kind {request.GET.get('kind')!r}"
     rows = nation_rows(day, kind)
-    return render(request, "nations/list.html", {
-        "rows": rows, "day": day, "error": error, "kinds": NationKind.choices, "kind": kind,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "nations/list.html",
+        {
+            "rows": rows,
+            "day": day,
+            "error": error,
+            "kinds": NationKind.choices,
+            "kind": kind,
+        },
+        status=400 if error else 200,
+    )
 
 
 def nation_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json"):
         raise Http404(f"no export as {fmt}")
     day, _ = _day(request)
-    return export_response(nation_rows(day), COLUMNS, fmt, f"veille-nations-{day.isoformat()}",
-                           meta={"dataset": "veille reference nations", "status_on": day.isoformat(),
-                                 "source": "data/reference (see data/PROVENANCE.md)"})
+    return export_response(
+        nation_rows(day),
+        COLUMNS,
+        fmt,
+        f"veille-nations-{day.isoformat()}",
+        meta={
+            "dataset": "veille reference nations",
+            "status_on": day.isoformat(),
+            "source": "data/reference (see data/PROVENANCE.md)",
+        },
+    )

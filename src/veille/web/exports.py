@@ -22,8 +22,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def export_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, filename: str,
-                    meta: Mapping[str, Any] | None = None) -> HttpResponse:
+def export_response(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    filename: str,
+    meta: Mapping[str, Any] | None = None,
+) -> HttpResponse:
     """Rows as ``text/csv`` or ``application/json`` (with ``meta``: source, date, licence…)."""
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -16,7 +16,9 @@ from veille.nations.access import Actor
 
 
 class Progress(Protocol):
-    def __call__(self, advance: int = 1, total: int | None = None, description: str | None = None) -> None: ...
+    def __call__(
+        self, advance: int = 1, total: int | None = None, description: str | None = None
+    ) -> None: ...
 
 
 @dataclass
@@ -31,8 +33,16 @@ class ImportSummary:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "read": self.read, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": self.rejected, "problems": self.problems, **self.extra}
+        return {
+            "source": self.source,
+            "read": self.read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "problems": self.problems,
+            **self.extra,
+        }
 
 
 @dataclass(frozen=True)

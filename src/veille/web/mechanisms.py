@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -9,40 +11,50 @@ from django.utils.translation import gettext_lazy as _
 MECHANISMS = {
     "purl": {
         "title": _("PURL — Prioritized Ukraine Requirements List"),
-        "lead": _("Ukraine ranks its needs; Ukraine, NATO and the United States approve a monthly list; allies "
-                  "and partners fund packages of about 500 million USD of US equipment in their own currencies; "
-                  "the United States delivers; NSATU in Wiesbaden coordinates delivery and training."),
+        "lead": _(
+            "Ukraine ranks its needs; Ukraine, NATO and the United States approve a monthly list; allies "
+            "and partners fund packages of about 500 million USD of US equipment in their own currencies; "
+            "the United States delivers; NSATU in Wiesbaden coordinates delivery and training."
+        ),
     },
     "support": {
         "title": _("Support to Ukraine"),
-        "lead": _("Donors, commitments, allocations and deliveries, and the claim that 99 % of military support "
-                  "to Ukraine comes from NATO allies and partners, reproduced from public data."),
+        "lead": _(
+            "Donors, commitments, allocations and deliveries, and the claim that 99 % of military support "
+            "to Ukraine comes from NATO allies and partners, reproduced from public data."
+        ),
     },
     "spending": {
         "title": _("Defence spending and the Hague pledge"),
-        "lead": _("5 % of GDP by 2035: at least 3.5 % on core defence by NATO's definition and up to 1.5 % on "
-                  "resilience, on a credible annual path, with a review in 2029."),
+        "lead": _(
+            "5 % of GDP by 2035: at least 3.5 % on core defence by NATO's definition and up to 1.5 % on "
+            "resilience, on a credible annual path, with a review in 2029."
+        ),
     },
     "industry": {
         "title": _("Defence industry"),
-        "lead": _("Accelerating the production of air defence systems and munitions; supply-chain "
-                  "bottlenecks."),
+        "lead": _(
+            "Accelerating the production of air defence systems and munitions; supply-chain bottlenecks."
+        ),
     },
     "training": {
         "title": _("Training, lessons learned and the NATO-Ukraine Council"),
-        "lead": _("NSATU and JATEC training and lessons learned; decisions and actions of the NATO-Ukraine "
-                  "Council."),
+        "lead": _(
+            "NSATU and JATEC training and lessons learned; decisions and actions of the NATO-Ukraine Council."
+        ),
     },
     "arctic": {
         "title": _("Arctic Sentry"),
-        "lead": _("One operational picture of allied activities in the Arctic, beside what is observed at sea: "
-                  "Russian and Chinese activity, gaps in AIS transmission, encounters, activity near undersea "
-                  "cables."),
+        "lead": _(
+            "One operational picture of allied activities in the Arctic, beside what is observed at sea: "
+            "Russian and Chinese activity, gaps in AIS transmission, encounters, activity near undersea "
+            "cables."
+        ),
     },
 }
 
 
-def overview(key: str):  # type: ignore[no-untyped-def]
+def overview(key: str) -> Callable[[HttpRequest], HttpResponse]:
     """A view that shows a mechanism's overview page until the mechanism has pages of its own."""
 
     def view(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
@@ -50,8 +52,15 @@ class RateLimitMiddleware:
             if count > settings.VEILLE_RATE_LIMIT_PER_MINUTE:
                 message = _("Too many changes from your address in one minute; wait a minute and try again.")
                 if request.path.startswith("/api/"):
-                    body = {"error": {"code": "rate_limited", "type": "RateLimited", "message": message,
-                                      "field": None, "where": request.path}}
+                    body = {
+                        "error": {
+                            "code": "rate_limited",
+                            "type": "RateLimited",
+                            "message": message,
+                            "field": None,
+                            "where": request.path,
+                        }
+                    }
                     response: HttpResponse = JsonResponse(body, status=429)
                 else:
                     response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")

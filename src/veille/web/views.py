@@ -95,9 +95,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
         except (VeilleError, ValueError) as exc:
             messages.error(request, str(exc))
             status = 422
-    user_tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "web/tokens.html", {"form": form, "tokens": user_tokens, "new_token": new_token},
-                  status=status)
+    user_tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
+    return render(
+        request,
+        "web/tokens.html",
+        {"form": form, "tokens": user_tokens, "new_token": new_token},
+        status=status,
+    )
 
 
 @require_GET
@@ -113,35 +117,70 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "status": 404, "title": _("Page not found"),
-        "message": _("There is no page at %(path)s.") % {"path": request.path},
-    }, status=404)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 404,
+            "title": _("Page not found"),
+            "message": _("There is no page at %(path)s.") % {"path": request.path},
+        },
+        status=404,
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "status": 403, "title": _("Not allowed"),
-        "message": str(exception) if exception and str(exception) else _("You may not see or change this."),
-    }, status=403)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 403,
+            "title": _("Not allowed"),
+            "message": str(exception)
+            if exception and str(exception)
+            else _("You may not see or change this."),
+        },
+        status=403,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "status": 400, "title": _("Bad request"), "message": _("The request could not be understood."),
-    }, status=400)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 400,
+            "title": _("Bad request"),
+            "message": _("The request could not be understood."),
+        },
+        status=400,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {
-        "status": 500, "title": _("Server error"),
-        "message": _("Something went wrong on the server; the error has been logged."),
-    }, status=500)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 500,
+            "title": _("Server error"),
+            "message": _("Something went wrong on the server; the error has been logged."),
+        },
+        status=500,
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "web/error.html", {
-        "status": 403, "title": _("Form expired or forged"),
-        "message": _("The form was sent without a valid security token (CSRF). Reload the page and send it "
-                     "again; nothing was changed."),
-    }, status=403)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 403,
+            "title": _("Form expired or forged"),
+            "message": _(
+                "The form was sent without a valid security token (CSRF). Reload the page and send it "
+                "again; nothing was changed."
+            ),
+        },
+        status=403,
+    )

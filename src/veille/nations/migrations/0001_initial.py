@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,58 +14,133 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('last_failure_at', models.DateTimeField(blank=True, null=True)),
-                ('last_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=150, unique=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("last_failure_at", models.DateTimeField(blank=True, null=True)),
+                ("last_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Nation',
+            name="Nation",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('name_fr', models.CharField(blank=True, max_length=80)),
-                ('kind', models.CharField(choices=[('ally', 'NATO ally'), ('partner', 'NATO partner'), ('recipient', 'Recipient'), ('multilateral', 'Multilateral donor'), ('other', 'Other state')], max_length=12)),
-                ('iso2', models.CharField(blank=True, max_length=2)),
-                ('accession_date', models.DateField(blank=True, help_text='NATO accession (allies)', null=True)),
-                ('partnership_date', models.DateField(blank=True, help_text='Start of NATO partnership where a formal date exists', null=True)),
-                ('eu_member', models.BooleanField(default=False)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other spellings found in datasets')),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('note', models.TextField(blank=True)),
+                ("code", models.CharField(max_length=3, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("name_fr", models.CharField(blank=True, max_length=80)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ally", "NATO ally"),
+                            ("partner", "NATO partner"),
+                            ("recipient", "Recipient"),
+                            ("multilateral", "Multilateral donor"),
+                            ("other", "Other state"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("iso2", models.CharField(blank=True, max_length=2)),
+                (
+                    "accession_date",
+                    models.DateField(blank=True, help_text="NATO accession (allies)", null=True),
+                ),
+                (
+                    "partnership_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Start of NATO partnership where a formal date exists",
+                        null=True,
+                    ),
+                ),
+                ("eu_member", models.BooleanField(default=False)),
+                (
+                    "aliases",
+                    models.JSONField(blank=True, default=list, help_text="Other spellings found in datasets"),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('prefix', models.CharField(db_index=True, max_length=12)),
-                ('key_sha256', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("prefix", models.CharField(db_index=True, max_length=12)),
+                ("key_sha256", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('viewer', 'Viewer'), ('editor', 'Editor'), ('coordinator', 'Coordinator'), ('admin', 'Administrator')], default='viewer', max_length=12)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='nations.nation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("viewer", "Viewer"),
+                            ("editor", "Editor"),
+                            ("coordinator", "Coordinator"),
+                            ("admin", "Administrator"),
+                        ],
+                        default="viewer",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="nations.nation",
+                    ),
+                ),
             ],
         ),
     ]

@@ -24,6 +24,6 @@ class Command(BaseCommand):
             result = module.load(console)
             for key, value in result.items():
                 console.print(f"  {key}: {value}")
-        self.stdout.write("demo data loaded. Demo logins (password '%s'):" % DEMO_PASSWORD)
-        for username, nation, role, full_name in DEMO_USERS:
+        self.stdout.write(f"demo data loaded. Demo logins (password '{DEMO_PASSWORD}'):")
+        for username, _nation, _role, full_name in DEMO_USERS:
             self.stdout.write(f"  {username:6} {full_name}")

@@ -50,16 +50,25 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path}: no such file")
         console = Console(stderr=True)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as progress:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
             task = progress.add_task(f"{kind} {path.name}", total=None)
 
-            def advance(step: int = 1, total: int | None = None, description: str | None = None) -> None:
-                progress.update(task, advance=step, total=total, description=description or f"{kind} {path.name}")
+            def advance(advance: int = 1, total: int | None = None, description: str | None = None) -> None:
+                progress.update(
+                    task, advance=advance, total=total, description=description or f"{kind} {path.name}"
+                )
 
             try:
-                summary = importers[kind].run(path, Actor.system_process(f"import:{kind}"), advance,
-                                              options["dry_run"])
+                summary = importers[kind].run(
+                    path, Actor.system_process(f"import:{kind}"), advance, options["dry_run"]
+                )
             except VeilleError as exc:
                 raise CommandError(f"{path}: {exc}; nothing was written") from exc
         if options["format"] == "json":
@@ -67,8 +76,8 @@ class Command(BaseCommand):
             return
         prefix = "[dry run] " if options["dry_run"] else ""
         self.stdout.write(
-            f"{prefix}{kind} {path}: read {summary.read}, created {summary.created}, updated {summary.updated}, "
-            f"unchanged {summary.unchanged}, rejected {summary.rejected}"
+            f"{prefix}{kind} {path}: read {summary.read}, created {summary.created}, "
+            f"updated {summary.updated}, unchanged {summary.unchanged}, rejected {summary.rejected}"
         )
         for problem in summary.problems[:50]:
             self.stdout.write(f"  - {problem}")

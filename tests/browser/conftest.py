@@ -1,0 +1,108 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium); never a downloaded browser.
+
+Every page load records the requests the page makes; a request to any host but the test server
+fails the test (veille must run air-gapped), and so does a Content-Security-Policy violation.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page that remembers every request and every console error."""
+
+    def __init__(self, page: Any, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+
+    def foreign_requests(self) -> list[str]:
+        host = urlsplit(self.origin).netloc
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).netloc != host
+        ]
+
+    def assert_clean(self, *, allowed_statuses: tuple[int, ...] = ()) -> None:
+        """No foreign request, no CSP violation, no console error (but for documents answered with an
+        expected error status, which Chromium logs as 'Failed to load resource')."""
+        assert self.foreign_requests() == [], f"requests to other hosts: {self.foreign_requests()}"
+        csp = [e for e in self.console_errors if "Content Security Policy" in e or "Refused to" in e]
+        assert csp == [], f"CSP violations: {csp}"
+        expected = tuple(f"status of {status} " for status in allowed_statuses)
+        errors = [e for e in self.console_errors if not any(x in e for x in expected)]
+        assert errors == [], f"console errors: {errors}"
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def open_page(
+    browser: Any, live_server: Any, users: dict[str, Any], password: str
+) -> Iterator[Callable[..., Watched]]:
+    contexts: list[Any] = []
+
+    def make(username: str | None = None, *, locale: str = "en-GB", width: int = 1280) -> Watched:
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
+        contexts.append(context)
+        watched = Watched(context.new_page(), live_server.url)
+        if username:
+            watched.page.goto(f"{live_server.url}/login/")
+            watched.page.fill("#id_username", username)
+            watched.page.fill("#id_password", password)
+            watched.page.click("form.stacked button[type=submit]")
+            watched.page.wait_for_url(f"{live_server.url}/")
+        return watched
+
+    yield make
+    for context in contexts:
+        context.close()
