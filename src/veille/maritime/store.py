@@ -1,0 +1,378 @@
+"""The AIS store: positions as Parquet partitioned by day, a vessel registry with its history,
+DuckDB views over both. No Django here: the ``ais`` command and the pages call these functions.
+
+Layout under the store root::
+
+    positions/day=YYYY-MM-DD/part-<run>-<n>.parquet   one row per position report
+    vessels/part-<run>-<n>.parquet                     one row per change of a vessel's static data
+
+Memory stays flat: the input is read, decoded and written batch by batch.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import polars as pl
+
+from veille.core.ais.decode import DecodeError, decode_payload
+from veille.core.ais.fast import decode_positions
+from veille.core.ais.messages import (
+    ClassBExtendedReport,
+    StaticDataReportA,
+    StaticDataReportB,
+    StaticVoyageData,
+)
+from veille.core.ais.nmea import Reject, RejectReason
+from veille.core.ais.reader import AisReader, RawMessage
+
+STATIC_FIELDS = (
+    "name",
+    "call_sign",
+    "imo",
+    "ship_type",
+    "to_bow_m",
+    "to_stern_m",
+    "to_port_m",
+    "to_starboard_m",
+    "destination",
+    "draught_m",
+)
+POSITION_SCHEMA = {
+    "mmsi": pl.UInt32,
+    "timestamp": pl.Datetime("us", "UTC"),
+    "lat": pl.Float64,
+    "lon": pl.Float64,
+    "sog_kn": pl.Float64,
+    "cog_deg": pl.Float64,
+    "heading_deg": pl.UInt16,
+    "nav_status": pl.UInt8,
+    "msg_type": pl.UInt8,
+    "source": pl.Utf8,
+    "received_at": pl.Datetime("us", "UTC"),
+}
+
+
+def default_store() -> Path:
+    """``VEILLE_AIS_STORE`` if set, else ``./var/ais``.
+
+    >>> os.environ.pop("VEILLE_AIS_STORE", None) and None
+    >>> default_store()
+    PosixPath('var/ais')
+    """
+    return Path(os.environ.get("VEILLE_AIS_STORE") or "var/ais")
+
+
+@dataclass
+class IngestSummary:
+    """What a run did: counts, rejects by reason, vessels, time span, rate."""
+
+    lines: int = 0
+    messages: int = 0
+    decoded: int = 0
+    positions: int = 0
+    statics: int = 0
+    vessel_changes: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    mmsis: set[int] = field(default_factory=set)
+    first_s: float | None = None
+    last_s: float | None = None
+    elapsed_s: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        rate = self.messages / self.elapsed_s if self.elapsed_s else 0.0
+        span = [
+            datetime.fromtimestamp(t, UTC).isoformat() if t is not None else None
+            for t in (self.first_s, self.last_s)
+        ]
+        return {
+            "lines": self.lines,
+            "messages": self.messages,
+            "decoded": self.decoded,
+            "positions": self.positions,
+            "static_reports": self.statics,
+            "vessel_changes": self.vessel_changes,
+            "rejected": dict(sorted(self.rejected.items())),
+            "rejected_total": sum(self.rejected.values()),
+            "vessels": len(self.mmsis),
+            "time_span": span,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "messages_per_s": round(rate),
+        }
+
+
+class AisStore:
+    """Append decoded AIS to the store; query it through DuckDB."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.run = uuid.uuid4().hex[:12]
+        self._part = 0
+        self._last_static: dict[int, tuple[Any, ...]] | None = None
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        batches: Iterable[list[bytes]],
+        *,
+        rejects: BinaryIO | None = None,
+        progress: Callable[[IngestSummary], None] | None = None,
+        stop: Callable[[], bool] = lambda: False,
+        source: str | None = None,
+    ) -> IngestSummary:
+        """Read, decode and store every batch of lines; write rejects as ``line<TAB>reason<TAB>raw``.
+
+        >>> import tempfile
+        >>> store = AisStore(tempfile.mkdtemp())
+        >>> s = store.ingest([[b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A", b"garbage"]])
+        >>> (s.messages, s.positions, dict(s.rejected))
+        (1, 1, {'malformed': 1})
+        """
+        summary = IngestSummary()
+        reader = AisReader()
+        started = time.perf_counter()
+        for lines in batches:
+            raws, bad = reader.feed(lines)
+            summary.lines += len(lines)
+            self._process(raws, bad, summary, rejects, source)
+            summary.elapsed_s = time.perf_counter() - started
+            if progress is not None:
+                progress(summary)
+            if stop():
+                break
+        self._process([], reader.close(), summary, rejects, source)
+        summary.elapsed_s = time.perf_counter() - started
+        return summary
+
+    def _process(
+        self,
+        raws: list[RawMessage],
+        bad: list[Reject],
+        summary: IngestSummary,
+        rejects: BinaryIO | None,
+        source: str | None,
+    ) -> None:
+        now = time.time()
+        summary.messages += len(raws)
+        if raws:
+            self._positions(raws, summary, now, source, bad)
+        for r in bad:
+            summary.rejected[r.reason.value] += 1
+        if rejects is not None and bad:
+            rejects.write(
+                b"".join(b"%d\t%s\t%s\n" % (r.lineno, r.reason.value.encode(), r.line) for r in bad)
+            )
+
+    def _positions(
+        self,
+        raws: list[RawMessage],
+        summary: IngestSummary,
+        now: float,
+        source: str | None,
+        bad: list[Reject],
+    ) -> None:
+        df = decode_positions([r.payload for r in raws], [r.fill_bits for r in raws])
+        times = [r.time_s if r.time_s is not None else now for r in raws]
+        valid = df["valid"].to_list()
+        statics: list[tuple[float, str | None, Any]] = []
+        failed = 0
+        for i, ok in enumerate(valid):
+            if ok and raws[i].payload[:1] != b"C":  # message 19 also carries static data
+                continue
+            r = raws[i]
+            try:
+                msg = decode_payload(r.payload, r.fill_bits)
+            except DecodeError as exc:
+                failed += 1
+                bad.append(Reject(r.first_lineno, RejectReason(exc.reason), b"\\n".join(r.lines), exc.detail))
+                continue
+            if isinstance(
+                msg, StaticVoyageData | StaticDataReportA | StaticDataReportB | ClassBExtendedReport
+            ):
+                statics.append((times[i], r.source or source, msg))
+        summary.decoded += len(raws) - failed
+        pos = (
+            df.with_columns(
+                timestamp=pl.Series(times, dtype=pl.Float64),
+                source=pl.Series([r.source or source for r in raws], dtype=pl.Utf8),
+            )
+            .filter(pl.col("valid"))
+            .select(
+                pl.col("mmsi"),
+                (pl.col("timestamp") * 1e6).cast(pl.Int64).cast(pl.Datetime("us", "UTC")).alias("timestamp"),
+                "lat",
+                "lon",
+                "sog_kn",
+                "cog_deg",
+                "heading_deg",
+                "nav_status",
+                "msg_type",
+                "source",
+                pl.lit(int(now * 1e6)).cast(pl.Datetime("us", "UTC")).alias("received_at"),
+            )
+        )
+        if pos.height:
+            summary.positions += pos.height
+            summary.mmsis.update(pos["mmsi"].unique().to_list())
+            lo, hi = pos["timestamp"].min(), pos["timestamp"].max()
+            lo_s, hi_s = lo.timestamp(), hi.timestamp()  # type: ignore[union-attr]
+            summary.first_s = lo_s if summary.first_s is None else min(summary.first_s, lo_s)
+            summary.last_s = hi_s if summary.last_s is None else max(summary.last_s, hi_s)
+            self._write_positions(pos)
+        if statics:
+            summary.statics += len(statics)
+            summary.vessel_changes += self._write_statics(statics)
+
+    def _name(self) -> str:
+        self._part += 1
+        return f"part-{self.run}-{self._part:06d}.parquet"
+
+    def _write_positions(self, pos: pl.DataFrame) -> None:
+        pos = pos.with_columns(day=pl.col("timestamp").dt.date())
+        for (day,), part in pos.group_by("day"):
+            folder = self.root / "positions" / f"day={day}"
+            folder.mkdir(parents=True, exist_ok=True)
+            part.drop("day").write_parquet(folder / self._name(), compression="zstd")
+
+    def _known_static(self) -> dict[int, tuple[Any, ...]]:
+        if self._last_static is None:
+            self._last_static = {}
+            if any((self.root / "vessels").glob("*.parquet")):
+                latest = self.query("SELECT * FROM vessels").pl()
+                for row in latest.iter_rows(named=True):
+                    self._last_static[row["mmsi"]] = tuple(row[f] for f in STATIC_FIELDS)
+        return self._last_static
+
+    def _write_statics(self, statics: list[tuple[float, str | None, Any]]) -> int:
+        known = self._known_static()
+        rows = []
+        for t, src, msg in sorted(statics, key=lambda x: x[0]):
+            prev = known.get(msg.mmsi, (None,) * len(STATIC_FIELDS))
+            new = tuple(
+                getattr(msg, f) if hasattr(msg, f) and getattr(msg, f) is not None else prev[k]
+                for k, f in enumerate(STATIC_FIELDS)
+            )
+            if isinstance(msg, StaticDataReportB) and msg.mothership_mmsi is not None:
+                new = new[:4] + prev[4:8] + new[8:]
+            if new == prev:
+                continue
+            known[msg.mmsi] = new
+            rows.append((msg.mmsi, int(t * 1e6), msg.msg_type, src, *new))
+        if not rows:
+            return 0
+        df = pl.DataFrame(
+            rows,
+            schema={
+                "mmsi": pl.UInt32,
+                "valid_from": pl.Int64,
+                "msg_type": pl.UInt8,
+                "source": pl.Utf8,
+                "name": pl.Utf8,
+                "call_sign": pl.Utf8,
+                "imo": pl.UInt32,
+                "ship_type": pl.UInt8,
+                "to_bow_m": pl.UInt16,
+                "to_stern_m": pl.UInt16,
+                "to_port_m": pl.UInt8,
+                "to_starboard_m": pl.UInt8,
+                "destination": pl.Utf8,
+                "draught_m": pl.Float64,
+            },
+            orient="row",
+        ).with_columns(pl.col("valid_from").cast(pl.Datetime("us", "UTC")))
+        folder = self.root / "vessels"
+        folder.mkdir(parents=True, exist_ok=True)
+        df.write_parquet(folder / self._name(), compression="zstd")
+        return df.height
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB with views ``positions``, ``vessel_history`` and ``vessels`` (latest).
+
+        >>> import tempfile
+        >>> store = AisStore(tempfile.mkdtemp())
+        >>> _ = store.ingest([[b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"]])
+        >>> store.connect().sql("SELECT mmsi, sog_kn FROM positions").fetchall()
+        [(371798000, 12.3)]
+        """
+        con = duckdb.connect()
+        pos = self.root / "positions"
+        ves = self.root / "vessels"
+        if any(pos.glob("day=*/*.parquet")):
+            con.sql(
+                f"CREATE VIEW positions AS SELECT * FROM read_parquet('{pos}/day=*/*.parquet', "  # noqa: S608
+                "hive_partitioning = true)"
+            )
+        else:
+            cols = ", ".join(f"NULL::{_duck(t)} AS {n}" for n, t in POSITION_SCHEMA.items())
+            con.sql(f"CREATE VIEW positions AS SELECT {cols}, NULL::DATE AS day WHERE false")
+        if any(ves.glob("*.parquet")):
+            # paths come from the store's own root, not from users
+            con.sql(f"CREATE VIEW vessel_history AS SELECT * FROM read_parquet('{ves}/*.parquet')")  # noqa: S608
+        else:
+            con.sql(
+                "CREATE VIEW vessel_history AS SELECT NULL::UINTEGER AS mmsi, "
+                "NULL::TIMESTAMPTZ AS valid_from, "
+                + ", ".join(f"NULL::VARCHAR AS {f}" for f in STATIC_FIELDS)
+                + " WHERE false"
+            )
+        con.sql(
+            "CREATE VIEW vessels AS SELECT * FROM vessel_history "
+            "QUALIFY row_number() OVER (PARTITION BY mmsi ORDER BY valid_from DESC) = 1"
+        )
+        return con
+
+    def query(self, sql: str) -> duckdb.DuckDBPyRelation:
+        """Run SQL against the views of :meth:`connect`."""
+        return self.connect().sql(sql)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and extent of the store.
+
+        >>> import tempfile
+        >>> AisStore(tempfile.mkdtemp()).stats()["positions"]
+        0
+        """
+        con = self.connect()
+        n, vessels, lo, hi, days = con.execute(
+            "SELECT count(*), count(DISTINCT mmsi), min(timestamp), max(timestamp), count(DISTINCT day) "
+            "FROM positions"
+        ).fetchone()  # type: ignore[misc]
+        registry, changes = con.execute(  # type: ignore[misc]
+            "SELECT count(DISTINCT mmsi), count(*) FROM vessel_history"
+        ).fetchone()
+        files = list(self.root.rglob("*.parquet"))
+        return {
+            "store": str(self.root),
+            "positions": n,
+            "vessels_with_positions": vessels,
+            "vessels_in_registry": registry,
+            "registry_changes": changes,
+            "first": lo.isoformat() if lo else None,
+            "last": hi.isoformat() if hi else None,
+            "days": days,
+            "files": len(files),
+            "bytes": sum(f.stat().st_size for f in files),
+        }
+
+
+def _duck(t: Any) -> str:
+    return {
+        pl.UInt32: "UINTEGER",
+        pl.Float64: "DOUBLE",
+        pl.UInt16: "USMALLINT",
+        pl.UInt8: "UTINYINT",
+        pl.Utf8: "VARCHAR",
+    }.get(t, "TIMESTAMPTZ")

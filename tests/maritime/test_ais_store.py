@@ -1,0 +1,90 @@
+"""The AIS store and the ``ais`` command on the real captures."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from veille.core.ais.encode import encode_message
+from veille.core.ais.messages import StaticVoyageData
+from veille.maritime.store import AisStore
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
+
+
+def test_ingest_writes_day_partitions_and_a_registry_with_history(tmp_path: Path) -> None:
+    store = AisStore(tmp_path)
+    summary = store.ingest([(DATA / "dma_aislib_stream_example_2010-06-11.nmea").read_bytes().split(b"\n")])
+    assert summary.messages == summary.decoded == 4051 and not summary.rejected
+    assert [p.name for p in (tmp_path / "positions").iterdir()] == ["day=2010-06-11"]
+    con = store.connect()
+    assert con.sql("SELECT count(*) FROM positions").fetchall() == [(summary.positions,)]
+    first = StaticVoyageData(5, 0, 257000001, 0, None, "LA1", "POLAR 1", 70, 90, 20, 8, 8, 1, 6, 15, 12, 0,
+                             7.5, "HAMMERFEST", False)  # fmt: skip
+    moved = StaticVoyageData(5, 0, 257000001, 0, None, "LA1", "POLAR 1", 70, 90, 20, 8, 8, 1, 6, 16, 12, 0,
+                             9.1, "LONGYEARBYEN", False)  # fmt: skip
+    lines = [
+        *encode_message(first, time_s=1.7e9, source="synthetic"),
+        *encode_message(first, time_s=1.7e9 + 60, source="synthetic"),
+        *encode_message(moved, time_s=1.7e9 + 120, source="synthetic"),
+    ]
+    AisStore(tmp_path).ingest([lines])
+    history = store.query(
+        "SELECT destination, draught_m FROM vessel_history WHERE mmsi = 257000001 ORDER BY valid_from"
+    ).fetchall()
+    assert history == [("HAMMERFEST", 7.5), ("LONGYEARBYEN", 9.1)]
+    assert store.query("SELECT destination FROM vessels WHERE mmsi = 257000001").fetchall() == [
+        ("LONGYEARBYEN",)
+    ]
+
+
+def test_ais_command_ingests_reports_rejects_and_stats(tmp_path: Path) -> None:
+    out = io.StringIO()
+    rejects = tmp_path / "rejects.tsv"
+    aegean = DATA / "pyais_nmea_data_sample_aegean.nmea"
+    call_command("ais", "ingest", str(aegean), "--store", str(tmp_path / "s"), "--rejects", str(rejects),
+                 "--format", "json", stdout=out)  # fmt: skip
+    summary = json.loads(out.getvalue())
+    assert summary["rejected"] == {"empty_payload": 100, "incomplete_multipart": 20}
+    assert summary["decoded"] == summary["messages"] == 778
+    assert len(rejects.read_bytes().splitlines()) == 120
+    out = io.StringIO()
+    call_command("ais", "stats", "--format", "json", "--store", str(tmp_path / "s"), stdout=out)
+    assert json.loads(out.getvalue())["positions"] == summary["positions"]
+
+
+def test_ais_command_exit_codes(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as err:
+        call_command("ais", "ingest", str(tmp_path / "missing.nmea"), "--store", str(tmp_path))
+    assert err.value.returncode == 3
+    junk = tmp_path / "junk.nmea"
+    junk.write_bytes(b"!AIVDM,1,1,,A,0000000000,0*4A\nhello\n")
+    with pytest.raises(CommandError) as err:
+        call_command("ais", "ingest", str(junk), "--store", str(tmp_path), stdout=io.StringIO())
+    assert err.value.returncode == 4
+
+
+def test_replay_serves_a_capture_that_tcp_ingest_reads_back(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    capture = DATA / "gpsd_sample.aivdm"
+    server = threading.Thread(
+        target=call_command, args=("ais", "replay", str(capture), "--port", str(port)), daemon=True
+    )
+    server.start()
+    time.sleep(0.3)
+    out = io.StringIO()
+    call_command("ais", "ingest", f"tcp://127.0.0.1:{port}", "--until", "3s", "--store", str(tmp_path),
+                 "--format", "json", stdout=out)  # fmt: skip
+    server.join(5)
+    summary = json.loads(out.getvalue())
+    assert summary["messages"] == 102
