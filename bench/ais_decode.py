@@ -133,9 +133,9 @@ def main() -> None:
         met = (target_rate is None or ours >= target_rate) and (
             target_ratio is None or (theirs and ours / theirs >= target_ratio)
         )
-        out.append(
-            f"| {name} | {ours:,.0f} | {f'{theirs:,.0f}' if theirs else '-'} | {ratio} | {target} {'(met)' if met else '(NOT met)'} |"
-        )
+        verdict = "(met)" if met else "(NOT met)"
+        pyais_rate = f"{theirs:,.0f}" if theirs else "-"
+        out.append(f"| {name} | {ours:,.0f} | {pyais_rate} | {ratio} | {target} {verdict} |")
     out += [
         "",
         f"Memory (peak RSS of an ingest subprocess): {rss_small:,.0f} MB for {size_small:,.1f} MB of NMEA, "

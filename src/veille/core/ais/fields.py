@@ -149,7 +149,9 @@ def compile_decoder(cls: type, msg_type_hint: int = 0) -> Any:
         if spec.rest:
             if spec.kind == "t":
                 lines.append(f"    _w = max(nbits - {start}, 0) // 6")
-                lines.append(f"    {var} = _text(n0 >> (nbits - {start} - 6 * _w) & ((1 << 6 * _w) - 1), _w)")
+                lines.append(
+                    f"    {var} = _text(n0 >> max(nbits - {start} - 6 * _w, 0) & ((1 << 6 * _w) - 1), _w)"
+                )
             else:
                 lines.append(f"    _w = max(nbits - {start}, 0)")
                 lines.append(f"    {var} = _raw(n0 & ((1 << _w) - 1), _w)")
