@@ -84,6 +84,16 @@ ROUTES: dict[str, Expect] = {
     "api:list_spending_plans": Expect("/api/v1/spending/plans", API_LOGGED_IN),
     # recording a plan (an empty body is refused; rights are checked once the body is valid: tests/spending/test_plans.py)
     "api:record_spending_plan": Expect("/api/v1/spending/plans", {"anon": 401, "*": 400}, method="post"),
+    # ledger: pages and exports show what each user may see (no events in the matrix's data)
+    "ledger:index": Expect("/ledger/", EVERYONE_200),
+    "ledger:export": Expect("/ledger/export.csv", EVERYONE_200),
+    "ledger:chain": Expect("/ledger/events/1/", {"*": 404}),
+    "api:ledger_events": Expect("/api/v1/ledger/events", API_LOGGED_IN),
+    "api:ledger_events_csv": Expect("/api/v1/ledger/events.csv", API_LOGGED_IN),
+    "api:ledger_event": Expect("/api/v1/ledger/events/1", {"anon": 401, "*": 404}),
+    "api:ledger_chain": Expect("/api/v1/ledger/events/1/chain", {"anon": 401, "*": 404}),
+    "api:ledger_balances": Expect("/api/v1/ledger/balances", API_LOGGED_IN),
+    "api:ledger_balances_csv": Expect("/api/v1/ledger/balances.csv", API_LOGGED_IN),
     # Django's admin: its own login page is open; everything else needs a superuser (see PREFIX_RULES)
     "admin:login": Expect("/admin/login/", EVERYONE_200),
 }

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from veille.web.mechanisms import overview
+from veille.support import views
 
 app_name = "support"
 urlpatterns = [
-    path("", overview("support"), name="index"),
+    path("", views.index, name="index"),
+    path("claims/", views.claims, name="claims"),
+    path("<str:table>.<str:fmt>", views.export, name="export"),
 ]

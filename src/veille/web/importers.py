@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
-
-from veille.nations.access import Actor
 
 
 class Progress(Protocol):
@@ -47,9 +44,19 @@ class ImportSummary:
 
 @dataclass(frozen=True)
 class Importer:
+    """``run(path, actor, progress, dry_run, **flags)``; ``flags`` names the optional switches the
+    importer understands, among :data:`FLAGS` (``veille import KIND PATH --allow-unknown``)."""
+
     help: str
-    run: Callable[[Path, Actor, Progress, bool], ImportSummary]
+    run: Callable[..., ImportSummary]
     default_path: str = ""  # relative to the data folder: what ``veille demo`` loads
+    flags: tuple[str, ...] = ()
+
+
+#: Switches an importer may accept, with their help text.
+FLAGS = {
+    "allow_unknown": "import the rows whose names are known even when others are not (they are listed)",
+}
 
 
 def no_progress(advance: int = 1, total: int | None = None, description: str | None = None) -> None:

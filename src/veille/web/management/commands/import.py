@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from veille.core.errors import VeilleError
 from veille.nations.access import Actor
-from veille.web.importers import Importer
+from veille.web.importers import FLAGS, Importer
 from veille.web.registry import app_modules
 
 
@@ -32,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="list the kinds of import")
         parser.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
         parser.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
+        for flag, text in FLAGS.items():
+            parser.add_argument("--" + flag.replace("_", "-"), action="store_true", dest=flag, help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         importers = all_importers()
@@ -65,9 +67,14 @@ class Command(BaseCommand):
                     task, advance=advance, total=total, description=description or f"{kind} {path.name}"
                 )
 
+            importer = importers[kind]
+            unsupported = [f for f in FLAGS if options.get(f) and f not in importer.flags]
+            if unsupported:
+                raise CommandError(f"{kind} does not take --{unsupported[0].replace('_', '-')}")
+            flags = {f: bool(options.get(f)) for f in importer.flags}
             try:
-                summary = importers[kind].run(
-                    path, Actor.system_process(f"import:{kind}"), advance, options["dry_run"]
+                summary = importer.run(
+                    path, Actor.system_process(f"import:{kind}"), advance, options["dry_run"], **flags
                 )
             except VeilleError as exc:
                 raise CommandError(f"{path}: {exc}; nothing was written") from exc

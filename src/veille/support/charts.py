@@ -1,0 +1,122 @@
+"""Vega-Lite specifications of the support pages (the same spec renders in the page and to PNG/SVG)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+COLOURS = {"military": "#0b3d6b", "financial": "#4f8fc0", "humanitarian": "#a6c8e6"}
+
+
+def _bn(value: Decimal) -> float:
+    """EUR → billions of EUR for drawing only (tables and exports keep the exact Decimal)."""
+    return round(float(value) / 1e9, 3)
+
+
+def donors_stacked(rows: list[dict[str, Any]], title: str, limit: int = 30) -> dict[str, Any]:
+    values = [
+        {"donor": r["name"], "type": t, "bn": _bn(r[t]), "rank": i}
+        for i, r in enumerate(rows[:limit])
+        for t in ("military", "financial", "humanitarian")
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": {"step": 16},
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "y": {"field": "donor", "type": "nominal", "sort": {"field": "rank", "op": "min"}, "title": None},
+            "x": {"field": "bn", "type": "quantitative", "title": "EUR billion", "stack": "zero"},
+            "color": {
+                "field": "type",
+                "type": "nominal",
+                "title": "Aid",
+                "scale": {"domain": list(COLOURS), "range": list(COLOURS.values())},
+            },
+            "order": {"field": "type"},
+        },
+    }
+
+
+def months_area(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    values = [
+        {"month": r["month"], "type": t, "bn": _bn(r[t])}
+        for r in rows
+        for t in ("military", "financial", "humanitarian")
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": 220,
+        "data": {"values": values},
+        "mark": {"type": "area", "tooltip": True},
+        "encoding": {
+            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": None},
+            "y": {"field": "bn", "type": "quantitative", "stack": "zero", "title": "EUR billion per month"},
+            "color": {
+                "field": "type",
+                "type": "nominal",
+                "title": "Aid",
+                "scale": {"domain": list(COLOURS), "range": list(COLOURS.values())},
+            },
+        },
+    }
+
+
+def weapons_bars(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    values = [{"category": r["category"], "bn": _bn(r["value_eur"])} for r in rows]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": {"step": 18},
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True, "color": COLOURS["military"]},
+        "encoding": {
+            "y": {"field": "category", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "bn", "type": "quantitative", "title": "EUR billion"},
+        },
+    }
+
+
+def shares_bar(by_class_pct: dict[str, Any], title: str) -> dict[str, Any]:
+    labels = {
+        "ally": "NATO allies",
+        "partner": "NATO partners",
+        "eu_institution": "EU institutions",
+        "other": "Everyone else",
+    }
+    values = [
+        {"class": labels[c], "pct": float(by_class_pct[c]), "order": i}
+        for i, c in enumerate(("ally", "partner", "eu_institution", "other"))
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": "container",
+        "height": 60,
+        "data": {"values": values},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": "pct",
+                "type": "quantitative",
+                "stack": "zero",
+                "title": "% of the total",
+                "scale": {"domain": [0, 100]},
+            },
+            "color": {
+                "field": "class",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": list(labels.values()),
+                    "range": ["#0b3d6b", "#4f8fc0", "#f2b600", "#b3261e"],
+                },
+            },
+            "order": {"field": "order"},
+        },
+    }

@@ -1,0 +1,68 @@
+"""Support pages, exports and API on the shipped release."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from veille.nations.access import Actor
+from veille.support.services import do_import_summary
+from veille.web.importers import no_progress
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(users: Any) -> None:
+    from django.conf import settings
+
+    do_import_summary(
+        Actor.system_process("tests"),
+        settings.DATA_DIR / "ukraine_aid" / "kiel_release28_summary_engelde.json",
+        no_progress,
+    )
+
+
+def test_donors_page_ranks_donors_with_sources_and_charts(loaded: None, client_as: Any) -> None:
+    html = client_as(None).get("/support/").content.decode()
+    assert "42 donors, Kiel release 28" in html
+    assert html.index("United States") < html.index("Germany") < html.index("Malta")
+    assert 'id="donor-spec" type="application/json"' in html
+    assert "kiel_release28_summary_engelde.json" in html
+
+
+def test_the_donor_export_keeps_exact_amounts(loaded: None, client_as: Any) -> None:
+    text = client_as(None).get("/support/donors.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["donor"] == "USA" and rows[0]["military"] == "64617000000.00"
+    meta = client_as(None).get("/support/donors.json").json()["meta"]
+    assert meta["dataset"][0]["release"] == 28 and len(meta["dataset"][0]["sha256"]) == 64
+
+
+def test_the_claims_page_shows_sentence_answer_data_and_definitions(loaded: None, client_as: Any) -> None:
+    html = client_as(None).get("/support/claims/").content.decode()
+    assert "99 % de tout le soutien militaire" in html
+    assert "100.00 % from allies and partners (allies alone: 99.26 %)" in html
+    assert "membership today, as the quoted sentence means it" in html
+    html = client_as(None).get("/support/claims/?eu=redistribute&basis=commitment").content.decode()
+    assert "spread over the EU member states" in html
+    assert "no support data loaded" not in html
+
+
+def test_a_wrong_definition_is_named(loaded: None, client_as: Any) -> None:
+    response = client_as(None).get("/support/claims/?membership=sometimes")
+    assert response.status_code == 400
+    assert "membership: must be one of present, dated" in response.content.decode()
+
+
+def test_the_api_serves_donors_and_claims(loaded: None, client_as: Any) -> None:
+    client = client_as("pawel")
+    donors = client.get("/api/v1/support/donors?limit=5").json()
+    assert donors["count"] == 42 and donors["items"][0]["donor"] == "USA"
+    claims = client.get("/api/v1/support/claims?eu=exclude").json()
+    assert claims[0]["detail"]["share_pct"]["ally"] == "99.26"
+    bad = client.get("/api/v1/support/claims?basis=rumour")
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "basis"
