@@ -56,7 +56,9 @@ FLOW_KINDS = (
 ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
     Kind.PLEDGE: (None,),
     Kind.COMMITMENT: (None, Kind.PLEDGE),
-    Kind.ALLOCATION: (Kind.COMMITMENT, Kind.ALLOCATION),
+    # An allocation may start a chain: trackers (Kiel) report allocations without the commitment
+    # they draw on, and a donor may earmark aid it never announced as a commitment.
+    Kind.ALLOCATION: (None, Kind.COMMITMENT, Kind.ALLOCATION),
     Kind.CONTRACT: (Kind.COMMITMENT, Kind.ALLOCATION),
     Kind.DISBURSEMENT: (Kind.COMMITMENT, Kind.ALLOCATION, Kind.CONTRACT),
     Kind.SHIPMENT: (Kind.COMMITMENT, Kind.ALLOCATION, Kind.CONTRACT),
