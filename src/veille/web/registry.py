@@ -5,7 +5,9 @@ An app ``veille.<app>`` may provide:
 * ``api.py`` with ``router`` (a django-ninja Router), mounted at ``/api/v1/<app>/``;
 * ``demo.py`` with ``load(console) -> dict`` called by ``veille demo`` in app order;
 * ``importers.py`` with ``IMPORTERS``: ``{"kind": Importer}`` for ``veille import KIND PATH``;
-* ``summary.py`` with ``home_counts(user) -> list[Count]`` shown on the home page.
+* ``summary.py`` with ``home_counts(user) -> list[Count]`` shown on the home page;
+* ``claims.py`` with ``claim_checks() -> list[ClaimCheck]``: the press report's sentences that the
+  app's data can test, shown on the claims page.
 """
 
 from __future__ import annotations
