@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from veille.core.errors import NotFound
 from veille.nations.access import Actor
@@ -158,7 +159,7 @@ def list_spending_plans(request: HttpRequest, ally: str | None = None):
 @router.post(
     "/plans", response={201: PlanOut}, summary="Record a new version of a nation's plan (its editors)"
 )
-def record_spending_plan(request: HttpRequest, body: PlanIn) -> tuple[int, dict[str, Any]]:
+def record_spending_plan(request: HttpRequest, body: PlanIn) -> Status[dict[str, Any]]:
     plan = do_record_plan(
         Actor.from_request(request, via="api"),
         body.nation,
@@ -168,4 +169,4 @@ def record_spending_plan(request: HttpRequest, body: PlanIn) -> tuple[int, dict[
         releasable_to=body.releasable_to,
         releasable_nations=body.releasable_nations,
     )
-    return 201, _plan(plan)
+    return Status(201, _plan(plan))
