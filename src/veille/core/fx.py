@@ -198,6 +198,10 @@ class RateTable:
             raise RatesFileInvalid(f"{name} holds no rates", field="path")
         return cls(RatesSource(name, sha256, min(every), max(every)), dates, rates)
 
+    def publication_days(self) -> list[dt.date]:
+        """Every day on which at least one rate was published, oldest first."""
+        return sorted({d for dates in self._dates.values() for d in dates})
+
     @property
     def currencies(self) -> frozenset[str]:
         """Currencies with at least one published rate, and EUR."""

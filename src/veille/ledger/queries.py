@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, QuerySet, Sum, When
+from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
 from veille.core.fx import Conversion, FxConverter
@@ -346,6 +346,23 @@ def event_rows(
     return [event_row(e, fig) for e in qs.order_by("recorded_at", "id")]
 
 
+def event_detail(
+    user: Any, event_id: int, as_of: dt.date | dt.datetime | None = None
+) -> dict[str, Any] | None:
+    """One event with its size, what its children drew and its status (None if not visible)."""
+    qs = events(user, as_of)
+    event = qs.filter(pk=event_id).first()
+    if event is None:
+        return None
+    related = qs.filter(
+        Q(pk=event_id)
+        | Q(size_of_id=event_id)
+        | Q(draws_on_id=event_id)
+        | Q(kind=Kind.REVERSAL, parent_id=event_id)
+    )
+    return event_row(event, figures(related))
+
+
 def chain(user: Any, event_id: int, as_of: dt.date | dt.datetime | None = None) -> dict[str, Any] | None:
     """The whole chain the event belongs to, from its root down, each node with its derived status,
     its amendments and reversals, and the pass-through legs that link to it."""
@@ -387,3 +404,52 @@ def chain(user: Any, event_id: int, as_of: dt.date | dt.datetime | None = None) 
         return out
 
     return node(root)
+
+
+class _Console:
+    """The operator at the server's console reads the whole ledger, as with any database tool."""
+
+    is_authenticated = False
+    is_superuser = True
+
+
+CONSOLE = _Console()
+
+
+def report_dict(rep: Report) -> dict[str, Any]:
+    """A report as plain JSON-ready data (API, ``--format json``)."""
+
+    def total(t: Total) -> dict[str, Any]:
+        return {
+            "party": t.party,
+            "kind": t.kind,
+            "period": t.period,
+            "original": {c: str(m.amount) for c, m in sorted(t.by_currency.items())},
+            "converted": str(t.converted.amount) if t.converted is not None else None,
+            "quantities": dict(sorted(t.quantities.items())),
+        }
+
+    return {
+        "as_of": rep.as_of.isoformat() if rep.as_of else None,
+        "currency": rep.currency,
+        "totals": [total(t) for t in rep.totals],
+        "pledged_open": {c: str(m.amount) for c, m in sorted(rep.pledged_open.items())},
+        "pledged_open_converted": str(rep.pledged_open_converted.amount)
+        if rep.pledged_open_converted is not None
+        else None,
+        "passed_through": [total(t) for t in rep.passed_through],
+        "statuses": [
+            {"party": p, "kind": k, "status": s, "count": n} for (p, k, s), n in sorted(rep.statuses.items())
+        ],
+        "rates": [
+            {
+                "currency": r.currency,
+                "to_currency": r.to_currency,
+                "value_date": r.value_date.isoformat(),
+                "rate_date": r.rate_date.isoformat(),
+                "rate": r.rate,
+            }
+            for r in rep.rates
+        ],
+        "rates_source": rep.rates_source,
+    }

@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -35,6 +36,7 @@ from django.utils import timezone
 
 from veille.audit.services import record, snapshot
 from veille.core.errors import InvalidInput, PermissionDenied
+from veille.core.fx import RateTable
 from veille.core.money import Money, check_currency
 from veille.ledger import rates
 from veille.ledger.exceptions import (
@@ -50,7 +52,13 @@ from veille.ledger.exceptions import (
     WrongParent,
 )
 from veille.ledger.models import ALLOWED_PARENTS, FLOW_KINDS, Kind, LedgerEvent, Measure
-from veille.nations.access import Actor, Releasability, require_editor_for, validate_releasability
+from veille.nations.access import (
+    Actor,
+    Releasability,
+    require_coordinator,
+    require_editor_for,
+    validate_releasability,
+)
 from veille.nations.models import Nation, Role
 
 
@@ -661,3 +669,26 @@ def do_reverse(actor: Actor, change: Change) -> LedgerEvent:
     """Cancel an event: the correction of a mistake is this, then the right event."""
     with transaction.atomic():
         return _write(actor, check_reversal(actor, change, lock=True))
+
+
+# --- exchange rates -----------------------------------------------------------------------------
+
+
+def do_install_rates(actor: Actor, path: Path, dry_run: bool = False) -> tuple[RateTable, RateTable]:
+    """Make a newer ECB ``eurofxref-hist.zip`` (brought by the user, offline) the rates in use.
+
+    Coordinators only; the file must read as an ECB history and must not end before the one in use.
+    Returns (the new table, the one it replaces); audited with both sources.
+    """
+    require_coordinator(actor, "install exchange rates")
+    new, old = rates.install(path, dry_run=dry_run)
+    if not dry_run:
+        record(
+            actor,
+            "ledger.rates.install",
+            object_type="ledger.rates",
+            object_id=new.source.sha256[:16],
+            before={"source": str(old.source)},
+            after={"source": str(new.source)},
+        )
+    return new, old

@@ -1,0 +1,89 @@
+"""The ledger browser: a party's balances with the rates used, recent events, and chains."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from veille.core.errors import VeilleError
+from veille.ledger import queries
+from veille.nations.models import Nation
+from veille.web.exports import export_response
+
+
+def _filters(request: HttpRequest) -> tuple[dict[str, Any], str | None]:
+    error = None
+    as_of: dt.date | None = None
+    raw = request.GET.get("as_of", "").strip()
+    if raw:
+        try:
+            as_of = dt.date.fromisoformat(raw)
+        except ValueError:
+            error = _("'as_of' must be a date as YYYY-MM-DD, not %(value)r.") % {"value": raw}
+    period = request.GET.get("period") or None
+    if period not in (None, *queries.PERIODS):
+        error, period = _("Unknown period %(value)r.") % {"value": period}, None
+    return {
+        "party": (request.GET.get("party") or "").strip().upper() or None,
+        "currency": (request.GET.get("currency") or "").strip().upper() or None,
+        "as_of": as_of,
+        "period": period,
+    }, error
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    filters, error = _filters(request)
+    report = None
+    if not error:
+        try:
+            report = queries.report(request.user, **filters)
+        except VeilleError as exc:
+            error = str(exc)
+    events = []
+    if not error:
+        rows = queries.event_rows(request.user, party=filters["party"], as_of=filters["as_of"])
+        events = rows[-50:][::-1]
+    return render(
+        request,
+        "ledger/index.html",
+        {
+            "filters": filters,
+            "error": error,
+            "report": report,
+            "events": events,
+            "nations": Nation.objects.order_by("code").values_list("code", "name"),
+            "periods": queries.PERIODS,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if error else 200,
+    )
+
+
+def chain_page(request: HttpRequest, event_id: int) -> HttpResponse:
+    filters, _error = _filters(request)
+    tree = queries.chain(request.user, event_id, filters["as_of"])
+    if tree is None:
+        raise Http404(_("No such event, or not one you may see."))
+    return render(request, "ledger/chain.html", {"tree": tree, "event_id": event_id, "filters": filters})
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404(f"no export as {fmt}")
+    filters, _error = _filters(request)
+    rows = queries.event_rows(request.user, party=filters["party"], as_of=filters["as_of"])
+    return export_response(
+        rows,
+        queries.EVENT_COLUMNS,
+        fmt,
+        "veille-ledger-events",
+        meta={
+            "dataset": "veille ledger events",
+            "as_of": str(filters["as_of"] or "now"),
+            "visible_to": request.user.get_username() or "anonymous",
+        },
+    )
