@@ -104,10 +104,10 @@ def ally_chart(
     actual_label = _("NATO, published (e = estimate)")
     series = [{"year": y, "pct": _f(v), "series": actual_label, "estimate": e} for y, v, e in actual]
     series += [
-        {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 3.5 % core")} for p in core_path
+        {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 3.5 % (core)")} for p in core_path
     ]
     series += [
-        {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 5 % in all")} for p in total_path
+        {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 5 % (core and resilience)")} for p in total_path
     ]
     series += [{"year": p.year, "pct": _f(p.core_pct), "series": _("National plan, core")} for p in plan]
     series += [
