@@ -60,6 +60,18 @@ def test_the_french_catalogue_is_complete_and_current(app: str, tmp_path: Path) 
     assert not fuzzy, f"{app}: fuzzy (check and clear the flag): {fuzzy}"
 
 
+@pytest.mark.parametrize("app", APPS)
+def test_the_catalogue_compiles_with_format_checks(app: str, tmp_path: Path) -> None:
+    """msgfmt --check: placeholders in each translation match the English (a "5 % du" in French must
+    not turn into a format directive)."""
+    path = catalogue(app)
+    if not path.exists():
+        pytest.skip(f"{app} has no catalogue")
+    result = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "x.mo"), str(path)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.django_db
 def test_choosing_french_translates_the_shell(users: object) -> None:
     client = Client()

@@ -27,6 +27,7 @@ MECHANISMS = {
     "spending": {
         "title": _("Defence spending and the Hague pledge"),
         "lead": _(
+            # xgettext:no-python-format
             "5 % of GDP by 2035: at least 3.5 % on core defence by NATO's definition and up to 1.5 % on "
             "resilience, on a credible annual path, with a review in 2029."
         ),
