@@ -1,0 +1,89 @@
+"""Errors of PURL. Each names the field it concerns; a refused write writes nothing.
+
+VeilleError
+├── InvalidInput
+│   ├── BadItem                 a requirement item's field is missing or wrong     field: the field
+│   ├── DuplicateRank           two active items of a list with the same rank      field: rank
+│   ├── DuplicateMonth          a list for that month exists already               field: month
+│   ├── EmptyList               approving a list without items                     field: items
+│   ├── ItemNotApproved         packaging an item of a list that is not approved   field: item
+│   ├── BadAnnouncement         a row of the public record cannot be read           field: the column
+│   │   (plus the ledger's UnknownCurrency, TooManyDecimals, NoRateBefore…, raised as they are)
+├── PermissionDenied
+│   └── WrongApprover           an approval step taken by someone not of its role   field: step
+├── NotFound
+│   └── PurlNotFound            no such list, item, package, contribution or shipment, or not visible
+└── Conflict
+    ├── ListLocked              editing a list that is not a draft (amend an approved list instead)
+    ├── AlreadyApproved         approving a step that this round has approved already   field: step
+    ├── OutOfOrder              approving or returning a step that is not the current one field: step
+    ├── NotAmendable            amending a list that is not approved                field: list
+    ├── QuantityTaken           packaging more of an item than is left, or amending
+    │                           an item below what packages take                    field: quantity
+    ├── OverDelivery            shipping more of a package item than it holds       field: quantity
+    └── AlreadyReceived         confirming a shipment twice                         field: shipment
+"""
+
+from __future__ import annotations
+
+from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class BadItem(InvalidInput):
+    pass
+
+
+class DuplicateRank(InvalidInput):
+    pass
+
+
+class DuplicateMonth(InvalidInput):
+    pass
+
+
+class EmptyList(InvalidInput):
+    pass
+
+
+class ItemNotApproved(InvalidInput):
+    pass
+
+
+class BadAnnouncement(InvalidInput):
+    pass
+
+
+class WrongApprover(PermissionDenied):
+    pass
+
+
+class PurlNotFound(NotFound):
+    pass
+
+
+class ListLocked(Conflict):
+    pass
+
+
+class AlreadyApproved(Conflict):
+    pass
+
+
+class OutOfOrder(Conflict):
+    pass
+
+
+class NotAmendable(Conflict):
+    pass
+
+
+class QuantityTaken(Conflict):
+    pass
+
+
+class OverDelivery(Conflict):
+    pass
+
+
+class AlreadyReceived(Conflict):
+    pass

@@ -1,0 +1,494 @@
+"""Read models of PURL for pages, the API, exports and the command.
+
+Everything reads through ``visible_to(user)``: lists, packages, contributions, and the ledger
+events that carry the money. Funding is the ledger's figures (sizes with amendments and
+reversals), each converted to USD at its own value date's ECB rate; the rates used are returned
+with every figure. Pledges are shown apart from commitments (a pledge counts once committed).
+Delivery statuses come from quantities: none, partial, complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from veille.core.fx import FxConverter
+from veille.core.money import Money
+from veille.ledger import rates
+from veille.ledger.models import Kind, LedgerEvent
+from veille.ledger.queries import figures
+from veille.purl.models import (
+    Contribution,
+    FundingEvent,
+    Origin,
+    Package,
+    PackageItem,
+    RequirementItem,
+    RequirementList,
+    Role,
+    Shipment,
+)
+from veille.purl.workflow import STEPS
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+def status_of(done: int, whole: int) -> str:
+    """none / partial / complete from quantities.
+
+    >>> status_of(0, 10), status_of(4, 10), status_of(10, 10)
+    ('none', 'partial', 'complete')
+    """
+    if whole <= 0 or done <= 0:
+        return "none"
+    return "complete" if done >= whole else "partial"
+
+
+def pct(part: Decimal, whole: Decimal | None) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * HUNDRED / whole).quantize(Decimal("0.1"))
+
+
+# --- money with its rates -----------------------------------------------------------------------
+
+
+@dataclass
+class Rates:
+    """Converts to USD at each value date and remembers every rate it used."""
+
+    fx: FxConverter = field(default_factory=rates.converter)
+    used: dict[tuple[str, dt.date], dict[str, str]] = field(default_factory=dict)
+
+    def usd(self, money: Money, day: dt.date) -> Decimal:
+        conversion = self.fx.convert(money, "USD", day)
+        if money.currency != "USD":
+            self.used.setdefault(
+                (money.currency, day),
+                {
+                    "currency": money.currency,
+                    "value_date": day.isoformat(),
+                    "rate_date": conversion.rate_date.isoformat(),
+                    "usd_per_unit": str(conversion.rate),
+                },
+            )
+        return conversion.amount.amount
+
+    def listed(self) -> list[dict[str, str]]:
+        return [self.used[k] for k in sorted(self.used)]
+
+    @property
+    def source(self) -> str:
+        return self.fx.source
+
+
+@dataclass
+class Funding:
+    """One package's funding as ``user`` may see it, in USD at dated ECB rates."""
+
+    package: Package
+    target_usd: Decimal | None
+    committed_usd: Decimal = ZERO
+    pledged_open_usd: Decimal = ZERO
+    by_nation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unattributed_usd: Decimal = ZERO
+    rates: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def counted_usd(self) -> Decimal:
+        return self.committed_usd + self.unattributed_usd
+
+    @property
+    def fully_funded(self) -> bool:
+        return bool(self.target_usd) and self.counted_usd >= (self.target_usd or ZERO)
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        return pct(self.counted_usd, self.target_usd)
+
+    @property
+    def bar_pct(self) -> int:
+        value = self.coverage_pct
+        return 0 if value is None else int(min(value, HUNDRED))
+
+
+def _events(user: Any, ids: list[int]) -> tuple[list[LedgerEvent], Any]:
+    visible = LedgerEvent.objects.visible_to(user)
+    rows = list(visible.filter(pk__in=ids))
+    related = visible.filter(
+        Q(pk__in=ids)
+        | Q(size_of_id__in=ids)
+        | Q(draws_on_id__in=ids)
+        | Q(kind=Kind.REVERSAL, parent_id__in=ids)
+    )
+    return rows, figures(related)
+
+
+def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
+    conv = conv or Rates()
+    links = {
+        fe.event_id: fe for fe in FundingEvent.objects.filter(package=package).select_related("contribution")
+    }
+    rows, fig = _events(user, list(links))
+    target = package.target_usd
+    if target is None and package.announced_amount is not None and package.announced_on:
+        target = conv.usd(Money(package.announced_amount, package.announced_currency), package.announced_on)
+    result = Funding(package, target)
+    for e in rows:
+        size = fig.sizes.get(e.pk, 0)
+        if e.pk in fig.reversed or size <= 0:
+            continue
+        nation = result.by_nation.setdefault(
+            e.party_id,
+            {"nation": e.party_id, "committed_usd": ZERO, "pledged_open_usd": ZERO, "original": []},
+        )
+        role = links[e.pk].role
+        if role == Role.PLEDGE:
+            left = size - fig.drawn.get(e.pk, 0)
+            if left > 0:
+                usd = conv.usd(Money.from_minor(left, e.currency), e.value_date)
+                result.pledged_open_usd += usd
+                nation["pledged_open_usd"] += usd
+            continue
+        money = Money.from_minor(size, e.currency)
+        usd = conv.usd(money, e.value_date)
+        result.committed_usd += usd
+        nation["committed_usd"] += usd
+        nation["original"].append(money.format())
+        share = links[e.pk].contribution.share_pct
+        if share is not None:
+            nation["share_pct"] = share
+    members = package.joint_members
+    if members and package.announced_amount is not None and target is not None:
+        missing = [m for m in members if m not in result.by_nation]
+        if missing:
+            # A joint package whose split is not published: its announced total counts once, the
+            # known national shares inside it; the rest is the joint members', unattributed.
+            result.unattributed_usd = max(target - result.committed_usd, ZERO)
+    result.rates = conv.listed()
+    return result
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def lists(user: Any) -> list[RequirementList]:
+    return list(RequirementList.objects.visible_to(user).prefetch_related("items"))
+
+
+def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[dict[str, Any]]:
+    """Ranked items with what packages take and what Ukraine received, and the derived status."""
+    items = lst.items.all() if include_removed else lst.items.filter(active=True)
+    packaged = dict(
+        PackageItem.objects.filter(item__requirement_list=lst)
+        .values("item_id")
+        .annotate(q=Sum("quantity"))
+        .values_list("item_id", "q")
+    )
+    received = dict(
+        Shipment.objects.filter(package_item__item__requirement_list=lst, received_on__isnull=False)
+        .values("package_item__item_id")
+        .annotate(q=Sum("quantity"))
+        .values_list("package_item__item_id", "q")
+    )
+    out = []
+    for it in items.order_by("-active", "rank", "id"):
+        got = int(received.get(it.pk, 0))
+        out.append(
+            {
+                "id": it.pk,
+                "list": lst.pk,
+                "month": lst.month.strftime("%Y-%m"),
+                "rank": it.rank,
+                "category": it.category,
+                "category_label": it.get_category_display(),
+                "description": it.description,
+                "quantity": it.quantity,
+                "unit": it.unit,
+                "unit_cost_usd": it.unit_cost_usd,
+                "estimated_cost_usd": it.unit_cost_usd * it.quantity,
+                "cost_source": it.cost_source,
+                "justification": it.justification,
+                "packaged": int(packaged.get(it.pk, 0)),
+                "received": got,
+                "delivery": status_of(got, it.quantity),
+                "active": it.active,
+            }
+        )
+    return out
+
+
+def list_summary(lst: RequirementList) -> dict[str, Any]:
+    rows = item_rows(lst)
+    whole = sum(r["quantity"] for r in rows)
+    got = sum(r["received"] for r in rows)
+    return {
+        "id": lst.pk,
+        "month": lst.month.strftime("%Y-%m"),
+        "title": lst.title,
+        "state": lst.state,
+        "version": lst.version,
+        "items": len(rows),
+        "estimated_cost_usd": sum((r["estimated_cost_usd"] for r in rows), ZERO),
+        "delivery": status_of(got, whole),
+        "synthetic": lst.synthetic,
+        "releasable_to": lst.releasable_to,
+    }
+
+
+def trail(lst: RequirementList) -> list[dict[str, Any]]:
+    return [
+        {
+            "list": lst.pk,
+            "at": a.at,
+            "step": a.step,
+            "step_label": a.get_step_display(),
+            "decision": a.decision,
+            "decision_label": a.get_decision_display(),
+            "comment": a.comment,
+            "by": a.by,
+            "list_version": a.list_version,
+            "amendment": a.amendment.number if a.amendment else None,
+        }
+        for a in lst.trail.select_related("amendment")
+    ]
+
+
+def steps_done(lst: RequirementList) -> list[dict[str, Any]]:
+    """Each of the three steps: approved in the current round, awaited, or still to come."""
+    from veille.purl.workflow import current_step
+
+    current = current_step(lst.state)
+    rnd = [s for s in lst.round.split(",") if s] or list(STEPS)
+    out = []
+    for step in STEPS:
+        if lst.state == "approved" or (
+            current in rnd and step in rnd and rnd.index(step) < rnd.index(current)
+        ):
+            state = "done"
+        elif step == current:
+            state = "current"
+        elif step not in rnd:
+            state = "standing"  # not reopened by the amendment: its approval stands
+        else:
+            state = "to_come"
+        out.append({"step": step, "state": state})
+    return out
+
+
+# --- packages -----------------------------------------------------------------------------------
+
+
+def package_items(package: Package) -> list[dict[str, Any]]:
+    out = []
+    for pi in package.items.select_related("item", "item__requirement_list"):
+        shipped = sum(s.quantity for s in pi.shipments.all())
+        received = sum(s.quantity for s in pi.shipments.all() if s.received_on)
+        out.append(
+            {
+                "id": pi.pk,
+                "package": package.pk,
+                "item": pi.item_id,
+                "list": pi.item.requirement_list_id,
+                "description": pi.item.description,
+                "category": pi.item.get_category_display(),
+                "quantity": pi.quantity,
+                "unit": pi.item.unit,
+                "unit_cost_usd": pi.unit_cost_usd,
+                "value_usd": pi.unit_cost_usd * pi.quantity,
+                "shipped": shipped,
+                "received": received,
+                "delivery": status_of(received, pi.quantity),
+            }
+        )
+    return out
+
+
+def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
+    """Every package the user may see, with its funding bar, contributors and delivery progress."""
+    conv = Rates()
+    out = []
+    for package in Package.objects.visible_to(user).prefetch_related("items__shipments"):
+        fund = coverage(user, package, conv)
+        items = package_items(package)
+        whole = sum(i["quantity"] for i in items)
+        received = sum(i["received"] for i in items)
+        shipped = sum(i["shipped"] for i in items)
+        value = sum((i["value_usd"] for i in items), ZERO)
+        out.append(
+            {
+                "package": package,
+                "id": package.pk,
+                "number": package.number,
+                "name": package.name,
+                "origin": package.origin,
+                "version": package.version,
+                "value_usd": value if items else None,
+                "target_usd": fund.target_usd,
+                "committed_usd": fund.committed_usd,
+                "unattributed_usd": fund.unattributed_usd,
+                "pledged_open_usd": fund.pledged_open_usd,
+                "coverage_pct": fund.coverage_pct,
+                "bar_pct": fund.bar_pct,
+                "funded": "complete" if fund.fully_funded else ("partial" if fund.counted_usd else "none"),
+                "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
+                "quantity": whole,
+                "shipped": shipped,
+                "received": received,
+                "delivered_pct": pct(Decimal(received), Decimal(whole)),
+                "delivery": status_of(received, whole) if items else "",
+                "synthetic": package.synthetic,
+                "releasable_to": package.releasable_to,
+            }
+        )
+    return out, conv
+
+
+# --- contributions ------------------------------------------------------------------------------
+
+
+def contribution_rows(
+    user: Any, nation: str | None = None, conv: Rates | None = None
+) -> list[dict[str, Any]]:
+    """Each contribution with its pledge, commitments and allocations (the ledger's figures)."""
+    conv = conv or Rates()
+    qs = Contribution.objects.visible_to(user).select_related("package", "nation", "repeat_of")
+    if nation:
+        qs = qs.filter(nation_id=nation.upper())
+    contributions = list(qs)
+    links = list(FundingEvent.objects.filter(contribution__in=contributions).select_related("package"))
+    rows_, fig = _events(user, [fe.event_id for fe in links])
+    events = {e.pk: e for e in rows_}
+    per: dict[int, dict[str, Any]] = defaultdict(lambda: {"pledged": [], "committed": [], "allocated": []})
+    for fe in links:
+        e = events.get(fe.event_id)
+        if e is None or e.pk in fig.reversed:
+            continue
+        size = fig.sizes.get(e.pk, 0)
+        if size <= 0:
+            continue
+        money = Money.from_minor(size, e.currency)
+        key = {"pledge": "pledged", "commitment": "committed", "allocation": "allocated"}[fe.role]
+        per[fe.contribution_id][key].append((money, e.value_date, e.pk, fe.package))
+    out = []
+    for c in contributions:
+        p = per[c.pk]
+        committed_usd = sum((conv.usd(m, d) for m, d, _e, _p in p["committed"]), ZERO)
+        pledged_usd = sum((conv.usd(m, d) for m, d, _e, _p in p["pledged"]), ZERO)
+        first = min((d for group in p.values() for _m, d, _e, _p in group), default=c.announced_on)
+        out.append(
+            {
+                "id": c.pk,
+                "nation": c.nation_id,
+                "nation_name": c.nation.name,
+                "package": c.package.name if c.package else "",
+                "package_id": c.package_id,
+                "value_date": first,
+                "pledged": "; ".join(m.format() for m, *_ in p["pledged"]),
+                "pledged_usd": pledged_usd if p["pledged"] else None,
+                "committed": "; ".join(m.format() for m, *_ in p["committed"]),
+                "committed_usd": committed_usd if p["committed"] else None,
+                "allocated": "; ".join(
+                    f"{m.format()} → {pk.name if pk else ''}" for m, _d, _e, pk in p["allocated"]
+                ),
+                "share_pct": c.share_pct,
+                "joint_with": ", ".join(x for x in c.joint_with.split("|") if x),
+                "origin": c.origin,
+                "amount_unknown": c.amount_unknown,
+                "repeat_of": c.repeat_of_id,
+                "source": c.source,
+                "where": c.where,
+                "note": c.note,
+                "ledger_events": ", ".join(f"#{e}" for group in p.values() for _m, _d, e, _p in group),
+                "synthetic": c.synthetic,
+                "releasable_to": c.releasable_to,
+            }
+        )
+    return out
+
+
+def commitments_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, Any]]:
+    """Commitments per month (value date) and nation, in USD (allocations are parts of them)."""
+    conv = conv or Rates()
+    ids = list(FundingEvent.objects.filter(role=Role.COMMITMENT).values_list("event_id", flat=True))
+    rows_, fig = _events(user, ids)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for e in rows_:
+        size = fig.sizes.get(e.pk, 0)
+        if size > 0 and e.pk not in fig.reversed:
+            sums[(e.value_date.strftime("%Y-%m"), e.party_id)] += conv.usd(
+                Money.from_minor(size, e.currency), e.value_date
+            )
+    return [{"month": m, "nation": n, "committed_usd": v} for (m, n), v in sorted(sums.items())]
+
+
+def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    """A Vega-Lite spec: stacked bars of commitments per month by nation (million USD)."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {
+            "values": [
+                {"month": r["month"], "nation": r["nation"], "musd": float(r["committed_usd"] / 1_000_000)}
+                for r in rows
+            ]
+        },
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "month", "type": "ordinal", "title": None},
+            "y": {"field": "musd", "type": "quantitative", "title": "million USD", "stack": "zero"},
+            "color": {"field": "nation", "type": "nominal", "title": None},
+            "tooltip": [{"field": "nation"}, {"field": "month"}, {"field": "musd", "format": ",.1f"}],
+        },
+    }
+
+
+def shipment_rows(user: Any) -> list[dict[str, Any]]:
+    visible = Package.objects.visible_to(user)
+    return [
+        {
+            "id": s.pk,
+            "package": s.package_item.package.name,
+            "package_id": s.package_item.package_id,
+            "package_item": s.package_item_id,
+            "description": s.package_item.item.description,
+            "quantity": s.quantity,
+            "hub": s.hub,
+            "shipped_on": s.shipped_on,
+            "received_on": s.received_on,
+            "received_by": s.received_by,
+            "synthetic": s.synthetic,
+        }
+        for s in Shipment.objects.filter(package_item__package__in=visible).select_related(
+            "package_item__package", "package_item__item"
+        )
+    ]
+
+
+def active_items(lst: RequirementList) -> list[RequirementItem]:
+    return list(lst.items.filter(active=True).order_by("rank", "id"))
+
+
+def approved_items_left() -> list[dict[str, Any]]:
+    """Items of approved lists with what is still left for packages."""
+    out = []
+    for it in (
+        RequirementItem.objects.filter(active=True, requirement_list__state="approved")
+        .select_related("requirement_list")
+        .order_by("requirement_list__month", "rank")
+    ):
+        taken = int(it.package_items.aggregate(q=Sum("quantity"))["q"] or 0)
+        if it.quantity - taken > 0:
+            out.append({"item": it, "left": it.quantity - taken})
+    return out
+
+
+__all__ = ["Origin"]

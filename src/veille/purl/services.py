@@ -1,0 +1,452 @@
+"""Every write of PURL's requirement lists: drafting, the three approvals, amendments.
+
+``check_*`` validates and raises a named error (:mod:`veille.purl.exceptions`); ``do_*`` writes
+in one transaction, with the list's row locked, and audits. Packages and contributions are in
+:mod:`veille.purl.funding`, shipments in :mod:`veille.purl.deliveries`; their functions are
+re-exported here so that callers find every write in one module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from veille.audit.services import record, snapshot
+from veille.core.errors import InvalidInput
+from veille.core.money import Money
+from veille.nations.access import Actor, Releasability, validate_releasability
+from veille.purl import notify, workflow
+from veille.purl.exceptions import (
+    BadItem,
+    DuplicateMonth,
+    DuplicateRank,
+    EmptyList,
+    ListLocked,
+    PurlNotFound,
+    QuantityTaken,
+)
+from veille.purl.models import Amendment, Approval, Category, Notice, RequirementItem, RequirementList
+from veille.purl.rights import require_step_role, require_ukraine_editor
+
+ITEM_FIELDS = (
+    "rank",
+    "category",
+    "description",
+    "quantity",
+    "unit",
+    "unit_cost_usd",
+    "cost_source",
+    "justification",
+)
+
+
+@dataclass
+class ItemData:
+    """A requirement item as given (text from a form, or typed values)."""
+
+    rank: Any
+    category: str
+    description: str
+    quantity: Any
+    unit: str
+    unit_cost_usd: Any
+    cost_source: str
+    justification: str
+
+
+# --- reading with rights ------------------------------------------------------------------------
+
+
+def get_list(actor: Actor, list_id: Any, *, lock: bool = False) -> RequirementList:
+    qs = RequirementList.objects.all()
+    if actor.system is None:
+        qs = qs.visible_to(actor.user)
+    if lock:
+        qs = qs.select_for_update()
+    try:
+        found = qs.filter(pk=int(list_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise PurlNotFound(f"no list {list_id!r} that you can see", field="list")
+    return found
+
+
+def _item(actor: Actor, item_id: Any) -> RequirementItem:
+    try:
+        item = RequirementItem.objects.select_related("requirement_list").filter(pk=int(item_id)).first()
+    except (TypeError, ValueError):
+        item = None
+    if item is None or not (actor.system or item.requirement_list.is_visible_to(actor.user)):
+        raise PurlNotFound(f"no item {item_id!r} that you can see", field="item")
+    return item
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _positive_int(value: Any, field: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise BadItem(f"{value!r} is not a whole number", field=field) from None
+    if number < 1:
+        raise BadItem("must be 1 or more", field=field)
+    return number
+
+
+def _text(value: Any, field: str, limit: int) -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise BadItem("is required", field=field)
+    if len(text) > limit:
+        raise BadItem(f"is at most {limit} characters", field=field)
+    return text
+
+
+def check_item_value(field: str, value: Any) -> Any:
+    """One field of an item, cleaned, or :class:`BadItem` naming it."""
+    if field in ("rank", "quantity"):
+        return _positive_int(value, field)
+    if field == "category":
+        if value not in Category.values:
+            raise BadItem(f"must be one of {', '.join(Category.values)}", field="category")
+        return value
+    if field == "unit_cost_usd":
+        if isinstance(value, float):
+            raise BadItem("write the cost as text or a Decimal, never a float", field=field)
+        try:
+            money = (
+                Money.parse(str(value), "USD", field=field)
+                if not isinstance(value, Decimal)
+                else Money(value, "USD")
+            )
+        except InvalidInput as exc:
+            raise BadItem(exc.message, field=field) from None
+        if money.amount <= 0:
+            raise BadItem("must be more than zero", field=field)
+        return money.amount
+    limits = {"description": 300, "unit": 40, "cost_source": 500, "justification": 4000}
+    if field not in limits:
+        raise BadItem(f"unknown field {field!r}", field=field)
+    return _text(value, field, limits[field])
+
+
+def check_item(data: ItemData) -> dict[str, Any]:
+    return {f: check_item_value(f, getattr(data, f)) for f in ITEM_FIELDS}
+
+
+def _check_rank_free(lst: RequirementList, rank: int, except_item: int | None = None) -> None:
+    clash = lst.items.filter(active=True, rank=rank).exclude(pk=except_item or 0).first()
+    if clash is not None:
+        raise DuplicateRank(f"rank {rank} is taken by “{clash.description}”", field="rank")
+
+
+def _require_editable(lst: RequirementList) -> None:
+    if lst.state not in workflow.EDITABLE:
+        raise ListLocked(
+            f"the list is {lst.get_state_display().lower()}: it changes only through an amendment once approved",
+            field="list",
+        )
+
+
+def packaged_quantity(item: RequirementItem) -> int:
+    return int(item.package_items.aggregate(q=Sum("quantity"))["q"] or 0)
+
+
+def _month(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:7] + "-01")
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a month (YYYY-MM)", field="month") from None
+
+
+# --- lists and items ----------------------------------------------------------------------------
+
+
+def check_create_list(
+    actor: Actor, month: Any, title: str, releasable_to: str, nations: Any
+) -> dict[str, Any]:
+    require_ukraine_editor(actor, "draft requirement lists")
+    first = _month(month)
+    if RequirementList.objects.filter(month=first).exists():
+        raise DuplicateMonth(f"a list for {first:%Y-%m} exists already; amend or edit it", field="month")
+    releasable, encoded = validate_releasability(releasable_to, nations)
+    return {
+        "month": first,
+        "title": (title or "").strip()[:200] or f"PURL requirements {first:%Y-%m}",
+        "releasable_to": releasable,
+        "releasable_nations": encoded,
+    }
+
+
+def do_create_list(
+    actor: Actor,
+    month: Any,
+    title: str = "",
+    releasable_to: str = Releasability.NATO,
+    nations: Any = (),
+    synthetic: bool = False,
+) -> RequirementList:
+    with transaction.atomic():
+        values = check_create_list(actor, month, title, releasable_to, nations)
+        lst = RequirementList.objects.create(
+            **values,
+            owner_nation_id="UKR",
+            created_at=timezone.now(),
+            created_by=actor.label,
+            synthetic=synthetic,
+        )
+        record(actor, "purl.list.create", lst, after=snapshot(lst))
+        return lst
+
+
+def do_add_item(actor: Actor, list_id: Any, data: ItemData) -> RequirementItem:
+    require_ukraine_editor(actor, "edit requirement lists")
+    with transaction.atomic():
+        lst = get_list(actor, list_id, lock=True)
+        _require_editable(lst)
+        values = check_item(data)
+        _check_rank_free(lst, values["rank"])
+        item = RequirementItem.objects.create(requirement_list=lst, **values)
+        lst.version += 1
+        lst.save(update_fields=["version"])
+        record(actor, "purl.item.add", item, after=snapshot(item))
+        return item
+
+
+def _apply(item: RequirementItem, changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Validate ``changes`` of ``item`` and apply them in memory; returns {field: (before, after)}."""
+    done: dict[str, tuple[Any, Any]] = {}
+    for field, raw in changes.items():
+        if field not in ITEM_FIELDS:
+            raise BadItem(f"unknown field {field!r}", field=field)
+        value = check_item_value(field, raw)
+        before = getattr(item, field)
+        if before != value:
+            done[field] = (before, value)
+    if "rank" in done:
+        _check_rank_free(item.requirement_list, done["rank"][1], item.pk)
+    if "quantity" in done and done["quantity"][1] < packaged_quantity(item):
+        raise QuantityTaken(
+            f"packages already take {packaged_quantity(item)} of this item; it cannot fall below that",
+            field="quantity",
+        )
+    for field, (_b, after) in done.items():
+        setattr(item, field, after)
+    return done
+
+
+def do_update_item(actor: Actor, item_id: Any, changes: dict[str, Any]) -> RequirementItem:
+    """Change a draft's item (an approved list changes through :func:`do_amend_list`)."""
+    require_ukraine_editor(actor, "edit requirement lists")
+    with transaction.atomic():
+        item = _item(actor, item_id)
+        lst = get_list(actor, item.requirement_list_id, lock=True)
+        _require_editable(lst)
+        item.requirement_list = lst
+        before = snapshot(item)
+        if _apply(item, changes):
+            item.save()
+            lst.version += 1
+            lst.save(update_fields=["version"])
+            record(actor, "purl.item.update", item, before=before, after=snapshot(item))
+        return item
+
+
+def do_remove_item(actor: Actor, item_id: Any) -> RequirementItem:
+    require_ukraine_editor(actor, "edit requirement lists")
+    with transaction.atomic():
+        item = _item(actor, item_id)
+        lst = get_list(actor, item.requirement_list_id, lock=True)
+        _require_editable(lst)
+        if packaged_quantity(item):
+            raise QuantityTaken("packages take this item; it cannot be removed", field="item")
+        item.active = False
+        item.save(update_fields=["active"])
+        lst.version += 1
+        lst.save(update_fields=["version"])
+        record(actor, "purl.item.remove", item, after={"active": False})
+        return item
+
+
+# --- approvals ----------------------------------------------------------------------------------
+
+
+def check_decision(
+    actor: Actor, lst: RequirementList, step: str, decision: str, comment: str
+) -> workflow.Transition:
+    require_step_role(actor, step)
+    result = workflow.transition(lst.state, lst.round, step, decision)
+    if decision == "return" and not comment.strip():
+        raise InvalidInput("say why the list is returned", field="comment")
+    if decision == "approve" and step == "UKR" and not lst.items.filter(active=True).exists():
+        raise EmptyList("a list without items cannot be approved", field="items")
+    return result
+
+
+def do_decide(actor: Actor, list_id: Any, step: str, decision: str, comment: str = "") -> Approval:
+    """One step's decision: approve, or return with a comment."""
+    with transaction.atomic():
+        lst = get_list(actor, list_id, lock=True)
+        result = check_decision(actor, lst, step, decision, comment or "")
+        before = {"state": lst.state, "round": lst.round}
+        lst.state, lst.round = result.state, result.round
+        lst.save(update_fields=["state", "round"])
+        approval = Approval.objects.create(
+            requirement_list=lst,
+            step=step,
+            decision=decision,
+            comment=(comment or "").strip(),
+            list_version=lst.version,
+            at=timezone.now(),
+            by=actor.label,
+            user=actor.user if actor.user is not None and actor.user.pk else None,
+        )
+        record(
+            actor,
+            f"purl.list.{decision}",
+            lst,
+            before=before,
+            after={"state": lst.state, "round": lst.round, "step": step},
+        )
+        _notify_state(lst)
+        return approval
+
+
+def _notify_state(lst: RequirementList) -> None:
+    step = workflow.current_step(lst.state)
+    url = f"/purl/lists/{lst.pk}/"
+    if lst.state == workflow.RETURNED:
+        notify.send(notify.editors_of("UKR"), Notice.RETURNED, lst.title, url, visible=lst)
+    elif step in ("NATO", "USA"):
+        users = notify.coordinators() if step == "NATO" else notify.editors_of("USA")
+        notify.send(users, Notice.AWAITING, lst.title, url, visible=lst)
+
+
+# --- amendments ---------------------------------------------------------------------------------
+
+
+def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], reason: str) -> Amendment:
+    """Change an approved list. ``changes``: ``{"item": id, "quantity": 40, …}`` to change an item,
+    ``{"add": {…item fields…}}`` to add one, ``{"remove": id}`` to remove one. The amendment reopens
+    the approvals the changed fields affect (:data:`veille.purl.workflow.REOPENS`)."""
+    require_ukraine_editor(actor, "amend requirement lists")
+    if not (reason or "").strip():
+        raise InvalidInput("say why the list is amended", field="reason")
+    with transaction.atomic():
+        lst = get_list(actor, list_id, lock=True)
+        log: list[dict[str, Any]] = []
+        touched: list[str] = []
+        saves: list[RequirementItem] = []
+        workflow.amend(lst.state, ["rank"])  # refuses drafts and lists awaiting a decision, first
+        for change in changes or []:
+            if "add" in change:
+                values = check_item(ItemData(**{f: change["add"].get(f) for f in ITEM_FIELDS}))
+                _check_rank_free(lst, values["rank"])
+                saves.append(RequirementItem(requirement_list=lst, **values))
+                touched.append("add")
+                log.append({"add": {k: str(v) for k, v in values.items()}})
+            elif "remove" in change:
+                item = _item(actor, change["remove"])
+                if item.requirement_list_id != lst.pk or not item.active:
+                    raise PurlNotFound(f"no active item {change['remove']!r} in this list", field="item")
+                if packaged_quantity(item):
+                    raise QuantityTaken("packages take this item; it cannot be removed", field="item")
+                item.active = False
+                saves.append(item)
+                touched.append("remove")
+                log.append({"remove": item.pk, "description": item.description})
+            else:
+                item = _item(actor, change.get("item"))
+                if item.requirement_list_id != lst.pk or not item.active:
+                    raise PurlNotFound(f"no active item {change.get('item')!r} in this list", field="item")
+                done = _apply(item, {k: v for k, v in change.items() if k != "item"})
+                if done:
+                    saves.append(item)
+                    touched.extend(done)
+                    log.append({"item": item.pk, **{f: [str(b), str(a)] for f, (b, a) in done.items()}})
+        result = workflow.amend(lst.state, touched)
+        for item in saves:
+            item.save()
+        before = {"state": lst.state, "round": lst.round, "version": lst.version}
+        lst.state, lst.round, lst.version = result.state, result.round, lst.version + 1
+        lst.save(update_fields=["state", "round", "version"])
+        amendment = Amendment.objects.create(
+            requirement_list=lst,
+            number=lst.amendments.count() + 1,
+            reason=reason.strip(),
+            changes=log,
+            reopened=",".join(s for s in result.round.split(",") if s != "UKR"),
+            at=timezone.now(),
+            by=actor.label,
+        )
+        Approval.objects.create(
+            requirement_list=lst,
+            step="UKR",
+            decision="amend",
+            comment=reason.strip(),
+            list_version=lst.version,
+            amendment=amendment,
+            at=amendment.at,
+            by=actor.label,
+            user=actor.user if actor.user is not None and actor.user.pk else None,
+        )
+        record(
+            actor,
+            "purl.list.amend",
+            lst,
+            before=before,
+            after={"state": lst.state, "round": lst.round, "changes": log},
+        )
+        _notify_state(lst)
+        return amendment
+
+
+from veille.purl.deliveries import check_receipt, check_shipment, do_receive, do_ship  # noqa: E402
+from veille.purl.funding import (  # noqa: E402
+    ContributionData,
+    check_contribution,
+    check_package,
+    do_allocate,
+    do_amend_pledge,
+    do_change_package,
+    do_commit,
+    do_create_package,
+    do_pledge,
+)
+
+__all__ = [
+    "ContributionData",
+    "ItemData",
+    "check_contribution",
+    "check_create_list",
+    "check_decision",
+    "check_item",
+    "check_package",
+    "check_receipt",
+    "check_shipment",
+    "do_add_item",
+    "do_allocate",
+    "do_amend_list",
+    "do_amend_pledge",
+    "do_change_package",
+    "do_commit",
+    "do_create_list",
+    "do_create_package",
+    "do_decide",
+    "do_pledge",
+    "do_receive",
+    "do_remove_item",
+    "do_ship",
+    "do_update_item",
+    "get_list",
+]
