@@ -1,0 +1,48 @@
+"""Fuzzing of the HTTP API from its own OpenAPI schema (schemathesis): whatever a client sends, the
+API answers with a success or with the one error body, never with a server error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+
+from veille.nations.services import do_create_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_never_fails_with_a_server_error(users: Any, actor_of: Any) -> None:
+    token = do_create_token(actor_of("alice"), "fuzz")[1]
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    failures: list[str] = []
+    operations = 0
+    checked: list[int] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def run(case: Any) -> None:
+            response = case.call(headers={"Authorization": f"Bearer {token}"})
+            if response.status_code >= 500:
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query or ''}: {response.status_code}"
+                )
+            checked.append(response.status_code)
+            content_type = response.headers.get("Content-Type") or ""
+            if isinstance(content_type, list):
+                content_type = content_type[0] if content_type else ""
+            if 400 <= response.status_code < 500 and "json" in content_type:
+                body = response.json()
+                if not set(body.get("error", {})) >= {"code", "message", "field", "where"}:
+                    failures.append(f"{case.method} {case.formatted_path}: error body {body}")
+
+        run()
+    assert operations >= 5 and len(checked) >= operations
+    assert any(400 <= status < 500 for status in checked), "the fuzzer never sent a wrong request"
+    assert not failures, "\n".join(sorted(set(failures))[:30])
