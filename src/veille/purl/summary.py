@@ -1,0 +1,55 @@
+"""Home-page counts of PURL, and each user's notifications: lists awaiting their approval, unread
+notices (a package fully funded, a delivery received, a list returned)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from veille.nations.access import Actor
+from veille.purl import notify, workflow
+from veille.purl.models import Contribution, Package, RequirementList
+from veille.purl.rights import is_editor_of
+from veille.web.counts import Count
+
+
+def awaiting(user: Any) -> list[RequirementList]:
+    """The lists whose current step is this user's to take."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    actor = Actor.for_user(user, via="web")
+    steps = []
+    if is_editor_of(actor, "UKR"):
+        steps += [workflow.DRAFT, workflow.RETURNED]
+    if actor.role in ("coordinator", "admin"):
+        steps.append(workflow.AWAITING["NATO"])
+    if is_editor_of(actor, "USA"):
+        steps.append(workflow.AWAITING["USA"])
+    return list(RequirementList.objects.visible_to(user).filter(state__in=steps))
+
+
+def home_counts(user: Any) -> list[Count]:
+    out = []
+    mine = awaiting(user)
+    if mine:
+        out.append(Count(_("PURL lists awaiting your decision"), len(mine), reverse("purl:lists")))
+    unread = notify.unread(user)
+    if unread:
+        out.append(Count(_("New PURL notifications"), unread, reverse("purl:notifications")))
+    packages = Package.objects.visible_to(user)
+    if packages.exists():
+        out.append(
+            Count(
+                _("PURL packages"),
+                packages.count(),
+                reverse("purl:index"),
+                synthetic=packages.filter(synthetic=True).exists()
+                and not packages.filter(synthetic=False).exists(),
+            )
+        )
+    contributions = Contribution.objects.visible_to(user).values("nation_id").distinct().count()
+    if contributions:
+        out.append(Count(_("Nations contributing to PURL"), contributions, reverse("purl:contributions")))
+    return out
