@@ -1,11 +1,14 @@
 """Vectorised decoding of position reports (messages 1, 2, 3, 18, 19, 27) for whole batches.
 
-The payloads of a batch are joined into one buffer; NumPy gathers the first 28 characters of
-every payload into a matrix, maps them to 6-bit values with a lookup table, and extracts each
-field for all rows at once. No Python runs per message. Rows that are not position reports, are
-too short or hold characters outside the armouring alphabet come back with ``valid`` false, for
-the full decoder (:func:`veille.core.ais.decode.decode_payload`) to handle or reject.
-Scaling and "not available" values are those of the typed records (null in the frame).
+The first 28 characters of every payload (168 bits: every position field) are gathered into a
+matrix, mapped to 6-bit values with a lookup table and packed, four characters to three bytes,
+into three 64-bit words per row. Each field is then one or two shifts of those words, for all rows
+at once; the Class B reports (18, 19) hold the Class A fields 4 bits earlier, so their words are
+shifted by 4 bits once and read with the Class A layout. No Python runs per message. Rows that
+are not position reports, are too short or hold characters outside the armouring alphabet come
+back with ``valid`` false, for the full decoder (:func:`veille.core.ais.decode.decode_payload`) to
+handle or reject. Scaling and "not available" values are those of the typed records (null in the
+frame).
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .armor import ARMOR
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
-_WIDTH = 28  # characters that hold every position field (168 bits)
-_CHUNK = 65_536
+WIDTH = 28  # characters that hold every position field (168 bits)
+_CHUNK = 262_144
 _LUT = np.full(256, 255, dtype=np.uint8)
 _LUT[np.frombuffer(ARMOR, dtype=np.uint8)] = np.arange(64, dtype=np.uint8)
 _MIN_BITS = np.zeros(64, dtype=np.int64)
@@ -30,28 +35,142 @@ _MIN_BITS[27] = 96
 _IS_POS = np.zeros(64, dtype=bool)
 _IS_POS[list(POSITION_TYPES)] = True
 
-_SENTINEL = {"heading_deg": 511, "nav_status": 255}
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+_SCHEMA = {
+    "valid": pl.Boolean,
+    "msg_type": pl.UInt8,
+    "mmsi": pl.UInt32,
+    "nav_status": pl.UInt8,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    "sog_kn": pl.Float64,
+    "cog_deg": pl.Float64,
+    "heading_deg": pl.UInt16,
+    "second": pl.UInt8,
+}
+_SENTINEL = {"heading_deg": 511, "nav_status": 255}
+_NUMPY = {
+    "valid": np.bool_,
+    "msg_type": np.uint8,
+    "mmsi": np.uint32,
+    "nav_status": np.uint8,
+    "lon": np.float64,
+    "lat": np.float64,
+    "sog_kn": np.float64,
+    "cog_deg": np.float64,
+    "heading_deg": np.uint16,
+    "second": np.uint8,
+}
 
 
-def _field(v6: npt.NDArray[np.uint8], start: int, width: int) -> U64:
-    c0, c1 = start // 6, (start + width - 1) // 6
-    acc = v6[:, c0].astype(np.uint64)
-    for c in range(c0 + 1, c1 + 1):
-        acc = (acc << np.uint64(6)) | v6[:, c]
-    shift = (c1 + 1) * 6 - (start + width)
-    return (acc >> np.uint64(shift)) & np.uint64((1 << width) - 1)
+def _words(v6: npt.NDArray[np.uint8]) -> tuple[U64, U64, U64]:
+    """Pack 28 six-bit values per row into three big-endian 64-bit words (168 bits + 24 zero bits)."""
+    n = v6.shape[0]
+    q = v6.reshape(n, 7, 4)
+    out = np.zeros((n, 24), dtype=np.uint8)
+    out[:, 0:21:3] = (q[:, :, 0] << 2) | (q[:, :, 1] >> 4)
+    out[:, 1:21:3] = ((q[:, :, 1] & 15) << 4) | (q[:, :, 2] >> 2)
+    out[:, 2:21:3] = ((q[:, :, 2] & 3) << 6) | q[:, :, 3]
+    w = out.view(">u8").astype(np.uint64)
+    return w[:, 0].copy(), w[:, 1].copy(), w[:, 2].copy()
 
 
-def _signed(x: U64, width: int) -> npt.NDArray[np.int64]:
-    s = x.astype(np.int64)
-    return np.where(s >= (1 << (width - 1)), s - (1 << width), s)
+def _get(w: tuple[U64, U64, U64], start: int, width: int) -> I64:
+    i, off = divmod(start, 64)
+    mask = np.uint64((1 << width) - 1)
+    if off + width <= 64:
+        x = w[i] >> np.uint64(64 - off - width)
+    else:
+        x = (w[i] << np.uint64(off + width - 64)) | (w[i + 1] >> np.uint64(128 - off - width))
+    return (x & mask).astype(np.int64)
 
 
-def _scaled(raw: npt.NDArray[np.int64], divisor: float, na: int) -> npt.NDArray[np.float64]:
+def _signed(x: I64, width: int) -> I64:
+    return np.where(x >= (1 << (width - 1)), x - (1 << width), x)
+
+
+def _scaled(raw: I64, divisor: float, na: int) -> F64:
     out = raw / divisor
     out[raw == na] = np.nan
     return out
+
+
+def position_columns(
+    buf: npt.NDArray[np.uint8], starts: I64, lens: I64, fill: npt.NDArray[np.integer]
+) -> dict[str, np.ndarray]:
+    """Position fields of the payloads ``buf[starts[i] : starts[i] + lens[i]]``, as NumPy columns.
+
+    ``buf`` must extend at least :data:`WIDTH` bytes past the end of the last payload. Sentinel
+    values ("not available") are left in place: ``heading_deg`` 511, ``nav_status`` 255, NaN for
+    floats; rows with ``valid`` false hold meaningless values.
+
+    >>> p = b"15RTgt0PAso;90TKcjM8h6g208CQ"
+    >>> buf = np.frombuffer(p + b"0" * WIDTH, dtype=np.uint8)
+    >>> c = position_columns(buf, np.array([0]), np.array([len(p)]), np.array([0]))
+    >>> (bool(c["valid"][0]), int(c["mmsi"][0]), float(c["sog_kn"][0]))
+    (True, 371798000, 12.3)
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    lens = np.asarray(lens, dtype=np.int64)
+    v6 = _LUT[sliding_window_view(buf, WIDTH)[starts]]
+    short = np.flatnonzero(lens < WIDTH)
+    if len(short):
+        cols = np.arange(WIDTH)
+        part = v6[short]
+        part[cols[None, :] >= lens[short, None]] = 0  # pad short payloads with zero bits
+        v6[short] = part
+    bad = v6.max(axis=1) == 255
+    rows = np.flatnonzero(bad)
+    if len(rows):
+        part = v6[rows]
+        part[part == 255] = 0
+        v6[rows] = part
+    nbits = 6 * lens - np.asarray(fill, dtype=np.int64)
+    mtype = v6[:, 0].astype(np.int64)
+    valid = _IS_POS[mtype] & (nbits >= _MIN_BITS[mtype]) & ~bad
+    is_b = (mtype == 18) | (mtype == 19)
+    w = _words(v6)
+    mmsi = _get(w, 8, 30)
+    nav = _get(w, 38, 4)
+    # Class B (18, 19) holds the Class A fields 4 bits earlier: shift those rows' words right by 4
+    shift = is_b.astype(np.uint64) * np.uint64(4)
+    carry = np.uint64(0) - is_b.astype(np.uint64)  # all ones on Class B rows
+    ws = (
+        w[0] >> shift,
+        (w[1] >> shift) | ((w[0] << np.uint64(60)) & carry),
+        (w[2] >> shift) | ((w[1] << np.uint64(60)) & carry),
+    )
+    sog = _scaled(_get(ws, 50, 10), 10.0, 1023)
+    lon = _scaled(_signed(_get(ws, 61, 28), 28), 600_000.0, 181 * 600_000)
+    lat = _scaled(_signed(_get(ws, 89, 27), 27), 600_000.0, 91 * 600_000)
+    cog = _scaled(_get(ws, 116, 12), 10.0, 3600)
+    heading = _get(ws, 128, 9)
+    second = _get(ws, 137, 6)
+    nav[is_b] = 255  # Class B: no navigation status
+    r27 = np.flatnonzero(mtype == 27)
+    if len(r27):
+        w27 = (w[0][r27], w[1][r27], w[2][r27])
+        nav[r27] = _get(w27, 40, 4)
+        lon[r27] = _scaled(_signed(_get(w27, 44, 18), 18), 600.0, 181 * 600)
+        lat[r27] = _scaled(_signed(_get(w27, 62, 17), 17), 600.0, 91 * 600)
+        sog[r27] = _scaled(_get(w27, 79, 6), 1.0, 63)
+        cog[r27] = _scaled(_get(w27, 85, 9), 1.0, 511)
+        heading[r27] = 511
+        second[r27] = 60
+    return {
+        "valid": valid,
+        "msg_type": mtype,
+        "mmsi": mmsi,
+        "nav_status": nav,
+        "lon": lon,
+        "lat": lat,
+        "sog_kn": sog,
+        "cog_deg": cog,
+        "heading_deg": heading,
+        "second": second,
+    }
 
 
 def decode_positions(payloads: Sequence[bytes], fill_bits: Sequence[int] | None = None) -> pl.DataFrame:
@@ -67,114 +186,59 @@ def decode_positions(payloads: Sequence[bytes], fill_bits: Sequence[int] | None 
     """
     n = len(payloads)
     if n == 0:
-        return _frame({})
-    parts = [_decode_chunk(payloads[i : i + _CHUNK], fill_bits, i) for i in range(0, n, _CHUNK)]
-    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    return _frame(cols)
+        return pl.DataFrame(schema=_SCHEMA)
+    fills = np.zeros(n, dtype=np.int64) if fill_bits is None else np.asarray(fill_bits, dtype=np.int64)
+    parts = []
+    for i in range(0, n, _CHUNK):
+        chunk = payloads[i : i + _CHUNK]
+        lens = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        starts = np.zeros(len(chunk), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        buf = np.frombuffer(b"".join(chunk) + b"0" * WIDTH, dtype=np.uint8)
+        parts.append(position_frame(position_columns(buf, starts, lens, fills[i : i + _CHUNK])))
+    return pl.concat(parts) if len(parts) > 1 else parts[0]
 
 
-def _frame(cols: dict[str, np.ndarray]) -> pl.DataFrame:
-    schema = {
-        "valid": pl.Boolean,
-        "msg_type": pl.UInt8,
-        "mmsi": pl.UInt32,
-        "nav_status": pl.UInt8,
-        "lon": pl.Float64,
-        "lat": pl.Float64,
-        "sog_kn": pl.Float64,
-        "cog_deg": pl.Float64,
-        "heading_deg": pl.UInt16,
-        "second": pl.UInt8,
-    }
-    if not cols:
-        return pl.DataFrame(schema=schema)
-    valid = cols["valid"]
-    series = []
-    for name, dtype in schema.items():
-        s = pl.Series(name, cols[name])
+def position_frame(cols: dict[str, np.ndarray], *, valid_only: bool = False) -> pl.DataFrame:
+    """A frame from :func:`position_columns`, "not available" as null (and invalid rows null too,
+    or dropped with ``valid_only``).
+
+    >>> position_frame({k: np.array([], dtype=np.int64) for k in _SCHEMA}).height
+    0
+    """
+    valid = cols["valid"].astype(bool)
+    keep = np.flatnonzero(valid) if valid_only else None
+    arrays = {}
+    for name, dtype in _SCHEMA.items():
+        values = cols[name] if keep is None else cols[name][keep]
         if dtype == pl.Float64:
-            s = s.fill_nan(None)
+            null = np.isnan(values)
         elif name in _SENTINEL:
-            s = s.cast(pl.Int64).cast(dtype, strict=False)
-            s = s.set(pl.Series(cols[name] == _SENTINEL[name]), None)
+            null = values == _SENTINEL[name]
         else:
-            s = s.cast(dtype)
-        if name not in ("valid", "msg_type"):
-            s = s.set(pl.Series(~valid), None)
-        series.append(s)
-    return pl.DataFrame(series)
+            null = None
+        if keep is None and name not in ("valid", "msg_type"):
+            null = ~valid if null is None else null | ~valid
+        if null is not None and not null.any():
+            null = None
+        arrays[name] = arrow_array(values.astype(_NUMPY[name], copy=False), null)
+    return pl.from_arrow(pa.table(arrays))  # type: ignore[return-value]
 
 
-def _decode_chunk(
-    payloads: Sequence[bytes], fill_bits: Sequence[int] | None, offset: int
-) -> dict[str, np.ndarray]:
-    n = len(payloads)
-    lens = np.fromiter(map(len, payloads), dtype=np.int64, count=n)
-    flat = np.frombuffer(b"".join(payloads) + b"0" * _WIDTH, dtype=np.uint8)
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(lens[:-1], out=starts[1:])
-    cols = np.arange(_WIDTH, dtype=np.int64)
-    chars = flat[starts[:, None] + cols[None, :]]
-    chars[cols[None, :] >= lens[:, None]] = 48  # pad short payloads with '0'
-    v6 = _LUT[chars]
-    bad = (v6 == 255).any(axis=1)
-    v6[v6 == 255] = 0
-    if fill_bits is None:
-        fill = np.zeros(n, dtype=np.int64)
-    else:
-        fill = np.asarray(fill_bits[offset : offset + n] if len(fill_bits) > n else fill_bits, dtype=np.int64)
-    nbits = 6 * lens - fill
-    mtype = v6[:, 0].astype(np.int64)
-    is27 = mtype == 27
-    is_b = (mtype == 18) | (mtype == 19)
-    valid = _IS_POS[mtype] & (nbits >= _MIN_BITS[mtype]) & ~bad
-    mmsi = _field(v6, 8, 30).astype(np.int64)
-    # Class A (1, 2, 3)
-    nav_a = _field(v6, 38, 4).astype(np.int64)
-    sog_a = _field(v6, 50, 10).astype(np.int64)
-    lon_a = _signed(_field(v6, 61, 28), 28)
-    lat_a = _signed(_field(v6, 89, 27), 27)
-    cog_a = _field(v6, 116, 12).astype(np.int64)
-    hdg_a = _field(v6, 128, 9).astype(np.int64)
-    sec_a = _field(v6, 137, 6).astype(np.int64)
-    # Class B (18, 19): same fields shifted by the 8 regional bits and without status/ROT
-    sog_b = _field(v6, 46, 10).astype(np.int64)
-    lon_b = _signed(_field(v6, 57, 28), 28)
-    lat_b = _signed(_field(v6, 85, 27), 27)
-    cog_b = _field(v6, 112, 12).astype(np.int64)
-    hdg_b = _field(v6, 124, 9).astype(np.int64)
-    sec_b = _field(v6, 133, 6).astype(np.int64)
-    # Long range (27)
-    nav_27 = _field(v6, 40, 4).astype(np.int64)
-    lon_27 = _signed(_field(v6, 44, 18), 18)
-    lat_27 = _signed(_field(v6, 62, 17), 17)
-    sog_27 = _field(v6, 79, 6).astype(np.int64)
-    cog_27 = _field(v6, 85, 9).astype(np.int64)
+def arrow_array(values: np.ndarray, null: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    """A NumPy column as an Arrow array, null where ``null`` is true.
 
-    def pick(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-        return np.where(is27, c, np.where(is_b, b, a))
+    Built from buffers: ``pa.array`` on NumPy input would import pandas, which costs seconds.
 
-    lon = np.where(
-        is27,
-        _scaled(lon_27, 600.0, 181 * 600),
-        _scaled(np.where(is_b, lon_b, lon_a), 600_000.0, 181 * 600_000),
-    )
-    lat = np.where(
-        is27,
-        _scaled(lat_27, 600.0, 91 * 600),
-        _scaled(np.where(is_b, lat_b, lat_a), 600_000.0, 91 * 600_000),
-    )
-    sog = np.where(is27, _scaled(sog_27, 1.0, 63), _scaled(np.where(is_b, sog_b, sog_a), 10.0, 1023))
-    cog = np.where(is27, _scaled(cog_27, 1.0, 511), _scaled(np.where(is_b, cog_b, cog_a), 10.0, 3600))
-    return {
-        "valid": valid,
-        "msg_type": mtype,
-        "mmsi": mmsi,
-        "nav_status": pick(nav_a, np.full(n, 255, dtype=np.int64), nav_27),  # class B: none
-        "lon": lon,
-        "lat": lat,
-        "sog_kn": sog,
-        "cog_deg": cog,
-        "heading_deg": np.where(is27, 511, np.where(is_b, hdg_b, hdg_a)),
-        "second": np.where(is27, 60, np.where(is_b, sec_b, sec_a)),
-    }
+    >>> arrow_array(np.array([1.5, 2.5]), np.array([False, True])).to_pylist()
+    [1.5, None]
+    """
+    n = len(values)
+    validity = None
+    if null is not None and null.any():
+        validity = pa.py_buffer(np.packbits(~null, bitorder="little"))
+    if values.dtype == np.bool_:
+        data = pa.py_buffer(np.packbits(values, bitorder="little"))
+        return pa.Array.from_buffers(pa.bool_(), n, [validity, data])
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n, [validity, pa.py_buffer(values)])

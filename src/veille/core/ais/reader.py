@@ -11,7 +11,9 @@ input is rejected line by line as ``incomplete_multipart``; a fragment that cont
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -163,6 +165,77 @@ class AisReader:
                 self._expire(lineno, None, rejects)
         self.lineno = base + len(lines)
         self.lines_read += len(lines)
+        if pending:
+            self._expire(self.lineno, None, rejects)
+        for rj in rejects:
+            self.reject_counts[rj.reason.value] += 1
+        return msgs, rejects
+
+    def feed_items(
+        self,
+        items: Sequence[tuple[int, Sentence | Reject, float | None]],
+        checkpoints: Sequence[int],
+        last_lineno: int,
+    ) -> tuple[list[RawMessage], list[Reject]]:
+        """Continue with lines already parsed elsewhere (see :mod:`veille.core.ais.bulk`).
+
+        ``items`` are the sentences (with their receive time, ``$PGHP`` already applied) and the
+        rejects of a batch that ends at ``last_lineno``, in line order; the batch's other lines
+        were single-part sentences, ``$PGHP`` times or blank lines, which leave the reassembly
+        state alone. ``checkpoints`` are the line numbers where :meth:`feed` would look for
+        expired groups (multiples of 256 that are not blank lines), so that both give the same
+        messages and rejects.
+
+        >>> from veille.core.ais.nmea import parse_line
+        >>> r = AisReader()
+        >>> part = parse_line(b"!AIVDM,2,2,3,A,00000000000,2*27", 5)
+        >>> msgs, rejects = r.feed_items([(5, part, None)], [], 9)
+        >>> (msgs, [x.reason.value for x in rejects], r.lineno)
+        ([], ['orphan_fragment'], 9)
+        """
+        msgs: list[RawMessage] = []
+        rejects: list[Reject] = []
+        pending = self._pending
+        j = 0
+        for lineno, item, t in items:
+            if pending:
+                while j < len(checkpoints) and checkpoints[j] < lineno:
+                    if pending:
+                        self._expire(checkpoints[j], None, rejects)
+                    j += 1
+            else:
+                j = bisect_left(checkpoints, lineno, j)
+            if type(item) is Sentence:
+                self.sentences += 1
+                if item.count == 1:
+                    msgs.append(
+                        RawMessage(
+                            item.payload,
+                            item.fill_bits,
+                            item.talker,
+                            item.formatter,
+                            item.channel,
+                            item.source,
+                            t,
+                            lineno,
+                            lineno,
+                            (item.line,),
+                        )
+                    )
+                else:
+                    self._fragment(item, t, msgs, rejects)
+            else:
+                assert isinstance(item, Reject)
+                rejects.append(item)
+            if j < len(checkpoints) and checkpoints[j] == lineno:
+                if pending:
+                    self._expire(lineno, None, rejects)
+                j += 1
+        while pending and j < len(checkpoints):
+            self._expire(checkpoints[j], None, rejects)
+            j += 1
+        self.lines_read += last_lineno - self.lineno
+        self.lineno = last_lineno
         if pending:
             self._expire(self.lineno, None, rejects)
         for rj in rejects:

@@ -61,6 +61,95 @@ class LineSplitter:
         return [rest] if rest and not self._skipping else []
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """``lines`` complete lines joined by ``\\n`` (no final line end): what one read completed.
+
+    >>> Block(b"a\\nb", 2).split()
+    [b'a', b'b']
+    """
+
+    data: bytes
+    lines: int
+
+    def split(self) -> list[bytes]:
+        """The lines, as :class:`LineSplitter` gives them."""
+        return self.data.split(b"\n") if self.lines else []
+
+
+class BlockSplitter:
+    """:class:`LineSplitter` that returns the completed lines as one :class:`Block`, unsplit.
+
+    Cutting at the last line end of each read is a search from the end, not a split into line
+    objects; the lines are the same as :class:`LineSplitter` would give, over-long lines included.
+
+    >>> s = BlockSplitter()
+    >>> s.feed(b"one\\ntwo\\nthr"), s.feed(b"ee\\n"), s.flush()
+    (Block(data=b'one\\ntwo', lines=2), Block(data=b'three', lines=1), Block(data=b'', lines=0))
+    """
+
+    def __init__(self, max_line: int = MAX_LINE_BYTES) -> None:
+        self.max_line = max_line
+        self._rest = b""
+        self._skipping = False
+
+    def feed(self, chunk: bytes) -> Block:
+        """Add bytes; return the lines they complete."""
+        data = self._rest + chunk if self._rest else chunk
+        cut = data.rfind(b"\n")
+        if cut >= 0:
+            block, self._rest = data[:cut], data[cut + 1 :]
+            lines = block.count(b"\n") + 1
+            if self._skipping:
+                first = block.find(b"\n")
+                block = b"" if first < 0 else block[first:]  # end of an over-long line already reported
+                self._skipping = False
+        else:
+            block, lines, self._rest = b"", 0, data
+        if len(self._rest) > self.max_line:
+            if not self._skipping:
+                runaway = self._rest[: self.max_line + 1]  # reported as line_too_long
+                block = block + b"\n" + runaway if lines else runaway
+                lines += 1
+            self._skipping = True
+            self._rest = b""
+        return Block(block, lines)
+
+    def flush(self) -> Block:
+        """End of stream: the last line, if it had no line end."""
+        rest, self._rest = self._rest, b""
+        return Block(rest, 1) if rest and not self._skipping else Block(b"", 0)
+
+
+def read_blocks(stream: BinaryIO, read_bytes: int = READ_BYTES) -> Iterator[Block]:
+    """Yield blocks of complete lines from an open binary stream (see :class:`BlockSplitter`).
+
+    >>> import io
+    >>> [b.split() for b in read_blocks(io.BytesIO(b"a\\nb\\nc"))]
+    [[b'a', b'b'], [b'c']]
+    """
+    splitter = BlockSplitter()
+    while True:
+        chunk = stream.read(read_bytes)
+        if not chunk:
+            break
+        block = splitter.feed(chunk)
+        if block.lines:
+            yield block
+    tail = splitter.flush()
+    if tail.lines:
+        yield tail
+
+
+def file_blocks(path: str | Path, read_bytes: int = READ_BYTES) -> Iterator[Block]:
+    """Blocks of lines from a file (gzip detected by its magic number), or stdin for ``-``."""
+    if str(path) == "-":
+        yield from read_blocks(sys.stdin.buffer, read_bytes)
+        return
+    with _open(Path(path)) as stream:
+        yield from read_blocks(stream, read_bytes)
+
+
 def _open(path: Path) -> BinaryIO:
     with path.open("rb") as probe:
         magic = probe.read(2)

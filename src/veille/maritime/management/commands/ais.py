@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import socket
 import sys
@@ -21,12 +22,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from veille.core.ais.nmea import PghpTime, Sentence, parse_line
-from veille.core.ais.sources import file_batches, tcp_batches
+from veille.core.ais.sources import file_batches, file_blocks, tcp_batches
 from veille.core.ais.synth import generate
 from veille.maritime.store import AisStore, IngestSummary, default_store
 
 EXIT_INPUT = 3
 EXIT_NOTHING_DECODED = 4
+PARALLEL_BYTES = 64 << 20
 
 
 def parse_until(text: str) -> float:
@@ -60,6 +62,12 @@ class Command(BaseCommand):
             "--rejects", help="write rejected lines here (line, reason, raw line; tab-separated)"
         )
         ingest.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
+        ingest.add_argument(
+            "--workers",
+            type=int,
+            help="processes that scan and decode files in parallel (default: 2 for files over 64 MB "
+            "when the machine has 2 cores or more, else 1)",
+        )
         replay = sub.add_parser("replay", help="serve a capture over TCP on 127.0.0.1 (demos and tests)")
         replay.add_argument("file")
         replay.add_argument("--port", type=int, required=True)
@@ -120,9 +128,19 @@ class Command(BaseCommand):
                             task, info=f"{s.messages:,} messages, {sum(s.rejected.values()):,} rejected"
                         )
 
-                    batches = self._batches(item, stop)
                     try:
-                        s = store.ingest(batches, rejects=rejects, progress=progress, stop=stop)
+                        if item.startswith("tcp://"):
+                            s = store.ingest(
+                                self._batches(item, stop), rejects=rejects, progress=progress, stop=stop
+                            )
+                        else:
+                            s = store.ingest_blocks(
+                                self._blocks(item),
+                                workers=self._workers(item, opts.get("workers")),
+                                rejects=rejects,
+                                progress=progress,
+                                stop=stop,
+                            )
                     except OSError as exc:
                         raise CommandError(f"{item}: {exc}", returncode=EXIT_INPUT) from exc
                     _merge(total, s)
@@ -148,6 +166,21 @@ class Command(BaseCommand):
             raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
         return file_batches(item)
 
+    def _blocks(self, item: str) -> Any:
+        if item != "-" and not Path(item).is_file():
+            raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
+        return file_blocks(item)
+
+    @staticmethod
+    def _workers(item: str, asked: int | None) -> int:
+        if asked is not None:
+            if asked < 1:
+                raise CommandError("--workers must be 1 or more")
+            return asked
+        # starting a process costs about a second: worth it for large inputs only
+        big = item != "-" and Path(item).stat().st_size > PARALLEL_BYTES
+        return min(2, os.cpu_count() or 1) if big else 1
+
     def _report(self, summary: dict[str, Any], fmt: str) -> None:
         if fmt == "json":
             self.stdout.write(json.dumps(summary, indent=2))
@@ -160,7 +193,8 @@ class Command(BaseCommand):
             f"rejected   {summary['rejected_total']:,}"
             + "".join(f"\n  {reason:<22}{n:,}" for reason, n in summary["rejected"].items()),
             f"vessels    {summary['vessels']:,}",
-            f"time span  {span[0]} .. {span[1]}",
+            f"time span  {span[0]} .. {span[1]}"
+            + (f" ({summary['without_time']:,} messages without a time)" if summary["without_time"] else ""),
             f"rate       {summary['messages_per_s']:,} messages/s ({summary['elapsed_s']} s)",
         ]
         self.stdout.write("\n".join(lines))
@@ -216,7 +250,16 @@ def _send(conn: socket.socket, path: Path, speed: float) -> None:
 
 
 def _merge(total: IngestSummary, s: IngestSummary) -> None:
-    for name in ("lines", "messages", "decoded", "positions", "statics", "vessel_changes", "elapsed_s"):
+    for name in (
+        "lines",
+        "messages",
+        "decoded",
+        "positions",
+        "statics",
+        "vessel_changes",
+        "untimed",
+        "elapsed_s",
+    ):
         setattr(total, name, getattr(total, name) + getattr(s, name))
     total.rejected.update(s.rejected)
     total.mmsis |= s.mmsis
