@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 import duckdb
 import polars as pl
 
+from veille.core.ais.archive import archive_lines, read_archive
 from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block, decode_raw_messages
 from veille.core.ais.messages import StaticDataReportB
 from veille.core.ais.reader import AisReader
@@ -217,6 +218,36 @@ class AisStore:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         self._store(bulk.close(), summary, rejects, source, clock())
+        summary.elapsed_s = time.perf_counter() - started
+        return summary
+
+    def ingest_archive(
+        self,
+        path: str | Path,
+        *,
+        rejects: BinaryIO | None = None,
+        progress: Callable[[IngestSummary], None] | None = None,
+        stop: Callable[[], bool] = lambda: False,
+        clock: Callable[[], float] = time.time,
+    ) -> IngestSummary:
+        """Store a CSV archive (MarineCadastre or DMA layout, see :mod:`veille.core.ais.archive`).
+
+        Every row is a message; its static columns go to the vessel registry when they change.
+        """
+        summary = IngestSummary()
+        started = time.perf_counter()
+        source = Path(path).name
+        for batch in read_archive(archive_lines(path), source=source):
+            summary.lines += batch.rows
+            dec = Decoded(
+                batch.positions, list(batch.statics), batch.rejects, batch.rows, batch.positions.height
+            )
+            self._store(dec, summary, rejects, source, clock())
+            summary.elapsed_s = time.perf_counter() - started
+            if progress is not None:
+                progress(summary)
+            if stop():
+                break
         summary.elapsed_s = time.perf_counter() - started
         return summary
 

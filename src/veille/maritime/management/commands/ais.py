@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from veille.core.ais.archive import is_archive
 from veille.core.ais.nmea import PghpTime, Sentence, parse_line
 from veille.core.ais.sources import file_batches, file_blocks, tcp_batches
 from veille.core.ais.synth import generate
@@ -56,7 +57,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         ingest = sub.add_parser("ingest", help="read NMEA and store positions and vessel data")
-        ingest.add_argument("inputs", nargs="+", help="files (plain or .gz), - for stdin, or tcp://HOST:PORT")
+        ingest.add_argument(
+            "inputs",
+            nargs="+",
+            help="NMEA files (plain or .gz), CSV archives (MarineCadastre or DMA layout; plain, .gz or "
+            ".zip), - for stdin, or tcp://HOST:PORT",
+        )
         ingest.add_argument("--until", help="stop at this UTC time or after this duration (30s, 10m, 2h)")
         ingest.add_argument(
             "--rejects", help="write rejected lines here (line, reason, raw line; tab-separated)"
@@ -133,6 +139,8 @@ class Command(BaseCommand):
                             s = store.ingest(
                                 self._batches(item, stop), rejects=rejects, progress=progress, stop=stop
                             )
+                        elif item != "-" and is_archive(item):
+                            s = store.ingest_archive(item, rejects=rejects, progress=progress, stop=stop)
                         else:
                             s = store.ingest_blocks(
                                 self._blocks(item),
@@ -141,7 +149,7 @@ class Command(BaseCommand):
                                 progress=progress,
                                 stop=stop,
                             )
-                    except OSError as exc:
+                    except (OSError, ValueError) as exc:
                         raise CommandError(f"{item}: {exc}", returncode=EXIT_INPUT) from exc
                     _merge(total, s)
                     bar.update(task, total=1, completed=1)

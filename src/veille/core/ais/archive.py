@@ -1,0 +1,389 @@
+"""AIS archives in CSV: the MarineCadastre (US BOEM/NOAA) and Danish Maritime Authority layouts.
+
+Both publish one row per position report with the vessel's static data repeated on every row. The
+layout is recognised by its header names, not by column order:
+
+- MarineCadastre: ``MMSI, BaseDateTime, LAT, LON, SOG, COG, Heading, VesselName, IMO, CallSign,
+  VesselType, Status, Length, Width, Draft, Cargo, TransceiverClass`` (times ISO 8601, UTC;
+  ``Heading`` 511 and ``COG`` 360 for "not available"; ``VesselType`` the AIS ship type code).
+- DMA: ``# Timestamp, Type of mobile, MMSI, Latitude, Longitude, Navigational status, ROT, SOG,
+  COG, Heading, IMO, Callsign, Name, Ship type, Cargo type, Width, Length, Type of position fixing
+  device, Draught, Destination, ETA, Data source type, A, B, C, D`` (times ``dd/mm/yyyy HH:MM:SS``,
+  UTC; navigational status and ship type as text; ``A``-``D`` the distances from the reference
+  point to bow, stern, port and starboard).
+
+Rows are read with :mod:`csv` (exact line numbers, quoted fields) in batches and converted with
+Polars. A row whose MMSI, time or position cannot be read is rejected with its line number and
+the reason (``bad_field``); a row with too few or too many fields is ``malformed``. Ship types
+given as text (DMA) become the AIS code of their category (Cargo 70, Tanker 80, Fishing 30...).
+MarineCadastre gives length and width but not the position of the antenna, so its rows carry no
+bow/stern/port/starboard distances.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import IO, Any, cast
+
+import polars as pl
+
+from .bulk import POSITION_COLUMNS
+from .nmea import Reject, RejectReason
+
+BATCH_ROWS = 100_000
+
+MARINECADASTRE = {
+    "mmsi": "mmsi",
+    "basedatetime": "time",
+    "lat": "lat",
+    "lon": "lon",
+    "sog": "sog",
+    "cog": "cog",
+    "heading": "heading",
+    "vesselname": "name",
+    "imo": "imo",
+    "callsign": "call_sign",
+    "vesseltype": "ship_type",
+    "status": "nav_status",
+    "draft": "draught",
+}
+DMA = {
+    "timestamp": "time",
+    "mmsi": "mmsi",
+    "latitude": "lat",
+    "longitude": "lon",
+    "navigationalstatus": "nav_status",
+    "sog": "sog",
+    "cog": "cog",
+    "heading": "heading",
+    "imo": "imo",
+    "callsign": "call_sign",
+    "name": "name",
+    "shiptype": "ship_type",
+    "draught": "draught",
+    "destination": "destination",
+    "a": "to_bow",
+    "b": "to_stern",
+    "c": "to_port",
+    "d": "to_starboard",
+}
+LAYOUTS = {"marinecadastre": MARINECADASTRE, "dma": DMA}
+_REQUIRED = {"mmsi", "time", "lat", "lon"}
+_TIME_FORMATS = {"marinecadastre": "%Y-%m-%dT%H:%M:%S", "dma": "%d/%m/%Y %H:%M:%S"}
+
+#: DMA navigational status text -> ITU-R M.1371-5 code.
+NAV_STATUS = {
+    "underwayusingengine": 0,
+    "atanchor": 1,
+    "notundercommand": 2,
+    "restrictedmanoeuverability": 3,
+    "restrictedmaneuverability": 3,
+    "restrictedmanoeuvrability": 3,
+    "constrainedbyherdraught": 4,
+    "moored": 5,
+    "aground": 6,
+    "engagedinfishing": 7,
+    "underwaysailing": 8,
+    "reservedforfutureamendmenthsc": 9,
+    "reservedforfutureamendmentwig": 10,
+    "powerdrivenvesseltowingastern": 11,
+    "powerdrivenvesselpushingaheadortowingalongside": 12,
+    "reservedforfutureuse": 13,
+    "aissart": 14,
+    "unknownvalue": 15,
+    "undefined": 15,
+}
+#: DMA ship type text -> AIS ship type code of that category (ITU-R M.1371-5 Table 53).
+SHIP_TYPE = {
+    "wig": 20,
+    "fishing": 30,
+    "towing": 31,
+    "towinglongwide": 32,
+    "dredging": 33,
+    "diving": 34,
+    "military": 35,
+    "sailing": 36,
+    "pleasure": 37,
+    "hsc": 40,
+    "pilot": 50,
+    "sar": 51,
+    "tug": 52,
+    "porttender": 53,
+    "antipollution": 54,
+    "lawenforcement": 55,
+    "medical": 58,
+    "notpartytoconflict": 59,
+    "passenger": 60,
+    "cargo": 70,
+    "tanker": 80,
+    "other": 90,
+}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def detect_layout(header: list[str]) -> tuple[str, dict[int, str]] | None:
+    """Recognise a header; return the layout name and column index -> field, or ``None``.
+
+    >>> detect_layout(["# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude"])
+    ('dma', {0: 'time', 2: 'mmsi', 3: 'lat', 4: 'lon'})
+    >>> detect_layout(["mmsi", "lat"]) is None
+    True
+    """
+    keys = [_key(h) for h in header]
+    for name, layout in LAYOUTS.items():
+        cols = {i: layout[k] for i, k in enumerate(keys) if k in layout}
+        if set(cols.values()) >= _REQUIRED:
+            return name, cols
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveStatic:
+    """Static and voyage data of one vessel as an archive row gives it (fields as in the registry)."""
+
+    mmsi: int
+    name: str | None = None
+    call_sign: str | None = None
+    imo: int | None = None
+    ship_type: int | None = None
+    to_bow_m: int | None = None
+    to_stern_m: int | None = None
+    to_port_m: int | None = None
+    to_starboard_m: int | None = None
+    destination: str | None = None
+    draught_m: float | None = None
+    msg_type: int | None = None
+
+
+@dataclass
+class ArchiveBatch:
+    """One batch of archive rows: position rows (as :data:`veille.core.ais.bulk.POSITION_COLUMNS`),
+    static data per vessel (only distinct values), rejects."""
+
+    rows: int
+    positions: pl.DataFrame
+    statics: list[tuple[int, float | None, str | None, ArchiveStatic]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def read_archive(
+    lines: Iterable[str], *, source: str, batch_rows: int = BATCH_ROWS
+) -> Iterator[ArchiveBatch]:
+    """Read a CSV archive (text lines, header first) batch by batch.
+
+    >>> rows = ["MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName",
+    ...         "257000001,2024-01-01T00:00:00,70.5,20.1,10.2,45.0,511,POLAR",
+    ...         "x,2024-01-01T00:00:00,70.5,20.1,,,,"]
+    >>> b = next(read_archive(rows, source="mc"))
+    >>> (b.positions.select("mmsi", "heading_deg").rows(), [(r.lineno, r.reason.value) for r in b.rejects])
+    ([(257000001, None)], [(3, 'bad_field')])
+    """
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    found = detect_layout(header)
+    if found is None:
+        raise ValueError(f"CSV header not recognised as MarineCadastre or DMA: {header[:6]}")
+    layout, cols = found
+    width = len(header)
+    batch: list[list[str]] = []
+    linenos: list[int] = []
+    bad: list[Reject] = []
+    for row in reader:
+        if not row:
+            continue
+        if len(row) != width:
+            bad.append(
+                Reject(
+                    reader.line_num,
+                    RejectReason.MALFORMED,
+                    ",".join(row).encode("utf-8", "replace"),
+                    f"{len(row)} fields, {width} in the header",
+                )
+            )
+            continue
+        batch.append(row)
+        linenos.append(reader.line_num)
+        if len(batch) >= batch_rows:
+            yield _convert(batch, linenos, bad, cols, layout, source)
+            batch, linenos, bad = [], [], []
+    if batch or bad:
+        yield _convert(batch, linenos, bad, cols, layout, source)
+
+
+def _num(col: str, dtype: Any = pl.Float64) -> pl.Expr:
+    return pl.col(col).str.strip_chars().cast(dtype, strict=False)
+
+
+def _convert(
+    batch: list[list[str]],
+    linenos: list[int],
+    bad: list[Reject],
+    cols: dict[int, str],
+    layout: str,
+    source: str,
+) -> ArchiveBatch:
+    names = [cols.get(i, f"_{i}") for i in range(len(batch[0]))] if batch else []
+    raw = pl.DataFrame(
+        {
+            n: pl.Series([r[i] for r in batch], dtype=pl.Utf8)
+            for i, n in enumerate(names)
+            if not n.startswith("_")
+        }
+    )
+    for f in (*MARINECADASTRE.values(), *DMA.values()):
+        if f not in raw.columns:
+            raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f))
+    raw = raw.with_columns(pl.Series("lineno", linenos, dtype=pl.Int64))
+    nav_text = pl.col("nav_status").str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+    ship_text = pl.col("ship_type").str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+    df = raw.with_columns(
+        mmsi_v=_num("mmsi", pl.Int64),
+        time_v=pl.col("time").str.strip_chars().str.to_datetime(_TIME_FORMATS[layout], strict=False),
+        lat_v=_num("lat"),
+        lon_v=_num("lon"),
+        sog_v=_num("sog"),
+        cog_v=_num("cog"),
+        heading_v=_num("heading", pl.Int64),
+        nav_v=(
+            _num("nav_status", pl.Int64)
+            if layout == "marinecadastre"
+            else nav_text.replace_strict(NAV_STATUS, default=None, return_dtype=pl.Int64)
+        ),
+        imo_v=pl.col("imo").str.replace_all(r"[^0-9]", "").cast(pl.Int64, strict=False),
+        ship_v=(
+            _num("ship_type", pl.Int64)
+            if layout == "marinecadastre"
+            else ship_text.replace_strict(SHIP_TYPE, default=None, return_dtype=pl.Int64)
+        ),
+        draught_v=_num("draught"),
+        **{f"{d}_v": _num(d, pl.Int64) for d in ("to_bow", "to_stern", "to_port", "to_starboard")},
+    )
+    why = (
+        pl.when(~pl.col("mmsi_v").is_between(1, 999_999_999) | pl.col("mmsi_v").is_null())
+        .then(pl.lit("MMSI not a number from 1 to 999999999"))
+        .when(pl.col("time_v").is_null())
+        .then(pl.lit("time unreadable"))
+        .when(~pl.col("lat_v").is_between(-90, 90) | pl.col("lat_v").is_null())
+        .then(pl.lit("latitude missing or outside -90..90"))
+        .when(~pl.col("lon_v").is_between(-180, 180) | pl.col("lon_v").is_null())
+        .then(pl.lit("longitude missing or outside -180..180"))
+        .otherwise(None)
+    )
+    df = df.with_columns(why=why)
+    rejected = df.filter(pl.col("why").is_not_null())
+    rejects = list(bad)
+    for lineno, reason in rejected.select("lineno", "why").iter_rows():
+        row = batch[bisect_left(linenos, lineno)]
+        rejects.append(
+            Reject(lineno, RejectReason.BAD_FIELD, ",".join(row).encode("utf-8", "replace"), reason)
+        )
+    good = df.filter(pl.col("why").is_null())
+    t = (good["time_v"].dt.replace_time_zone("UTC").dt.epoch("us") / 1e6).alias("time_s")
+    positions = pl.DataFrame(
+        {
+            "lineno": good["lineno"],
+            "time_s": t,
+            "source": pl.Series([source] * good.height, dtype=pl.Utf8),
+            "mmsi": good["mmsi_v"],
+            "lat": good["lat_v"],
+            "lon": good["lon_v"],
+            "sog_kn": good.select(pl.when(pl.col("sog_v") < 102.3).then(pl.col("sog_v"))).to_series(),
+            "cog_deg": good.select(pl.when(pl.col("cog_v") < 360).then(pl.col("cog_v"))).to_series(),
+            "heading_deg": good.select(
+                pl.when(pl.col("heading_v").is_between(0, 359)).then("heading_v")
+            ).to_series(),
+            "nav_status": good.select(pl.when(pl.col("nav_v").is_between(0, 15)).then("nav_v")).to_series(),
+            "msg_type": pl.Series([None] * good.height, dtype=pl.UInt8),
+        }
+    ).select([pl.col(n).cast(dt) for n, dt in POSITION_COLUMNS.items()])
+    static = good.with_columns(
+        name_s=_text("name"),
+        call_s=_text("call_sign"),
+        dest_s=_text("destination"),
+        ship_s=pl.when(pl.col("ship_v").is_between(1, 99)).then("ship_v"),
+        imo_s=pl.when(pl.col("imo_v").is_between(1, 999_999_999)).then("imo_v"),
+        draught_s=pl.when(pl.col("draught_v") > 0).then("draught_v"),
+    )
+    fields = [
+        "name_s",
+        "call_s",
+        "imo_s",
+        "ship_s",
+        "to_bow_v",
+        "to_stern_v",
+        "to_port_v",
+        "to_starboard_v",
+        "dest_s",
+        "draught_s",
+    ]
+    distinct = (
+        static.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in fields]))
+        .sort("time_v", maintain_order=True)
+        .unique(subset=["mmsi_v", *fields], keep="first", maintain_order=True)
+    )
+    statics: list[tuple[int, float | None, str | None, ArchiveStatic]] = []
+    for srow in distinct.select("lineno", "time_v", "mmsi_v", *fields).iter_rows():
+        lineno, when, mmsi, *values = cast(tuple[Any, ...], srow)
+        dims = [v if v is not None and 0 <= v < 512 else None for v in values[4:8]]
+        rec = ArchiveStatic(mmsi, *values[:4], *dims, *values[8:])
+        statics.append((int(lineno), float(when.replace(tzinfo=UTC).timestamp()), source, rec))
+    return ArchiveBatch(len(batch) + len(bad), positions, statics, rejects)
+
+
+def _text(col: str) -> pl.Expr:
+    v = pl.col(col).str.strip_chars()
+    return pl.when((v != "") & (v.str.to_lowercase() != "unknown")).then(v)
+
+
+def _open_text(path: Path) -> IO[str]:
+    with path.open("rb") as probe:
+        magic = probe.read(4)
+    if magic[:2] == b"\x1f\x8b":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", errors="replace", newline="")
+    if magic == b"PK\x03\x04":
+        zf = zipfile.ZipFile(path)
+        member = next((n for n in zf.namelist() if n.lower().endswith(".csv")), None)
+        if member is None:
+            raise ValueError(f"{path}: no .csv file in the zip archive")
+        return io.TextIOWrapper(zf.open(member), encoding="utf-8-sig", errors="replace", newline="")
+    return path.open(encoding="utf-8-sig", errors="replace", newline="")
+
+
+def is_archive(path: str | Path) -> bool:
+    """Whether a file (plain, gzip or zip) is a CSV archive of a known layout, by its header line.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.csv")
+    >>> _ = open(p, "w").write("MMSI,BaseDateTime,LAT,LON\\n")
+    >>> is_archive(p), is_archive(__file__)
+    (True, False)
+    """
+    try:
+        with _open_text(Path(path)) as f:
+            first = f.readline(4096)
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+    if first[:1] in ("!", "\\", "$") or "," not in first:
+        return False
+    return detect_layout(next(csv.reader([first]))) is not None
+
+
+def archive_lines(path: str | Path) -> Iterator[str]:
+    """The text lines of a CSV archive (plain, gzip or the first CSV inside a zip)."""
+    with _open_text(Path(path)) as f:
+        yield from f
