@@ -38,8 +38,9 @@ api = NinjaAPI(
 )
 
 
-def error_body(code: str, message: str, *, type_: str, field: str | None = None,
-               where: str | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, *, type_: str, field: str | None = None, where: str | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "type": type_, "message": message, "field": field, "where": where}}
 
 
@@ -50,12 +51,15 @@ def _veille_error(request: HttpRequest, exc: VeilleError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    message = ("authentication required: send 'Authorization: Bearer <token>' (create a token on the "
-               "'API tokens' page) or use a logged-in browser session")
+    message = (
+        "authentication required: send 'Authorization: Bearer <token>' (create a token on the "
+        "'API tokens' page) or use a logged-in browser session"
+    )
     if request.headers.get("Authorization"):
         message = "the token is unknown, revoked or malformed"
-    response = api.create_response(request, error_body("unauthenticated", message, type_="Unauthenticated"),
-                                   status=401)
+    response = api.create_response(
+        request, error_body("unauthenticated", message, type_="Unauthenticated"), status=401
+    )
     response["WWW-Authenticate"] = 'Bearer realm="veille"'
     return response
 
@@ -73,8 +77,13 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             409: "conflict"}
+    codes = {
+        400: "bad_request",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+    }
     code = codes.get(exc.status_code, "error")
     return api.create_response(request, error_body(code, str(exc), type_="HttpError"), status=exc.status_code)
 

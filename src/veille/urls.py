@@ -22,4 +22,3 @@ handler400 = "veille.web.views.bad_request"
 handler403 = "veille.web.views.permission_denied"
 handler404 = "veille.web.views.page_not_found"
 handler500 = "veille.web.views.server_error"
-
