@@ -21,6 +21,7 @@ class Expect:
     path: str
     status: dict[str, int] = field(default_factory=dict)
     method: str = "get"
+    data: dict[str, object] | None = None
 
     def for_user(self, who: str) -> int:
         return self.status.get(who, self.status["*"])
@@ -103,3 +104,12 @@ ROUTES: dict[str, Expect] = {
 PREFIX_RULES: dict[str, dict[str, int]] = {
     "admin:": {"*": 302},
 }
+
+
+#: Changes, beside the reads above: (route name, request, expected status per user). Each runs in the
+#: user's own database transaction, so one user's change never affects the next user's request.
+WRITES: list[tuple[str, Expect]] = [
+    ("web:tokens", Expect("/account/tokens/", {"anon": 302, "*": 200}, "post", {"name": "matrix"})),
+    ("web:logout", Expect("/logout/", {"*": 302}, "post")),
+    ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
+]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.authz_table import PREFIX_RULES, ROUTES, USERS, Expect
+from tests.authz_table import PREFIX_RULES, ROUTES, USERS, WRITES, Expect
 
 
 def walk(patterns: list[Any], prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str]]:
@@ -76,3 +76,19 @@ def test_authorization_matrix(who: str, client_as: Any) -> None:
                 f"{name} {expect.method.upper()} {expect.path}: got {response.status_code}, want {wanted}"
             )
     assert not failures, f"as {who}:\n  " + "\n  ".join(failures)
+
+
+def test_the_writes_name_existing_routes() -> None:
+    names = registered_routes()
+    assert [n for n, _ in WRITES if n not in names] == []
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("index", range(len(WRITES)), ids=[f"{n}-{e.method}" for n, e in WRITES])
+def test_authorization_matrix_for_changes(who: str, index: int, client_as: Any) -> None:
+    name, expect = WRITES[index]
+    client = client_as(None if who == "anon" else who)
+    response = getattr(client, expect.method)(expect.path, expect.data or {})
+    assert response.status_code == expect.for_user(who), (
+        f"as {who}: {name} {expect.method.upper()} {expect.path}: got {response.status_code}"
+    )
