@@ -1,8 +1,18 @@
 from django.urls import path
 
-from veille.web.mechanisms import overview
+from veille.arctic import views
 
 app_name = "arctic"
 urlpatterns = [
-    path("", overview("arctic"), name="index"),
+    path("", views.index, name="index"),
+    path("activities/<int:pk>/", views.activity, name="activity"),
+    path("activities/<int:pk>/link/", views.link, name="link"),
+    path("layers/<str:name>.geojson", views.layer, name="layer"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("deconfliction/", views.deconfliction, name="deconfliction"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("stream/", views.stream, name="stream"),
+    path("<str:table>.<str:fmt>", views.export, name="export"),
 ]

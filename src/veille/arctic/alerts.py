@@ -1,0 +1,160 @@
+"""Alerts: matching events against users' rules, and the server-sent event stream of open pages.
+
+The stream of one page polls twice a second: new event files in the AIS store are matched against
+the user's rules (an alert is created once per user and event, whichever page sees it first);
+then every alert of the user not yet sent on this connection is sent, and so is every activity the
+user may see that changed since the last poll. Nothing reaches a user that ``visible_to`` would
+not show them: alerts belong to their user, activities are read through ``visible_to``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.utils import timezone
+
+from veille.arctic import layers
+from veille.arctic.events import current_files, read_events
+from veille.arctic.models import Activity, Alert, AlertRule
+from veille.arctic.queries import allies
+
+POLL_S = 0.5
+HEARTBEAT_S = 15.0
+
+
+def matches(rule: AlertRule, event: dict[str, Any], flag: str, group: str, zones: dict[str, Any]) -> bool:
+    """Whether an event falls under a rule (zone, flag state and event type; empty means any)."""
+    if rule.event_type and rule.event_type != event.get("event_type"):
+        return False
+    if rule.flag == AlertRule.FOREIGN:
+        if group == "ALLY":
+            return False
+    elif rule.flag and rule.flag != flag:
+        return False
+    if rule.zone:
+        if event.get("zone") == rule.zone:
+            return True
+        shape = zones.get(rule.zone)
+        if shape is None or event.get("lat") is None:
+            return False
+        import shapely
+
+        return bool(shapely.contains_xy(shape, event["lon"], event["lat"]))
+    return True
+
+
+def raise_alerts(user: Any, events: list[dict[str, Any]]) -> int:
+    """Create the user's alerts for the events that match one of their rules; returns how many."""
+    rules = list(AlertRule.objects.filter(user=user))
+    if not rules or not events:
+        return 0
+    ally = allies()
+    zones = layers.zone_shapes() if any(r.zone for r in rules) else {}
+    created = 0
+    for e in events:
+        mmsi = e.get("mmsi")
+        flag, group = layers.flag_group(int(mmsi), ally) if mmsi is not None else ("", "UNKNOWN")
+        rule = next((r for r in rules if matches(r, e, flag, group, zones)), None)
+        if rule is None:
+            continue
+        start = e.get("start")
+        if isinstance(start, dt.datetime) and start.tzinfo is None:
+            start = start.replace(tzinfo=dt.UTC)
+        try:
+            with transaction.atomic():
+                _, made = Alert.objects.get_or_create(
+                    user=user,
+                    event_id=str(e["event_id"])[:120],
+                    defaults={
+                        "rule": rule,
+                        "event_type": e.get("event_type") or "",
+                        "mmsi": mmsi,
+                        "flag": flag,
+                        "zone": e.get("zone") or rule.zone,
+                        "at": start or timezone.now(),
+                        "lat": e.get("lat"),
+                        "lon": e.get("lon"),
+                        "synthetic": bool(e.get("synthetic")),
+                        "detail": json.loads(json.dumps(e.get("detail") or {}, default=str)),
+                    },
+                )
+        except IntegrityError:  # another page of the same user created it in between
+            made = False
+        created += int(made)
+    return created
+
+
+def alert_payload(a: Alert) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "event_id": a.event_id,
+        "event_type": a.event_type,
+        "mmsi": a.mmsi,
+        "flag": a.flag,
+        "zone": a.zone,
+        "at": a.at.isoformat(),
+        "lat": a.lat,
+        "lon": a.lon,
+        "synthetic": a.synthetic,
+        "created_at": a.created_at.isoformat(),
+        "acknowledged": a.acknowledged_at is not None,
+    }
+
+
+def _sse(kind: str, data: dict[str, Any], event_id: str | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Iterator[str]:
+    """The server-sent events of one open page for ``user`` (ends after ``max_seconds``; the browser
+    reconnects on its own, sending the last id it saw)."""
+    root = layers.ais_store().root
+    seen_files = current_files(root)
+    since = timezone.now()
+    started = last_beat = time.monotonic()
+    yield "retry: 1000\n\n"
+    last_alert = last_alert_id
+    if not last_alert_id:  # a fresh page: the open (unacknowledged) alerts first, then what comes
+        pending = list(Alert.objects.filter(user=user, acknowledged_at=None).order_by("-pk")[:50])
+        last_alert = Alert.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True).first() or 0
+        yield _sse("hello", {"last_alert": last_alert})
+        for a in reversed(pending):
+            yield _sse("alert", alert_payload(a), str(a.pk))
+    else:
+        yield _sse("hello", {"last_alert": last_alert})
+    try:
+        while True:
+            now_files = current_files(root)
+            new = now_files - seen_files
+            if new:
+                events = read_events(root, after_files=seen_files)
+                seen_files = now_files
+                raise_alerts(user, events)
+            for a in Alert.objects.filter(user=user, pk__gt=last_alert).order_by("pk"):
+                last_alert = a.pk
+                yield _sse("alert", alert_payload(a), str(a.pk))
+            checked = timezone.now()
+            for act in Activity.objects.visible_to(user).filter(updated_at__gt=since).order_by("updated_at"):
+                yield _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
+            since = checked
+            if time.monotonic() - last_beat > HEARTBEAT_S:
+                last_beat = time.monotonic()
+                yield ": keep-alive\n\n"
+            if time.monotonic() - started >= max_seconds:
+                return
+            _release()
+            time.sleep(POLL_S)
+    finally:
+        _release()
+
+
+def _release() -> None:
+    # a long stream must not hold a stale connection; inside a test's transaction there is none to drop
+    if not connection.in_atomic_block:
+        close_old_connections()

@@ -1,0 +1,187 @@
+"""Coverage: per zone and day, allied presence beside observed foreign-flag activity.
+
+*Allied presence* in a zone on a day: activities the reader may see whose area meets the zone and
+whose window covers the day (an open end counts up to the day itself). *Foreign-flag activity*:
+distinct vessels whose flag state is not an ally with at least one AIS position inside the zone
+that day, and events located in the zone. A *gap in coverage* is a zone-day with foreign activity
+and no allied presence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+
+from veille.arctic import layers
+from veille.arctic.events import read_events
+from veille.arctic.geo import geometry_of
+from veille.arctic.models import Activity
+from veille.arctic.queries import activities, allies
+
+
+@dataclass
+class ZoneDay:
+    zone: str
+    day: dt.date
+    allied: list[str] = field(default_factory=list)
+    foreign_vessels: int = 0
+    russian: int = 0
+    chinese: int = 0
+    events: int = 0
+    synthetic: bool = False
+
+    @property
+    def foreign(self) -> bool:
+        return self.foreign_vessels > 0 or self.events > 0
+
+    @property
+    def uncovered(self) -> bool:
+        return self.foreign and not self.allied
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "zone": self.zone,
+            "day": self.day.isoformat(),
+            "allied_activities": len(self.allied),
+            "allied_names": " | ".join(self.allied),
+            "foreign_vessels": self.foreign_vessels,
+            "russian_vessels": self.russian,
+            "chinese_vessels": self.chinese,
+            "foreign_events": self.events,
+            "uncovered": self.uncovered,
+            "synthetic": self.synthetic,
+        }
+
+
+COLUMNS = list(ZoneDay("", dt.date(2000, 1, 1)).as_row())
+
+
+def _days(since: dt.date, until: dt.date) -> list[dt.date]:
+    return [since + dt.timedelta(days=i) for i in range((until - since).days + 1)]
+
+
+def coverage(user: Any, since: dt.date | None = None, until: dt.date | None = None) -> list[ZoneDay]:
+    """Zone-days in ``[since, until]`` (default: the last 14 days of the AIS store, or of today)."""
+    zones = layers.zone_shapes()
+    if not zones:
+        return []
+    if until is None:
+        _, last = layers.store_extent()
+        until = last.date() if last else dt.date.today()
+    since = since or until - dt.timedelta(days=13)
+    if (until - since).days > 366:
+        since = until - dt.timedelta(days=366)
+    ally = allies()
+    cells = {(z, d): ZoneDay(z, d) for z in zones for d in _days(since, until)}
+
+    # allied presence
+    acts = [a for a in activities(user, since=since, until=until) if a.area]
+    for a in acts:
+        geom = geometry_of(a.area, a.radius_km)
+        hit = [z for z, zg in zones.items() if geom is not None and geom.intersects(zg)]
+        for d in _days(since, until):
+            if a.active_on(d):
+                for z in hit:
+                    cells[(z, d)].allied.append(_label(a))
+
+    # foreign-flag vessels from positions
+    box = shapely.union_all(list(zones.values())).bounds
+    con = layers.ais_store().connect()
+    start = dt.datetime.combine(since, dt.time(), dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+    rows = con.execute(
+        "SELECT CAST(timezone('UTC', timestamp) AS DATE) AS d, mmsi, lon, lat, source = 'synthetic' "
+        "FROM positions WHERE timestamp >= ? AND timestamp < ? "
+        "AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
+        [start, end, box[0], box[2], box[1], box[3]],
+    ).fetchnumpy()
+    if len(rows["mmsi"]):
+        groups = {m: layers.flag_group(int(m), ally) for m in np.unique(rows["mmsi"])}
+        foreign = np.array([groups[m][1] != "ALLY" for m in rows["mmsi"]])
+        for z, zg in zones.items():
+            inside = shapely.contains_xy(zg, rows["lon"], rows["lat"]) & foreign
+            seen: dict[Any, set[int]] = defaultdict(set)
+            synthetic_days = set()
+            for d, m, syn in zip(
+                rows["d"][inside], rows["mmsi"][inside], rows["synthetic"][inside], strict=True
+            ):
+                day = d.astype("datetime64[D]").item() if hasattr(d, "astype") else d
+                seen[day].add(int(m))
+                if syn:
+                    synthetic_days.add(day)
+            for day, mmsis in seen.items():
+                cell = cells.get((z, day))
+                if cell is None:
+                    continue
+                cell.foreign_vessels = len(mmsis)
+                cell.russian = sum(1 for m in mmsis if groups[m][1] == "RUS")
+                cell.chinese = sum(1 for m in mmsis if groups[m][1] == "CHN")
+                cell.synthetic = cell.synthetic or day in synthetic_days
+
+    # events located in a zone, by foreign-flag vessels
+    for e in read_events(layers.ais_store().root, since=start, until=end):
+        if e.get("lat") is None or e.get("mmsi") is None or e.get("start") is None:
+            continue
+        if layers.flag_group(int(e["mmsi"]), ally)[1] == "ALLY":
+            continue
+        day = e["start"].date()
+        for z, zg in zones.items():
+            if (z, day) in cells and shapely.contains_xy(zg, e["lon"], e["lat"]):
+                cells[(z, day)].events += 1
+                cells[(z, day)].synthetic = cells[(z, day)].synthetic or e["synthetic"]
+    return sorted(cells.values(), key=lambda c: (c.zone, c.day))
+
+
+def _label(a: Activity) -> str:
+    return f"{a.name} ({a.owner_nation_id or 'NATO'})"
+
+
+def chart_spec(cells: list[ZoneDay], title: str) -> dict[str, Any]:
+    """Vega-Lite: per zone, foreign vessels per day as bars, red where no allied activity was present,
+    and allied activities as a line."""
+    values = [c.as_row() for c in cells]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "data": {"values": values},
+        "facet": {"row": {"field": "zone", "type": "nominal", "title": None}},
+        "spec": {
+            "width": 900,
+            "height": 80,
+            "layer": [
+                {
+                    "mark": "bar",
+                    "encoding": {
+                        "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": None},
+                        "y": {"field": "foreign_vessels", "type": "quantitative", "title": "foreign vessels"},
+                        "color": {
+                            "field": "uncovered",
+                            "type": "nominal",
+                            "scale": {"domain": [False, True], "range": ["#8a96a3", "#b3261e"]},
+                            "legend": {"title": "no allied presence"},
+                        },
+                        "tooltip": [
+                            {"field": "day"},
+                            {"field": "foreign_vessels"},
+                            {"field": "russian_vessels"},
+                            {"field": "chinese_vessels"},
+                            {"field": "foreign_events"},
+                            {"field": "allied_names"},
+                        ],
+                    },
+                },
+                {
+                    "mark": {"type": "tick", "color": "#1f6fb2", "thickness": 3},
+                    "encoding": {
+                        "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate"},
+                        "y": {"field": "allied_activities", "type": "quantitative"},
+                    },
+                },
+            ],
+        },
+    }

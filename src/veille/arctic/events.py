@@ -1,0 +1,154 @@
+"""Events (gaps, encounters, loitering, zone entries, time near cables) read from the AIS store.
+
+The detectors write Parquet under ``<store>/events/``; this module reads every file there through
+DuckDB (``union_by_name``) and maps the columns to one shape::
+
+    event_id  event_type  mmsi  start  end  lat  lon  other_mmsi  zone  synthetic  detail
+
+A column the files do not have is read as empty. No Django models here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from veille.arctic.geo import BBox, collection, feature
+
+EVENT_TYPES = ("gap", "encounter", "loitering", "zone_entry", "near_cable")
+
+# the first of each list that a file has is used
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "event_id": ("event_id", "id"),
+    "event_type": ("event_type", "type", "kind"),
+    "mmsi": ("mmsi",),
+    "start": ("start", "start_time", "started_at", "timestamp"),
+    "end": ("end", "end_time", "ended_at"),
+    "lat": ("lat", "start_lat", "lat_deg"),
+    "lon": ("lon", "start_lon", "lon_deg"),
+    "other_mmsi": ("other_mmsi", "mmsi_2", "mmsi2"),
+    "zone": ("zone", "zone_id"),
+    "source": ("source",),
+}
+
+
+def events_dir(store_root: Path) -> Path:
+    return Path(store_root) / "events"
+
+
+def _files(store_root: Path) -> list[Path]:
+    folder = events_dir(store_root)
+    return sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
+
+
+def _relation(con: duckdb.DuckDBPyConnection, files: list[Path]) -> str:
+    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    con.sql(
+        f"CREATE OR REPLACE VIEW raw_events AS SELECT * FROM read_parquet([{names}], union_by_name = true)"  # noqa: S608 (paths from the store, quoted)
+    )
+    have = {r[0] for r in con.execute("DESCRIBE raw_events").fetchall()}
+    select = []
+    for name, candidates in _COLUMNS.items():
+        col = next((c for c in candidates if c in have), None)
+        select.append(f'"{col}" AS {name}' if col else f"NULL AS {name}")
+    extra = sorted(have - {c for cs in _COLUMNS.values() for c in cs})
+    detail = "to_json(struct_pack(" + ", ".join(f'"{c}" := "{c}"' for c in extra) + "))" if extra else "NULL"
+    con.sql(
+        f"CREATE OR REPLACE VIEW events AS SELECT {', '.join(select)}, {detail} AS detail FROM raw_events"  # noqa: S608 (column names read from the files)
+    )
+    return "events"
+
+
+def read_events(
+    store_root: Path,
+    bbox: BBox | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    types: tuple[str, ...] | None = None,
+    after_files: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Events as dicts, ordered by start; ``after_files`` skips files already read (the stream)."""
+    files = _files(store_root)
+    if after_files is not None:
+        files = [f for f in files if str(f) not in after_files]
+    if not files:
+        return []
+    con = duckdb.connect()
+    _relation(con, files)
+    where, params = ["true"], []
+    if bbox:
+        where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+        params += [bbox[1], bbox[3], bbox[0], bbox[2]]
+    if since:
+        where.append('coalesce("end", start) >= ?')
+        params.append(since)
+    if until:
+        where.append("start <= ?")
+        params.append(until)
+    if types:
+        where.append(f"event_type IN ({', '.join('?' for _ in types)})")
+        params += list(types)
+    rows = con.execute(
+        f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY start, mmsi",  # noqa: S608
+        params,
+    ).fetchall()
+    cols = [d[0] for d in con.description or []]
+    out = []
+    for r in rows:
+        e = dict(zip(cols, r, strict=True))
+        e["synthetic"] = e.get("source") == "synthetic"
+        if e.get("event_id") is None:
+            e["event_id"] = f"{e['event_type']}:{e['mmsi']}:{_iso(e['start'])}"
+        e["detail"] = json.loads(e["detail"]) if isinstance(e.get("detail"), str) else {}
+        out.append(e)
+    return out
+
+
+def current_files(store_root: Path) -> set[str]:
+    return {str(f) for f in _files(store_root)}
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return None if value is None else str(value)
+
+
+def as_features(events: list[dict[str, Any]], allies: set[str]) -> dict[str, Any]:
+    from veille.arctic.layers import flag_group
+
+    out = []
+    for e in events:
+        if e.get("lat") is None or e.get("lon") is None:
+            continue
+        flag, group = flag_group(int(e["mmsi"]), allies) if e.get("mmsi") is not None else ("", "UNKNOWN")
+        props = {
+            "layer": "event",
+            "event_id": e["event_id"],
+            "event_type": e["event_type"],
+            "mmsi": e.get("mmsi"),
+            "other_mmsi": e.get("other_mmsi"),
+            "flag": flag,
+            "group": group,
+            "zone": e.get("zone") or "",
+            "start": _iso(e.get("start")),
+            "end": _iso(e.get("end")),
+            "synthetic": e["synthetic"],
+            "detail": e.get("detail") or {},
+        }
+        out.append(feature({"type": "Point", "coordinates": [e["lon"], e["lat"]]}, props, e["event_id"]))
+    return collection(out)
+
+
+def rows(events: list[dict[str, Any]], allies: set[str]) -> list[dict[str, Any]]:
+    """Events as flat rows for CSV."""
+    return [
+        f["properties"] | {"lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
+        for f in as_features(events, allies)["features"]
+    ]

@@ -1,0 +1,29 @@
+"""Errors of the Arctic picture.
+
+VeilleError
+├── InvalidInput
+│   ├── BadArea                an area that cannot be read (point, country list, WKT or GeoJSON)
+│   └── RowsRejected           registry rows that cannot be read (each with its line); nothing is written
+├── PermissionDenied           (veille.core.errors) an editor acting for another nation, a viewer writing
+└── NotFound
+    └── NoSuchActivity         no activity with this key or id, or not one the caller may see
+"""
+
+from __future__ import annotations
+
+from veille.core.errors import InvalidInput, NotFound
+
+
+class BadArea(InvalidInput):
+    pass
+
+
+class RowsRejected(InvalidInput):
+    def __init__(self, problems: list[str], where: str) -> None:
+        self.problems = problems
+        shown = "; ".join(problems[:5]) + (f"; … and {len(problems) - 5} more" if len(problems) > 5 else "")
+        super().__init__(f"{len(problems)} row(s) cannot be read, nothing was written: {shown}", where=where)
+
+
+class NoSuchActivity(NotFound):
+    pass

@@ -1,0 +1,217 @@
+"""Read models of the Arctic picture: activities (always through ``visible_to``), as rows and GeoJSON;
+deconfliction; the timeline. Coverage is in :mod:`veille.arctic.coverage`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from shapely.geometry import mapping
+
+from veille.arctic.geo import BBox, circle, collection, d3_winding, feature, overlap
+from veille.arctic.models import Activity
+from veille.core.errors import InvalidInput
+from veille.nations.access import sees_everything
+from veille.nations.models import Nation, NationKind
+
+ACTIVITY_COLUMNS = [
+    "key", "name", "kind", "domains", "nation", "participants", "starts_on", "starts_precision", "ends_on",
+    "ends_precision", "window_note", "area_name", "area_approximate", "area_note", "radius_km", "assets",
+    "leading_command", "arctic_sentry", "releasable_to", "releasable_nations", "sources", "min_lon",
+    "min_lat", "max_lon", "max_lat",
+]  # fmt: skip
+
+
+def allies() -> set[str]:
+    """Codes of the nations that are allies today (for grouping flag states)."""
+    today = dt.date.today()
+    return {n.code for n in Nation.objects.filter(kind=NationKind.ALLY) if n.is_ally_on(today)}
+
+
+def parse_day(text: str | None, field: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise InvalidInput("must be a date (YYYY-MM-DD)", field=field) from exc
+
+
+def parse_time(text: str | None, field: str) -> dt.datetime | None:
+    """``YYYY-MM-DD`` or an ISO date-time; naive times are UTC."""
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidInput("must be a date or ISO date-time", field=field) from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def activities(
+    user: Any,
+    *,
+    bbox: BBox | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    nation: str | None = None,
+    kind: str | None = None,
+    sentry: bool | None = None,
+) -> QuerySet[Activity]:
+    """The activities ``user`` may see, filtered. A bounding box keeps activities whose area's box
+    meets it; activities without an area are kept only when no box is given. A time window keeps
+    activities that overlap it (an open end overlaps everything after the start)."""
+    qs = Activity.objects.visible_to(user).select_related("owner_nation")
+    if bbox:
+        qs = qs.filter(min_lon__lte=bbox[2], max_lon__gte=bbox[0], min_lat__lte=bbox[3], max_lat__gte=bbox[1])
+    if until:
+        qs = qs.filter(Q(starts_on__lte=until) | Q(starts_on__isnull=True))
+    if since:
+        qs = qs.filter(Q(ends_on__gte=since) | Q(ends_on__isnull=True))
+    if nation:
+        qs = qs.filter(Q(owner_nation_id=nation.upper()) | Q(participants__contains=f"|{nation.upper()}|"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if sentry is not None:
+        qs = qs.filter(arctic_sentry=sentry)
+    return qs.order_by("starts_on", "name")
+
+
+def activity_row(a: Activity) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "key": a.key,
+        "name": a.name,
+        "kind": a.kind,
+        "kind_label": str(a.get_kind_display()),
+        "domains": "|".join(a.domains),
+        "nation": a.owner_nation_id or "",
+        "participants": "|".join(a.participant_codes),
+        "starts_on": a.starts_on,
+        "starts_precision": a.starts_precision,
+        "ends_on": a.ends_on,
+        "ends_precision": a.ends_precision,
+        "shown_from": a.shown_from,
+        "window_note": a.window_note,
+        "area_name": a.area_name,
+        "area_approximate": a.area_approximate,
+        "area_note": a.area_note,
+        "radius_km": a.radius_km,
+        "assets": a.asset_text(),
+        "leading_command": a.leading_command,
+        "arctic_sentry": a.arctic_sentry,
+        "releasable_to": a.releasable_to,
+        "releasable_nations": "|".join(a.releasable_nation_codes),
+        "sources": " ; ".join(f"{s['date'] or 'undated'} {s['url'] or s['title']}" for s in a.sources),
+        "min_lon": a.min_lon,
+        "min_lat": a.min_lat,
+        "max_lon": a.max_lon,
+        "max_lat": a.max_lat,
+    }
+
+
+def activity_features(qs: QuerySet[Activity]) -> dict[str, Any]:
+    """Activities with an area as GeoJSON (a point with a radius keeps ``radius_km``)."""
+    out = []
+    for a in qs:
+        if not a.area:
+            continue
+        row = activity_row(a)
+        props = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+        props["layer"] = "activity"
+        props["sources"] = a.sources
+        props["assets_list"] = a.assets
+        geometry = a.area
+        if a.radius_km and a.area.get("type") == "Point":
+            lon, lat = a.area["coordinates"][:2]
+            geometry = mapping(circle(lon, lat, a.radius_km))
+        out.append(feature(d3_winding(geometry), props, f"activity-{a.pk}"))
+    return collection(out)
+
+
+# --- deconfliction -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overlap:
+    first: Activity
+    second: Activity
+    since: dt.date
+    until: dt.date | None  # None: both are open-ended
+
+    @property
+    def nations(self) -> str:
+        return f"{self.first.owner_nation_id} / {self.second.owner_nation_id}"
+
+
+def _window(a: Activity) -> tuple[dt.date, dt.date | None] | None:
+    start = a.shown_from
+    return (start, a.ends_on) if start else None
+
+
+def deconfliction(user: Any) -> list[Overlap]:
+    """Pairs of activities of different nations whose areas meet and whose windows overlap.
+
+    Only coordinators get the list (it spans every nation's records); others get an empty list.
+    Activities without an area or any date cannot be compared and are left out.
+    """
+    if not sees_everything(user):
+        return []
+    items = [a for a in Activity.objects.all().select_related("owner_nation") if a.area and _window(a)]
+    found = []
+    for i, a in enumerate(items):
+        wa = _window(a)
+        for b in items[i + 1 :]:
+            if not a.owner_nation_id or not b.owner_nation_id or a.owner_nation_id == b.owner_nation_id:
+                continue
+            wb = _window(b)
+            assert wa and wb
+            start = max(wa[0], wb[0])
+            ends = [e for e in (wa[1], wb[1]) if e is not None]
+            end = min(ends) if ends else None
+            if end is not None and end < start:
+                continue
+            if not (a.min_lon is not None and b.min_lon is not None):
+                continue
+            if (
+                a.min_lon > b.max_lon
+                or b.min_lon > a.max_lon
+                or a.min_lat > b.max_lat
+                or b.min_lat > a.max_lat
+            ):  # type: ignore[operator]
+                continue
+            if overlap(a.area, a.radius_km, b.area, b.radius_km):
+                found.append(Overlap(a, b, start, end))
+    return sorted(found, key=lambda o: (o.since, o.first.name))
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+
+def timeline_rows(qs: QuerySet[Activity], today: dt.date | None = None) -> list[dict[str, Any]]:
+    """One bar per dated activity: from its start (or its first dated source) to its end, or to
+    ``today`` when the end is not stated (``open_end``)."""
+    today = today or dt.date.today()
+    rows = []
+    for a in qs:
+        start = a.shown_from
+        if start is None:
+            continue
+        end = a.ends_on or max(today, start)
+        rows.append(
+            {
+                "id": a.pk,
+                "name": a.name,
+                "nation": a.owner_nation_id or "NATO",
+                "kind": str(a.get_kind_display()),
+                "start": start.isoformat(),
+                "end": (end + dt.timedelta(days=1)).isoformat(),
+                "open_end": a.ends_on is None,
+                "start_stated": a.starts_on is not None,
+                "sentry": a.arctic_sentry,
+            }
+        )
+    return rows

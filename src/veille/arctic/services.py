@@ -1,0 +1,283 @@
+"""Every write of the Arctic picture: activities, the Arctic Sentry link, alert rules, acknowledgements.
+
+Editors record their own nation's activities only; coordinators (and imports, which act with
+coordinator rights) record any and link activities to Arctic Sentry. Every change is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from veille.arctic.exceptions import BadArea, NoSuchActivity
+from veille.arctic.geo import AreaError, bbox_of, validate_geometry
+from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind, Precision
+from veille.audit.services import record, snapshot
+from veille.core.errors import InvalidInput, NotFound
+from veille.nations.access import (
+    Actor,
+    Releasability,
+    encode_nations,
+    require_coordinator,
+    require_editor_for,
+    require_member,
+    validate_releasability,
+)
+from veille.nations.models import Nation
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+_URL = re.compile(r"^https?://\S+$")
+
+
+@dataclass
+class NewActivity:
+    """What an editor, the API or an import gives to record an activity."""
+
+    key: str
+    name: str
+    kind: str
+    owner_nation: str | None
+    domains: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    starts_on: dt.date | None = None
+    starts_precision: str = Precision.DAY
+    ends_on: dt.date | None = None
+    ends_precision: str = Precision.DAY
+    window_note: str = ""
+    area: dict[str, Any] | None = None
+    radius_km: float | None = None
+    area_name: str = ""
+    area_approximate: bool = False
+    area_note: str = ""
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    leading_command: str = ""
+    sources: list[dict[str, str]] = field(default_factory=list)
+    note: str = ""
+    releasable_to: str = Releasability.NATO
+    releasable_nations: list[str] = field(default_factory=list)
+    arctic_sentry: bool | None = None  # only coordinators may set it
+
+
+def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
+    """Validate an activity and the caller's right to record it; the model's field values."""
+    if new.owner_nation is None:
+        require_coordinator(actor, "record Alliance-level activities")
+    else:
+        require_editor_for(actor, new.owner_nation, "record activities")
+        if not Nation.objects.filter(code=new.owner_nation).exists():
+            raise InvalidInput(f"no nation has code {new.owner_nation!r}", field="owner_nation")
+    if not _KEY.match(new.key):
+        raise InvalidInput("use 2-80 lower-case letters, digits and hyphens", field="key")
+    if not new.name.strip() or len(new.name) > 200:
+        raise InvalidInput("give a name of 1 to 200 characters", field="name")
+    if new.kind not in Kind.values:
+        raise InvalidInput(f"must be one of {', '.join(Kind.values)}", field="kind")
+    bad = [d for d in new.domains if d not in Domain.values]
+    if bad:
+        raise InvalidInput(f"{', '.join(bad)}: domains are among {', '.join(Domain.values)}", field="domains")
+    for name, precision in (
+        ("starts_precision", new.starts_precision),
+        ("ends_precision", new.ends_precision),
+    ):
+        if precision not in Precision.values:
+            raise InvalidInput("must be day or month", field=name)
+    if new.starts_on and new.ends_on and new.ends_on < new.starts_on:
+        raise InvalidInput("ends before it starts", field="ends_on")
+    participants = encode_nations(new.participants)
+    unknown = set(c for c in participants.split("|") if c) - set(
+        Nation.objects.filter(code__in=[c for c in participants.split("|") if c]).values_list(
+            "code", flat=True
+        )
+    )
+    if unknown:
+        raise InvalidInput(f"unknown nation code(s): {', '.join(sorted(unknown))}", field="participants")
+    area, radius = None, None
+    if new.area:
+        try:
+            area = validate_geometry(new.area)
+        except AreaError as exc:
+            raise BadArea(str(exc), field="area") from exc
+        if new.radius_km is not None:
+            if area["type"] != "Point" or not 0 < new.radius_km <= 3000:
+                raise BadArea("a radius (0-3000 km) goes with a point area", field="radius_km")
+            radius = float(new.radius_km)
+    elif new.radius_km is not None:
+        raise BadArea("a radius needs a point", field="radius_km")
+    assets = []
+    for i, a in enumerate(new.assets):
+        kind = str(a.get("type", "")).strip()
+        number = a.get("number")
+        if not kind:
+            raise InvalidInput(f"asset {i + 1} has no type", field="assets")
+        if number is not None and (not isinstance(number, int) or number < 0):
+            raise InvalidInput(f"asset {i + 1}: the number must be a whole number ≥ 0", field="assets")
+        assets.append({"type": kind, "number": number, "note": str(a.get("note", "")).strip()})
+    if not new.sources:
+        raise InvalidInput("give at least one source", field="sources")
+    sources = []
+    for i, s in enumerate(new.sources):
+        url, date = s.get("url", "").strip(), s.get("date", "").strip()
+        if url and not _URL.match(url):
+            raise InvalidInput(f"source {i + 1}: not an http(s) address: {url!r}", field="sources")
+        if date:
+            try:
+                dt.date.fromisoformat(date)
+            except ValueError as exc:
+                raise InvalidInput(f"source {i + 1}: date must be YYYY-MM-DD", field="sources") from exc
+        if not url and not s.get("title", "").strip():
+            raise InvalidInput(f"source {i + 1}: give an address or a reference", field="sources")
+        sources.append({"url": url, "date": date, "title": s.get("title", "").strip()})
+    releasable_to, nations = validate_releasability(new.releasable_to, new.releasable_nations)
+    box = bbox_of(area, radius)
+    values: dict[str, Any] = {
+        "name": new.name.strip(),
+        "kind": new.kind,
+        "domains": sorted(set(new.domains), key=Domain.values.index),
+        "owner_nation_id": new.owner_nation,
+        "participants": participants,
+        "starts_on": new.starts_on,
+        "starts_precision": new.starts_precision,
+        "ends_on": new.ends_on,
+        "ends_precision": new.ends_precision,
+        "window_note": new.window_note.strip(),
+        "area": area,
+        "radius_km": radius,
+        "area_name": new.area_name.strip(),
+        "area_approximate": bool(new.area_approximate),
+        "area_note": new.area_note.strip(),
+        "min_lon": box[0] if box else None,
+        "min_lat": box[1] if box else None,
+        "max_lon": box[2] if box else None,
+        "max_lat": box[3] if box else None,
+        "assets": assets,
+        "leading_command": new.leading_command.strip(),
+        "sources": sources,
+        "note": new.note.strip(),
+        "releasable_to": releasable_to,
+        "releasable_nations": nations,
+    }
+    if new.arctic_sentry is not None:
+        require_coordinator(actor, "link activities to Arctic Sentry")
+        values["arctic_sentry"] = new.arctic_sentry
+    return values
+
+
+def _comparable(values: dict[str, Any], activity: Activity) -> bool:
+    return all(getattr(activity, k) == v for k, v in values.items())
+
+
+@transaction.atomic
+def do_record_activity(actor: Actor, new: NewActivity) -> tuple[Activity, str]:
+    """Create the activity, or update the one with the same key; returns it and what happened
+    (``created``, ``updated`` or ``unchanged``)."""
+    values = check_activity(actor, new)
+    current = Activity.objects.select_for_update().filter(key=new.key).first()
+    if current is None:
+        if values.get("arctic_sentry"):
+            values["linked_at"], values["linked_by"] = timezone.now(), actor.label
+        activity = Activity.objects.create(key=new.key, **values)
+        record(actor, "arctic.activity.create", activity, after=snapshot(activity))
+        return activity, "created"
+    # changing another nation's record needs the rights on that nation too
+    if current.owner_nation_id is None:
+        require_coordinator(actor, "change Alliance-level activities")
+    else:
+        require_editor_for(actor, current.owner_nation_id, "change activities")
+    if _comparable(values, current):
+        return current, "unchanged"
+    before = snapshot(current)
+    if values.get("arctic_sentry") and not current.arctic_sentry:
+        values["linked_at"], values["linked_by"] = timezone.now(), actor.label
+    for k, v in values.items():
+        setattr(current, k, v)
+    current.save()
+    record(actor, "arctic.activity.update", current, before=before, after=snapshot(current))
+    return current, "updated"
+
+
+@transaction.atomic
+def do_link_to_arctic_sentry(actor: Actor, activity_id: int, linked: bool = True) -> Activity:
+    """A coordinator links an activity to Arctic Sentry (or removes the link)."""
+    require_coordinator(actor, "link activities to Arctic Sentry")
+    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+    if activity is None:
+        raise NoSuchActivity(f"no activity {activity_id}", field="activity")
+    before = snapshot(activity)
+    activity.arctic_sentry = linked
+    activity.linked_at = timezone.now() if linked else None
+    activity.linked_by = actor.label if linked else ""
+    activity.save(update_fields=["arctic_sentry", "linked_at", "linked_by", "updated_at"])
+    record(
+        actor,
+        "arctic.activity.link" if linked else "arctic.activity.unlink",
+        activity,
+        before=before,
+        after=snapshot(activity),
+    )
+    return activity
+
+
+# --- alert rules and acknowledgements ---------------------------------------------------------------
+
+
+def check_rule(actor: Actor, zone: str, flag: str, event_type: str) -> tuple[str, str, str]:
+    if actor.user is None:
+        raise InvalidInput("only a logged-in user has alert rules", field="user")
+    require_member(actor)
+    from veille.arctic.events import EVENT_TYPES
+    from veille.arctic.layers import zone_ids
+
+    zone, flag, event_type = zone.strip(), flag.strip().upper(), event_type.strip()
+    if zone and zone not in zone_ids():
+        raise InvalidInput(f"no zone {zone!r}", field="zone")
+    if flag and flag != AlertRule.FOREIGN and not re.fullmatch(r"[A-Z]{3}", flag):
+        raise InvalidInput("an ISO alpha-3 code, FOREIGN, or empty for any", field="flag")
+    if event_type and event_type not in EVENT_TYPES:
+        raise InvalidInput(f"must be one of {', '.join(EVENT_TYPES)} or empty", field="event_type")
+    return zone, flag, event_type
+
+
+@transaction.atomic
+def do_add_rule(actor: Actor, zone: str = "", flag: str = "", event_type: str = "") -> AlertRule:
+    zone, flag, event_type = check_rule(actor, zone, flag, event_type)
+    rule, created = AlertRule.objects.get_or_create(
+        user=actor.user, zone=zone, flag=flag, event_type=event_type
+    )
+    if created:
+        record(actor, "arctic.rule.create", rule, after=snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def do_delete_rule(actor: Actor, rule_id: int) -> None:
+    rule = AlertRule.objects.filter(pk=rule_id, user=actor.user).first() if actor.user else None
+    if rule is None:
+        raise NotFound(f"you have no rule {rule_id}", field="rule")
+    before = snapshot(rule)
+    rule.delete()
+    record(actor, "arctic.rule.delete", object_type="arctic.alertrule", object_id=str(rule_id), before=before)
+
+
+@transaction.atomic
+def do_acknowledge(actor: Actor, alert_id: int) -> Alert:
+    """The user acknowledges one of their alerts (once); audited."""
+    alert = (
+        Alert.objects.select_for_update().filter(pk=alert_id, user=actor.user).first() if actor.user else None
+    )
+    if alert is None:
+        raise NotFound(f"you have no alert {alert_id}", field="alert")
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["acknowledged_at"])
+        record(
+            actor,
+            "arctic.alert.acknowledge",
+            alert,
+            after={"event_id": alert.event_id, "event_type": alert.event_type, "mmsi": alert.mmsi},
+        )
+    return alert

@@ -1,0 +1,305 @@
+// The Arctic picture: a polar stereographic map and a timeline drawn by Vega (its CSP-safe
+// expression interpreter, no eval), a time slider that replays both, and the live alert panel
+// fed by server-sent events. Every element is built with the DOM API: no inline script or style.
+(function () {
+  "use strict";
+  const mapEl = document.getElementById("arctic-map");
+  if (!mapEl || !window.vega) { return; }
+  const vega = window.vega;
+  const fr = document.documentElement.lang === "fr";
+  const T = fr ? {
+    nation: "Nation", kind: "Type", window: "Période", area: "Zone", approximate: "approximative", assets: "Moyens",
+    command: "Commandement", sentry: "Arctic Sentry", sources: "Sources", undated: "sans date", open: "fin non indiquée",
+    flag: "Pavillon", mmsi: "MMSI", name: "Nom", at: "Vu à", speed: "Vitesse", synthetic: "synthétique",
+    event: "Événement", zone: "Zone", start: "Début", end: "Fin", more: "Fiche de l’activité", cable: "Câble",
+    landing: "Point d’atterrissement", ack: "Accuser réception", live: "En direct", reconnecting: "Reconnexion…",
+    track: "Trace", points: "points", yes: "oui", no: "non", other: "Autre navire", events: "Événements AIS"
+  } : {
+    nation: "Nation", kind: "Kind", window: "Window", area: "Area", approximate: "approximate", assets: "Assets",
+    command: "Leading command", sentry: "Arctic Sentry", sources: "Sources", undated: "undated", open: "end not stated",
+    flag: "Flag", mmsi: "MMSI", name: "Name", at: "Seen at", speed: "Speed", synthetic: "synthetic",
+    event: "Event", zone: "Zone", start: "Start", end: "End", more: "Activity page", cable: "Cable",
+    landing: "Landing point", ack: "Acknowledge", live: "Live", reconnecting: "Reconnecting…",
+    track: "Track", points: "points", yes: "yes", no: "no", other: "Other vessel", events: "AIS events"
+  };
+  const base = mapEl.dataset.layers;
+  const BBOX = "-180,45,180,90";
+  const DAY = 86400000;
+  const slider = document.getElementById("arctic-time");
+  const output = document.getElementById("arctic-time-out");
+  const status = document.getElementById("map-status");
+  const layerForm = document.getElementById("arctic-layers");
+  const NATION_COLOURS = ["#1f6fb2", "#c4572a", "#2e8b57", "#7b4fb0", "#b8860b", "#0f7c8c", "#a0306e", "#556b2f", "#8b4513", "#3a5f9e"];
+  const GROUPS = { domain: ["RUS", "CHN", "ALLY", "OTHER", "UNKNOWN"], range: ["#b3261e", "#e08a00", "#1f6fb2", "#6b7785", "#a7b0ba"] };
+
+  function url(name, extra) { return base + name + ".geojson?bbox=" + BBOX + (extra || ""); }
+  function iso(ms) { return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z"); }
+  function label(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC"; }
+  function aisUrl(name, t) { return url(name, "&since=" + encodeURIComponent(iso(t - DAY)) + "&until=" + encodeURIComponent(iso(t))); }
+  function checked(name) { const box = layerForm && layerForm.querySelector("input[value=" + name + "]"); return !box || box.checked; }
+
+  const width = Math.max(320, Math.min(mapEl.clientWidth || 900, 1100));
+  const height = Math.round(width * 0.72);
+  const t0 = Number(slider ? slider.value : Date.now());
+  const features = function (name) { return { type: "json", property: "features" }; };
+  const geoshape = [{ type: "geoshape", projection: "polar" }];
+  const geopoint = [{ type: "geopoint", projection: "polar", fields: ["geometry.coordinates[0]", "geometry.coordinates[1]"] }];
+  const mapSpec = {
+    $schema: "https://vega.github.io/schema/vega/v6.json",
+    width: width, height: height, autosize: "none", padding: 0,
+    signals: [
+      { name: "t", value: t0 },
+      { name: "show_activities", value: checked("activities") },
+      { name: "show_vessels", value: checked("vessels") },
+      { name: "show_tracks", value: checked("tracks") },
+      { name: "show_events", value: checked("events") },
+      { name: "show_zones", value: checked("zones") },
+      { name: "show_cables", value: checked("cables") },
+      { name: "vessels_url", value: aisUrl("vessels", t0) },
+      { name: "tracks_url", value: aisUrl("tracks", t0) },
+      { name: "activities_url", value: url("activities") },
+      { name: "zoom", value: 1, on: [{ events: { type: "wheel", consume: true }, update: "clamp(zoom * pow(1.0015, -event.deltaY * pow(16, event.deltaMode)), 0.7, 20)" }] },
+      { name: "down", value: null, on: [{ events: "mousedown", update: "[x(), y(), tx, ty]" }, { events: "window:mouseup", update: "null" }] },
+      { name: "tx", value: width / 2, on: [{ events: "window:mousemove", update: "down ? down[2] + x() - down[0] : tx" }] },
+      { name: "ty", value: height * 0.22, on: [{ events: "window:mousemove", update: "down ? down[3] + y() - down[1] : ty" }] }
+    ],
+    projections: [{
+      name: "polar", type: "stereographic", rotate: [-10, -90, 0], clipAngle: 50,
+      scale: { signal: "zoom * " + (height * 1.45) }, translate: [{ signal: "tx" }, { signal: "ty" }]
+    }],
+    data: [
+      { name: "graticule", transform: [{ type: "graticule", step: [30, 10] }] },
+      { name: "countries", url: url("countries"), format: features() },
+      { name: "zones", url: url("zones"), format: features(), transform: [{ type: "filter", expr: "show_zones" }] },
+      { name: "cables", url: url("cables"), format: features(), transform: [{ type: "filter", expr: "show_cables" }] },
+      { name: "landings", url: url("landings"), format: features(), transform: [{ type: "filter", expr: "show_cables" }].concat(geopoint) },
+      { name: "activities", url: { signal: "activities_url" }, format: features(), transform: [{ type: "filter", expr: "show_activities && (datum.properties.t0 == null || datum.properties.t0 <= t) && (datum.properties.t1 == null || t < datum.properties.t1)" }] },
+      { name: "tracks", url: { signal: "tracks_url" }, format: features(), transform: [{ type: "filter", expr: "show_tracks" }] },
+      { name: "vessels", url: { signal: "vessels_url" }, format: features(), transform: [{ type: "filter", expr: "show_vessels" }].concat(geopoint) },
+      { name: "events", url: url("events"), format: features(), transform: [{ type: "filter", expr: "show_events && datum.properties.t0 <= t && datum.properties.t1 >= t - 86400000" }].concat(geopoint) },
+      { name: "alerts", values: [], transform: geopoint }
+    ],
+    scales: [
+      { name: "nation", type: "ordinal", domain: { data: "activities", field: "properties.nation" }, range: NATION_COLOURS },
+      { name: "group", type: "ordinal", domain: GROUPS.domain, range: GROUPS.range },
+      { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "near_cable"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#00838f"] }
+    ],
+    marks: [
+      { type: "shape", name: "m_graticule", from: { data: "graticule" }, encode: { update: { stroke: { value: "#c8d6e2" }, strokeWidth: { value: 0.5 }, fill: { value: null } } }, transform: geoshape, interactive: false },
+      { type: "shape", name: "m_countries", from: { data: "countries" }, encode: { update: { fill: { value: "#f3efe6" }, stroke: { value: "#b5ad9d" }, strokeWidth: { value: 0.5 }, tooltip: { field: "properties.name" } } }, transform: geoshape, interactive: false },
+      { type: "shape", name: "m_zones", from: { data: "zones" }, encode: { update: { fill: { value: "#5b6675" }, fillOpacity: { value: 0.05 }, stroke: { value: "#3d4652" }, strokeDash: { value: [6, 4] }, strokeWidth: { value: 1.2 }, tooltip: { field: "properties.name" } } }, transform: geoshape },
+      { type: "shape", name: "m_cables", from: { data: "cables" }, encode: { update: { stroke: { value: "#138a8a" }, strokeWidth: { value: 1 }, fill: { value: null }, tooltip: { field: "properties.name" } } }, transform: geoshape },
+      { type: "symbol", name: "m_landings", from: { data: "landings" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, size: { value: 14 }, fill: { value: "#138a8a" }, tooltip: { field: "properties.name" } } } },
+      { type: "shape", name: "m_activities", from: { data: "activities" }, encode: { update: {
+        fill: { scale: "nation", field: "properties.nation" }, fillOpacity: { value: 0.28 },
+        stroke: { scale: "nation", field: "properties.nation" }, strokeWidth: { value: 1.6 },
+        strokeDash: { signal: "datum.properties.area_approximate ? [5, 3] : [1, 0]" },
+        tooltip: { signal: "datum.properties.name + ' (' + datum.properties.nation + ')'" } } }, transform: geoshape },
+      { type: "shape", name: "m_tracks", from: { data: "tracks" }, encode: { update: { stroke: { scale: "group", field: "properties.group" }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.7 }, fill: { value: null } } }, transform: geoshape },
+      { type: "symbol", name: "m_vessels", from: { data: "vessels" }, encode: { update: {
+        x: { field: "x" }, y: { field: "y" }, size: { value: 36 }, fill: { scale: "group", field: "properties.group" },
+        stroke: { signal: "datum.properties.synthetic ? '#7a3fb0' : '#ffffff'" }, strokeWidth: { signal: "datum.properties.synthetic ? 2 : 0.6" },
+        tooltip: { signal: "(datum.properties.name || datum.properties.mmsi) + ' · ' + datum.properties.flag + (datum.properties.synthetic ? ' · synthetic' : '')" } } } },
+      { type: "symbol", name: "m_events", from: { data: "events" }, encode: { update: {
+        x: { field: "x" }, y: { field: "y" }, shape: { value: "triangle-up" }, size: { value: 90 },
+        fill: { scale: "etype", field: "properties.event_type" }, stroke: { signal: "datum.properties.synthetic ? '#7a3fb0' : '#ffffff'" }, strokeWidth: { value: 1.5 },
+        tooltip: { signal: "datum.properties.event_type + ' · ' + datum.properties.mmsi" } } } },
+      { type: "symbol", name: "m_alerts", from: { data: "alerts" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, shape: { value: "diamond" }, size: { value: 260 }, fill: { value: null }, stroke: { value: "#b3261e" }, strokeWidth: { value: 3 } } } }
+    ]
+  };
+
+  function options() {
+    return { renderer: "svg", container: mapEl, hover: true, expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined };
+  }
+  const parsed = vega.parse(mapSpec, null, { ast: true });
+  const view = new vega.View(parsed, options());
+
+  function drawn() {
+    const count = function (name) { try { return view.data(name).length; } catch (e) { return 0; } };
+    const counts = { countries: count("countries"), activities: count("activities"), vessels: count("vessels"), tracks: count("tracks"), events: count("events"), zones: count("zones"), cables: count("cables") };
+    mapEl.dataset.drawn = JSON.stringify(counts);
+    mapEl.dataset.rendered = "true";
+    const synth = view.data("vessels").some(function (d) { return d.properties.synthetic; }) || view.data("events").some(function (d) { return d.properties.synthetic; });
+    const note = document.getElementById("synthetic-note");
+    if (note) { note.hidden = !synth; }
+    if (status) {
+      status.textContent = (fr ? "Affiché : " : "Shown: ") + counts.activities + (fr ? " activités, " : " activities, ") + counts.vessels + (fr ? " navires, " : " vessels, ") + counts.events + (fr ? " événements" : " events");
+    }
+  }
+  view.runAsync().then(drawn).catch(function (error) { mapEl.textContent = "Map could not be drawn: " + error.message; });
+
+  // --- details panel --------------------------------------------------------------------------
+  const details = document.getElementById("arctic-details");
+  function h(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined && text !== null) { e.textContent = String(text); } if (cls) { e.className = cls; } return e; }
+  function showDetails(title, pairs, sources, link) {
+    if (!details) { return; }
+    while (details.childNodes.length > 1) { details.removeChild(details.lastChild); }
+    details.appendChild(h("h3", title));
+    const dl = h("dl");
+    pairs.forEach(function (p) { if (p[1] === null || p[1] === undefined || p[1] === "") { return; } dl.appendChild(h("dt", p[0])); const dd = h("dd"); if (p[1] instanceof Node) { dd.appendChild(p[1]); } else { dd.textContent = String(p[1]); } dl.appendChild(dd); });
+    details.appendChild(dl);
+    if (sources && sources.length) {
+      details.appendChild(h("h4", T.sources));
+      const ol = h("ol");
+      sources.forEach(function (s) { const li = h("li"); if (s.url) { const a = h("a", s.url); a.href = s.url; a.rel = "noreferrer"; li.appendChild(a); } else { li.textContent = s.title; } li.appendChild(document.createTextNode(" · " + (s.date || T.undated))); ol.appendChild(li); });
+      details.appendChild(ol);
+    }
+    if (link) { const a = h("a", T.more); a.href = link; details.appendChild(h("p")).appendChild(a); }
+  }
+  function synthBadge(p) { return p.synthetic ? h("span", T.synthetic, "synthetic") : null; }
+  view.addEventListener("click", function (event, item) {
+    if (!item || !item.datum || !item.mark) { return; }
+    const p = item.datum.properties || {};
+    const name = item.mark.name.replace(/^m_/, "");
+    if (name === "activities") {
+      const window_ = (p.starts_on || p.shown_from || "?") + " – " + (p.ends_on || T.open);
+      showDetails(p.name, [[T.nation, p.nation || "NATO"], [T.kind, p.kind_label], [T.window, window_ + (p.window_note ? " · " + p.window_note : "")],
+        [T.area, (p.area_name || "") + (p.area_approximate ? " (" + T.approximate + ")" : "")], [T.assets, p.assets], [T.command, p.leading_command],
+        [T.sentry, p.arctic_sentry ? T.yes : T.no]], p.sources, "/arctic/activities/" + p.id + "/");
+    } else if (name === "vessels") {
+      showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, p.flag + " (" + p.group + ")"], [T.at, p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
+    } else if (name === "events" || name === "alerts") {
+      showDetails(T.event + ": " + p.event_type, [[T.mmsi, p.mmsi], [T.other, p.other_mmsi], [T.flag, p.flag], [T.zone, p.zone], [T.start, p.start], [T.end, p.end], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
+    } else if (name === "tracks") {
+      showDetails(T.track + " " + p.mmsi, [[T.flag, p.flag], [T.start, p.from], [T.end, p.to], [T.points, p.points], ["", synthBadge(p)]]);
+    } else if (name === "zones") {
+      showDetails(T.zone + ": " + p.name, [["id", p.id], ["", p.note]], p.source ? [{ url: /^https?:/.test(p.source) ? p.source : "", title: p.source, date: "" }] : []);
+    } else if (name === "cables" || name === "landings") {
+      showDetails((name === "cables" ? T.cable : T.landing) + ": " + p.name, [], [{ url: "https://www.submarinecablemap.com/", title: "TeleGeography", date: "" }]);
+    }
+  });
+
+  // --- layers ---------------------------------------------------------------------------------
+  if (layerForm) {
+    layerForm.addEventListener("change", function (event) {
+      const box = event.target;
+      if (!box || box.name !== "layer") { return; }
+      view.signal("show_" + box.value, box.checked).runAsync().then(drawn);
+      if (box.value === "cables") { document.getElementById("cable-notice").hidden = !box.checked; }
+    });
+    document.getElementById("cable-notice").hidden = !checked("cables");
+  }
+
+  // --- timeline -------------------------------------------------------------------------------
+  const timelineEl = document.getElementById("arctic-timeline");
+  const rowsEl = document.getElementById("arctic-timeline-data");
+  let timeline = null;
+  if (timelineEl && rowsEl && slider) {
+    const rows = JSON.parse(rowsEl.textContent);
+    const names = rows.map(function (r) { return r.name; }).concat([T.events]);
+    const tw = Math.max(320, Math.min(timelineEl.clientWidth || 900, 1200));
+    const spec = {
+      $schema: "https://vega.github.io/schema/vega/v6.json",
+      width: tw - 300, height: 22 * names.length, padding: 5, autosize: "pad",
+      signals: [{ name: "t", value: t0 }],
+      data: [
+        { name: "rows", values: rows, format: { parse: { start: "date", end: "date" } } },
+        { name: "events", url: url("events"), format: features() }
+      ],
+      scales: [
+        { name: "x", type: "utc", domain: [Number(slider.min), Number(slider.max)], range: "width" },
+        { name: "y", type: "band", domain: names, range: "height", padding: 0.2 },
+        { name: "nation", type: "ordinal", domain: { data: "rows", field: "nation" }, range: NATION_COLOURS },
+        { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "near_cable"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#00838f"] }
+      ],
+      axes: [{ orient: "bottom", scale: "x", grid: true, gridColor: "#e3e8ee" }, { orient: "left", scale: "y", labelLimit: 280 }],
+      marks: [
+        { type: "rect", name: "bars", from: { data: "rows" }, encode: { update: {
+          x: { scale: "x", field: "start" }, x2: { scale: "x", field: "end" }, y: { scale: "y", field: "name" }, height: { scale: "y", band: 1 },
+          fill: { scale: "nation", field: "nation" }, fillOpacity: { signal: "datum.open_end ? 0.45 : 0.9" },
+          stroke: { scale: "nation", field: "nation" }, strokeDash: { signal: "datum.open_end ? [4, 2] : [1, 0]" },
+          tooltip: { signal: "datum.name + ' (' + datum.nation + ')'" } } } },
+        { type: "symbol", name: "marks", from: { data: "events" }, encode: { update: {
+          x: { scale: "x", field: "properties.t0" }, y: { scale: "y", value: T.events, offset: { signal: "bandwidth('y') / 2" } },
+          shape: { value: "triangle-up" }, size: { value: 60 }, fill: { scale: "etype", field: "properties.event_type" },
+          tooltip: { signal: "datum.properties.event_type + ' · ' + datum.properties.mmsi" } } } },
+        { type: "rule", name: "now", encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
+      ]
+    };
+    timeline = new vega.View(vega.parse(spec, null, { ast: true }), { renderer: "svg", container: timelineEl, hover: true, expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined });
+    timeline.runAsync().then(function () { timelineEl.dataset.rendered = "true"; });
+    timeline.addEventListener("click", function (event, item) {
+      if (item && item.mark && item.mark.name === "bars") {
+        const r = item.datum;
+        showDetails(r.name, [[T.nation, r.nation], [T.kind, r.kind], [T.window, r.start.toISOString().slice(0, 10) + " – " + (r.open_end ? T.open : new Date(r.end - DAY).toISOString().slice(0, 10))]], [], "/arctic/activities/" + r.id + "/");
+      }
+    });
+  }
+
+  // --- time slider and replay -----------------------------------------------------------------
+  function setTime(t, fetchAis) {
+    if (output) { output.textContent = label(t); }
+    view.signal("t", t);
+    if (fetchAis) { view.signal("vessels_url", aisUrl("vessels", t)).signal("tracks_url", aisUrl("tracks", t)); }
+    view.runAsync().then(drawn);
+    if (timeline) { timeline.signal("t", t).runAsync(); }
+    mapEl.dataset.time = String(t);
+  }
+  if (slider) {
+    if (output) { output.textContent = label(t0); }
+    slider.addEventListener("input", function () { setTime(Number(slider.value), false); });
+    slider.addEventListener("change", function () { setTime(Number(slider.value), true); });
+    const play = document.getElementById("arctic-play");
+    let timer = null;
+    if (play) {
+      play.addEventListener("click", function () {
+        if (timer) { clearInterval(timer); timer = null; play.setAttribute("aria-pressed", "false"); setTime(Number(slider.value), true); return; }
+        const lo = Number(slider.min), hi = Number(slider.max), step = (hi - lo) / 120;
+        if (Number(slider.value) >= hi) { slider.value = String(lo); }
+        play.setAttribute("aria-pressed", "true");
+        timer = setInterval(function () {
+          const next = Math.min(hi, Number(slider.value) + step);
+          slider.value = String(next);
+          setTime(next, false);
+          if (next >= hi) { clearInterval(timer); timer = null; play.setAttribute("aria-pressed", "false"); setTime(next, true); }
+        }, 250);
+      });
+    }
+  }
+
+  // --- live alerts (server-sent events) -------------------------------------------------------
+  const panel = document.getElementById("arctic-alerts");
+  if (panel && window.EventSource) {
+    const list = document.getElementById("alert-list");
+    const state = document.getElementById("alert-state");
+    const counter = document.getElementById("alert-count");
+    const csrf = panel.querySelector("input[name=csrfmiddlewaretoken]");
+    let unacked = 0;
+    function count(delta) { unacked = Math.max(0, unacked + delta); counter.textContent = String(unacked); }
+    function acknowledge(alert, li, button) {
+      button.disabled = true;
+      fetch(panel.dataset.ack.replace("/0/", "/" + alert.id + "/"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf ? csrf.value : "", Accept: "application/json" }
+      }).then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+        .then(function () { li.classList.add("acknowledged"); li.classList.remove("fresh"); button.remove(); count(-1); })
+        .catch(function () { button.disabled = false; });
+    }
+    function addAlert(alert) {
+      if (list.querySelector("[data-alert='" + alert.id + "']")) { return; }
+      const li = h("li", null, alert.acknowledged ? "acknowledged" : "fresh");
+      li.dataset.alert = String(alert.id);
+      li.appendChild(h("strong", alert.event_type));
+      li.appendChild(document.createTextNode(" · " + T.mmsi + " " + (alert.mmsi || "?") + " " + (alert.flag || "") + (alert.zone ? " · " + alert.zone : "") + " · " + alert.at.slice(0, 16).replace("T", " ")));
+      if (alert.synthetic) { li.appendChild(document.createTextNode(" ")); li.appendChild(h("span", T.synthetic, "synthetic")); }
+      if (!alert.acknowledged) {
+        const button = h("button", T.ack);
+        button.type = "button";
+        button.addEventListener("click", function () { acknowledge(alert, li, button); });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(button);
+        count(1);
+      }
+      list.insertBefore(li, list.firstChild);
+      if (alert.lat !== null && alert.lon !== null) {
+        const f = { type: "Feature", geometry: { type: "Point", coordinates: [alert.lon, alert.lat] }, properties: alert };
+        view.change("alerts", vega.changeset().insert([f])).runAsync();
+      }
+    }
+    const source = new EventSource(panel.dataset.stream);
+    source.addEventListener("hello", function () { state.textContent = T.live; panel.dataset.live = "true"; });
+    source.addEventListener("alert", function (e) { addAlert(JSON.parse(e.data)); });
+    source.addEventListener("activity", function () { view.signal("activities_url", url("activities", "&v=" + Date.now())).runAsync().then(drawn); });
+    source.addEventListener("error", function () { state.textContent = T.reconnecting; panel.dataset.live = "false"; });
+  }
+})();

@@ -1,0 +1,346 @@
+"""Pages of the Arctic picture: the map and timeline, an activity, coverage, deconfliction, alerts;
+GeoJSON layers and exports. Every read of activities goes through ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from veille.arctic import alerts as alerts_module
+from veille.arctic import coverage as cov
+from veille.arctic import events as ev
+from veille.arctic import layers, queries, services
+from veille.arctic.geo import ARCTIC_BBOX, AreaError, BBox, parse_bbox
+from veille.arctic.models import Activity, Alert, AlertRule, Kind
+from veille.core.errors import VeilleError
+from veille.nations.access import Actor, sees_everything
+from veille.web.exports import dumps, export_response
+
+LAYERS = ("land", "countries", "activities", "zones", "cables", "landings", "vessels", "tracks", "events")
+SENTRY_LAUNCH = {
+    "date": dt.date(2026, 2, 11),
+    "command": "Joint Force Command Norfolk",
+    "sources": [
+        "https://www.nato.int/en/what-we-do/deterrence-and-defence/arctic-security",
+        "https://www.trtworld.com:443/article/6d0b8bbb2f02",
+    ],
+}
+
+
+class BadRequest(VeilleError):
+    http_status = 400
+
+
+def _bbox_text(text: str | None) -> BBox | None:
+    try:
+        return parse_bbox(text or None)
+    except AreaError as exc:
+        raise BadRequest(str(exc), field="bbox") from exc
+
+
+def _bbox(request: HttpRequest) -> BBox | None:
+    return _bbox_text(request.GET.get("bbox"))
+
+
+def _geojson(data: dict[str, Any] | bytes) -> HttpResponse:
+    body = data if isinstance(data, bytes) else dumps(data).encode()
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+def _error_json(exc: VeilleError) -> JsonResponse:
+    return JsonResponse({"error": exc.as_dict()}, status=exc.http_status)
+
+
+def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
+    """One layer for ``request.user``, with ``bbox``, ``since`` and ``until`` filters."""
+    bbox = _bbox(request)
+    g = request.GET
+    if name in ("land", "countries"):
+        return layers.basemap_bytes(name)
+    if name == "zones":
+        return layers.zones(bbox or ARCTIC_BBOX)
+    if name == "cables":
+        return layers.cables(bbox or ARCTIC_BBOX)
+    if name == "landings":
+        return layers.landing_points(bbox or ARCTIC_BBOX)
+    if name == "activities":
+        qs = queries.activities(
+            request.user,
+            bbox=bbox,
+            since=queries.parse_day(g.get("since"), "since"),
+            until=queries.parse_day(g.get("until"), "until"),
+            nation=g.get("nation") or None,
+            kind=g.get("kind") or None,
+        )
+        data = queries.activity_features(qs)
+        for f in data["features"]:
+            p = f["properties"]
+            start = p.get("shown_from")
+            p["t0"] = _ms(dt.date.fromisoformat(start)) if start else None
+            p["t1"] = (
+                _ms(dt.date.fromisoformat(p["ends_on"]) + dt.timedelta(days=1)) if p.get("ends_on") else None
+            )
+        return data
+    since = queries.parse_time(g.get("since"), "since")
+    until = queries.parse_time(g.get("until"), "until")
+    allies = queries.allies()
+    if name == "vessels":
+        return layers.vessels(bbox or ARCTIC_BBOX, allies, since, until)
+    if name == "tracks":
+        return layers.tracks(bbox or ARCTIC_BBOX, allies, since, until)
+    if name == "events":
+        types = tuple(t for t in g.get("types", "").split(",") if t) or None
+        found = ev.read_events(layers.ais_store().root, bbox or ARCTIC_BBOX, since, until, types)
+        data = ev.as_features(found, allies)
+        for f in data["features"]:
+            p = f["properties"]
+            p["t0"] = _ms_iso(p["start"])
+            p["t1"] = _ms_iso(p["end"]) if p.get("end") else p["t0"]
+        return data
+    raise Http404(f"no layer {name}")
+
+
+def _ms_iso(text: str | None) -> int | None:
+    if not text:
+        return None
+    return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def _ms(day: dt.date) -> int:
+    return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() * 1000)
+
+
+def layer(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in LAYERS:
+        raise Http404(f"no layer {name}")
+    try:
+        return _geojson(layer_data(request, name))
+    except VeilleError as exc:
+        return _error_json(exc)
+
+
+def _time_range(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The slider's range: the activities' bars and the AIS store's extent, in ms since 1970."""
+    points = []
+    for r in rows:
+        points += [_ms(dt.date.fromisoformat(r["start"])), _ms(dt.date.fromisoformat(r["end"]))]
+    first, last = layers.store_extent()
+    for t in (first, last):
+        if t is not None:
+            points.append(int(t.timestamp() * 1000))
+    if not points:
+        today = _ms(dt.date.today())
+        points = [today - 86_400_000 * 30, today]
+    lo, hi = min(points), max(points)
+    now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    value = (last and int(last.timestamp() * 1000)) or min(max(now, lo), hi)
+    return {"min": lo, "max": max(hi, lo + 3_600_000), "value": value}
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    qs = queries.activities(request.user)
+    acts = list(qs)
+    timeline = queries.timeline_rows(qs)
+    rng = _time_range(timeline)
+    first, last = layers.store_extent()
+    context = {
+        "activities": [queries.activity_row(a) | {"obj": a} for a in acts],
+        "timeline": timeline,
+        "range": rng,
+        "sentry": SENTRY_LAUNCH,
+        "layers_url": reverse("arctic:layer", args=["land"]).rsplit("/", 1)[0] + "/",
+        "ais": {"first": first, "last": last},
+        "overlaps": len(queries.deconfliction(request.user)),
+        "coordinator": sees_everything(request.user),
+        "kinds": Kind.choices,
+        "cable_notice": layers.CABLE_NOTICE,
+        "zones_loaded": bool(layers.zone_files()),
+    }
+    return render(request, "arctic/index.html", context)
+
+
+def activity(request: HttpRequest, pk: int) -> HttpResponse:
+    a = Activity.objects.visible_to(request.user).filter(pk=pk).first()
+    if a is None:
+        raise Http404(_("No such activity, or not one you may see."))
+    return render(
+        request,
+        "arctic/activity.html",
+        {"a": a, "row": queries.activity_row(a), "coordinator": sees_everything(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    if not Activity.objects.visible_to(request.user).filter(pk=pk).exists():
+        raise Http404(_("No such activity, or not one you may see."))
+    try:
+        services.do_link_to_arctic_sentry(Actor.from_request(request), pk, request.POST.get("linked") != "0")
+    except VeilleError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("arctic:activity", pk=pk)
+
+
+def deconfliction(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('web:login')}?next={request.path}")
+    if not sees_everything(request.user):
+        raise PermissionDenied(_("Deconfliction spans every nation's records: coordinators only."))
+    return render(request, "arctic/deconfliction.html", {"overlaps": queries.deconfliction(request.user)})
+
+
+def coverage(request: HttpRequest) -> HttpResponse:
+    error = None
+    cells: list[cov.ZoneDay] = []
+    try:
+        since = queries.parse_day(request.GET.get("since"), "since")
+        until = queries.parse_day(request.GET.get("until"), "until")
+        cells = cov.coverage(request.user, since, until)
+    except VeilleError as exc:
+        error = str(exc)
+    uncovered = [c for c in cells if c.uncovered]
+    context = {
+        "cells": cells,
+        "uncovered": uncovered,
+        "error": error,
+        "zones_loaded": bool(layers.zone_files()),
+        "spec": cov.chart_spec(cells, _("Foreign-flag vessels per zone and day (red: no allied presence)"))
+        if cells
+        else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "arctic/coverage.html", context, status=400 if error else 200)
+
+
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """``activities``/``events``/``coverage`` as csv or json, ``activities``/``events`` as geojson."""
+    try:
+        if table == "activities":
+            qs = queries.activities(
+                request.user,
+                bbox=_bbox(request),
+                since=queries.parse_day(request.GET.get("since"), "since"),
+                until=queries.parse_day(request.GET.get("until"), "until"),
+            )
+            if fmt == "geojson":
+                return _geojson(queries.activity_features(qs))
+            if fmt in ("csv", "json"):
+                rows = [queries.activity_row(a) for a in qs]
+                return export_response(
+                    rows, queries.ACTIVITY_COLUMNS, fmt, "veille-arctic-activities", _meta()
+                )
+        if table == "events":
+            data = layer_data(request, "events")
+            assert isinstance(data, dict)
+            if fmt == "geojson":
+                return _geojson(data)
+            if fmt in ("csv", "json"):
+                rows = [
+                    f["properties"]
+                    | {"lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
+                    for f in data["features"]
+                ]
+                return export_response(rows, EVENT_COLUMNS, fmt, "veille-arctic-events")
+        if table == "coverage" and fmt in ("csv", "json"):
+            cells = cov.coverage(
+                request.user,
+                queries.parse_day(request.GET.get("since"), "since"),
+                queries.parse_day(request.GET.get("until"), "until"),
+            )
+            return export_response([c.as_row() for c in cells], cov.COLUMNS, fmt, "veille-arctic-coverage")
+    except VeilleError as exc:
+        return _error_json(exc)
+    raise Http404(f"no export {table}.{fmt}")
+
+
+EVENT_COLUMNS = [
+    "event_id", "event_type", "mmsi", "other_mmsi", "flag", "group", "zone", "start", "end", "lat", "lon",
+    "synthetic",
+]  # fmt: skip
+
+
+def _meta() -> dict[str, Any]:
+    return {
+        "dataset": "veille Arctic activity registry",
+        "note": "Each row lists its sources; areas marked approximate stand for regions the sources name.",
+    }
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            services.do_add_rule(
+                Actor.from_request(request),
+                request.POST.get("zone", ""),
+                request.POST.get("flag", ""),
+                request.POST.get("event_type", ""),
+            )
+            messages.success(request, _("Rule added."))
+            return redirect("arctic:alerts")
+        except VeilleError as exc:
+            error = str(exc)
+    context = {
+        "rules": AlertRule.objects.filter(user=request.user),
+        "alerts": Alert.objects.filter(user=request.user)[:200],
+        "zones": layers.zone_ids(),
+        "event_types": ev.EVENT_TYPES,
+        "error": error,
+    }
+    return render(request, "arctic/alerts.html", context, status=400 if error else 200)
+
+
+@require_POST
+@login_required
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.do_delete_rule(Actor.from_request(request), pk)
+    except VeilleError as exc:
+        raise Http404(str(exc)) from exc
+    return redirect("arctic:alerts")
+
+
+@require_POST
+@login_required
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        alert = services.do_acknowledge(Actor.from_request(request), pk)
+    except VeilleError as exc:
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return _error_json(exc)
+        raise Http404(str(exc)) from exc
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"id": alert.pk, "acknowledged_at": alert.acknowledged_at.isoformat()})
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/arctic/") else reverse("arctic:alerts"))
+
+
+def stream(request: HttpRequest) -> HttpResponse:
+    """Server-sent events for the open page: the user's alerts and the activities they may see."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('web:login')}?next={reverse('arctic:index')}")
+    try:
+        last = int(request.headers.get("Last-Event-ID") or request.GET.get("last") or 0)
+        limit = min(max(float(request.GET.get("max_seconds", 120)), 0.0), 600.0)
+    except ValueError:
+        return _error_json(BadRequest("last and max_seconds must be numbers", field="max_seconds"))
+    response = StreamingHttpResponse(
+        alerts_module.stream(request.user, last, limit), content_type="text/event-stream; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -1,0 +1,193 @@
+"""The activity registry: the public starter set, the importer's checks, who may record and link."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.arctic.conftest import STARTER
+from veille.arctic.exceptions import BadArea, RowsRejected
+from veille.arctic.imports import do_import_activities
+from veille.arctic.models import Activity
+from veille.arctic.services import NewActivity, do_link_to_arctic_sentry, do_record_activity
+from veille.audit.models import AuditEvent
+from veille.core.errors import InvalidInput, PermissionDenied
+from veille.nations.access import Actor
+from veille.nations.exceptions import NotAMember, WrongNation
+from veille.web.importers import no_progress
+
+pytestmark = pytest.mark.django_db
+IMPORT = Actor.system_process("import:arctic-activities")
+
+
+def starter_rows() -> list[dict[str, str]]:
+    with STARTER.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def test_every_starter_row_has_a_dated_source_and_only_source_stated_numbers() -> None:
+    rows = starter_rows()
+    assert len(rows) >= 8
+    for r in rows:
+        dated = [s for s in r["sources"].split(" ; ") if not s.startswith("undated")]
+        assert dated, r["key"]
+        assert all(s.split(" ", 1)[1].startswith("https://") for s in r["sources"].split(" ; ")), r["key"]
+        for asset in filter(None, (a.strip() for a in r["assets"].split(";"))):
+            number = asset.split(":")[1] if ":" in asset else ""
+            assert number == "" or number.isdigit()
+
+
+def test_the_starter_set_imports_once_and_again_changes_nothing(nations: None, picture: Any) -> None:
+    first = do_import_activities(IMPORT, STARTER, no_progress)
+    assert (first.created, first.rejected) == (len(starter_rows()), 0)
+    again = do_import_activities(IMPORT, STARTER, no_progress)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(starter_rows()))
+    swe = Activity.objects.get(key="sweden-gripen-iceland-2026")
+    assert swe.owner_nation_id == "SWE"
+    assert swe.starts_on == dt.date(2026, 2, 2)
+    assert (swe.ends_on, swe.ends_precision) == (dt.date(2026, 3, 31), "month")
+    assert swe.assets[0] == {"type": "JAS 39 Gripen", "number": 6, "note": ""}
+    assert swe.area_approximate and swe.area["type"] in ("Polygon", "MultiPolygon")
+    assert swe.min_lon < -70 and swe.max_lat > 83 and swe.min_lat < 64  # Greenland and Iceland
+    assert swe.arctic_sentry
+    firecrest = Activity.objects.get(key="operation-firecrest-2026")
+    assert firecrest.area is None and firecrest.starts_on is None
+    assert firecrest.shown_from == dt.date(2026, 2, 14)  # its dated source
+    assert AuditEvent.objects.filter(action="arctic.activity.create").count() == len(starter_rows())
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("starts_on", "2026-13", "no month 13"),
+        ("ends_on", "11 March", "not YYYY-MM-DD"),
+        ("sources", "undated https://example.org/a", "at least one source must carry its date"),
+        ("sources", "2026-02-11 example.org", "not 'YYYY-MM-DD URL'"),
+        ("nation", "XXX", "no nation has code"),
+        ("area", "country:ZZZ", "no Natural Earth country"),
+        ("area", "point:95,10", "off the globe"),
+        ("assets", "Eurofighter:four", "not a whole number"),
+        ("kind", "invasion", "must be one of"),
+        ("arctic_sentry", "maybe", "write yes or no"),
+    ],
+)
+def test_a_bad_row_rejects_the_file_and_names_its_line(
+    nations: None, picture: Any, tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    rows = starter_rows()
+    rows[2][column] = value
+    path = write_csv(tmp_path / "bad.csv", rows)
+    with pytest.raises(RowsRejected) as caught:
+        do_import_activities(IMPORT, path, no_progress)
+    assert caught.value.problems[0].startswith("line 4: ")
+    assert message in caught.value.problems[0]
+    assert Activity.objects.count() == 0
+
+
+def test_a_duplicate_key_and_a_missing_column_are_refused(
+    nations: None, picture: Any, tmp_path: Path
+) -> None:
+    rows = starter_rows()
+    rows[1]["key"] = rows[0]["key"]
+    with pytest.raises(RowsRejected, match="appears twice"):
+        do_import_activities(IMPORT, write_csv(tmp_path / "dup.csv", rows), no_progress)
+    rows = [{k: v for k, v in r.items() if k != "sources"} for r in starter_rows()]
+    with pytest.raises(RowsRejected, match="missing column"):
+        do_import_activities(IMPORT, write_csv(tmp_path / "cols.csv", rows), no_progress)
+
+
+def activity(nation: str | None = "NOR", key: str = "nor-patrol", **kw: Any) -> NewActivity:
+    values: dict[str, Any] = {
+        "key": key,
+        "name": "Coast guard patrol",
+        "kind": "patrol",
+        "owner_nation": nation,
+        "domains": ["maritime"],
+        "starts_on": dt.date(2026, 3, 1),
+        "ends_on": dt.date(2026, 3, 10),
+        "area": {"type": "Point", "coordinates": [18.9, 69.6]},
+        "radius_km": 50.0,
+        "sources": [{"url": "", "date": "2026-02-20", "title": "national tasking order 12"}],
+        "releasable_to": "NATO",
+    }
+    values.update(kw)
+    return NewActivity(**values)
+
+
+def test_an_editor_records_her_own_nations_activity(actor_of: Any) -> None:
+    a, what = do_record_activity(actor_of("nora"), activity())
+    assert what == "created" and a.owner_nation_id == "NOR"
+    assert a.min_lat is not None and a.max_lat - a.min_lat == pytest.approx(0.9, abs=0.01)  # twice 50 km
+    assert AuditEvent.objects.filter(action="arctic.activity.create", object_id=str(a.pk)).exists()
+
+
+def test_an_editor_cannot_record_for_another_nation(actor_of: Any) -> None:
+    with pytest.raises(WrongNation):
+        do_record_activity(actor_of("nora"), activity("SWE"))
+
+
+def test_a_viewer_and_a_user_without_membership_cannot_record(actor_of: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        do_record_activity(actor_of("pawel"), activity("POL"))
+    with pytest.raises(NotAMember):
+        do_record_activity(actor_of("eve"), activity("NOR"))
+
+
+def test_an_editor_cannot_change_another_nations_record_through_its_key(actor_of: Any) -> None:
+    do_record_activity(actor_of("sam"), activity("USA", key="us-patrol"))
+    with pytest.raises(WrongNation):
+        do_record_activity(actor_of("nora"), activity("NOR", key="us-patrol"))
+    assert Activity.objects.get(key="us-patrol").owner_nation_id == "USA"
+
+
+def test_only_coordinators_link_to_arctic_sentry(actor_of: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        do_record_activity(actor_of("nora"), activity(arctic_sentry=True))
+    a, _ = do_record_activity(actor_of("nora"), activity())
+    with pytest.raises(PermissionDenied):
+        do_link_to_arctic_sentry(actor_of("nora"), a.pk)
+    linked = do_link_to_arctic_sentry(actor_of("alice"), a.pk)
+    assert linked.arctic_sentry and linked.linked_by == "alice"
+    event = AuditEvent.objects.get(action="arctic.activity.link")
+    assert event.before["arctic_sentry"] is False and event.after["arctic_sentry"] is True
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"ends_on": dt.date(2026, 2, 1)}, InvalidInput),
+        (
+            {
+                "area": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [0, 1], [1, 0], [0, 0]]]},
+                "radius_km": None,
+            },
+            BadArea,
+        ),
+        ({"area": {"type": "LineString", "coordinates": [[0, 60], [1, 61]]}, "radius_km": None}, BadArea),
+        ({"radius_km": -5.0}, BadArea),
+        ({"sources": []}, InvalidInput),
+        ({"sources": [{"url": "ftp://x", "date": ""}]}, InvalidInput),
+        ({"domains": ["underwater"]}, InvalidInput),
+        ({"releasable_to": "NATIONS", "releasable_nations": []}, InvalidInput),
+        ({"participants": ["QQQ"]}, InvalidInput),
+    ],
+)
+def test_invalid_activities_are_refused_with_the_field(
+    actor_of: Any, change: dict[str, Any], error: type
+) -> None:
+    with pytest.raises(error) as caught:
+        do_record_activity(actor_of("nora"), activity(**change))
+    assert caught.value.field
+    assert Activity.objects.count() == 0
