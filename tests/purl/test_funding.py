@@ -37,16 +37,22 @@ Act = Callable[[str], Any]
 DAY = dt.date(2026, 10, 15)  # the ECB published EUR, NOK and USD rates that day
 
 
-def give(nation: str, amount: str, currency: str, package: Any = None, day: dt.date = DAY) -> ContributionData:
+def give(
+    nation: str, amount: str, currency: str, package: Any = None, day: dt.date = DAY
+) -> ContributionData:
     return ContributionData(nation, amount, currency, day, ["test"], package=package.pk if package else None)
 
 
 def test_a_package_of_approved_items_is_versioned(package: Any, actor_of: Act, approved: Any) -> None:
     assert package.target_usd == Decimal("100000000.00")
-    first, second = approved.items.order_by("rank")
-    do_change_package(actor_of("alice"), package.pk, {second.pk: 40}, target_usd="500000000", reason="bigger target")
+    second = approved.items.get(rank=2)
+    do_change_package(
+        actor_of("alice"), package.pk, {second.pk: 40}, target_usd="500000000", reason="bigger target"
+    )
     package.refresh_from_db()
-    versions = list(PackageVersion.objects.filter(package=package).values_list("version", "value_usd", "target_usd"))
+    versions = list(
+        PackageVersion.objects.filter(package=package).values_list("version", "value_usd", "target_usd")
+    )
     assert versions == [
         (1, Decimal("100000000.00"), Decimal("100000000.00")),
         (2, Decimal("80000000.00"), Decimal("500000000.00")),
@@ -54,7 +60,9 @@ def test_a_package_of_approved_items_is_versioned(package: Any, actor_of: Act, a
     assert PackageVersion.objects.get(package=package, version=1).composition[1]["quantity"] == 60
 
 
-def test_an_items_quantity_may_be_split_across_packages_but_not_exceeded(package: Any, actor_of: Act, approved: Any) -> None:
+def test_an_items_quantity_may_be_split_across_packages_but_not_exceeded(
+    package: Any, actor_of: Act, approved: Any
+) -> None:
     second = approved.items.get(rank=2)
     other = do_create_package(actor_of("alice"), "Package B", {second.pk: 40})
     assert other.items.get().quantity == 40
@@ -135,7 +143,9 @@ def test_committing_more_than_pledged_needs_an_amendment(package: Any, actor_of:
     assert fund.pledged_open_usd == 0 and fund.by_nation["NOR"]["original"] == ["150,000,000.00 NOK"]
 
 
-def test_a_general_contribution_is_allocated_to_a_package_by_a_coordinator(package: Any, actor_of: Act) -> None:
+def test_a_general_contribution_is_allocated_to_a_package_by_a_coordinator(
+    package: Any, actor_of: Act
+) -> None:
     general = do_commit(actor_of("nora"), give("NOR", "300000000", "NOK"))
     assert coverage(CONSOLE, package).committed_usd == 0
     with pytest.raises(PermissionDenied):
@@ -180,7 +190,9 @@ def test_over_delivering_an_item_is_refused(package: Any, actor_of: Act) -> None
 
 
 @pytest.mark.parametrize("who", ["nora", "olga", "pawel"])
-def test_only_the_united_states_and_coordinators_record_shipments(package: Any, actor_of: Act, who: str) -> None:
+def test_only_the_united_states_and_coordinators_record_shipments(
+    package: Any, actor_of: Act, who: str
+) -> None:
     with pytest.raises(PermissionDenied):
         do_ship(actor_of(who), package.items.first().pk, 1, "Rzeszów", "2026-11-01")
     assert not Shipment.objects.exists()

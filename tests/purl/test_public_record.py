@@ -65,7 +65,10 @@ def test_norways_split_is_one_commitment_with_its_share_allocated(public_record:
     allocation = LedgerEvent.objects.get(party_id="NOR", kind="allocation")
     assert allocation.parent_id == commitment.pk  # a parent link, not a second commitment
     # The remainder after Poland's USD 100m (row 16) and Germany's USD 200m (row 17's note).
-    assert (allocation.amount, commitment.amount) == (Money.parse("200000000", "USD"), Money.parse("500000000", "USD"))
+    assert (allocation.amount, commitment.amount) == (
+        Money.parse("200000000", "USD"),
+        Money.parse("500000000", "USD"),
+    )
     assert allocation.counterparty_name == "PL/DE/NO joint package"
 
 
@@ -89,8 +92,12 @@ def test_totals_per_nation_and_overall_at_the_announcement_dates_rates(public_re
         "NB8 joint package",
         "PL/DE/NO joint package",
     }
-    assert nation(t, "DEU")["committed_usd"] == Decimal("700000000.00") + usd("150000000", "EUR", "2025-11-20")
-    assert nation(t, "CAN")["committed_usd"] == usd("680000000", "CAD", "2025-08-24") + usd("200000000", "CAD", "2025-12-03")
+    assert nation(t, "DEU")["committed_usd"] == Decimal("700000000.00") + usd(
+        "150000000", "EUR", "2025-11-20"
+    )
+    assert nation(t, "CAN")["committed_usd"] == usd("680000000", "CAD", "2025-08-24") + usd(
+        "200000000", "CAD", "2025-12-03"
+    )
     expected = sum(
         (
             usd(a, c, d)
@@ -154,7 +161,9 @@ def test_a_pledge_announced_twice_counts_once(users: Any, tmp_path: Path) -> Non
         (",Latvia,2000000,EUR,,not stated,,https://x.org,,", "date_announced"),
     ],
 )
-def test_a_bad_row_stops_the_import_and_nothing_is_written(users: Any, tmp_path: Path, line: str, field: str) -> None:
+def test_a_bad_row_stops_the_import_and_nothing_is_written(
+    users: Any, tmp_path: Path, line: str, field: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(CSV.read_text().splitlines()[0] + "\n" + line + "\n")
     with pytest.raises(BadAnnouncement) as exc:

@@ -40,7 +40,8 @@ def claim_checks() -> list[ClaimCheck]:
         f"committed amount (joint-package members included); {len(t['countries_pledged_only'])} more pledged "
         f"only ({', '.join(t['countries_pledged_only']) or 'none'}) and {len(t['countries_amount_unknown'])} "
         f"announced an unknown amount ({', '.join(t['countries_amount_unknown']) or 'none'}): {n} countries",
-        f"at least {gap.quantize(Decimal('0.001'))} bn USD and {CLAIMED_COUNTRIES - n} countries are not in the "
+        f"at least {gap.quantize(Decimal('0.001'))} bn USD and {CLAIMED_COUNTRIES - n} countries are not in "
+        "the "
         "press reports the file compiles (announcements not covered, amounts not published)",
         f"pledges not yet committed: {t['pledged_usd']:,} USD, shown apart and not counted",
         "every amount is converted at the ECB reference rate of its announcement date, not at the "
@@ -52,7 +53,8 @@ def claim_checks() -> list[ClaimCheck]:
             sentence_fr=STATEMENT_FR,
             sentence_en=STATEMENT_EN,
             claim="> 4 bn USD, 21 countries",
-            computed=f"{billions} bn USD, {n} countries ({len(t['countries_counted'])} with a committed amount)",
+            computed=f"{billions} bn USD, {n} countries "
+            f"({len(t['countries_counted'])} with a committed amount)",
             holds=None if total < CLAIMED_USD else n >= CLAIMED_COUNTRIES,
             data=", ".join(f"{f['file']} (sha256 {f['sha256'][:12]}…)" for f in t["files"]),
             definitions={

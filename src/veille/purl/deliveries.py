@@ -92,7 +92,8 @@ def check_receipt(actor: Actor, shipment_id: Any, received_on: Any) -> tuple[Shi
         raise PurlNotFound(f"no shipment {shipment_id!r} that you can see", field="shipment")
     if shipment.received_on is not None:
         raise AlreadyReceived(
-            f"shipment {shipment.pk} was received on {shipment.received_on.isoformat()} by {shipment.received_by}",
+            f"shipment {shipment.pk} was received on {shipment.received_on.isoformat()} "
+            f"by {shipment.received_by}",
             field="shipment",
         )
     day = _date(received_on, "received_on")
@@ -121,7 +122,7 @@ def do_receive(actor: Actor, shipment_id: Any, received_on: Any, note: str = "")
         notify.send(
             users,
             Notice.RECEIVED,
-            f"{package.name}: {shipment.quantity} × {shipment.package_item.item.description}",
+            f"{package.name}: {shipment.quantity} x {shipment.package_item.item.description}",
             f"/purl/packages/{package.pk}/",
             visible=package,
         )

@@ -129,7 +129,8 @@ def check_package(
             raise PurlNotFound(f"no item {raw_id!r}", field="item")
         if item.requirement_list.state != workflow.APPROVED or not item.active:
             raise ItemNotApproved(
-                f"“{item.description}” is on a list that is {item.requirement_list.get_state_display().lower()}; "
+                f"“{item.description}” is on a list that is "
+                f"{item.requirement_list.get_state_display().lower()}; "
                 "only items of approved lists are packaged",
                 field="item",
             )

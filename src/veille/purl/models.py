@@ -112,6 +112,9 @@ class Amendment(models.Model):
             models.UniqueConstraint(fields=["requirement_list", "number"], name="purl_amendment_once")
         ]
 
+    def __str__(self) -> str:
+        return f"amendment {self.number} of list {self.requirement_list_id}"
+
 
 class Approval(models.Model):
     """One entry of the approval trail: a step's decision with its comment."""
@@ -132,6 +135,9 @@ class Approval(models.Model):
 
     class Meta:
         ordering = ["requirement_list", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.decision} list {self.requirement_list_id}"
 
 
 class Origin(models.TextChoices):
@@ -178,6 +184,9 @@ class PackageItem(models.Model):
         ordering = ["package", "item__rank", "id"]
         constraints = [models.UniqueConstraint(fields=["package", "item"], name="purl_item_once_per_package")]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} x item {self.item_id} in package {self.package_id}"
+
 
 class PackageVersion(models.Model):
     """Every state a package had: its value, target and composition, who changed it and why."""
@@ -194,6 +203,9 @@ class PackageVersion(models.Model):
     class Meta:
         ordering = ["package", "version"]
         constraints = [models.UniqueConstraint(fields=["package", "version"], name="purl_package_version")]
+
+    def __str__(self) -> str:
+        return f"package {self.package_id} v{self.version}"
 
 
 class Contribution(Releasable):
@@ -256,6 +268,9 @@ class FundingEvent(models.Model):
     class Meta:
         ordering = ["event_id"]
 
+    def __str__(self) -> str:
+        return f"{self.role} #{self.event_id}"
+
 
 class Shipment(models.Model):
     """Part of a package item sent to Ukraine through a hub; Ukraine's editors confirm receipt."""
@@ -275,6 +290,9 @@ class Shipment(models.Model):
     class Meta:
         ordering = ["shipped_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} of package item {self.package_item_id} via {self.hub}"
+
 
 class AnnouncementFile(models.Model):
     """One imported file of the public record."""
@@ -283,6 +301,9 @@ class AnnouncementFile(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     rows = models.PositiveIntegerField()
     imported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.file_name}"
 
 
 class Notice(models.TextChoices):
@@ -303,3 +324,6 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}"

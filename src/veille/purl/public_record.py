@@ -291,7 +291,7 @@ def totals(user: Any) -> dict[str, Any]:
         n["committed_usd"] += r["committed_usd"] or ZERO
         n["pledged_usd"] += r["pledged_usd"] or ZERO
         n["unknown"] = n["unknown"] or r["amount_unknown"]
-    joint = []
+    joint: list[dict[str, Any]] = []
     for package in (
         Package.objects.visible_to(user).filter(origin=Origin.ANNOUNCEMENT).exclude(announced_by="")
     ):

@@ -151,7 +151,8 @@ def _check_rank_free(lst: RequirementList, rank: int, except_item: int | None = 
 def _require_editable(lst: RequirementList) -> None:
     if lst.state not in workflow.EDITABLE:
         raise ListLocked(
-            f"the list is {lst.get_state_display().lower()}: it changes only through an amendment once approved",
+            f"the list is {lst.get_state_display().lower()}: "
+            "it changes only through an amendment once approved",
             field="list",
         )
 

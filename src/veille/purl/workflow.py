@@ -103,7 +103,8 @@ def transition(state: str, round_: str, step: str, decision: str) -> Transition:
             )
         if step not in steps:
             raise OutOfOrder(
-                f"this round ({', '.join(STEP_NAMES[s] for s in steps)}) does not reopen {STEP_NAMES[step]}'s "
+                f"this round ({', '.join(STEP_NAMES[s] for s in steps)}) "
+                f"does not reopen {STEP_NAMES[step]}'s "
                 "approval",
                 field="step",
             )

@@ -46,7 +46,10 @@ def summary() -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "PURL figures: the public record's totals (per nation, overall), NATO's statement beside them, packages."
+    help = (
+        "PURL figures: the public record's totals (per nation, overall), NATO's statement beside them, "
+        "packages."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -63,7 +66,8 @@ class Command(BaseCommand):
         w = self.stdout.write
         if not t["files"]:
             w(
-                "No PURL announcements loaded: run `veille import purl-announcements data/purl/purl_contributions.csv`."
+                "No PURL announcements loaded: run "
+                "`veille import purl-announcements data/purl/purl_contributions.csv`."
             )
         for f in t["files"]:
             w(f"Public record: {f['file']} (sha256 {f['sha256'][:12]}…, {f['rows']} rows)")
@@ -82,7 +86,8 @@ class Command(BaseCommand):
                 )
         w("")
         w(
-            f"Committed (counted once): {t['total_usd']:,} USD; pledged, not committed: {t['pledged_usd']:,} USD"
+            f"Committed (counted once): {t['total_usd']:,} USD; "
+            f"pledged, not committed: {t['pledged_usd']:,} USD"
         )
         w("")
         w("How each row is counted:")
@@ -105,5 +110,6 @@ class Command(BaseCommand):
             for p in data["packages"]:
                 cov = f"{p['coverage_pct']} %" if p["coverage_pct"] is not None else "target not published"
                 w(
-                    f"  {p['name']}: committed {p['committed_usd']:,} USD, {cov}; delivered {p['received']}/{p['quantity']}"
+                    f"  {p['name']}: committed {p['committed_usd']:,} USD, {cov}; "
+                    f"delivered {p['received']}/{p['quantity']}"
                 )

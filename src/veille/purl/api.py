@@ -1,0 +1,276 @@
+# No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
+"""PURL: requirement lists, packages, contributions, deliveries, the public record (releasability
+applies to every read); the workflow's steps as writes through the same services as the pages."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from veille.nations.access import Actor, Releasability
+from veille.purl import queries, services
+from veille.purl.exceptions import PurlNotFound
+from veille.purl.models import RequirementList
+from veille.purl.public_record import totals
+from veille.purl.views import COLUMNS, table_rows
+from veille.web.exports import export_response
+
+router = Router(tags=["purl"])
+
+
+class ListOut(Schema):
+    id: int
+    month: str
+    title: str
+    state: str
+    version: int
+    items: int
+    estimated_cost_usd: Decimal
+    delivery: str
+    synthetic: bool
+    releasable_to: str
+
+
+class ItemOut(Schema):
+    id: int
+    rank: int
+    category: str
+    description: str
+    quantity: int
+    unit: str
+    unit_cost_usd: Decimal
+    estimated_cost_usd: Decimal
+    cost_source: str
+    justification: str
+    packaged: int
+    received: int
+    delivery: str
+    active: bool
+
+
+class TrailOut(Schema):
+    at: dt.datetime
+    step: str
+    decision: str
+    comment: str
+    by: str
+    list_version: int
+    amendment: int | None
+
+
+class ListDetailOut(ListOut):
+    round: str
+    item_rows: list[ItemOut]
+    trail: list[TrailOut]
+
+
+class PackageOut(Schema):
+    id: int
+    number: int
+    name: str
+    origin: str
+    version: int
+    value_usd: Decimal | None
+    target_usd: Decimal | None
+    committed_usd: Decimal
+    unattributed_usd: Decimal
+    pledged_open_usd: Decimal
+    coverage_pct: Decimal | None
+    funded: str
+    quantity: int
+    shipped: int
+    received: int
+    delivery: str
+    synthetic: bool
+    releasable_to: str
+
+
+class ContributionOut(Schema):
+    id: int
+    nation: str
+    package: str
+    package_id: int | None
+    value_date: dt.date | None
+    pledged: str
+    pledged_usd: Decimal | None
+    committed: str
+    committed_usd: Decimal | None
+    allocated: str
+    share_pct: Decimal | None
+    origin: str
+    amount_unknown: bool
+    repeat_of: int | None
+    ledger_events: str
+    source: str
+    note: str
+    synthetic: bool
+    releasable_to: str
+
+
+class ShipmentOut(Schema):
+    id: int
+    package: str
+    package_id: int
+    package_item: int
+    description: str
+    quantity: int
+    hub: str
+    shipped_on: dt.date
+    received_on: dt.date | None
+    received_by: str
+    synthetic: bool
+
+
+class DecisionIn(Schema):
+    step: str
+    decision: str
+    comment: str = ""
+
+
+class ContributionIn(Schema):
+    nation: str
+    kind: str = "commitment"
+    amount: str
+    currency: str
+    value_date: dt.date
+    source: str
+    package: int | None = None
+    share_pct: str | None = None
+    releasable_to: str = Releasability.NATO
+
+
+class ShipmentIn(Schema):
+    package_item: int
+    quantity: int
+    hub: str
+    shipped_on: dt.date
+
+
+class ReceiptIn(Schema):
+    received_on: dt.date
+    note: str = ""
+
+
+@router.get("/lists", response=list[ListOut], summary="Monthly requirement lists you may see")
+@paginate
+def purl_lists(request: HttpRequest) -> Any:
+    return [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)]
+
+
+@router.get(
+    "/lists/{list_id}", response=ListDetailOut, summary="A list with its ranked items and approval trail"
+)
+def purl_list(request: HttpRequest, list_id: int) -> Any:
+    lst = RequirementList.objects.visible_to(request.user).filter(pk=list_id).first()
+    if lst is None:
+        raise PurlNotFound(f"no list {list_id} that you can see", field="list")
+    return {
+        **queries.list_summary(lst),
+        "round": lst.round,
+        "item_rows": queries.item_rows(lst, include_removed=True),
+        "trail": queries.trail(lst),
+    }
+
+
+@router.post(
+    "/lists/{list_id}/decisions",
+    response={201: TrailOut},
+    summary="Approve or return a list (your step only)",
+)
+def purl_decide(request: HttpRequest, list_id: int, body: DecisionIn) -> Any:
+    services.do_decide(
+        Actor.from_request(request, via="api"), list_id, body.step, body.decision, body.comment
+    )
+    lst = RequirementList.objects.get(pk=list_id)
+    return 201, queries.trail(lst)[-1]
+
+
+@router.get(
+    "/packages",
+    response=list[PackageOut],
+    summary="Packages with funding (USD at dated ECB rates) and deliveries",
+)
+@paginate
+def purl_packages(request: HttpRequest) -> Any:
+    return [{k: v for k, v in p.items() if k != "package"} for p in queries.board(request.user)[0]]
+
+
+@router.get(
+    "/contributions",
+    response=list[ContributionOut],
+    summary="Pledges, commitments and allocations (the ledger's figures)",
+)
+@paginate
+def purl_contributions(request: HttpRequest, nation: str | None = None) -> Any:
+    return queries.contribution_rows(request.user, nation=nation)
+
+
+@router.post(
+    "/contributions", response={201: ContributionOut}, summary="Pledge or commit funds for your nation"
+)
+def purl_contribute(request: HttpRequest, body: ContributionIn) -> Any:
+    data = services.ContributionData(
+        nation=body.nation,
+        amount=body.amount,
+        currency=body.currency,
+        value_date=body.value_date,
+        sources=[body.source],
+        package=body.package,
+        share_pct=body.share_pct,
+        releasable_to=body.releasable_to,
+    )
+    actor = Actor.from_request(request, via="api")
+    c = (services.do_pledge if body.kind == "pledge" else services.do_commit)(actor, data)
+    return 201, next(r for r in queries.contribution_rows(request.user) if r["id"] == c.pk)
+
+
+@router.get(
+    "/deliveries", response=list[ShipmentOut], summary="Shipments against package items and their receipt"
+)
+@paginate
+def purl_deliveries(request: HttpRequest) -> Any:
+    return queries.shipment_rows(request.user)
+
+
+@router.post(
+    "/deliveries",
+    response={201: ShipmentOut},
+    summary="Record a shipment (United States editors, coordinators)",
+)
+def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
+    s = services.do_ship(
+        Actor.from_request(request, via="api"), body.package_item, body.quantity, body.hub, body.shipped_on
+    )
+    return 201, next(r for r in queries.shipment_rows(request.user) if r["id"] == s.pk)
+
+
+@router.post(
+    "/deliveries/{shipment_id}/receipt", response=ShipmentOut, summary="Confirm receipt (Ukraine's editors)"
+)
+def purl_receive(request: HttpRequest, shipment_id: int, body: ReceiptIn) -> Any:
+    services.do_receive(Actor.from_request(request, via="api"), shipment_id, body.received_on, body.note)
+    return next(r for r in queries.shipment_rows(request.user) if r["id"] == shipment_id)
+
+
+@router.get("/record", summary="The public record's totals per nation and overall, and how each row counts")
+def purl_record(request: HttpRequest) -> Any:
+    import json
+
+    from veille.web.exports import dumps
+
+    return json.loads(dumps(totals(request.user)))
+
+
+@router.get(
+    "/{table}.csv",
+    summary="Any PURL table as CSV: lists, items, trail, packages, package_items, contributions, shipments, "
+    "months, record",
+)
+def purl_export_csv(request: HttpRequest, table: str) -> HttpResponse:
+    if table not in COLUMNS:
+        raise PurlNotFound(f"no table {table!r}; tables: {', '.join(COLUMNS)}", field="table")
+    rows, meta = table_rows(request.user, table)
+    return export_response(rows, COLUMNS[table], "csv", f"veille-purl-{table}", meta)

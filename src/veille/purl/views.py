@@ -1,0 +1,304 @@
+"""PURL's reading pages: the package board, the monthly lists with their approval trail, a package,
+a nation's contributions, the public record beside NATO's statement, notifications, exports.
+The forms of the workflow are in :mod:`veille.purl.forms_views`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from veille.nations.access import Actor, membership_of
+from veille.nations.models import Nation
+from veille.purl import notify, queries, workflow
+from veille.purl.claims import claim_checks
+from veille.purl.models import Notification, Package, RequirementList
+from veille.purl.public_record import countries, totals
+from veille.purl.rights import is_editor_of
+from veille.web.exports import export_response
+
+
+def _can(request: HttpRequest) -> dict[str, bool]:
+    actor = Actor.from_request(request)
+    return {
+        "draft": is_editor_of(actor, "UKR"),
+        "coordinate": actor.user is not None and actor.is_coordinator,
+        "contribute": actor.user is not None
+        and (actor.is_coordinator or (actor.role == "editor" and actor.nation_code not in (None, "UKR"))),
+        "ship": actor.user is not None and (actor.is_coordinator or is_editor_of(actor, "USA")),
+        "receive": is_editor_of(actor, "UKR"),
+    }
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    packages, conv = queries.board(request.user)
+    months = queries.commitments_by_month(request.user, conv)
+    context = {
+        "packages": [p for p in packages if p["origin"] == "workflow"],
+        "announced": [p for p in packages if p["origin"] == "announcement"],
+        "lists": [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)],
+        "months": months,
+        "month_spec": queries.month_chart(months, _("Commitments per month by nation, million USD")),
+        "rates": conv.listed(),
+        "rates_source": conv.source,
+        "can": _can(request),
+    }
+    return render(request, "purl/index.html", context)
+
+
+def lists(request: HttpRequest) -> HttpResponse:
+    rows = [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)]
+    return render(request, "purl/lists.html", {"lists": rows, "can": _can(request)})
+
+
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lst = RequirementList.objects.visible_to(request.user).filter(pk=pk).first()
+    if lst is None:
+        raise Http404(_("No such list, or not visible to you."))
+    actor = Actor.from_request(request)
+    step = workflow.current_step(lst.state)
+    mine = {
+        "UKR": is_editor_of(actor, "UKR"),
+        "NATO": actor.user is not None and actor.role in ("coordinator", "admin"),
+        "USA": is_editor_of(actor, "USA"),
+    }
+    context = {
+        "lst": lst,
+        "items": queries.item_rows(lst, include_removed=True),
+        "trail": queries.trail(lst),
+        "steps": queries.steps_done(lst),
+        "amendments": lst.amendments.all(),
+        "my_step": step if step and mine.get(step) else None,
+        "editable": lst.state in workflow.EDITABLE and mine["UKR"],
+        "amendable": lst.state == workflow.APPROVED and mine["UKR"],
+        "can": _can(request),
+    }
+    return render(request, "purl/list.html", context)
+
+
+def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    package = Package.objects.visible_to(request.user).filter(pk=pk).first()
+    if package is None:
+        raise Http404(_("No such package, or not visible to you."))
+    conv = queries.Rates()
+    fund = queries.coverage(request.user, package, conv)
+    items = queries.package_items(package)
+    context = {
+        "package": package,
+        "fund": fund,
+        "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
+        "items": items,
+        "versions": package.versions.all(),
+        "shipments": [s for s in queries.shipment_rows(request.user) if s["package_id"] == package.pk],
+        "contributions": [
+            c for c in queries.contribution_rows(request.user, conv=conv) if c["package_id"] == package.pk
+        ],
+        "delivered": queries.status_of(sum(i["received"] for i in items), sum(i["quantity"] for i in items)),
+        "rates": conv.listed(),
+        "rates_source": conv.source,
+        "can": _can(request),
+    }
+    return render(request, "purl/package.html", context)
+
+
+def contributions(request: HttpRequest) -> HttpResponse:
+    m = membership_of(request.user)
+    code = (request.GET.get("nation") or (m.nation_id if m and m.nation_id else "") or "").upper()
+    nation = Nation.objects.filter(code=code).first() if code else None
+    if code and nation is None:
+        raise Http404(_("No nation has that code."))
+    conv = queries.Rates()
+    rows = queries.contribution_rows(request.user, nation=code or None, conv=conv)
+    context = {
+        "nation": nation,
+        "rows": rows,
+        "nations": Nation.objects.filter(
+            pk__in={r["nation"] for r in queries.contribution_rows(request.user, conv=conv)}
+        ),
+        "rates": conv.listed(),
+        "rates_source": conv.source,
+        "can": _can(request),
+    }
+    return render(request, "purl/contributions.html", context)
+
+
+def record(request: HttpRequest) -> HttpResponse:
+    t = totals(request.user)
+    return render(
+        request, "purl/record.html", {"t": t, "countries": countries(t), "check": claim_checks()[0]}
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notify.mark_read(request.user)
+        return redirect("purl:notifications")
+    notes = list(Notification.objects.filter(user_id=int(request.user.pk or 0))[:200])
+    from veille.purl.summary import awaiting
+
+    return render(request, "purl/notifications.html", {"notes": notes, "awaiting": awaiting(request.user)})
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+COLUMNS = {
+    "lists": [
+        "id",
+        "month",
+        "title",
+        "state",
+        "version",
+        "items",
+        "estimated_cost_usd",
+        "delivery",
+        "synthetic",
+        "releasable_to",
+    ],
+    "items": [
+        "id",
+        "list",
+        "month",
+        "rank",
+        "category",
+        "description",
+        "quantity",
+        "unit",
+        "unit_cost_usd",
+        "estimated_cost_usd",
+        "cost_source",
+        "justification",
+        "packaged",
+        "received",
+        "delivery",
+        "active",
+    ],
+    "trail": ["list", "at", "step", "decision", "comment", "by", "list_version", "amendment"],
+    "packages": [
+        "id",
+        "number",
+        "name",
+        "origin",
+        "version",
+        "value_usd",
+        "target_usd",
+        "committed_usd",
+        "unattributed_usd",
+        "pledged_open_usd",
+        "coverage_pct",
+        "funded",
+        "quantity",
+        "shipped",
+        "received",
+        "delivery",
+        "synthetic",
+        "releasable_to",
+    ],
+    "package_items": [
+        "id",
+        "package",
+        "item",
+        "list",
+        "description",
+        "quantity",
+        "unit",
+        "unit_cost_usd",
+        "value_usd",
+        "shipped",
+        "received",
+        "delivery",
+    ],
+    "contributions": [
+        "id",
+        "nation",
+        "package",
+        "value_date",
+        "pledged",
+        "pledged_usd",
+        "committed",
+        "committed_usd",
+        "allocated",
+        "share_pct",
+        "joint_with",
+        "origin",
+        "amount_unknown",
+        "repeat_of",
+        "ledger_events",
+        "source",
+        "where",
+        "note",
+        "synthetic",
+        "releasable_to",
+    ],
+    "shipments": [
+        "id",
+        "package",
+        "package_item",
+        "description",
+        "quantity",
+        "hub",
+        "shipped_on",
+        "received_on",
+        "received_by",
+        "synthetic",
+    ],
+    "months": ["month", "nation", "committed_usd"],
+    "record": [
+        "where",
+        "nation",
+        "package",
+        "committed",
+        "committed_usd",
+        "pledged",
+        "pledged_usd",
+        "allocated",
+        "counting",
+        "source",
+        "note",
+    ],
+}
+
+
+def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The rows of an export and its stamp (the ECB rates used where money was converted)."""
+    conv = queries.Rates()
+    visible_lists = list(RequirementList.objects.visible_to(user))
+    if table == "lists":
+        rows = [queries.list_summary(lst) for lst in visible_lists]
+    elif table == "items":
+        rows = [r for lst in visible_lists for r in queries.item_rows(lst, include_removed=True)]
+    elif table == "trail":
+        rows = [r for lst in visible_lists for r in queries.trail(lst)]
+    elif table == "packages":
+        rows = [{k: v for k, v in p.items() if k != "package"} for p in queries.board(user)[0]]
+    elif table == "package_items":
+        rows = [r for p in Package.objects.visible_to(user) for r in queries.package_items(p)]
+    elif table == "contributions":
+        rows = queries.contribution_rows(user, conv=conv)
+    elif table == "shipments":
+        rows = queries.shipment_rows(user)
+    elif table == "months":
+        rows = queries.commitments_by_month(user, conv)
+    elif table == "record":
+        t = totals(user)
+        rows, conv = t["rows"], conv
+        return rows, {"rates": t["rates"], "rates_source": t["rates_source"], "files": t["files"]}
+    else:
+        raise Http404(f"no table {table}")
+    return rows, {
+        "rates": conv.listed(),
+        "rates_source": conv.source,
+        "unit": "USD at the ECB rate of each value date",
+    }
+
+
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json") or table not in COLUMNS:
+        raise Http404(f"no export {table}.{fmt}")
+    rows, meta = table_rows(request.user, table)
+    return export_response(
+        rows, COLUMNS[table], fmt, f"veille-purl-{table}", {"dataset": "veille PURL", **meta}
+    )
