@@ -248,7 +248,8 @@ def median(values: Sequence[Decimal]) -> Decimal:
     mid = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[mid]
-    return (ordered[mid - 1] + ordered[mid]) / 2
+    low, high = ordered[mid - 1], ordered[mid]
+    return low + (high - low) / 2  # stays between the two, whatever the rounding
 
 
 def aggregate(

@@ -107,7 +107,8 @@ def ally_chart(
         {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 3.5 % (core)")} for p in core_path
     ]
     series += [
-        {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 5 % (core and resilience)")} for p in total_path
+        {"year": p.year, "pct": _f(p.pct), "series": _("Straight path to 5 % (core and resilience)")}
+        for p in total_path
     ]
     series += [{"year": p.year, "pct": _f(p.core_pct), "series": _("National plan, core")} for p in plan]
     series += [

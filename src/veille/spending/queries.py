@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from veille.core import spending as core
 from veille.nations.models import Nation, NationKind
 from veille.spending.models import Figure, NationalPlan, Source, SourceKind
+from veille.spending.workbooks import MEASURES as MEASURE_LABELS
 
 #: What the overview shows for each ally, from NATO's tables.
 OVERVIEW_MEASURES = (
@@ -69,8 +70,48 @@ def last_actual_share(code: str) -> tuple[int, Decimal] | None:
     return (f.year, f.exact) if f else None
 
 
-def available_years(kind: str = SourceKind.NATO, measure: str = "share_gdp_pct") -> list[int]:
-    return sorted(set(_figures(latest_source(kind), [measure]).values_list("year", flat=True)))
+def available_years(
+    kind: str = SourceKind.NATO, measure: str = "share_gdp_pct", source: Source | None = None
+) -> list[int]:
+    source = source or latest_source(kind)
+    return sorted(set(_figures(source, [measure]).values_list("year", flat=True).distinct()))
+
+
+#: The columns the pages read (``value`` is left out: ``exact`` comes from ``raw``, without rounding).
+READ_FIELDS = (
+    "id",
+    "nation_id",
+    "aggregate",
+    "year",
+    "measure",
+    "raw",
+    "scale",
+    "estimate",
+    "uncertain",
+    "marker",
+    "sheet",
+    "table",
+    "cell",
+    "price_base",
+    "edition",
+    "source_url",
+)
+
+#: The figures each overview row cites in its "sources" drawer.
+CITED = (
+    "share_gdp_pct",
+    "share_before",
+    "spending_usd_constant",
+    "real_change_pct",
+    "equipment_pct",
+    "gdp_usd_constant",
+)
+
+
+def _cite_line(f: Figure) -> str:
+    estimate = " (e)" if f.estimate else ""
+    label = MEASURE_LABELS.get(f.measure, f.measure)
+    return f"{f.table} · {f.sheet}!{f.cell} = {f.raw}{estimate} — {label} {f.year}"
 
 
 def _cite(f: Figure) -> dict[str, Any]:
@@ -102,16 +143,15 @@ def overview(year: int | None = None) -> Overview:
     aggregates as published and as computed from the allies' rows."""
     source = latest_source(SourceKind.NATO)
     press = latest_source(SourceKind.PRESS)
-    years = available_years()
+    years = available_years(source=source) if source else []
     if source is None or not years:
         return Overview(None, source, press, [], None, None)
     year = year if year in years else years[-1]
     nations = {n.code: n for n in Nation.objects.filter(kind=NationKind.ALLY)}
     by: dict[str, dict[str, Figure]] = defaultdict(dict)
     total: dict[str, Figure] = {}
-    for f in _figures(source, OVERVIEW_MEASURES, year__in=[year, year - 1]).order_by():
-        if f.year != year and f.measure != "share_gdp_pct":
-            continue
+    wanted = Q(year=year) | Q(year=year - 1, measure="share_gdp_pct")
+    for f in _figures(source, OVERVIEW_MEASURES).filter(wanted).only(*READ_FIELDS).order_by():
         key = f.measure if f.year == year else "share_before"
         if f.aggregate == "NATO":
             total[key] = f
@@ -167,6 +207,7 @@ def overview(year: int | None = None) -> Overview:
                 "press_pct": p.exact if p else None,
                 "press_url": p.source_url if p else "",
                 "cites": {k: _cite(v) for k, v in figs.items()},
+                "cite_lines": [_cite_line(figs[k]) for k in CITED if k in figs],
             }
         )
     rows.sort(key=lambda r: (-r["share_pct"], r["name"]))

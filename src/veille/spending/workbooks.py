@@ -558,6 +558,17 @@ def read_nato(path: Path, *, edition_date: dt.date | None = None, display_name: 
         grids = {ws.title: _grid(ws) for ws in wb.worksheets}
     finally:
         wb.close()
+    return nato_from_grids(grids, path, edition_date=edition_date, display_name=display_name)
+
+
+def nato_from_grids(
+    grids: dict[str, list[tuple[Any, ...]]],
+    path: Path,
+    *,
+    edition_date: dt.date | None = None,
+    display_name: str | None = None,
+) -> Parsed:
+    """The tables of a NATO workbook already read into ``{sheet: rows of values}``."""
     titles = _find_titles(grids)
     years_seen: set[int] = set()
     source = SourceInfo(
