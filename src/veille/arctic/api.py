@@ -256,7 +256,7 @@ def arctic_deconfliction(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/alerts", response=list[AlertOut], summary="Your alerts, newest first")
 @paginate
 def arctic_alerts(request: HttpRequest) -> Any:
-    return Alert.objects.filter(user=request.user)
+    return Alert.objects.filter(user_id=int(request.user.pk or 0))
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge one of your alerts")

@@ -79,7 +79,8 @@ def read_events(
         return []
     con = duckdb.connect()
     _relation(con, files)
-    where, params = ["true"], []
+    where: list[str] = ["true"]
+    params: list[Any] = []
     if bbox:
         where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
         params += [bbox[1], bbox[3], bbox[0], bbox[2]]

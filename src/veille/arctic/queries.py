@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from shapely.geometry import mapping
 
-from veille.arctic.geo import BBox, circle, collection, d3_winding, feature, overlap
+from veille.arctic.geo import BBox, bbox_intersects, circle, collection, d3_winding, feature, overlap
 from veille.arctic.models import Activity
 from veille.core.errors import InvalidInput
 from veille.nations.access import sees_everything
@@ -174,14 +174,9 @@ def deconfliction(user: Any) -> list[Overlap]:
             end = min(ends) if ends else None
             if end is not None and end < start:
                 continue
-            if not (a.min_lon is not None and b.min_lon is not None):
-                continue
-            if (
-                a.min_lon > b.max_lon
-                or b.min_lon > a.max_lon
-                or a.min_lat > b.max_lat
-                or b.min_lat > a.max_lat
-            ):  # type: ignore[operator]
+            box_a = (a.min_lon, a.min_lat, a.max_lon, a.max_lat)
+            box_b = (b.min_lon, b.min_lat, b.max_lon, b.max_lat)
+            if None in box_a or None in box_b or not bbox_intersects(box_a, box_b):  # type: ignore[arg-type]
                 continue
             if overlap(a.area, a.radius_km, b.area, b.radius_km):
                 found.append(Overlap(a, b, start, end))

@@ -295,8 +295,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
         except VeilleError as exc:
             error = str(exc)
     context = {
-        "rules": AlertRule.objects.filter(user=request.user),
-        "alerts": Alert.objects.filter(user=request.user)[:200],
+        "rules": AlertRule.objects.filter(user_id=int(request.user.pk or 0)),
+        "alerts": Alert.objects.filter(user_id=int(request.user.pk or 0))[:200],
         "zones": layers.zone_ids(),
         "event_types": ev.EVENT_TYPES,
         "error": error,
@@ -324,12 +324,13 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             return _error_json(exc)
         raise Http404(str(exc)) from exc
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"id": alert.pk, "acknowledged_at": alert.acknowledged_at.isoformat()})
+        acked = alert.acknowledged_at.isoformat() if alert.acknowledged_at else None
+        return JsonResponse({"id": alert.pk, "acknowledged_at": acked})
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/arctic/") else reverse("arctic:alerts"))
 
 
-def stream(request: HttpRequest) -> HttpResponse:
+def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Server-sent events for the open page: the user's alerts and the activities they may see."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('web:login')}?next={reverse('arctic:index')}")

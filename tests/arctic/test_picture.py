@@ -1,0 +1,388 @@
+"""Every read path of the picture honours releasability; deconfliction, coverage, events, alerts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+
+from tests.arctic.conftest import square, utc
+from veille.arctic import alerts as alert_stream
+from veille.arctic.coverage import coverage
+from veille.arctic.models import Activity, Alert
+from veille.arctic.services import NewActivity, do_acknowledge, do_add_rule, do_record_activity
+from veille.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+SECRET = "Norwegian-only patrol"
+
+
+def record(actor: Any, nation: str, key: str, name: str, **kw: Any) -> Activity:
+    values: dict[str, Any] = {
+        "key": key,
+        "name": name,
+        "kind": "patrol",
+        "owner_nation": nation,
+        "domains": ["maritime"],
+        "starts_on": dt.date(2026, 3, 1),
+        "ends_on": dt.date(2026, 3, 10),
+        "area": square(10, 68, 20, 72),
+        "sources": [{"url": "https://example.org/order", "date": "2026-02-20", "title": ""}],
+        "releasable_to": "NATO",
+    }
+    values.update(kw)
+    return do_record_activity(actor, NewActivity(**values))[0]
+
+
+@pytest.fixture
+def secret(actor_of: Any, picture: Any) -> Activity:
+    """A Norwegian activity releasable to Norway alone, and a public one beside it."""
+    record(actor_of("sam"), "USA", "us-public", "Public US patrol", releasable_to="PUBLIC")
+    return record(
+        actor_of("nora"), "NOR", "nor-secret", SECRET, releasable_to="NATIONS", releasable_nations=["NOR"]
+    )
+
+
+def names_in(body: bytes) -> str:
+    return body.decode()
+
+
+READ_PATHS = [
+    "/arctic/",
+    "/arctic/layers/activities.geojson?bbox=-180,45,180,90",
+    "/arctic/activities.csv",
+    "/arctic/activities.json",
+    "/arctic/activities.geojson",
+    "/api/v1/arctic/activities",
+    "/api/v1/arctic/activities.csv",
+    "/api/v1/arctic/activities.geojson",
+    "/api/v1/arctic/layers/activities",
+]
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_an_activity_releasable_to_norway_never_reaches_poland(
+    secret: Activity, client_as: Any, path: str
+) -> None:
+    for who, sees in (
+        ("nora", True),
+        ("alice", True),
+        ("pawel", False),
+        ("sam", False),
+        ("olga", False),
+        (None, False),
+    ):
+        response = client_as(who).get(path)
+        if who is None and path.startswith("/api/"):
+            assert response.status_code == 401
+            continue
+        assert response.status_code == 200, (who, path)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert (SECRET in names_in(body)) is sees, (who, path)
+        assert "Public US patrol" in names_in(body), (who, path)
+
+
+def test_the_activity_page_and_api_detail_are_404_for_those_who_may_not_see(
+    secret: Activity, client_as: Any
+) -> None:
+    assert client_as("nora").get(f"/arctic/activities/{secret.pk}/").status_code == 200
+    assert client_as("pawel").get(f"/arctic/activities/{secret.pk}/").status_code == 404
+    assert client_as("pawel").get(f"/api/v1/arctic/activities/{secret.pk}").status_code == 404
+    assert client_as("alice").get(f"/api/v1/arctic/activities/{secret.pk}").json()["name"] == SECRET
+
+
+def test_nato_releasable_activities_reach_allies_but_not_a_partner(
+    actor_of: Any, client_as: Any, picture: Any
+) -> None:
+    record(actor_of("nora"), "NOR", "nor-nato", "Allied-only patrol")
+    assert "Allied-only patrol" in client_as("pawel").get("/arctic/activities.csv").content.decode()
+    assert "Allied-only patrol" not in client_as("olga").get("/arctic/activities.csv").content.decode()
+    assert "Allied-only patrol" not in client_as(None).get("/arctic/activities.csv").content.decode()
+
+
+def test_layer_filters_by_bounding_box_and_time(secret: Activity, client_as: Any) -> None:
+    def keys(query: str) -> set[str]:
+        data = client_as("alice").get("/arctic/layers/activities.geojson?" + query).json()
+        return {f["properties"]["key"] for f in data["features"]}
+
+    assert keys("bbox=-180,45,180,90") == {"us-public", "nor-secret"}
+    assert keys("bbox=-60,60,-30,80") == set()
+    assert keys("since=2026-04-01") == set()
+    assert keys("until=2026-03-01") == {"us-public", "nor-secret"}
+    bad = client_as("alice").get("/arctic/layers/activities.geojson?bbox=1,2,3")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "bbox"
+
+
+def test_polygons_are_served_clockwise_for_the_polar_map(secret: Activity, client_as: Any) -> None:
+    from shapely.geometry import shape
+
+    for f in client_as("alice").get("/arctic/layers/activities.geojson").json()["features"]:
+        assert not shape(f["geometry"]).exterior.is_ccw
+
+
+def test_the_csv_export_lists_sources_and_approximation(secret: Activity, client_as: Any) -> None:
+    rows = list(csv.DictReader(io.StringIO(client_as("nora").get("/arctic/activities.csv").content.decode())))
+    row = next(r for r in rows if r["key"] == "nor-secret")
+    assert row["sources"] == "2026-02-20 https://example.org/order"
+    assert row["releasable_nations"] == "NOR"
+
+
+# --- deconfliction ---------------------------------------------------------------------------------
+
+
+def test_overlapping_activities_of_different_nations_are_flagged_to_coordinators(
+    actor_of: Any, client_as: Any, picture: Any
+) -> None:
+    record(actor_of("nora"), "NOR", "a1", "Norwegian patrol")
+    record(
+        actor_of("sam"),
+        "USA",
+        "b1",
+        "US exercise",
+        area=square(18, 70, 25, 74),
+        starts_on=dt.date(2026, 3, 8),
+    )
+    record(
+        actor_of("sam"), "USA", "c1", "US later", starts_on=dt.date(2026, 3, 11), ends_on=dt.date(2026, 3, 20)
+    )
+    record(actor_of("sam"), "USA", "d1", "US far away", area=square(-60, 60, -50, 65))
+    record(actor_of("nora"), "NOR", "e1", "Norwegian twin")  # same nation: not a conflict
+    page = client_as("alice").get("/arctic/deconfliction/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Norwegian patrol" in text and "US exercise" in text
+    assert "US later" not in text and "US far away" not in text
+    api = client_as("alice").get("/api/v1/arctic/deconfliction").json()
+    assert sorted(tuple(sorted((o["first"], o["second"]))) for o in api) == [("a1", "b1"), ("b1", "e1")]
+    assert {o["since"] for o in api} == {"2026-03-08"}
+    assert client_as("nora").get("/arctic/deconfliction/").status_code == 403
+    assert client_as("nora").get("/api/v1/arctic/deconfliction").status_code == 403
+
+
+def test_a_point_with_a_radius_overlaps_by_its_circle(actor_of: Any, client_as: Any, picture: Any) -> None:
+    record(actor_of("nora"), "NOR", "a1", "Square", area=square(10, 68, 20, 72))
+    record(
+        actor_of("sam"),
+        "USA",
+        "near",
+        "Circle reaching in",
+        area={"type": "Point", "coordinates": [22.0, 70.0]},
+        radius_km=120.0,
+    )
+    record(
+        actor_of("sam"),
+        "USA",
+        "far",
+        "Circle short",
+        area={"type": "Point", "coordinates": [24.0, 70.0]},
+        radius_km=60.0,
+    )
+    pairs = {
+        tuple(sorted((o["first"], o["second"])))
+        for o in client_as("alice").get("/api/v1/arctic/deconfliction").json()
+    }
+    assert pairs == {("a1", "near")}
+
+
+# --- coverage --------------------------------------------------------------------------------------
+
+
+def test_coverage_lists_days_with_foreign_activity_and_no_allied_presence(
+    actor_of: Any, client_as: Any, write_zone: Any, write_positions: Any, write_events: Any
+) -> None:
+    write_zone("barents", square(20, 70, 40, 76))
+    write_zone("iceland", square(-25, 62, -12, 67))
+    record(actor_of("nora"), "NOR", "nor", "Barents patrol", area=square(25, 71, 30, 73),
+           starts_on=dt.date(2026, 3, 2), ends_on=dt.date(2026, 3, 3), releasable_to="PUBLIC")  # fmt: skip
+    write_positions(
+        [
+            (273100001, utc(2026, 3, 1, 10), 72.0, 30.0),  # Russian, barents, day 1: uncovered
+            (273100001, utc(2026, 3, 1, 12), 72.1, 30.2),
+            (412100001, utc(2026, 3, 2, 10), 72.0, 31.0),  # Chinese, barents, day 2: covered
+            (257100001, utc(2026, 3, 3, 10), 72.0, 31.0),  # Norwegian flag: not foreign
+            (273100002, utc(2026, 3, 3, 10), 64.0, -20.0),  # Russian near Iceland, day 3: uncovered
+        ]
+    )
+    cells = {(c.zone, c.day.isoformat()): c for c in coverage(None, dt.date(2026, 3, 1), dt.date(2026, 3, 3))}
+    assert len(cells) == 6
+    assert (cells[("barents", "2026-03-01")].foreign_vessels, cells[("barents", "2026-03-01")].russian) == (
+        1,
+        1,
+    )
+    assert cells[("barents", "2026-03-01")].uncovered
+    assert cells[("barents", "2026-03-02")].chinese == 1 and not cells[("barents", "2026-03-02")].uncovered
+    assert cells[("barents", "2026-03-03")].foreign_vessels == 0
+    assert cells[("iceland", "2026-03-03")].uncovered
+    uncovered = sorted(k for k, c in cells.items() if c.uncovered)
+    assert uncovered == [("barents", "2026-03-01"), ("iceland", "2026-03-03")]
+    # an event by a foreign vessel in a zone counts as foreign activity too
+    write_events([{"event_id": "g1", "event_type": "gap", "mmsi": 412100009, "start": utc(2026, 3, 2, 1),
+                   "end": utc(2026, 3, 2, 9), "lat": 65.0, "lon": -18.0}])  # fmt: skip
+    cells = {(c.zone, c.day.isoformat()): c for c in coverage(None, dt.date(2026, 3, 1), dt.date(2026, 3, 3))}
+    assert cells[("iceland", "2026-03-02")].events == 1 and cells[("iceland", "2026-03-02")].uncovered
+    page = client_as("pawel").get("/arctic/coverage/?since=2026-03-01&until=2026-03-03")
+    assert page.status_code == 200 and 'data-spec="chart-coverage"' in page.content.decode()
+    rows = list(csv.DictReader(io.StringIO(
+        client_as("pawel").get("/arctic/coverage.csv?since=2026-03-01&until=2026-03-03").content.decode())))  # fmt: skip
+    assert [(r["zone"], r["day"]) for r in rows if r["uncovered"] == "True"] == [
+        ("barents", "2026-03-01"), ("iceland", "2026-03-02"), ("iceland", "2026-03-03")]  # fmt: skip
+
+
+def test_allied_presence_in_coverage_respects_releasability(
+    actor_of: Any, write_zone: Any, write_positions: Any, users: Any
+) -> None:
+    write_zone("barents", square(20, 70, 40, 76))
+    record(actor_of("nora"), "NOR", "nor", "Secret Barents patrol", area=square(25, 71, 30, 73),
+           releasable_to="NATIONS", releasable_nations=["NOR"])  # fmt: skip
+    write_positions([(273100001, utc(2026, 3, 5, 10), 72.0, 30.0)])
+    day = dt.date(2026, 3, 5)
+    assert coverage(users["nora"], day, day)[0].allied == ["Secret Barents patrol (NOR)"]
+    assert coverage(users["pawel"], day, day)[0].allied == []
+
+
+# --- vessels, tracks, events -----------------------------------------------------------------------
+
+
+def test_vessels_are_grouped_by_flag_and_synthetic_data_is_marked(
+    client_as: Any, write_positions: Any
+) -> None:
+    write_positions([(273100001, utc(2026, 3, 1, 10), 72.0, 30.0), (273100001, utc(2026, 3, 1, 11), 72.2, 30.5),
+                     (413100001, utc(2026, 3, 1, 11), 70.0, 20.0)], source="synthetic")  # fmt: skip
+    write_positions(
+        [(257100001, utc(2026, 3, 1, 11), 69.0, 15.0), (636100001, utc(2026, 3, 1, 11), 69.5, 5.0)]
+    )
+    data = client_as("pawel").get("/arctic/layers/vessels.geojson").json()
+    by = {f["properties"]["mmsi"]: f["properties"] for f in data["features"]}
+    assert {m: p["group"] for m, p in by.items()} == {
+        273100001: "RUS", 413100001: "CHN", 257100001: "ALLY", 636100001: "OTHER"}  # fmt: skip
+    assert by[273100001]["at"] == "2026-03-01T11:00:00Z"  # the latest position
+    assert next(f for f in data["features"] if f["id"] == 273100001)["geometry"]["coordinates"] == [
+        30.5,
+        72.2,
+    ]
+    assert by[273100001]["synthetic"] and not by[257100001]["synthetic"]
+    early = client_as("pawel").get("/arctic/layers/vessels.geojson?until=2026-03-01T10:30:00Z").json()
+    assert [f["properties"]["mmsi"] for f in early["features"]] == [273100001]
+    tracks = client_as("pawel").get("/arctic/layers/tracks.geojson").json()
+    assert [(f["properties"]["mmsi"], f["properties"]["points"]) for f in tracks["features"]] == [
+        (273100001, 2)
+    ]
+    boxed = client_as("pawel").get("/arctic/layers/vessels.geojson?bbox=10,65,25,71").json()
+    assert sorted(f["properties"]["mmsi"] for f in boxed["features"]) == [257100001, 413100001]
+
+
+EVENTS = [
+    {"event_id": "enc-1", "event_type": "encounter", "mmsi": 273100001, "other_mmsi": 412100002,
+     "start": utc(2026, 3, 1, 6), "end": utc(2026, 3, 1, 9), "lat": 72.0, "lon": 30.0, "source": "synthetic"},
+    {"event_id": "gap-1", "event_type": "gap", "mmsi": 257100001, "other_mmsi": None,
+     "start": utc(2026, 3, 2, 6), "end": utc(2026, 3, 2, 20), "lat": 69.0, "lon": 15.0, "source": "test"},
+]  # fmt: skip
+
+
+def test_events_are_served_as_geojson_and_csv_with_filters(client_as: Any, write_events: Any) -> None:
+    write_events(EVENTS)
+    data = client_as("pawel").get("/arctic/layers/events.geojson").json()
+    assert [f["properties"]["event_type"] for f in data["features"]] == ["encounter", "gap"]
+    enc = data["features"][0]["properties"]
+    assert (enc["group"], enc["other_mmsi"], enc["synthetic"]) == ("RUS", 412100002, True)
+    assert enc["t0"] == int(utc(2026, 3, 1, 6).timestamp() * 1000)
+    only_gaps = client_as("pawel").get("/api/v1/arctic/events.geojson?types=gap").json()
+    assert [f["properties"]["event_id"] for f in only_gaps["features"]] == ["gap-1"]
+    later = client_as("pawel").get("/arctic/events.csv?since=2026-03-02").content.decode()
+    assert [r["event_id"] for r in csv.DictReader(io.StringIO(later))] == ["gap-1"]
+
+
+# --- alerts ---------------------------------------------------------------------------------------
+
+
+def drain(gen: Any, until: str) -> list[tuple[str, dict[str, Any]]]:
+    """Read server-sent events until one of kind ``until`` arrives."""
+    got = []
+    for chunk in gen:
+        if chunk.startswith(":") or chunk.startswith("retry"):
+            continue
+        lines = dict(line.split(": ", 1) for line in chunk.strip().splitlines())
+        got.append((lines["event"], json.loads(lines["data"])))
+        if lines["event"] == until:
+            return got
+    return got
+
+
+def test_a_new_event_raises_an_alert_on_the_open_stream_once(
+    actor_of: Any, users: Any, write_events: Any, write_zone: Any
+) -> None:
+    write_zone("barents", square(20, 70, 40, 76))
+    do_add_rule(actor_of("pawel"), zone="barents", flag="RUS", event_type="encounter")
+    do_add_rule(actor_of("nora"), flag="CHN")
+    pawel = alert_stream.stream(users["pawel"], max_seconds=5)
+    nora = alert_stream.stream(users["nora"], max_seconds=1)
+    assert drain(pawel, "hello")[-1][0] == "hello"
+    assert drain(nora, "hello")[-1][0] == "hello"
+    write_events(EVENTS)
+    got = drain(pawel, "alert")
+    assert got[-1][0] == "alert"
+    alert = got[-1][1]
+    assert (alert["event_id"], alert["flag"], alert["zone"], alert["synthetic"]) == (
+        "enc-1",
+        "RUS",
+        "barents",
+        True,
+    )
+    assert [e for e in drain(nora, "alert") if e[0] == "alert"] == []  # nora's rule wants Chinese vessels
+    assert Alert.objects.filter(user=users["pawel"]).count() == 1
+    # a second page of the same user gets the open alert, without a second alert being made
+    again = drain(alert_stream.stream(users["pawel"], max_seconds=0), "alert")
+    assert [e[1]["id"] for e in again if e[0] == "alert"] == [alert["id"]]
+    assert Alert.objects.count() == 1
+
+
+def test_acknowledging_an_alert_is_audited_and_only_by_its_owner(
+    actor_of: Any, users: Any, client_as: Any, write_events: Any
+) -> None:
+    do_add_rule(actor_of("pawel"), flag="FOREIGN")
+    write_events(EVENTS)
+    assert (
+        alert_stream.raise_alerts(
+            users["pawel"], alert_stream.read_events(alert_stream.layers.ais_store().root)
+        )
+        == 1
+    )
+    alert = Alert.objects.get(user=users["pawel"])
+    assert alert.event_id == "enc-1"  # the Norwegian-flag gap is not foreign
+    assert client_as("nora").post(f"/arctic/alerts/{alert.pk}/acknowledge/").status_code == 404
+    response = client_as("pawel").post(
+        f"/arctic/alerts/{alert.pk}/acknowledge/", HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200 and response.json()["acknowledged_at"]
+    event = AuditEvent.objects.get(action="arctic.alert.acknowledge")
+    assert (event.actor, event.object_id) == ("pawel", str(alert.pk))
+    do_acknowledge(actor_of("pawel"), alert.pk)  # twice changes nothing
+    assert AuditEvent.objects.filter(action="arctic.alert.acknowledge").count() == 1
+
+
+def test_the_stream_carries_only_activities_the_user_may_see(actor_of: Any, users: Any) -> None:
+    nora = alert_stream.stream(users["nora"], max_seconds=2)
+    pawel = alert_stream.stream(users["pawel"], max_seconds=2)
+    drain(nora, "hello")
+    drain(pawel, "hello")
+    record(actor_of("nora"), "NOR", "nor-secret", SECRET, releasable_to="NATIONS", releasable_nations=["NOR"])
+    Activity.objects.filter(key="nor-secret").update(
+        updated_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    )
+    assert drain(nora, "activity")[-1] == (
+        "activity",
+        {"id": Activity.objects.get().pk, "name": SECRET, "nation": "NOR"},
+    )
+    assert [e for e in drain(pawel, "activity") if e[0] == "activity"] == []
+
+
+def test_the_stream_needs_a_login_and_ends_when_asked(client_as: Any) -> None:
+    assert client_as(None).get("/arctic/stream/").status_code == 302
+    response = client_as("pawel").get("/arctic/stream/?max_seconds=0")
+    assert response["Content-Type"].startswith("text/event-stream")
+    body = b"".join(response.streaming_content).decode()
+    assert "event: hello" in body
