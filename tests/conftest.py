@@ -68,3 +68,11 @@ def compiled_catalogues() -> None:
     from django.core.management import call_command
 
     call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache (the write rate limit counts per address and minute)."""
+    from django.core.cache import cache
+
+    cache.clear()

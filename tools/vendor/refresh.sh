@@ -26,6 +26,9 @@ copy vega-embed build/vega-embed.min.js vega-embed.min.js
 (cd "$work" && npx esbuild --bundle --minify --format=iife --global-name=vegaInterpreter \
   node_modules/vega-interpreter/index.js --outfile="$dest/vega-interpreter.min.js" --log-level=warning)
 install -m 0644 "$work/node_modules/vega-interpreter/LICENSE" "$dest/LICENSE.vega-interpreter.txt"
+# Source maps are not shipped: drop the comments that point to them (the static file storage would
+# otherwise look for the missing .map files).
+sed -i '/^\/\/# sourceMappingURL=/d' "$dest"/*.js
 node -e '
 const fs = require("fs"), path = require("path"), crypto = require("crypto");
 const [work, dest] = process.argv.slice(1);
