@@ -431,7 +431,7 @@ def commitments_by_month(user: Any, conv: Rates | None = None) -> list[dict[str,
 def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     """A Vega-Lite spec: stacked bars of commitments per month by nation (million USD)."""
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
         "width": "container",
         "height": 260,
@@ -441,12 +441,13 @@ def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
                 for r in rows
             ]
         },
+        # vega-tooltip would inject a <style> element, which the strict CSP refuses: no tooltips.
+        "usermeta": {"embedOptions": {"tooltip": False}},
         "mark": "bar",
         "encoding": {
             "x": {"field": "month", "type": "ordinal", "title": None},
             "y": {"field": "musd", "type": "quantitative", "title": "million USD", "stack": "zero"},
             "color": {"field": "nation", "type": "nominal", "title": None},
-            "tooltip": [{"field": "nation"}, {"field": "month"}, {"field": "musd", "format": ",.1f"}],
         },
     }
 
