@@ -227,7 +227,8 @@ def test_coverage_lists_days_with_foreign_activity_and_no_allied_presence(
     page = client_as("pawel").get("/arctic/coverage/?since=2026-03-01&until=2026-03-03")
     assert page.status_code == 200 and 'data-spec="chart-coverage"' in page.content.decode()
     rows = list(csv.DictReader(io.StringIO(
-        client_as("pawel").get("/arctic/coverage.csv?since=2026-03-01&until=2026-03-03").content.decode())))  # fmt: skip
+        client_as("pawel").get("/arctic/coverage.csv?since=2026-03-01&until=2026-03-03")
+        .content.decode())))  # fmt: skip
     assert [(r["zone"], r["day"]) for r in rows if r["uncovered"] == "True"] == [
         ("barents", "2026-03-01"), ("iceland", "2026-03-02"), ("iceland", "2026-03-03")]  # fmt: skip
 
@@ -250,7 +251,8 @@ def test_allied_presence_in_coverage_respects_releasability(
 def test_vessels_are_grouped_by_flag_and_synthetic_data_is_marked(
     client_as: Any, write_positions: Any
 ) -> None:
-    write_positions([(273100001, utc(2026, 3, 1, 10), 72.0, 30.0), (273100001, utc(2026, 3, 1, 11), 72.2, 30.5),
+    write_positions([(273100001, utc(2026, 3, 1, 10), 72.0, 30.0),
+                     (273100001, utc(2026, 3, 1, 11), 72.2, 30.5),
                      (413100001, utc(2026, 3, 1, 11), 70.0, 20.0)], source="synthetic")  # fmt: skip
     write_positions(
         [(257100001, utc(2026, 3, 1, 11), 69.0, 15.0), (636100001, utc(2026, 3, 1, 11), 69.5, 5.0)]

@@ -64,7 +64,7 @@ def test_the_starter_set_imports_once_and_again_changes_nothing(nations: None, p
     assert swe.arctic_sentry
     firecrest = Activity.objects.get(key="operation-firecrest-2026")
     assert firecrest.area is None and firecrest.starts_on is None
-    assert firecrest.shown_from == dt.date(2026, 2, 14)  # its dated source
+    assert firecrest.shown_from is None  # "later this year": not placed on the timeline
     assert AuditEvent.objects.filter(action="arctic.activity.create").count() == len(starter_rows())
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from veille.arctic import layers
@@ -129,29 +129,44 @@ def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Ite
     else:
         yield _sse("hello", {"last_alert": last_alert})
     try:
-        while True:
-            now_files = current_files(root)
-            new = now_files - seen_files
-            if new:
-                events = read_events(root, after_files=seen_files)
-                seen_files = now_files
-                raise_alerts(user, events)
-            for a in Alert.objects.filter(user=user, pk__gt=last_alert).order_by("pk"):
-                last_alert = a.pk
-                yield _sse("alert", alert_payload(a), str(a.pk))
-            checked = timezone.now()
-            for act in Activity.objects.visible_to(user).filter(updated_at__gt=since).order_by("updated_at"):
-                yield _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
-            since = checked
-            if time.monotonic() - last_beat > HEARTBEAT_S:
-                last_beat = time.monotonic()
-                yield ": keep-alive\n\n"
-            if time.monotonic() - started >= max_seconds:
-                return
-            _release()
-            time.sleep(POLL_S)
+        yield from _poll(user, root, seen_files, last_alert, since, started, last_beat, max_seconds)
+    except DatabaseError:
+        return  # the database went away (shutdown): end the stream; the browser reconnects
     finally:
         _release()
+
+
+def _poll(
+    user: Any,
+    root: Any,
+    seen_files: set[str],
+    last_alert: int,
+    since: dt.datetime,
+    started: float,
+    last_beat: float,
+    max_seconds: float,
+) -> Iterator[str]:
+    while True:
+        now_files = current_files(root)
+        new = now_files - seen_files
+        if new:
+            events = read_events(root, after_files=seen_files)
+            seen_files = now_files
+            raise_alerts(user, events)
+        for a in Alert.objects.filter(user=user, pk__gt=last_alert).order_by("pk"):
+            last_alert = a.pk
+            yield _sse("alert", alert_payload(a), str(a.pk))
+        checked = timezone.now()
+        for act in Activity.objects.visible_to(user).filter(updated_at__gt=since).order_by("updated_at"):
+            yield _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
+        since = checked
+        if time.monotonic() - last_beat > HEARTBEAT_S:
+            last_beat = time.monotonic()
+            yield ": keep-alive\n\n"
+        if time.monotonic() - started >= max_seconds:
+            return
+        _release()
+        time.sleep(POLL_S)
 
 
 def _release() -> None:

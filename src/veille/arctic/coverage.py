@@ -95,7 +95,8 @@ def coverage(user: Any, since: dt.date | None = None, until: dt.date | None = No
     start = dt.datetime.combine(since, dt.time(), dt.UTC)
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
     rows = con.execute(
-        "SELECT CAST(timezone('UTC', timestamp) AS DATE) AS d, mmsi, lon, lat, source = 'synthetic' AS synthetic "
+        "SELECT CAST(timezone('UTC', timestamp) AS DATE) AS d, mmsi, lon, lat, "
+        "source = 'synthetic' AS synthetic "
         "FROM positions WHERE timestamp >= ? AND timestamp < ? "
         "AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
         [start, end, box[0], box[2], box[1], box[3]],

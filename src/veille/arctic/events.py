@@ -19,7 +19,19 @@ import duckdb
 
 from veille.arctic.geo import BBox, collection, feature
 
-EVENT_TYPES = ("gap", "encounter", "loitering", "zone_entry", "near_cable")
+# the detectors' event types (veille.core.events.schema.EVENT_TYPES), listed here so that rules can be
+# checked even where the detectors are not installed
+EVENT_TYPES = (
+    "gap",
+    "encounter",
+    "loitering",
+    "zone_entry",
+    "zone_exit",
+    "cable",
+    "identity_change",
+    "position_jump",
+    "shared_mmsi",
+)
 
 # the first of each list that a file has is used
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -98,15 +110,29 @@ def read_events(
         params,
     ).fetchall()
     cols = [d[0] for d in con.description or []]
+    synthetic = _synthetic_vessels(store_root)
     out = []
     for r in rows:
         e = dict(zip(cols, r, strict=True))
-        e["synthetic"] = e.get("source") == "synthetic"
+        e["synthetic"] = e.get("source") == "synthetic" or e.get("mmsi") in synthetic
         if e.get("event_id") is None:
             e["event_id"] = f"{e['event_type']}:{e['mmsi']}:{_iso(e['start'])}"
         e["detail"] = json.loads(e["detail"]) if isinstance(e.get("detail"), str) else {}
         out.append(e)
     return out
+
+
+def _synthetic_vessels(store_root: Path) -> set[int]:
+    """MMSIs whose positions in the store come from the synthetic generator: their events are
+    synthetic too (the event files do not say where their positions came from)."""
+    positions = Path(store_root) / "positions"
+    if not any(positions.glob("day=*/*.parquet")):
+        return set()
+    rows = duckdb.execute(
+        f"SELECT DISTINCT mmsi FROM read_parquet('{positions}/day=*/*.parquet', hive_partitioning = true, "  # noqa: S608
+        "union_by_name = true) WHERE source = 'synthetic'"
+    ).fetchall()
+    return {int(r[0]) for r in rows}
 
 
 def current_files(store_root: Path) -> set[str]:

@@ -127,7 +127,7 @@ def zones(bbox: BBox = ARCTIC_BBOX) -> dict[str, Any]:
             p = f.get("properties") or {}
             zid = str(p.get("id") or f.get("id") or p.get("name") or path.stem)
             props = {"layer": "zone", "id": zid, "name": p.get("name") or zid, "file": path.name}
-            props.update({k: v for k, v in p.items() if k in ("source", "note", "kind")})
+            props.update({k: v for k, v in p.items() if k in ("source", "note", "kind", "drawn")})
             out.append(feature(d3_winding(f["geometry"]), props))
     return collection(out)
 

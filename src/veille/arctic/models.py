@@ -93,11 +93,9 @@ class Activity(Releasable):
 
     @property
     def shown_from(self) -> dt.date | None:
-        """Where the activity's bar starts: its start, else the earliest dated source."""
-        if self.starts_on:
-            return self.starts_on
-        dates = sorted(s["date"] for s in self.sources if s.get("date"))
-        return dt.date.fromisoformat(dates[0]) if dates else None
+        """Where the activity's bar starts: its start. An activity whose start is not stated is listed
+        but not placed in time (a source's date says when it was reported, not when it began)."""
+        return self.starts_on
 
     def active_on(self, day: dt.date) -> bool:
         start = self.shown_from

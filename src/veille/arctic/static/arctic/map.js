@@ -82,7 +82,7 @@
     scales: [
       { name: "nation", type: "ordinal", domain: { data: "activities", field: "properties.nation" }, range: NATION_COLOURS },
       { name: "group", type: "ordinal", domain: GROUPS.domain, range: GROUPS.range },
-      { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "near_cable"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#00838f"] }
+      { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "zone_exit", "cable", "identity_change", "position_jump", "shared_mmsi"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#558b2f", "#00838f", "#5d4037", "#ad1457", "#283593"] }
     ],
     marks: [
       { type: "shape", name: "m_graticule", from: { data: "graticule" }, encode: { update: { stroke: { value: "#c8d6e2" }, strokeWidth: { value: 0.5 }, fill: { value: null } } }, transform: geoshape, interactive: false },
@@ -163,7 +163,7 @@
     } else if (name === "tracks") {
       showDetails(T.track + " " + p.mmsi, [[T.flag, p.flag], [T.start, p.from], [T.end, p.to], [T.points, p.points], ["", synthBadge(p)]]);
     } else if (name === "zones") {
-      showDetails(T.zone + ": " + p.name, [["id", p.id], ["", p.note]], p.source ? [{ url: /^https?:/.test(p.source) ? p.source : "", title: p.source, date: "" }] : []);
+      showDetails(T.zone + ": " + p.name, [["id", p.id], ["", p.drawn], ["", p.note]], p.source ? [{ url: /^https?:/.test(p.source) ? p.source : "", title: p.source, date: "" }] : []);
     } else if (name === "cables" || name === "landings") {
       showDetails((name === "cables" ? T.cable : T.landing) + ": " + p.name, [], [{ url: "https://www.submarinecablemap.com/", title: "TeleGeography", date: "" }]);
     }
@@ -200,7 +200,7 @@
         { name: "x", type: "utc", domain: [Number(slider.min), Number(slider.max)], range: "width" },
         { name: "y", type: "band", domain: names, range: "height", padding: 0.2 },
         { name: "nation", type: "ordinal", domain: { data: "rows", field: "nation" }, range: NATION_COLOURS },
-        { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "near_cable"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#00838f"] }
+        { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "zone_exit", "cable", "identity_change", "position_jump", "shared_mmsi"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#558b2f", "#00838f", "#5d4037", "#ad1457", "#283593"] }
       ],
       axes: [{ orient: "bottom", scale: "x", grid: true, gridColor: "#e3e8ee" }, { orient: "left", scale: "y", labelLimit: 280 }],
       marks: [

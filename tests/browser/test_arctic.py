@@ -1,0 +1,136 @@
+"""The Arctic picture in Chromium: the polar map draws its layers, layers toggle, the time slider
+replays the picture, an event written to the store reaches the open page as an alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from django.conf import settings as django_settings
+
+from tests.browser.conftest import Watched
+from veille.arctic.imports import do_import_activities
+from veille.arctic.services import do_add_rule
+from veille.core.ais.synth import generate
+from veille.maritime.store import AisStore
+from veille.nations.access import Actor
+from veille.web.importers import no_progress
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+STARTER = Path(__file__).resolve().parents[2] / "data" / "arctic" / "activities_2026.csv"
+MID_MARCH = 1_773_576_000_000  # 2026-03-15T12:00Z in ms
+EARLY_JANUARY = 1_768_046_400_000  # 2026-01-10T12:00Z
+
+
+@pytest.fixture
+def loaded(users: Any, settings: Any, tmp_path: Path) -> Path:
+    do_import_activities(Actor.system_process("tests"), STARTER, no_progress)
+    settings.AIS_STORE = tmp_path / "ais"
+    AisStore(settings.AIS_STORE).ingest([list(generate(seed=7, vessels=25, messages=1500))])
+    return Path(settings.AIS_STORE)
+
+
+def drawn(w: Watched) -> dict[str, int]:
+    return json.loads(w.page.locator("#arctic-map").get_attribute("data-drawn") or "{}")
+
+
+def wait_drawn(w: Watched, layer: str, predicate: Callable[[int], bool]) -> dict[str, int]:
+    for _ in range(100):
+        counts = drawn(w)
+        if layer in counts and predicate(counts[layer]):
+            return counts
+        w.page.wait_for_timeout(100)
+    raise AssertionError(f"{layer}: {drawn(w)}")
+
+
+def set_time(w: Watched, ms: int) -> None:
+    w.page.eval_on_selector(
+        "#arctic-time",
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input'));"
+        " el.dispatchEvent(new Event('change')); }",
+        ms,
+    )
+
+
+def test_the_map_draws_its_layers_and_the_slider_replays_them(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    w = open_page("alice")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-map[data-rendered=true]", timeout=15000)
+    counts = wait_drawn(w, "vessels", lambda n: n == 25)
+    assert counts["countries"] > 20 and counts["zones"] == len(
+        list((django_settings.DATA_DIR / "zones").glob("*.geojson"))
+    )
+    # drawn, not blank: SVG paths for land and symbols for vessels exist in the map
+    assert w.page.locator("#arctic-map svg g.m_countries path").count() > 20
+    assert w.page.locator("#arctic-map svg g.m_vessels path").count() == 25
+    assert w.page.locator("#synthetic-note").is_visible()  # the generated traffic is labelled
+    set_time(w, MID_MARCH)
+    wait_drawn(w, "activities", lambda n: n == 5)
+    assert w.page.locator("#arctic-map svg g.m_activities path").count() == 5
+    w.screenshot("arctic-map")
+    set_time(w, EARLY_JANUARY)
+    wait_drawn(w, "activities", lambda n: n == 1)
+    assert "2026-01-10 12:00 UTC" in w.page.locator("#arctic-time-out").inner_text()
+    # layers toggle
+    w.page.get_by_label("Allied activities").uncheck()
+    wait_drawn(w, "activities", lambda n: n == 0)
+    w.page.get_by_label("Vessels (latest positions)").uncheck()
+    wait_drawn(w, "vessels", lambda n: n == 0)
+    assert not w.page.locator("#cable-notice").is_visible()
+    w.page.get_by_label("Cables and landing points").check()
+    wait_drawn(w, "cables", lambda n: n > 5)
+    assert "CC BY-NC-SA" in w.page.locator("#cable-notice").inner_text()
+    # clicking a feature shows its details and sources
+    w.page.get_by_label("Allied activities").check()
+    set_time(w, MID_MARCH)
+    wait_drawn(w, "activities", lambda n: n == 5)
+    w.page.locator("#arctic-map svg g.m_activities path").first.click(force=True)
+    w.page.wait_for_selector("#arctic-details h3")
+    assert w.page.locator("#arctic-details ol li a").count() >= 1
+    assert w.page.locator("#arctic-timeline[data-rendered=true] svg g.bars path").count() == 7
+    w.screenshot("arctic-map-details")
+    w.assert_clean()
+
+
+def test_an_event_written_to_the_store_reaches_the_open_page_as_an_alert(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path, users: Any
+) -> None:
+    do_add_rule(Actor.for_user(users["pawel"]), zone="barents_sea", flag="FOREIGN", event_type="encounter")
+    w = open_page("pawel")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-alerts[data-live=true]", timeout=15000)
+    folder = loaded / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = time.monotonic()
+    pl.DataFrame(
+        {
+            "event_id": ["e-browser-1"],
+            "type": ["encounter"],
+            "mmsi": [273100001],
+            "mmsi2": [412100002],
+            "start": [dt.datetime(2026, 3, 1, 6, tzinfo=dt.UTC)],
+            "lat": [74.0],
+            "lon": [35.0],
+        }
+    ).with_columns(pl.col("start").cast(pl.Datetime("us", "UTC"))).write_parquet(
+        folder / "events-live.parquet"
+    )
+    w.page.wait_for_selector("#alert-list li[data-alert]", timeout=5000)
+    latency = time.monotonic() - written
+    assert latency < 2.0, f"alert took {latency:.2f} s"
+    item = w.page.locator("#alert-list li").first
+    assert "encounter" in item.inner_text() and "RUS" in item.inner_text()
+    assert w.page.locator("#alert-count").inner_text() == "1"
+    w.screenshot("arctic-alert")
+    item.get_by_role("button", name="Acknowledge").click()
+    w.page.wait_for_selector("#alert-list li.acknowledged")
+    assert w.page.locator("#alert-count").inner_text() == "0"
+    w.assert_clean()
