@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
-from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block, decode_raw_messages
+from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block, decode_raw_messages, warm_up
 from veille.core.ais.messages import StaticDataReportB
 from veille.core.ais.reader import AisReader
 from veille.core.ais.sources import Block
@@ -188,9 +188,7 @@ class AisStore:
         summary = IngestSummary()
         bulk = BulkReader()
         started = time.perf_counter()
-        pool = None
-        if workers > 1:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = _pool(workers) if workers > 1 else None
         inflight: deque[Future[BlockResult]] = deque()
 
         def finish(result: BlockResult) -> None:
@@ -433,6 +431,25 @@ class AisStore:
             "files": len(files),
             "bytes": sum(f.stat().st_size for f in files),
         }
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes, started now and warmed up (decoders compiled) while the input is opened.
+
+    Each worker keeps Polars to one thread: the workers already fill the cores.
+    """
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    before = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    try:
+        for _ in range(workers):
+            pool.submit(warm_up)  # starts the processes, which inherit the environment
+    finally:
+        if before is None:
+            del os.environ["POLARS_MAX_THREADS"]
+        else:
+            os.environ["POLARS_MAX_THREADS"] = before
+    return pool
 
 
 def _duck(t: Any) -> str:

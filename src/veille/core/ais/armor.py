@@ -17,6 +17,7 @@ _FROM_B64 = bytes.maketrans(_B64, ARMOR)
 #: Text alphabet of 6-bit ASCII (value -> character), ITU-R M.1371-5 Table 47.
 SIXBIT_TEXT = "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?"
 _TEXT_INDEX = {c: i for i, c in enumerate(SIXBIT_TEXT)}
+_B64_TO_TEXT = bytes.maketrans(_B64, SIXBIT_TEXT.encode("ascii"))
 
 
 class ArmorError(ValueError):
@@ -84,13 +85,21 @@ def bits_to_payload(value: int, nbits: int) -> tuple[bytes, int]:
 def sixbit_text(value: int, nchars: int) -> str:
     """Decode ``nchars`` 6-bit characters held in ``value``; trailing ``@`` padding and spaces are dropped.
 
+    The 6-bit groups are those of base64, so :mod:`binascii` cuts them and a translation table
+    maps them to the text alphabet.
+
     >>> sixbit_text(0b000001_000010_000000, 3)
     'AB'
+    >>> sixbit_text(0, 0)
+    ''
     """
-    out = []
-    for shift in range(6 * (nchars - 1), -1, -6):
-        out.append(SIXBIT_TEXT[(value >> shift) & 63])
-    return "".join(out).rstrip("@ ")
+    if nchars <= 0:
+        return ""
+    pad = -nchars % 4
+    value &= (1 << (6 * nchars)) - 1
+    raw = (value << (6 * pad)).to_bytes((nchars + pad) * 6 // 8, "big")
+    chars = binascii.b2a_base64(raw, newline=False)[:nchars]
+    return chars.translate(_B64_TO_TEXT).decode("ascii").rstrip("@ ")
 
 
 def text_sixbit(text: str, nchars: int) -> int:
