@@ -88,3 +88,43 @@ def test_replay_serves_a_capture_that_tcp_ingest_reads_back(tmp_path: Path) -> N
     server.join(5)
     summary = json.loads(out.getvalue())
     assert summary["messages"] == 102
+
+
+def test_replay_at_speed_n_paces_the_capture_by_its_receive_times(tmp_path: Path) -> None:
+    from veille.core.ais.nmea import parse_line
+    from veille.core.ais.synth import generate
+
+    capture = tmp_path / "paced.nmea"
+    lines = list(generate(seed=5, vessels=2, messages=12, report_s=1.0))
+    capture.write_bytes(b"\n".join(lines) + b"\n")
+    times = [t for t in (parse_line(x, 1).time_s for x in lines) if t is not None]  # type: ignore[union-attr]
+    span_s, speed = max(times) - min(times), 4.0
+    assert span_s >= 4.0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = threading.Thread(
+        target=call_command,
+        args=("ais", "replay", str(capture), "--port", str(port), "--speed", str(speed)),
+        daemon=True,
+    )
+    server.start()
+    deadline = time.monotonic() + 10
+    while True:  # wait for the server to listen
+        try:
+            conn = socket.create_connection(("127.0.0.1", port), timeout=1)
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    received = b""
+    arrivals = []
+    with conn:
+        conn.settimeout(10)
+        while chunk := conn.recv(65536):
+            received += chunk
+            arrivals.append(time.monotonic())
+    server.join(5)
+    assert received.split(b"\r\n")[:-1] == lines
+    # sleeping can only make a replay slower: the lower bound holds on any machine
+    assert arrivals[-1] - arrivals[0] >= 0.9 * span_s / speed
