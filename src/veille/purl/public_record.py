@@ -8,6 +8,7 @@ newer file adds its new rows (each row has a natural key) and leaves the others 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,8 @@ def _import_row(
         for code, amount in (rule.shares if rule else {}).items():
             data = _data(row, code, amount, package, file_name, explanation)
             data.joint_with = [c for c in codes if c != code]
-            do_commit(actor, data, **_extra(row, file_name, f"{row.key}:{code}", explanation))
+            key = hashlib.sha256(f"{row.key}:{code}".encode()).hexdigest()
+            do_commit(actor, data, **_extra(row, file_name, key, explanation))
         return
     nation = codes[0]
     target = packages.get(row.package)
