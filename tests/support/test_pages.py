@@ -66,3 +66,17 @@ def test_the_api_serves_donors_and_claims(loaded: None, client_as: Any) -> None:
     assert claims[0]["detail"]["share_pct"]["ally"] == "99.26"
     bad = client.get("/api/v1/support/claims?basis=rumour")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "basis"
+
+
+def test_the_claims_page_also_sets_the_5_pct_pledge_beside_natos_figures(
+    loaded: None, client_as: Any
+) -> None:
+    from django.conf import settings
+
+    from veille.spending.importers import IMPORTERS
+
+    importer = IMPORTERS["nato-spending"]
+    importer.run(settings.DATA_DIR / importer.default_path, Actor.system_process("tests"), no_progress, False)
+    html = client_as(None).get("/support/claims/").content.decode()
+    assert "5 % du PIB d’ici 2035" in html  # noqa: RUF001 (quoted as the report prints it)
+    assert "in 2024, 23 of the 31 allies in NATO&#x27;s tables spent at least 2 % of GDP on defence" in html

@@ -205,6 +205,7 @@ class ClaimCheck:
     data: str
     definitions: dict[str, str]
     detail: dict[str, Any] = field(default_factory=dict)
+    pending: str = ""  # why ``holds`` is None although data are loaded (a pledge for a later year)
 
 
 def all_definitions(base: Definition, choices: Mapping[str, Iterable[str]]) -> list[Definition]:

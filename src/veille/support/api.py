@@ -59,6 +59,7 @@ class ClaimOut(Schema):
     data: str
     definitions: dict[str, str]
     detail: dict[str, Any]
+    pending: str
 
 
 @router.get("/donors", response=list[DonorOut], summary="Allocations by donor and type (EUR), latest release")
