@@ -226,3 +226,17 @@ def test_draft_forms_add_an_item_through_the_page(draft: Any, client_as: Client)
     response = client_as("olga").post(f"/purl/lists/{draft.pk}/items/new/", vars(item_data(3)))
     assert response.status_code == 302
     assert RequirementItem.objects.filter(requirement_list=draft).count() == 3
+
+
+def test_the_claims_page_shows_natos_purl_statement_beside_the_record(
+    public_record: Any, client_as: Client
+) -> None:
+    body = client_as(None).get("/support/claims/").content.decode()
+    assert "more than 4 billion USD committed by 21 countries" in body
+    from decimal import Decimal
+
+    from veille.ledger.queries import CONSOLE
+    from veille.purl.public_record import totals
+
+    billions = (totals(CONSOLE)["total_usd"] / Decimal(1_000_000_000)).quantize(Decimal("0.001"))
+    assert f"{billions} bn USD, 17 countries" in body
