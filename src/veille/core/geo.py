@@ -203,7 +203,7 @@ class PolygonIndex:
     grids: list[tuple[float, float, float, float, npt.NDArray[np.uint8]]] = field(repr=False)
 
     @classmethod
-    def from_geometries(cls, geoms: Sequence[Any], names: Sequence[str], cells: int = 256) -> PolygonIndex:
+    def from_geometries(cls, geoms: Sequence[Any], names: Sequence[str], cells: int = 64) -> PolygonIndex:
         """Rasterise each polygon over its bounding box into ``cells`` x ``cells`` classes."""
         grids = []
         for g in geoms:

@@ -91,7 +91,7 @@ def clean(
         .then(pl.lit("no_position"))
         .when((lat == 0) & (lon == 0))
         .then(pl.lit("null_island"))
-        .when(pl.col("timestamp") > now + future_tolerance)
+        .when(pl.col("timestamp").dt.epoch("us") > int((now + future_tolerance).timestamp() * US))
         .then(pl.lit("future"))
         .otherwise(pl.lit("ok"))
     )

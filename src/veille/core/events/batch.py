@@ -70,9 +70,9 @@ def detect_all(
     []
     """
     d = detectors or Detectors()
-    if d.gaps.until is None and positions.height:
-        d = d.with_until(positions["timestamp"].max())  # type: ignore[arg-type]
     marked = d.segmenter.mark(positions)
+    if d.gaps.until is None and marked.height:
+        d = d.with_until(marked["timestamp"].max())  # type: ignore[arg-type]
     want = types or {"gap", "encounter", "loitering", "zone", "cable", "identity_change", "track"}
     parts = []
     if "track" in want:

@@ -42,6 +42,8 @@ class IdentityDetector:
 
     def detect(self, history: pl.DataFrame) -> pl.DataFrame:
         h = history.sort("mmsi", "valid_from")
+        if "imo" in h.columns:
+            h = h.with_columns(pl.col("imo").cast(pl.Int64, strict=False))
         parts = []
         for f in self.fields:
             if f not in h.columns:

@@ -25,6 +25,7 @@ from veille.core.ais.archive import is_archive
 from veille.core.ais.nmea import PghpTime, Sentence, parse_line
 from veille.core.ais.sources import file_batches, file_blocks, tcp_batches
 from veille.core.ais.synth import generate
+from veille.maritime import events_cli
 from veille.maritime.store import AisStore, IngestSummary, default_store
 
 EXIT_INPUT = 3
@@ -91,13 +92,15 @@ class Command(BaseCommand):
         gen.add_argument("--vessels", type=int, default=50)
         gen.add_argument("--messages", type=int, default=10_000)
         gen.add_argument("--output", default="-", help="file to write (- for stdout)")
-        for p in (ingest, replay, stats, gen):
+        for p in (ingest, replay, stats, gen, *events_cli.add_parsers(sub)):
             p.add_argument(
                 "--store", "--out", dest="store", help="store folder (default $VEILLE_AIS_STORE or ./var/ais)"
             )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
+        if events_cli.handle(action, opts, self.stdout, self.stderr):
+            return
         if action == "ingest":
             self._ingest(opts)
         elif action == "replay":

@@ -1,0 +1,196 @@
+"""Events over the store: a planted scenario found exactly, the CLI, stored runs, and the streaming
+engine giving the batch's events on a replayed capture."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from veille.core.ais.sources import file_batches
+from veille.core.events.batch import Detectors, detect_all
+from veille.core.events.stream import StreamEngine
+from veille.core.tracks import clean
+from veille.maritime.events import load_positions, read_events, run_events
+from veille.maritime.store import AisStore
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("scenario")
+    buf = io.StringIO()
+    call_command("ais", "scenario", "--days", "2", "--seed", "11", "--out", str(out), stdout=buf)
+    info = json.loads(buf.getvalue())
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {"out": out, "info": info, "manifest": manifest}
+
+
+def test_the_scenario_is_synthetic_nmea_through_the_ingest_path(scenario: dict[str, Any]) -> None:
+    nmea = (scenario["out"] / "scenario.nmea").read_bytes().splitlines()
+    assert all(b"s:synthetic" in line.split(b"!")[0] for line in nmea)
+    assert scenario["manifest"]["synthetic"] is True
+    assert scenario["info"]["ingest"]["rejected_total"] == 0
+    planted = {e["type"] for e in scenario["manifest"]["events"]}
+    assert {"gap", "encounter", "loitering", "cable", "zone_entry", "zone_exit"} <= planted
+
+
+def test_every_planted_event_is_found_and_nothing_else(scenario: dict[str, Any]) -> None:
+    buf = io.StringIO()
+    call_command(
+        "ais", "evaluate", "--out", str(scenario["out"]), "--format", "json", "--require", "1.0", stdout=buf
+    )
+    result = json.loads(buf.getvalue())
+    assert result["missed"] == [] and result["unexpected"] == []
+    for kind, r in result["types"].items():
+        assert (r["precision"], r["recall"]) == (1.0, 1.0), kind
+    assert result["types"]["gap"]["planted"] == 5
+
+
+def test_evaluate_fails_when_a_planted_event_is_missing(scenario: dict[str, Any], tmp_path: Path) -> None:
+    manifest = dict(scenario["manifest"])
+    manifest["events"] = [
+        *manifest["events"],
+        {"type": "gap", "mmsi": 1, "start": manifest["start"], "end": None},
+    ]
+    fake = tmp_path / "manifest.json"
+    fake.write_text(json.dumps(manifest))
+    with pytest.raises(CommandError) as err:
+        call_command(
+            "ais",
+            "evaluate",
+            "--out",
+            str(scenario["out"]),
+            "--manifest",
+            str(fake),
+            "--require",
+            "1.0",
+            stdout=io.StringIO(),
+        )
+    assert err.value.returncode == 5
+
+
+def test_events_command_writes_csv_geojson_and_parquet(scenario: dict[str, Any], tmp_path: Path) -> None:
+    store = str(scenario["out"] / "store")
+    out = io.StringIO()
+    call_command(
+        "ais", "events", "--store", store, "--type", "gap", "--dry-run", stdout=out, stderr=io.StringIO()
+    )
+    rows = pl.read_csv(io.StringIO(out.getvalue()))
+    assert rows["type"].unique().to_list() == ["gap"] and rows.height == 5
+    assert {"mmsi", "start", "end", "lat", "lon", "params"} <= set(rows.columns)
+    out = io.StringIO()
+    call_command(
+        "ais",
+        "events",
+        "--store",
+        store,
+        "--zone",
+        "svalbard",
+        "--format",
+        "geojson",
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    feats = json.loads(out.getvalue())["features"]
+    assert feats and all(f["geometry"]["type"] == "Point" for f in feats)
+    assert any(f["properties"]["zone"] == "svalbard" for f in feats)
+    target = tmp_path / "ev.parquet"
+    call_command(
+        "ais",
+        "events",
+        "--store",
+        store,
+        "--format",
+        "parquet",
+        "--output",
+        str(target),
+        "--dry-run",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert pl.read_parquet(target).height >= 20
+
+
+def test_a_later_run_closes_an_open_gap_and_keeps_its_id(scenario: dict[str, Any], tmp_path: Path) -> None:
+    store = AisStore(tmp_path / "store")
+    nmea = scenario["out"] / "scenario.nmea"
+    lines = [line for batch in file_batches(str(nmea)) for line in batch]
+    from datetime import datetime
+
+    cut_s = (
+        int(datetime.fromisoformat(scenario["manifest"]["start"]).timestamp()) + 34 * 3600
+    )  # a 14 h gap is on
+    half = next(
+        i for i, line in enumerate(lines) if b",c:" in line and int(line.split(b",c:")[1][:10]) >= cut_s
+    )
+    store.ingest([lines[:half]])
+    first = run_events(store)
+    store.ingest([lines[half:]])
+    cut = first.stamp["until"]
+    second = run_events(store, since=datetime.fromisoformat(cut) - timedelta(hours=1))
+    stored = read_events(store, types=["gap"])
+    opened = first.events.filter(pl.col("type") == "gap", pl.col("is_open"))
+    assert opened.height > 0
+    closed_ids = set(second.events.filter(pl.col("type") == "gap", ~pl.col("is_open"))["event_id"])
+    reclosed = [i for i in opened["event_id"] if i in closed_ids]
+    assert reclosed, "no open gap of the first run was closed by the second"
+    for event_id in reclosed:
+        row = stored.filter(pl.col("event_id") == event_id)
+        assert row.height == 1 and row["is_open"][0] is False
+    stamp = json.loads((store.root / "events" / "runs" / f"{second.run_id}.json").read_text())
+    assert stamp["code_version"] and stamp["inputs"] and all(len(f["sha256"]) == 64 for f in stamp["inputs"])
+    assert stamp["parameters"]["gaps"]["min_gap_s"] == 21600
+
+
+def test_a_replayed_capture_gives_identical_events_streamed_and_in_batch(scenario: dict[str, Any]) -> None:
+    store = AisStore(scenario["out"] / "store")
+    positions, _ = load_positions(store)
+    replay = positions.sort("timestamp", "mmsi")  # arrival order of the capture
+    end = scenario["manifest"]["end"]
+    from datetime import datetime
+
+    until = datetime.fromisoformat(end)
+    cleaned, _ = clean(positions, now=until)
+    batch = detect_all(cleaned, detectors=Detectors().with_until(until)).sort("event_id")
+    engine = StreamEngine()
+    parts = [engine.feed(replay.slice(i, 4000)) for i in range(0, replay.height, 4000)]
+    parts.append(engine.close(until))
+    streamed = pl.concat(parts).sort("event_id")
+    assert streamed.height == batch.height > 15
+    assert streamed.equals(batch)
+    assert engine.bytes_per_vessel() <= 1024
+
+
+def test_bad_input_is_counted_in_the_run_summary(tmp_path: Path) -> None:
+    from veille.core.ais.encode import encode_message
+    from veille.core.ais.messages import PositionReport
+
+    def pos(t: float, lat: float, lon: float) -> list[bytes]:
+        msg = PositionReport(1, 0, 257000001, 0, 0, 10.0, True, lon, lat, 90.0, 90, 0, 0, False, 0)
+        return encode_message(msg, source="synthetic", time_s=t)  # type: ignore[arg-type]
+
+    t0 = 1_767_225_600.0
+    lines = [
+        *pos(t0 + 600, 70.0, 5.0),
+        *pos(t0, 70.0, 4.99),
+        *pos(t0, 70.0, 4.99),
+        *pos(t0 + 1200, 91.0, 181.0),
+        *pos(t0 + 1800, 0.0, 0.0),
+        *pos(t0 + 86400 * 400, 70.0, 5.0),
+    ]
+    store = AisStore(tmp_path)
+    store.ingest([lines])
+    from datetime import UTC, datetime
+
+    run = run_events(store, now=datetime.fromtimestamp(t0 + 3600, UTC), write=False)
+    q = run.summary()["quality"]
+    assert q["duplicates"] == 1 and q["out_of_order"] >= 1
+    assert q["flagged"] == {"future": 1, "no_position": 1, "null_island": 1}
