@@ -118,7 +118,9 @@ if env.choice("VEILLE_TEST_DB", ("sqlite", "postgres")) == "postgres":
     # One test database per process, so that runs side by side never collide.
     _db["TEST"] = {"NAME": f"test_veille_{os.getpid()}"}
 else:
-    _db = parse_database_url(env.str("DATABASE_URL"), base=ROOT_DIR)
+    _db = parse_database_url(
+        env.str("DATABASE_URL") or f"sqlite:////{VAR_DIR / 'veille.sqlite3'}", base=ROOT_DIR
+    )
     if str(_db["ENGINE"]).endswith("sqlite3"):
         Path(str(_db["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         _db["OPTIONS"] = {

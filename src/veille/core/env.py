@@ -38,7 +38,9 @@ class Setting:
 #: Every variable veille reads. ``.env.example`` documents each one.
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "DATABASE_URL", "sqlite:///var/veille.sqlite3", "sqlite:///path or postgres://user:pw@host:port/db"
+        "DATABASE_URL",
+        "",
+        "sqlite:///path or postgres://user:pw@host:port/db (default: VEILLE_VAR_DIR/veille.sqlite3)",
     ),
     Setting("VEILLE_SECRET_KEY", "", "secret for sessions and CSRF; required when VEILLE_DEBUG is off"),
     Setting("VEILLE_DEBUG", "0", "1 to show tracebacks (development only)"),
