@@ -194,3 +194,25 @@ def test_bad_input_is_counted_in_the_run_summary(tmp_path: Path) -> None:
     q = run.summary()["quality"]
     assert q["duplicates"] == 1 and q["out_of_order"] >= 1
     assert q["flagged"] == {"future": 1, "no_position": 1, "null_island": 1}
+
+
+def test_statistics_per_day_zone_and_flag_highlight_russia_and_china(scenario: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command(
+        "ais",
+        "events",
+        "--store",
+        str(scenario["out"] / "store"),
+        "--stats",
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    table = pl.read_csv(io.StringIO(out.getvalue()))
+    barents = table.filter(pl.col("zone") == "barents_sea")
+    assert barents.filter(pl.col("flag_iso3") == "RUS")["highlight"].all()
+    assert not barents.filter(pl.col("flag_iso3") == "NOR")["highlight"].any()
+    assert (barents["vessel_hours"] >= barents["vessels"]).all()
+    everywhere = table.filter(pl.col("zone") == "all")
+    assert everywhere["encounter"].sum() == 2  # one encounter, counted for both vessels' flags
+    assert everywhere["gap"].sum() == 5

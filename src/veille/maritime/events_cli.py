@@ -44,6 +44,9 @@ def add_parsers(sub: Any) -> list[CommandParser]:
     ev.add_argument("--output", default="-", help="file to write (- for stdout; parquet needs a file)")
     ev.add_argument("--stored", action="store_true", help="read the stored events instead of detecting")
     ev.add_argument("--dry-run", action="store_true", help="detect but do not store the run")
+    ev.add_argument(
+        "--stats", action="store_true", help="write statistics per day, zone and flag instead of the events"
+    )
     sc = sub.add_parser("scenario", help="synthetic Arctic traffic with planted events, a manifest, ingested")
     sc.add_argument(
         "--days", type=int, default=2, help="even number of days (each round of events takes two)"
@@ -99,7 +102,30 @@ def events(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
             except KeyError as exc:
                 raise CommandError(f"--zone {opts['zone']}: unknown zone") from exc
         stderr.write(json.dumps(run.summary()))
+    if opts.get("stats"):
+        from veille.core.events.stats import statistics
+        from veille.maritime.events import load_positions
+
+        positions, _ = load_positions(store, since, until)
+        table = statistics(positions, df)
+        if opts.get("zone"):
+            table = table.filter(pl.col("zone") == opts["zone"])
+        write_table(table, opts["format"], opts.get("output") or "-", stdout)
+        return
     write_events(df, opts["format"], opts.get("output") or "-", stdout)
+
+
+def write_table(df: pl.DataFrame, fmt: str, output: str, stdout: Any) -> None:
+    """Statistics as CSV (or Parquet; GeoJSON has no geometry to give, so CSV is written)."""
+    if fmt == "parquet" and output != "-":
+        df.write_parquet(output)
+        return
+    buf = io.StringIO()
+    df.write_csv(buf)
+    if output == "-":
+        stdout.write(buf.getvalue(), ending="")
+    else:
+        Path(output).write_text(buf.getvalue(), encoding="utf-8")
 
 
 def write_events(df: pl.DataFrame, fmt: str, output: str, stdout: Any) -> None:
