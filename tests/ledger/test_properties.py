@@ -165,6 +165,9 @@ def test_chains_conserve_count_once_and_past_answers_never_change(
         assert {k: v for k, v in fig.drawn.items() if v} == {k: v for k, v in drawn.items() if v}
         assert all(drawn.get(pk, 0) <= size for pk, size in sizes.items())
         assert all(size >= 0 for size in sizes.values())
+        # The statuses counted in SQL follow the same rules as derive_status row by row.
+        everything = LedgerEvent.objects.all()
+        assert queries.status_counts(alice) == queries.count_statuses_in_python(everything, fig)
 
         # Count once: legs (and what follows them) are never in the totals.
         after = queries.report(alice, currency="EUR")

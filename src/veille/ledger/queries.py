@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
-from veille.core.fx import Conversion, FxConverter
-from veille.core.money import Money, check_currency
+from veille.core.errors import InvalidInput
+from veille.core.fx import FxConverter, Leg
+from veille.core.money import Money, check_currency, minor_unit
 from veille.ledger import rates
 from veille.ledger.models import FLOW_KINDS, Kind, LedgerEvent, Measure, Status, derive_status
 
@@ -102,10 +104,11 @@ def status_counts(
     qs = events(user, as_of)
     if party:
         qs = qs.filter(party_id=party.upper())
-    return _count_statuses(qs, figures(qs))
+    return _count_statuses_sql(qs)
 
 
-def _count_statuses(qs: QuerySet[LedgerEvent], fig: Figures) -> dict[tuple[str, str, str], int]:
+def count_statuses_in_python(qs: QuerySet[LedgerEvent], fig: Figures) -> dict[tuple[str, str, str], int]:
+    """The same counts as :func:`status_counts`, row by row with :func:`derive_status` (cross-check)."""
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for pk, party_id, kind in (
         qs.filter(kind__in=FLOW_KINDS).values_list("id", "party_id", "kind").iterator(chunk_size=10000)
@@ -162,33 +165,137 @@ class Report:
     rates_source: str
 
 
-class _Converter:
-    """Converts (currency, value date) groups once each and remembers the rates it used."""
+class _Rates:
+    """Factors from each (currency, value date) to the report's currency, each found once."""
 
-    def __init__(self, fx: FxConverter, to: str | None) -> None:
+    def __init__(self, fx: FxConverter, to: str) -> None:
         self.fx, self.to = fx, to
-        self.used: dict[tuple[str, dt.date], Conversion] = {}
+        self.legs: dict[tuple[str, dt.date], tuple[Leg, Leg]] = {}
+        self.factors: dict[tuple[str, dt.date], Decimal] = {}
 
-    def __call__(self, money: Money, day: dt.date) -> Money:
-        assert self.to is not None
-        conversion = self.fx.convert(money, self.to, day)
-        self.used.setdefault((money.currency, day), conversion)
-        return conversion.amount
+    def factor(self, currency: str, day: dt.date) -> Decimal:
+        """Units of the report's currency per unit of ``currency`` (not per minor unit)."""
+        key = (currency, day)
+        found = self.factors.get(key)
+        if found is None:
+            a, b = self.fx.legs(currency, self.to, day)
+            with localcontext() as ctx:
+                ctx.prec = 40
+                found = b.per_eur / a.per_eur
+            self.legs[key], self.factors[key] = (a, b), found
+        return found
 
-    def rates(self) -> list[RateUsed]:
-        return [
-            RateUsed(cur, c.amount.currency, day, c.rate_date, str(c.rate), c.source)
-            for (cur, day), c in sorted(self.used.items())
-        ]
+    def used(self) -> list[RateUsed]:
+        out = []
+        for (cur, day), (a, b) in sorted(self.legs.items()):
+            with localcontext() as ctx:
+                ctx.prec = 12
+                rate = b.per_eur / a.per_eur
+            out.append(RateUsed(cur, self.to, day, b.rate_date, str(rate), self.fx.source))
+        return out
 
 
-def _money_groups(qs: QuerySet[LedgerEvent]) -> Iterable[tuple[str, str, str, dt.date, bool, int]]:
-    return (
-        qs.filter(amount_minor__isnull=False)
-        .values("party_id", "counts_as", "currency", "value_date", "counted")
-        .annotate(s=Sum("amount_minor"))
-        .values_list("party_id", "counts_as", "currency", "value_date", "counted", "s")
+def _sql(qs: QuerySet[LedgerEvent], columns: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The visible, as-of-filtered events as SQL, to be used as a common table expression."""
+    sql, params = qs.order_by().values_list(*columns).query.sql_with_params()
+    return sql, list(params)
+
+
+_STATUS_COLUMNS = (
+    "id",
+    "party_id",
+    "kind",
+    "measure",
+    "quantity",
+    "amount_minor",
+    "size_of_id",
+    "draws_on_id",
+    "draw",
+    "parent_id",
+)
+
+
+def _count_statuses_sql(qs: QuerySet[LedgerEvent]) -> dict[tuple[str, str, str], int]:
+    """Status counts in one SQL statement (the same rules as :func:`derive_status`).
+
+    Sizes, draws and reversals are brought to the event they concern with UNION ALL and one
+    GROUP BY: a single sort, no join, so that it scales alike on SQLite and PostgreSQL.
+    """
+    inner, params = _sql(qs, _STATUS_COLUMNS)
+    flow = ", ".join(["%s"] * len(FLOW_KINDS))
+    sql = f"""
+        WITH ev({", ".join(_STATUS_COLUMNS)}) AS ({inner}),
+        f(eid, party_id, kind, s, d, r, is_event) AS (
+            SELECT id, party_id, kind, 0, 0, 0, 1 FROM ev WHERE kind IN ({flow})
+            UNION ALL
+            SELECT COALESCE(size_of_id, id), NULL, NULL,
+                   CASE WHEN measure = %s THEN quantity ELSE amount_minor END, 0, 0, 0 FROM ev
+            UNION ALL
+            SELECT draws_on_id, NULL, NULL, 0, draw, 0, 0 FROM ev WHERE draws_on_id IS NOT NULL
+            UNION ALL
+            SELECT parent_id, NULL, NULL, 0, 0, 1, 0 FROM ev WHERE kind = %s
+        ),
+        per AS (
+            SELECT MAX(party_id) AS party_id, MAX(kind) AS kind, COALESCE(SUM(s), 0) AS s, SUM(d) AS d,
+                   MAX(r) AS r, MAX(is_event) AS is_event
+            FROM f GROUP BY eid
+        )
+        SELECT party_id, kind,
+               CASE WHEN r = 1 THEN 'reversed'
+                    WHEN s = 0 OR d <= 0 THEN 'none'
+                    WHEN d >= s THEN 'complete'
+                    ELSE 'partial' END,
+               COUNT(*)
+        FROM per WHERE is_event = 1
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - only placeholders and the ORM's own SQL are interpolated
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *FLOW_KINDS, Measure.QUANTITY.value, Kind.REVERSAL.value])
+        return {(p, k, st): int(n) for p, k, st, n in cursor.fetchall()}
+
+
+def _pledged_open_sql(qs: QuerySet[LedgerEvent]) -> list[tuple[str, dt.date, int]]:
+    """(currency, value date, minor units) pledged and not yet drawn by commitments."""
+    columns = (
+        "id",
+        "kind",
+        "counts_as",
+        "measure",
+        "currency",
+        "value_date",
+        "amount_minor",
+        "size_of_id",
+        "draws_on_id",
+        "draw",
     )
+    inner, params = _sql(qs.filter(counts_as__in=(Kind.PLEDGE, Kind.COMMITMENT)), columns)
+    sql = f"""
+        WITH ev({", ".join(columns)}) AS ({inner}),
+        f(eid, currency, value_date, s, d, is_event) AS (
+            SELECT id, currency, value_date, 0, 0, 1 FROM ev WHERE kind = %s AND measure = %s
+            UNION ALL
+            SELECT COALESCE(size_of_id, id), NULL, NULL, amount_minor, 0, 0 FROM ev WHERE counts_as = %s
+            UNION ALL
+            SELECT draws_on_id, NULL, NULL, 0, draw, 0 FROM ev
+            WHERE counts_as = %s AND draws_on_id IS NOT NULL
+        ),
+        per AS (
+            SELECT MAX(currency) AS currency, MAX(value_date) AS value_date, COALESCE(SUM(s), 0) AS s,
+                   COALESCE(SUM(d), 0) AS d, MAX(is_event) AS is_event
+            FROM f GROUP BY eid
+        )
+        SELECT currency, value_date, SUM(s - d) FROM per
+        WHERE is_event = 1 AND s > d
+        GROUP BY currency, value_date
+    """  # noqa: S608 - only placeholders and the ORM's own SQL are interpolated
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            sql, [*params, Kind.PLEDGE.value, Measure.MONEY.value, Kind.PLEDGE.value, Kind.COMMITMENT.value]
+        )
+        rows = cursor.fetchall()
+    return [
+        (cur, day if isinstance(day, dt.date) else dt.date.fromisoformat(day), int(n)) for cur, day, n in rows
+    ]
 
 
 def report(
@@ -202,11 +309,12 @@ def report(
 ) -> Report:
     """Totals by party, kind (and period) in their own currencies and, with ``currency``, converted.
 
-    ``period`` groups by the value date's year, quarter or month.
+    Sums are exact in minor units per (party, kind, currency, value date); each group is converted
+    with its value date's ECB rate without rounding, and each converted total is rounded once,
+    half-even, to the currency's minor unit. ``period`` groups by the value date's year, quarter or
+    month.
     """
     if period is not None and period not in PERIODS:
-        from veille.core.errors import InvalidInput
-
         raise InvalidInput(f"must be one of {', '.join(PERIODS)}", field="period")
     to = check_currency(currency, field="currency") if currency else None
     fx = fx or rates.converter()
@@ -215,55 +323,53 @@ def report(
     qs = events(user, as_of)
     if party:
         qs = qs.filter(party_id=party.strip().upper())
-    convert = _Converter(fx, to)
-    counted: dict[tuple[str, str, str], Total] = {}
-    passed: dict[tuple[str, str, str], Total] = {}
-    for party_id, kind, cur, day, is_counted, units in _money_groups(qs):
-        if not units:
+    factors = _Rates(fx, to) if to else None
+    units: dict[tuple[bool, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    exact: dict[tuple[bool, str, str, str], Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[bool, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    groups = (
+        qs.order_by()
+        .values("party_id", "counts_as", "currency", "item", "value_date", "counted")
+        .annotate(a=Sum("amount_minor"), q=Sum("quantity"))
+        .values_list("counted", "party_id", "counts_as", "currency", "item", "value_date", "a", "q")
+    )
+    per_minor: dict[tuple[str, dt.date], Decimal] = {}  # report units per minor unit of (currency, day)
+    for is_counted, party_id, kind, cur, item, day, amount, quantity in groups:
+        key = (is_counted, party_id, kind, period_of(day, period) if period else "")
+        if amount:
+            units[key][cur] += amount
+            if factors is not None:
+                f = per_minor.get((cur, day))
+                if f is None:
+                    f = per_minor[(cur, day)] = factors.factor(cur, day).scaleb(-minor_unit(cur))
+                exact[key] += amount * f
+        if quantity:
+            counts[key][item] += quantity
+    totals: dict[bool, list[Total]] = {True: [], False: []}
+    for key in sorted(set(units) | set(counts), key=lambda k: (k[1], FLOW_KINDS.index(k[2]), k[3])):
+        by_currency = {c: Money.from_minor(int(n), c) for c, n in sorted(units[key].items()) if n}
+        quantities = {i: int(n) for i, n in sorted(counts[key].items()) if n}
+        if not by_currency and not quantities:
             continue
-        key = (party_id, kind, period_of(day, period))
-        bucket = counted if is_counted else passed
-        total = bucket.setdefault(key, Total(*key))
-        money = Money.from_minor(int(units), cur)
-        total.by_currency[cur] = total.by_currency.get(cur, Money.zero(cur)) + money
-        if to is not None:
-            total.converted = (total.converted or Money.zero(to)) + convert(money, day)
-    for party_id, kind, item, day, is_counted, n in (
-        qs.filter(measure=Measure.QUANTITY)
-        .values("party_id", "counts_as", "item", "value_date", "counted")
-        .annotate(n=Sum("quantity"))
-        .values_list("party_id", "counts_as", "item", "value_date", "counted", "n")
-    ):
-        if not n:
-            continue
-        key = (party_id, kind, period_of(day, period))
-        total = (counted if is_counted else passed).setdefault(key, Total(*key))
-        total.quantities[item] = total.quantities.get(item, 0) + int(n)
+        converted = Money.rounded(exact[key], to) if to and by_currency else None
+        totals[key[0]].append(Total(key[1], key[2], key[3], by_currency, converted, quantities))
 
     # Pledged and not (yet) committed, in each pledge's currency (invariant 4).
-    fig = figures(qs)
-    open_by_cur: dict[str, Money] = {}
-    open_converted = Money.zero(to) if to else None
-    for pk, cur, day in qs.filter(kind=Kind.PLEDGE, measure=Measure.MONEY).values_list(
-        "id", "currency", "value_date"
-    ):
-        left = fig.sizes.get(pk, 0) - fig.drawn.get(pk, 0)
-        if left <= 0:
-            continue
-        money = Money.from_minor(left, cur)
-        open_by_cur[cur] = open_by_cur.get(cur, Money.zero(cur)) + money
-        if to is not None and open_converted is not None:
-            open_converted = open_converted + convert(money, day)
-
+    open_units: dict[str, int] = defaultdict(int)
+    open_exact = Decimal(0)
+    for cur, day, left in _pledged_open_sql(qs):
+        open_units[cur] += left
+        if factors is not None:
+            open_exact += left * Decimal(1).scaleb(-minor_unit(cur)) * factors.factor(cur, day)
     return Report(
         as_of=as_of_instant(as_of),
         currency=to,
-        totals=sorted(counted.values(), key=lambda t: (t.party, FLOW_KINDS.index(t.kind), t.period)),
-        rates=convert.rates(),
-        pledged_open=open_by_cur,
-        pledged_open_converted=open_converted,
-        passed_through=sorted(passed.values(), key=lambda t: (t.party, FLOW_KINDS.index(t.kind), t.period)),
-        statuses=_count_statuses(qs, fig),
+        totals=totals[True],
+        rates=factors.used() if factors else [],
+        pledged_open={c: Money.from_minor(n, c) for c, n in sorted(open_units.items())},
+        pledged_open_converted=Money.rounded(open_exact, to) if to and open_units else None,
+        passed_through=totals[False],
+        statuses=_count_statuses_sql(qs),
         rates_source=fx.source,
     )
 

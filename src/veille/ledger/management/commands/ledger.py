@@ -68,7 +68,9 @@ class Command(BaseCommand):
         w(f"Ledger balance of {party}, {when}" + (f", in {rep.currency}" if rep.currency else ""))
         if not rep.totals and not rep.passed_through:
             w("  no events")
-        for t in rep.totals:
+        for t in sorted(rep.totals, key=lambda t: t.kind == "pledge"):
+            if t.kind == "pledge":
+                w("  Pledges are not money: shown apart, counted once committed.")
             original = ", ".join(m.format() for _, m in sorted(t.by_currency.items()))
             items = ", ".join(f"{n} x {item}" for item, n in sorted(t.quantities.items()))
             converted = f"  = {t.converted.format()}" if t.converted is not None else ""
