@@ -66,6 +66,8 @@ ROUTES: dict[str, Expect] = {
     ),
     "purl:contributions": Expect("/purl/contributions/", EVERYONE_200),
     "purl:commit_pledge": Expect("/purl/contributions/1/commit/", {"anon": 302, "*": 404}),
+    "purl:allocate": Expect("/purl/contributions/1/allocate/", {"anon": 302, "*": 404}),
+    "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
     "purl:notifications": Expect("/purl/notifications/", MEMBERS_ONLY),
     "purl:export": Expect("/purl/packages.csv", EVERYONE_200),

@@ -196,3 +196,19 @@ def test_only_the_united_states_and_coordinators_record_shipments(
     with pytest.raises(PermissionDenied):
         do_ship(actor_of(who), package.items.first().pk, 1, "Rzeszów", "2026-11-01")
     assert not Shipment.objects.exists()
+
+
+def test_funding_coverage_per_month_shares_a_package_among_its_items(package: Any, actor_of: Act) -> None:
+    from veille.purl.queries import coverage_by_month
+
+    do_commit(actor_of("nora"), give("NOR", "50000000", "NOK", package))
+    (row,) = coverage_by_month(CONSOLE)
+    counted = coverage(CONSOLE, package).counted_usd
+    # The list needs 140 M USD (10 x 4 M + 100 x 1 M); the package takes 100 M of it.
+    assert (row["month"], row["needs_usd"], row["packaged_usd"]) == (
+        "2026-10",
+        Decimal(140_000_000),
+        Decimal(100_000_000),
+    )
+    assert abs(row["funded_usd"] - counted) <= Decimal("0.02")  # two items' shares, each rounded to the cent
+    assert row["coverage_pct"] == (row["funded_usd"] * 100 / row["needs_usd"]).quantize(Decimal("0.1"))

@@ -240,3 +240,38 @@ def test_the_claims_page_shows_natos_purl_statement_beside_the_record(
 
     billions = (totals(CONSOLE)["total_usd"] / Decimal(1_000_000_000)).quantize(Decimal("0.001"))
     assert f"{billions} bn USD, 17 countries" in body
+
+
+def test_a_coordinator_allocates_a_general_contribution_through_the_page(
+    package: Any, client_as: Client, actor_of: Act
+) -> None:
+    general = do_commit(
+        actor_of("nora"), ContributionData("NOR", "300000000", "NOK", dt.date(2026, 10, 15), ["x"])
+    )
+    url = f"/purl/contributions/{general.pk}/allocate/"
+    assert client_as("nora").get(url).status_code == 403
+    form = {
+        "package": package.pk,
+        "amount": "400000000",
+        "currency": "NOK",
+        "value_date": "2026-10-15",
+        "source": "x",
+    }
+    too_much = client_as("alice").post(url, form)
+    assert too_much.status_code == 409 and 'data-testid="error-amount"' in too_much.content.decode()
+    assert client_as("alice").post(url, {**form, "amount": "100000000"}).status_code == 302
+    assert LedgerEvent.objects.filter(kind="allocation", party_id="NOR").count() == 1
+
+
+def test_a_coordinator_changes_a_package_through_the_page_as_a_new_version(
+    package: Any, client_as: Client
+) -> None:
+    url = f"/purl/packages/{package.pk}/change/"
+    assert client_as("sam").get(url).status_code == 403
+    refused = client_as("alice").post(url, {"target_usd": "500000000"})
+    assert refused.status_code == 422 and 'data-testid="error-reason"' in refused.content.decode()
+    assert (
+        client_as("alice").post(url, {"target_usd": "500000000", "reason": "to 500 M USD"}).status_code == 302
+    )
+    package.refresh_from_db()
+    assert package.version == 2 and package.versions.count() == 2

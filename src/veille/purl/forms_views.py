@@ -475,3 +475,97 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Confirm receipt"),
         act=act,
     )
+
+
+@login_required
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator gives part of a general contribution to a package."""
+    from veille.purl.models import Contribution
+
+    contribution = Contribution.objects.visible_to(request.user).filter(pk=pk, package=None).first()
+    if contribution is None:
+        raise Http404(_("No such general contribution, or not visible to you."))
+    if not _can(request)["coordinate"]:
+        raise PermissionDenied(_("Only coordinators allocate general contributions to packages."))
+    packages = [
+        (str(p.pk), p.name) for p in Package.objects.visible_to(request.user).filter(origin="workflow")
+    ]
+
+    def act(v: dict[str, str]) -> str:
+        try:
+            day = dt.date.fromisoformat(v.get("value_date", ""))
+        except ValueError:
+            from veille.core.errors import InvalidInput
+
+            raise InvalidInput("a date (YYYY-MM-DD)", field="value_date") from None
+        link = services.do_allocate(
+            Actor.from_request(request),
+            contribution.pk,
+            int(v.get("package") or 0),
+            v.get("amount", ""),
+            v.get("currency", ""),
+            day,
+            [v.get("source", "")],
+        )
+        return f"/purl/packages/{link.package_id}/"
+
+    return _form(
+        request,
+        title=_("Allocate a contribution of %(nation)s") % {"nation": contribution.nation_id},
+        lead=_("Part of a general commitment given to a package; never more than the commitment has left."),
+        fields=[
+            _f("package", _("Package"), packages[0][0] if packages else "", "select", packages),
+            _f("amount", _("Amount")),
+            _f("currency", _("Currency (ISO 4217)"), contribution.currency),
+            _f("value_date", _("Value date"), dt.date.today().isoformat(), "date"),
+            _f("source", _("Source")),
+        ],
+        submit=_("Allocate"),
+        act=act,
+    )
+
+
+@login_required
+def package_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator changes a package's composition or target: a new version."""
+    package = Package.objects.visible_to(request.user).filter(pk=pk, origin="workflow").first()
+    if package is None:
+        raise Http404(_("No such package, or not visible to you."))
+    if not _can(request)["coordinate"]:
+        raise PermissionDenied(_("Only coordinators compose packages."))
+    current = {pi.item_id: pi.quantity for pi in package.items.all()}
+    rows = {row["item"].pk: row for row in queries.approved_items_left()}
+    for item_id in current:
+        rows.setdefault(item_id, {"item": package.items.get(item_id=item_id).item, "left": 0})
+
+    def act(v: dict[str, str]) -> str:
+        given = {i: v.get(f"qty_{i}", "") for i in rows}
+        chosen = {i: q for i, q in given.items() if q != "" and q != str(current.get(i, ""))}
+        services.do_change_package(
+            Actor.from_request(request), package.pk, chosen, v.get("target_usd") or None, v.get("reason", "")
+        )
+        return f"/purl/packages/{package.pk}/"
+
+    fields = [
+        _f("target_usd", _("Funding target (USD)"), package.target_usd),
+        *[
+            _f(
+                f"qty_{i}",
+                row["item"].description,
+                current.get(i, ""),
+                "number",
+                help_=_("%(left)s %(unit)s left at %(cost)s USD each")
+                % {"left": row["left"], "unit": row["item"].unit, "cost": row["item"].unit_cost_usd},
+            )
+            for i, row in rows.items()
+        ],
+        _f("reason", _("Why the package changes"), "", "textarea"),
+    ]
+    return _form(
+        request,
+        title=_("Change %(package)s") % {"package": package.name},
+        lead=_("Every change is kept as a new version; 0 takes an item out."),
+        fields=fields,
+        submit=_("Save a new version"),
+        act=act,
+    )

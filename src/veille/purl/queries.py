@@ -452,6 +452,46 @@ def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     }
 
 
+def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, Any]]:
+    """Per monthly list: what it needs, what packages take of it, and the funding that reaches it.
+
+    A package's counted funding (USD) is shared among its items in proportion to their value, and
+    an item never receives more than its value; so a month is covered by what the packages built from
+    its items have received.
+    """
+    conv = conv or Rates()
+    by_list: dict[int, dict[str, Any]] = {}
+    for lst in RequirementList.objects.visible_to(user):
+        needs = sum((it.unit_cost_usd * it.quantity for it in lst.items.filter(active=True)), ZERO)
+        by_list[lst.pk] = {
+            "month": lst.month.strftime("%Y-%m"),
+            "list": lst.pk,
+            "title": lst.title,
+            "needs_usd": needs,
+            "packaged_usd": ZERO,
+            "funded_usd": ZERO,
+        }
+    for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
+        parts = [
+            (pi.item.requirement_list_id, pi.unit_cost_usd * pi.quantity)
+            for pi in package.items.select_related("item")
+        ]
+        value = sum((v for _l, v in parts), ZERO)
+        if not value:
+            continue
+        counted = coverage(user, package, conv).counted_usd
+        for list_id, part in parts:
+            if list_id in by_list:
+                by_list[list_id]["packaged_usd"] += part
+                by_list[list_id]["funded_usd"] += min(
+                    part, (counted * part / value).quantize(Decimal("0.01"))
+                )
+    rows = sorted(by_list.values(), key=lambda r: r["month"])
+    for r in rows:
+        r["coverage_pct"] = pct(r["funded_usd"], r["needs_usd"])
+    return rows
+
+
 def shipment_rows(user: Any) -> list[dict[str, Any]]:
     visible = Package.objects.visible_to(user)
     return [

@@ -51,7 +51,15 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def lists(request: HttpRequest) -> HttpResponse:
     rows = [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)]
-    return render(request, "purl/lists.html", {"lists": rows, "can": _can(request)})
+    conv = queries.Rates()
+    context = {
+        "lists": rows,
+        "coverage": queries.coverage_by_month(request.user, conv),
+        "rates": conv.listed(),
+        "rates_source": conv.source,
+        "can": _can(request),
+    }
+    return render(request, "purl/lists.html", context)
 
 
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -246,6 +254,7 @@ COLUMNS = {
         "synthetic",
     ],
     "months": ["month", "nation", "committed_usd"],
+    "coverage": ["month", "list", "title", "needs_usd", "packaged_usd", "funded_usd", "coverage_pct"],
     "record": [
         "where",
         "nation",
@@ -280,6 +289,8 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
         rows = queries.contribution_rows(user, conv=conv)
     elif table == "shipments":
         rows = queries.shipment_rows(user)
+    elif table == "coverage":
+        rows = queries.coverage_by_month(user, conv)
     elif table == "months":
         rows = queries.commitments_by_month(user, conv)
     elif table == "record":
