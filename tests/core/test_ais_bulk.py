@@ -184,17 +184,17 @@ def test_bulk_reader_agrees_on_random_mixtures(lines: list[bytes], read_bytes: i
     assert_same(b"\n".join(lines), read_bytes)
 
 
-def test_store_ingest_in_blocks_and_in_two_processes_matches_the_line_reader(tmp_path: Path) -> None:
+def test_store_ingest_in_blocks_and_in_two_threads_matches_the_line_reader(tmp_path: Path) -> None:
     from veille.core.ais.sources import file_batches, file_blocks
     from veille.maritime.store import AisStore
 
     path = tmp_path / "planted.nmea.gz"
-    path.write_bytes(gzip.compress(planted(3, 2000)))
+    path.write_bytes(gzip.compress(planted(3, 3000)))
     stores = {}
     for name, run in {
         "lines": lambda s: s.ingest(file_batches(path, 1 << 16), clock=lambda: 1.7e9),
         "blocks": lambda s: s.ingest_blocks(file_blocks(path, 1 << 16), clock=lambda: 1.7e9),
-        "pool": lambda s: s.ingest_blocks(file_blocks(path, 1 << 16), workers=2, clock=lambda: 1.7e9),
+        "threads": lambda s: s.ingest_blocks(file_blocks(path, 1 << 16), workers=2, clock=lambda: 1.7e9),
     }.items():
         store = AisStore(tmp_path / name)
         summary = run(store)
@@ -204,7 +204,7 @@ def test_store_ingest_in_blocks_and_in_two_processes_matches_the_line_reader(tmp
         stores[name] = (summary.as_dict(), rows, history)
     ref_summary, ref_rows, ref_history = stores["lines"]
     assert ref_rows.height > 1000 and ref_history.height > 10
-    for name in ("blocks", "pool"):
+    for name in ("blocks", "threads"):
         summary, rows, history = stores[name]
         for key in (
             "lines",

@@ -11,13 +11,12 @@ Memory stays flat: the input is read, decoded and written batch by batch.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +26,7 @@ import duckdb
 import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
-from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block, decode_raw_messages, warm_up
+from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block, decode_raw_messages
 from veille.core.ais.messages import StaticDataReportB
 from veille.core.ais.reader import AisReader
 from veille.core.ais.sources import Block
@@ -174,9 +173,9 @@ class AisStore:
     ) -> IngestSummary:
         """Like :meth:`ingest`, for blocks of lines (files, archives, stdin), scanned in bulk.
 
-        With ``workers`` > 1 the blocks are scanned and decoded in that many processes while this
-        one reassembles multi-part messages and writes Parquet; results are taken in input order
-        and at most two blocks per worker are in flight, so memory stays flat.
+        With ``workers`` > 1 the blocks are scanned and decoded in that many threads while the
+        calling thread reassembles multi-part messages and writes Parquet; results are taken in
+        input order and at most two blocks per worker are in flight, so memory stays flat.
 
         >>> import tempfile
         >>> from veille.core.ais.sources import Block
@@ -188,7 +187,9 @@ class AisStore:
         summary = IngestSummary()
         bulk = BulkReader()
         started = time.perf_counter()
-        pool = _pool(workers) if workers > 1 else None
+        # NumPy and Polars release the GIL for the bulk of the work: threads share the cores
+        # without starting processes or copying blocks between them
+        pool = ThreadPoolExecutor(workers) if workers > 1 else None
         inflight: deque[Future[BlockResult]] = deque()
 
         def finish(result: BlockResult) -> None:
@@ -431,25 +432,6 @@ class AisStore:
             "files": len(files),
             "bytes": sum(f.stat().st_size for f in files),
         }
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes, started now and warmed up (decoders compiled) while the input is opened.
-
-    Each worker keeps Polars to one thread: the workers already fill the cores.
-    """
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    before = os.environ.get("POLARS_MAX_THREADS")
-    os.environ["POLARS_MAX_THREADS"] = "1"
-    try:
-        for _ in range(workers):
-            pool.submit(warm_up)  # starts the processes, which inherit the environment
-    finally:
-        if before is None:
-            del os.environ["POLARS_MAX_THREADS"]
-        else:
-            os.environ["POLARS_MAX_THREADS"] = before
-    return pool
 
 
 def _duck(t: Any) -> str:

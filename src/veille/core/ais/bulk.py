@@ -12,8 +12,9 @@ give the same messages, times and rejects (``tests/core/test_ais_bulk.py`` check
 capture in ``data/ais`` and on synthetic traffic with planted bad lines).
 
 The work is split so that blocks can be scanned and decoded in parallel: :func:`decode_block` is
-pure (one block in, decoded rows out); :class:`BulkReader` is the small sequential part that
-carries ``$PGHP`` times and multi-part groups from one block to the next.
+pure (one block in, decoded rows out; safe in several threads, as NumPy and Polars release the
+GIL for most of it); :class:`BulkReader` is the small sequential part that carries ``$PGHP``
+times and multi-part groups from one block to the next.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .decode import DecodeError, decode_payload
 from .fast import WIDTH, arrow_array, position_columns, position_frame
 from .messages import ClassBExtendedReport, StaticDataReportA, StaticDataReportB, StaticVoyageData
-from .nmea import Parsed, PghpTime, Reject, RejectReason, Sentence, nmea_checksum, parse_line
+from .nmea import Parsed, PghpTime, Reject, RejectReason, Sentence, parse_line
 from .reader import MAX_LINE_BYTES, AisReader, RawMessage
 
 I64 = npt.NDArray[np.int64]
@@ -598,7 +599,7 @@ class BlockResult:
 
 
 def decode_block(data: bytes, lines: int, first_lineno: int = 1) -> BlockResult:
-    """Scan a block and decode its fast lines (pure: runs in a worker process).
+    """Scan a block and decode its fast lines (pure: runs in a worker thread).
 
     >>> data = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\\n!AIVDM,2,2,3,A,00000000000,2*27"
     >>> r = decode_block(data, 2)
@@ -637,24 +638,6 @@ def decode_block(data: bytes, lines: int, first_lineno: int = 1) -> BlockResult:
     return BlockResult(
         out, scan.items, scan.checkpoints, scan.head, scan.pghp_out, scan.events, lines, first_lineno
     )
-
-
-def warm_up() -> int:
-    """Decode one line of each common kind, so that a new worker process has its decoders ready.
-
-    >>> warm_up()
-    3
-    """
-    tag = b"s:r1,c:1418169601"
-    lines = [
-        b"\\%s*%02X\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A" % (tag, nmea_checksum(tag)),
-        b"!AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0*65",
-        b"!AIVDM,2,2,1,,j1C32CQp888,2*17",
-        b"!AIVDM,1,1,,B,H3mr@L4NC=D62?P<7nmpTs0000000,2*0B",
-    ]
-    reader = BulkReader()
-    decoded = reader.feed(decode_block(b"\n".join(lines), len(lines)))
-    return decoded.decoded
 
 
 class BulkReader:

@@ -30,7 +30,6 @@ from veille.maritime.store import AisStore, IngestSummary, default_store
 
 EXIT_INPUT = 3
 EXIT_NOTHING_DECODED = 4
-PARALLEL_BYTES = 64 << 20
 
 
 def parse_until(text: str) -> float:
@@ -72,8 +71,8 @@ class Command(BaseCommand):
         ingest.add_argument(
             "--workers",
             type=int,
-            help="processes that scan and decode files in parallel (default: 2 for files over 64 MB "
-            "when the machine has 2 cores or more, else 1)",
+            help="threads that scan and decode blocks of a file in parallel (default: 2, 1 on a one-core "
+            "machine)",
         )
         replay = sub.add_parser("replay", help="serve a capture over TCP on 127.0.0.1 (demos and tests)")
         replay.add_argument("file")
@@ -147,7 +146,7 @@ class Command(BaseCommand):
                         else:
                             s = store.ingest_blocks(
                                 self._blocks(item),
-                                workers=self._workers(item, opts.get("workers")),
+                                workers=self._workers(opts.get("workers")),
                                 rejects=rejects,
                                 progress=progress,
                                 stop=stop,
@@ -183,14 +182,12 @@ class Command(BaseCommand):
         return file_blocks(item)
 
     @staticmethod
-    def _workers(item: str, asked: int | None) -> int:
+    def _workers(asked: int | None) -> int:
         if asked is not None:
             if asked < 1:
                 raise CommandError("--workers must be 1 or more")
             return asked
-        # starting a process costs about a second: worth it for large inputs only
-        big = item != "-" and Path(item).stat().st_size > PARALLEL_BYTES
-        return min(2, os.cpu_count() or 1) if big else 1
+        return min(2, os.cpu_count() or 1)
 
     def _report(self, summary: dict[str, Any], fmt: str) -> None:
         if fmt == "json":
