@@ -174,7 +174,22 @@ class LedgerEvent(Releasable):
     class Meta:
         ordering = ["recorded_at", "id"]
         indexes = [
-            models.Index(fields=["party", "counts_as", "currency", "value_date"], name="ledger_balance_idx"),
+            # Covers the balance query (GROUP BY in this order, sums of the two figures, the as-of
+            # filter): an index-only scan, no sort.
+            models.Index(
+                fields=[
+                    "party",
+                    "counts_as",
+                    "currency",
+                    "value_date",
+                    "counted",
+                    "item",
+                    "amount_minor",
+                    "quantity",
+                    "recorded_at",
+                ],
+                name="ledger_balance_cover_idx",
+            ),
             models.Index(fields=["draws_on", "recorded_at"], name="ledger_draws_idx"),
             models.Index(fields=["size_of", "recorded_at"], name="ledger_size_idx"),
             models.Index(fields=["recorded_at"], name="ledger_recorded_idx"),

@@ -218,39 +218,35 @@ _STATUS_COLUMNS = (
 def _count_statuses_sql(qs: QuerySet[LedgerEvent]) -> dict[tuple[str, str, str], int]:
     """Status counts in one SQL statement (the same rules as :func:`derive_status`).
 
-    Sizes, draws and reversals are brought to the event they concern with UNION ALL and one
-    GROUP BY: a single sort, no join, so that it scales alike on SQLite and PostgreSQL.
+    The visible, as-of-filtered events are materialized once; the size changes, draws and reversals
+    are summed per event from them and joined back (materialized too, so that both SQLite and
+    PostgreSQL hash or index the join instead of evaluating it row by row).
     """
     inner, params = _sql(qs, _STATUS_COLUMNS)
     flow = ", ".join(["%s"] * len(FLOW_KINDS))
+    own = "CASE WHEN e.measure = %s THEN e.quantity ELSE e.amount_minor END + COALESCE(sz.s, 0)"
     sql = f"""
-        WITH ev({", ".join(_STATUS_COLUMNS)}) AS ({inner}),
-        f(eid, party_id, kind, s, d, r, is_event) AS (
-            SELECT id, party_id, kind, 0, 0, 0, 1 FROM ev WHERE kind IN ({flow})
-            UNION ALL
-            SELECT COALESCE(size_of_id, id), NULL, NULL,
-                   CASE WHEN measure = %s THEN quantity ELSE amount_minor END, 0, 0, 0 FROM ev
-            UNION ALL
-            SELECT draws_on_id, NULL, NULL, 0, draw, 0, 0 FROM ev WHERE draws_on_id IS NOT NULL
-            UNION ALL
-            SELECT parent_id, NULL, NULL, 0, 0, 1, 0 FROM ev WHERE kind = %s
-        ),
-        per AS (
-            SELECT MAX(party_id) AS party_id, MAX(kind) AS kind, COALESCE(SUM(s), 0) AS s, SUM(d) AS d,
-                   MAX(r) AS r, MAX(is_event) AS is_event
-            FROM f GROUP BY eid
-        )
-        SELECT party_id, kind,
-               CASE WHEN r = 1 THEN 'reversed'
-                    WHEN s = 0 OR d <= 0 THEN 'none'
-                    WHEN d >= s THEN 'complete'
+        WITH ev({", ".join(_STATUS_COLUMNS)}) AS MATERIALIZED ({inner}),
+        sz AS MATERIALIZED (
+            SELECT size_of_id AS eid, SUM(CASE WHEN measure = %s THEN quantity ELSE amount_minor END) AS s
+            FROM ev WHERE size_of_id IS NOT NULL GROUP BY size_of_id),
+        dr AS MATERIALIZED (
+            SELECT draws_on_id AS eid, SUM(draw) AS d FROM ev
+            WHERE draws_on_id IS NOT NULL GROUP BY draws_on_id),
+        rv AS MATERIALIZED (SELECT DISTINCT parent_id AS eid FROM ev WHERE kind = %s)
+        SELECT e.party_id, e.kind,
+               CASE WHEN rv.eid IS NOT NULL THEN 'reversed'
+                    WHEN {own} = 0 OR COALESCE(dr.d, 0) <= 0 THEN 'none'
+                    WHEN dr.d >= {own} THEN 'complete'
                     ELSE 'partial' END,
                COUNT(*)
-        FROM per WHERE is_event = 1
+        FROM ev e LEFT JOIN sz ON sz.eid = e.id LEFT JOIN dr ON dr.eid = e.id LEFT JOIN rv ON rv.eid = e.id
+        WHERE e.kind IN ({flow})
         GROUP BY 1, 2, 3
     """  # noqa: S608 - only placeholders and the ORM's own SQL are interpolated
+    quantity = Measure.QUANTITY.value
     with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, [*params, *FLOW_KINDS, Measure.QUANTITY.value, Kind.REVERSAL.value])
+        cursor.execute(sql, [*params, quantity, Kind.REVERSAL.value, quantity, quantity, *FLOW_KINDS])
         return {(p, k, st): int(n) for p, k, st, n in cursor.fetchall()}
 
 
@@ -329,7 +325,7 @@ def report(
     counts: dict[tuple[bool, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     groups = (
         qs.order_by()
-        .values("party_id", "counts_as", "currency", "item", "value_date", "counted")
+        .values("party_id", "counts_as", "currency", "value_date", "counted", "item")  # the index's order
         .annotate(a=Sum("amount_minor"), q=Sum("quantity"))
         .values_list("counted", "party_id", "counts_as", "currency", "item", "value_date", "a", "q")
     )
