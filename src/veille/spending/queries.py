@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 
 from veille.core import spending as core
@@ -140,9 +141,24 @@ class Overview:
 
 def overview(year: int | None = None) -> Overview:
     """Each ally's latest share of GDP with its spending, real change and equipment share; the NATO
-    aggregates as published and as computed from the allies' rows."""
+    aggregates as published and as computed from the allies' rows.
+
+    Imported figures never change in place (a new edition is a new source), so the result is cached
+    under the sources it was built from; national plans, which are per user, are not part of it."""
     source = latest_source(SourceKind.NATO)
     press = latest_source(SourceKind.PRESS)
+    nato_key = f"{source.pk}-{source.sha256}" if source else "-"
+    press_key = f"{press.pk}-{press.sha256}" if press else "-"
+    key = f"spending:overview:{nato_key}:{press_key}:{year}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _overview(year, source, press)
+        cache.set(key, cached, timeout=3600)
+    result: Overview = cached
+    return result
+
+
+def _overview(year: int | None, source: Source | None, press: Source | None) -> Overview:
     years = available_years(source=source) if source else []
     if source is None or not years:
         return Overview(None, source, press, [], None, None)
