@@ -179,3 +179,16 @@ def test_a_rule_whose_note_changed_stops_the_import(users: Any, tmp_path: Path) 
     with pytest.raises(BadAnnouncement, match="read the note again"):
         do_import_announcements(Actor.system_process("import"), path, no_progress)
     assert not LedgerEvent.objects.exists()
+
+
+def test_veille_import_purl_announcements_runs_the_importer(users: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import", "purl-announcements", str(CSV), "--dry-run", "--format", "json", stdout=out)
+    assert '"created": 20' in out.getvalue() and not Contribution.objects.exists()
+    call_command("import", "purl-announcements", str(CSV), stdout=StringIO())
+    # 20 rows: the NB8 row is a package (no national share), the PL/DE/NO row adds Germany's share.
+    assert Contribution.objects.count() == 19 and Package.objects.filter(origin="announcement").count() == 6
