@@ -36,6 +36,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def ledger_rows_removed_after_the_test() -> Iterator[None]:
+    """Browser tests run in real transactions, emptied after each test. On SQLite Django empties
+    tables with DELETE, which the ledger's append-only trigger refuses (PostgreSQL uses TRUNCATE):
+    lift that trigger for the flush only, then put it back."""
+    yield
+    import importlib
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("veille.ledger.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_delete")
+    try:
+        call_command("flush", interactive=False, verbosity=0)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(triggers.SQLITE_UP[1])
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():

@@ -14,28 +14,6 @@ from tests.browser.conftest import Watched
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def ledger_rows_removed_after_the_test() -> Any:
-    """On SQLite, Django empties tables with DELETE, which the ledger's append-only trigger refuses
-    (PostgreSQL uses TRUNCATE). Lift the trigger for the flush only, then put it back."""
-    yield
-    import importlib
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    triggers = importlib.import_module("veille.ledger.migrations.0002_append_only_triggers")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_delete")
-    try:
-        call_command("flush", interactive=False, verbosity=0)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(triggers.SQLITE_UP[1])
-
-
 @pytest.fixture
 def dieter(users: dict[str, Any]) -> Any:
     """An editor of Germany, a euro nation (the named users have none)."""

@@ -220,8 +220,9 @@ def military_share_check(definition: Definition) -> ClaimCheck:
         sentence_en=REPORT_SENTENCE_EN,
         claim="≥ 99 %",
         computed=f"{pct} % (allies alone {result.share_pct('ally')} %)",
-        holds=pct >= Decimal(99),
+        holds=pct >= Decimal(99) if definition.aid_type == "military" else None,
         data=releases,
+        pending="" if definition.aid_type == "military" else "the sentence speaks of military support",
         definitions=definition.describe(),
         detail=result_detail(result),
     )

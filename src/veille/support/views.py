@@ -74,7 +74,12 @@ def claims(request: HttpRequest) -> HttpResponse:
             ("other", _("Everyone else")),
         ],
         "share_spec": charts.shares_bar(
-            check.detail["share_pct"], _("Share of military support by donor class")
+            check.detail["share_pct"],
+            {
+                "military": _("Share of military support by donor class"),
+                "financial": _("Share of financial support by donor class"),
+                "humanitarian": _("Share of humanitarian support by donor class"),
+            }[definition.aid_type],
         )
         if check.detail
         else None,

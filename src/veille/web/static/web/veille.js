@@ -37,7 +37,10 @@
       const spec = JSON.parse(source.textContent);
       window.vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
+        // The strict CSP refuses injected <style> elements: vega-embed's and vega-tooltip's default
+        // styles are off, and veille.css styles the tooltip instead.
         renderer: "svg", defaultStyle: false, ast: true,
+        tooltip: { disableDefaultStyle: true },
         expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined,
         i18n: document.documentElement.lang === "fr" ? { PNG_ACTION: "Enregistrer en PNG", SVG_ACTION: "Enregistrer en SVG" } : undefined
       }).then(function () { el.dataset.rendered = "true"; }).catch(function (error) {
