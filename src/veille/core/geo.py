@@ -193,56 +193,81 @@ def _line_mask(seg: F64, cap_km: float) -> B:
 class PolygonIndex:
     """Which of several polygons contain each point (``names[j]`` is polygon ``j``).
 
+    A global raster of ``res``-degree cells holds, per cell, a bit per polygon that covers the
+    whole cell and a bit per polygon whose boundary crosses it; only points in crossed cells are
+    tested exactly. With ``res=0`` (or more than 62 polygons) every point in a polygon's bounding
+    box is tested exactly.
+
     >>> idx = PolygonIndex.from_geometries([shapely.box(0, 60, 10, 70)], ["box"])
-    >>> idx.contains(np.array([65.0, 75.0]), np.array([5.0, 5.0]))[:, 0].tolist()
-    [True, False]
+    >>> idx.contains(np.array([65.0, 75.0, 70.0]), np.array([5.0, 5.0, 10.0]))[:, 0].tolist()
+    [True, False, True]
     """
 
     names: list[str]
     geoms: list[Any]
-    grids: list[tuple[float, float, float, float, npt.NDArray[np.uint8]]] = field(repr=False)
+    res: float = 0.25
+    inside: npt.NDArray[np.int64] | None = field(default=None, repr=False)
+    edge: npt.NDArray[np.int64] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_geometries(cls, geoms: Sequence[Any], names: Sequence[str], cells: int = 64) -> PolygonIndex:
-        """Rasterise each polygon over its bounding box into ``cells`` x ``cells`` classes."""
-        grids = []
+    def from_geometries(cls, geoms: Sequence[Any], names: Sequence[str], res: float = 0.25) -> PolygonIndex:
         for g in geoms:
             shapely.prepare(g)
+        if res <= 0 or len(geoms) > 62:
+            return cls(list(names), list(geoms), 0.0)
+        ny, nx = round(180 / res), round(360 / res)
+        inside = np.zeros((ny, nx), dtype=np.int64)
+        edge = np.zeros((ny, nx), dtype=np.int64)
+        for j, g in enumerate(geoms):
             x0, y0, x1, y1 = g.bounds
-            if cells <= 1:  # no raster: every point in the bounding box is tested exactly
-                grids.append((x0, y0, max(x1 - x0, 1e-9), max(y1 - y0, 1e-9), np.ones((1, 1), np.uint8)))
-                continue
-            sx, sy = max((x1 - x0) / cells, 1e-9), max((y1 - y0) / cells, 1e-9)
-            xs = x0 + sx * np.arange(cells)
-            ys = y0 + sy * np.arange(cells)
-            gx, gy = np.meshgrid(xs, ys)
-            boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + sx, gy.ravel() + sy)
-            inside = shapely.contains_properly(g, boxes)
-            touches = shapely.intersects(g, boxes)
-            cls_ = np.where(inside, 2, np.where(touches, 1, 0)).astype(np.uint8).reshape(cells, cells)
-            grids.append((x0, y0, sx, sy, cls_))
-        return cls(list(names), list(geoms), grids)
+            ix0, ix1 = max(int((x0 + 180) // res), 0), min(int((x1 + 180) // res), nx - 1)
+            iy0, iy1 = max(int((y0 + 90) // res), 0), min(int((y1 + 90) // res), ny - 1)
+            gx, gy = np.meshgrid(np.arange(ix0, ix1 + 1), np.arange(iy0, iy1 + 1))
+            bx, by = gx.ravel() * res - 180.0, gy.ravel() * res - 90.0
+            boxes = shapely.box(bx, by, bx + res, by + res)
+            full = shapely.covers(g, boxes)
+            touch = shapely.intersects(g, boxes) & ~full
+            bit = np.int64(1) << j
+            inside[gy.ravel()[full], gx.ravel()[full]] |= bit
+            edge[gy.ravel()[touch], gx.ravel()[touch]] |= bit
+        return cls(list(names), list(geoms), res, inside, edge)
+
+    def mask(self, lat: F64, lon: F64) -> npt.NDArray[np.int64]:
+        """One integer per point: bit ``j`` set when polygon ``j`` contains it."""
+        lat = np.asarray(lat, dtype=np.float64)
+        lon = np.asarray(lon, dtype=np.float64)
+        if self.inside is None or self.edge is None:
+            c = self.contains(lat, lon)
+            return (c.astype(np.int64) << np.arange(len(self.geoms), dtype=np.int64)).sum(axis=1)
+        ny, nx = self.inside.shape
+        iy = np.clip(((lat + 90.0) / self.res).astype(np.int64), 0, ny - 1)
+        ix = np.clip(((lon + 180.0) / self.res).astype(np.int64), 0, nx - 1)
+        out = self.inside[iy, ix]
+        e = self.edge[iy, ix]
+        rows = np.flatnonzero(e)
+        if len(rows):
+            er = e[rows]
+            for j, g in enumerate(self.geoms):
+                bit = np.int64(1) << j
+                sel = rows[(er & bit) != 0]
+                if len(sel):
+                    hit = shapely.intersects_xy(g, lon[sel], lat[sel])
+                    out[sel[hit]] |= bit
+        return out
 
     def contains(self, lat: F64, lon: F64) -> B:
         """Boolean matrix (points x polygons); a point on a boundary counts as inside."""
         lat = np.asarray(lat, dtype=np.float64)
         lon = np.asarray(lon, dtype=np.float64)
+        if self.inside is not None:
+            m = self.mask(lat, lon)
+            return ((m[:, None] >> np.arange(len(self.geoms), dtype=np.int64)) & 1).astype(bool)
         out = np.zeros((len(lat), len(self.geoms)), dtype=bool)
-        for j, (g, (x0, y0, sx, sy, grid)) in enumerate(zip(self.geoms, self.grids, strict=True)):
-            n = grid.shape[0]
-            fx = (lon - x0) / sx
-            fy = (lat - y0) / sy
-            inbox = (fx >= 0) & (fy >= 0) & (fx <= n) & (fy <= n)
-            idx = np.flatnonzero(inbox)
-            if len(idx) == 0:
-                continue
-            cx = np.minimum(fx[idx].astype(np.int64), n - 1)
-            cy = np.minimum(fy[idx].astype(np.int64), n - 1)
-            c = grid[cy, cx]
-            out[idx[c == 2], j] = True
-            edge = idx[c == 1]
-            if len(edge):
-                out[edge, j] = shapely.intersects_xy(g, lon[edge], lat[edge])
+        for j, g in enumerate(self.geoms):
+            x0, y0, x1, y1 = g.bounds
+            idx = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
+            if len(idx):
+                out[idx, j] = shapely.intersects_xy(g, lon[idx], lat[idx])
         return out
 
 
@@ -286,5 +311,5 @@ def shore_index(data: str, cap_km: float = 200.0) -> ShoreIndex:
     polys = shapely.from_geojson(path.read_text(encoding="utf-8"))
     geoms = list(shapely.get_parts(polys)) if polys is not None else []
     geoms = [g for g in geoms if not g.is_empty]
-    land = PolygonIndex.from_geometries(geoms, [str(i) for i in range(len(geoms))], cells=0)
+    land = PolygonIndex.from_geometries(geoms, [str(i) for i in range(len(geoms))], res=0)
     return ShoreIndex(LineIndex.from_lines(lines, [str(i) for i in range(len(lines))], cap_km=cap_km), land)

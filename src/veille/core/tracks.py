@@ -126,9 +126,15 @@ def valid(positions: pl.DataFrame) -> pl.DataFrame:
         m = df["mmsi"].to_numpy().astype(np.int64)
         t = df["timestamp"].dt.epoch("us").to_numpy()
         dm = np.diff(m)
-        if (dm < 0).any() or ((dm == 0) & (np.diff(t) <= 0)).any():
-            sort_cols = ["mmsi", "timestamp", "lat", "lon"]
-            df = df.sort(sort_cols).unique(["mmsi", "timestamp"], keep="first", maintain_order=True)
+        if (dm < 0).any() or ((dm == 0) & (np.diff(t) < 0)).any():
+            df = df.sort(["mmsi", "timestamp"])
+            m = df["mmsi"].to_numpy().astype(np.int64)
+            t = df["timestamp"].dt.epoch("us").to_numpy()
+            dm = np.diff(m)
+        if ((dm == 0) & (np.diff(t) == 0)).any():  # two fixes at one time: keep one, whatever the order
+            df = df.sort(["mmsi", "timestamp", "lat", "lon"]).unique(
+                ["mmsi", "timestamp"], keep="first", maintain_order=True
+            )
     return df
 
 
@@ -238,11 +244,12 @@ def mark_arrays(
     def speed(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return np.asarray(implied_speed_kn(haversine_km(lat[i], lon[i], lat[j], lon[j]), t[j] - t[i]))
 
-    idx = np.arange(n)
-    prev = np.maximum(idx - 1, 0)
-    nxt = np.minimum(idx + 1, n - 1)
-    v_prev = np.where(same_prev, speed(prev, idx), 0.0)
-    v_next = np.where(same_next, speed(idx, nxt), 0.0)
+    step = np.zeros(n)
+    if n > 1:
+        step[1:] = speed(np.arange(n - 1), np.arange(1, n))  # fix i-1 -> fix i, computed once
+    v_prev = np.where(same_prev, step, 0.0)
+    v_next = np.zeros(n)
+    v_next[:-1] = np.where(same_next[:-1], step[1:], 0.0)
     mid = same_prev & same_next & (v_prev > max_speed_kn) & (v_next > max_speed_kn)
     cand = np.flatnonzero(mid)
     ok = (speed(cand - 1, cand + 1) <= max_speed_kn) & (t[cand + 1] - t[cand - 1] <= max_gap_s)
@@ -261,7 +268,11 @@ def mark_arrays(
     same[1:] = km[1:] == km[:-1]
     pk = np.maximum(np.arange(len(keep)) - 1, 0)
     dt = t[keep] - t[keep[pk]]
-    vk = np.asarray(implied_speed_kn(haversine_km(lat[keep[pk]], lon[keep[pk]], lat[keep], lon[keep]), dt))
+    vk = step[keep].copy()  # the previous kept fix is the previous fix, except right after a jump
+    after = np.flatnonzero(keep[pk] != keep - 1)
+    if len(after):
+        a, b = keep[pk[after]], keep[after]
+        vk[after] = implied_speed_kn(haversine_km(lat[a], lon[a], lat[b], lon[b]), t[b] - t[a])
     brk_k = same & ((dt > max_gap_s) | (vk > max_speed_kn))
     brk = np.zeros(n, dtype=bool)
     brk[keep] = brk_k

@@ -31,7 +31,11 @@ from veille.core.tracks import US, Segmenter
 
 from .schema import event_frame
 
-_OFFSETS = np.array([(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)], dtype=np.int64)
+# the cell itself and the 13 neighbours "after" it: every pair of cells is looked at once
+_OFFSETS = np.array(
+    [(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1) if (a, b, c) >= (0, 0, 0)],
+    dtype=np.int64,
+)
 
 
 def cell3(lat: Any, lon: Any, size_km: float) -> tuple[Any, Any, Any]:
@@ -54,26 +58,52 @@ def cell3(lat: Any, lon: Any, size_km: float) -> tuple[Any, Any, Any]:
 def pairs_within(
     key: np.ndarray, mmsi: np.ndarray, lat: np.ndarray, lon: np.ndarray, max_km: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Index pairs (i, j), ``mmsi[i] < mmsi[j]``, with equal ``key`` (time bin) within ``max_km``."""
-    if len(key) == 0:
+    """Index pairs (i, j), ``mmsi[i] < mmsi[j]``, with equal ``key`` (time bin) within ``max_km``.
+
+    Points fall into cubes of ``max_km`` (Earth-centred coordinates); two points that close lie
+    in the same or neighbouring cubes. Columns of cubes (same bin, x and y) are found by binary
+    search in the sorted column keys; the own column and four neighbours cover every pair once.
+
+    >>> i, j, d = pairs_within(np.zeros(3, np.int64), np.array([3, 1, 2]), np.array([70.0, 70.001, 71.0]),
+    ...                        np.array([5.0, 5.0, 5.0]), 0.5)
+    >>> i.tolist(), j.tolist(), [round(float(x), 3) for x in d]
+    ([1], [0], [0.111])
+    """
+    n = len(key)
+    if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     cx, cy, cz = cell3(lat, lon, max_km)
-    base = pl.DataFrame({"k": key, "x": cx, "y": cy, "z": cz, "i": np.arange(len(key))})
-    off = pl.DataFrame({"ox": _OFFSETS[:, 0], "oy": _OFFSETS[:, 1], "oz": _OFFSETS[:, 2]})
-    probe = base.join(off, how="cross").select(
-        "k",
-        (pl.col("x") + pl.col("ox")).alias("x"),
-        (pl.col("y") + pl.col("oy")).alias("y"),
-        (pl.col("z") + pl.col("oz")).alias("z"),
-        pl.col("i").alias("i"),
-    )
-    hit = probe.join(base.rename({"i": "j"}), on=["k", "x", "y", "z"])
-    i, j = hit["i"].to_numpy(), hit["j"].to_numpy()
-    keep = mmsi[i] < mmsi[j]
+    col = (np.asarray(key, dtype=np.int64) << 32) | ((cx + 32768) << 16) | (cy + 32768)
+    order = np.argsort(col, kind="stable")
+    sc = col[order]
+    ii_parts, jj_parts = [], []
+    for ox, oy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+        probe = col + (ox << 16) + oy
+        left = np.searchsorted(sc, probe, "left")
+        cnt = np.searchsorted(sc, probe, "right") - left
+        total = int(cnt.sum())
+        if total == 0:
+            continue
+        ii = np.repeat(np.arange(n), cnt)
+        within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        jj = order[np.repeat(left, cnt) + within]
+        ok = np.abs(cz[ii] - cz[jj]) <= 1
+        if ox == 0 and oy == 0:
+            ok &= ii < jj
+        ii_parts.append(ii[ok])
+        jj_parts.append(jj[ok])
+    if not ii_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    i, j = np.concatenate(ii_parts), np.concatenate(jj_parts)
+    lo_first = mmsi[i] < mmsi[j]
+    i, j = np.where(lo_first, i, j), np.where(lo_first, j, i)
+    keep = mmsi[i] != mmsi[j]  # a vessel is never paired with itself
     i, j = i[keep], j[keep]
     d = haversine_km(lat[i], lon[i], lat[j], lon[j])
     ok = d <= max_km
-    return i[ok], j[ok], d[ok]
+    # a canonical order, so that results do not depend on the order of the input
+    o = np.lexsort((mmsi[j][ok], mmsi[i][ok], np.asarray(key)[i][ok]))
+    return i[ok][o], j[ok][o], d[ok][o]
 
 
 @dataclass(frozen=True)
@@ -113,11 +143,15 @@ class EncounterDetector:
         """Each vessel's last fix in each time bin (mmsi, bin, lat, lon, speed_dk)."""
         df = positions if "speed_dk" in positions.columns else self.segmenter.mark(positions)
         bin_us = int(self.bin.total_seconds() * US)
+        m = df["mmsi"].to_numpy()
+        b = df["timestamp"].dt.epoch("us").to_numpy() // bin_us
+        last = np.ones(len(m), dtype=bool)  # rows are sorted by MMSI and time: the last of each run
+        last[:-1] = (m[1:] != m[:-1]) | (b[1:] != b[:-1])
+        keep = pl.Series(last)
         return (
             df.select("mmsi", "timestamp", "lat", "lon", "speed_dk")
-            .with_columns(bin=pl.col("timestamp").dt.epoch("us") // bin_us)
-            .group_by("mmsi", "bin", maintain_order=True)
-            .last()
+            .filter(keep)
+            .with_columns(bin=pl.Series(b[last]))
         )
 
     def detect(self, positions: pl.DataFrame) -> pl.DataFrame:

@@ -37,12 +37,13 @@ RX_CELL_LON = 1.0
 
 def reception_table(positions: pl.DataFrame) -> pl.DataFrame:
     """Who was heard where and when: unique (cell_y, cell_x, hour, mmsi) of valid positions."""
-    return positions.select(
-        (pl.col("lat") / RX_CELL_LAT).floor().cast(pl.Int32).alias("cy"),
-        (pl.col("lon") / RX_CELL_LON).floor().cast(pl.Int32).alias("cx"),
-        (pl.col("timestamp").dt.epoch("s") // 3600).alias("hour"),
-        pl.col("mmsi"),
-    ).unique()
+    m = positions["mmsi"].to_numpy()
+    cy = np.floor(positions["lat"].to_numpy() / RX_CELL_LAT).astype(np.int32)
+    cx = np.floor(positions["lon"].to_numpy() / RX_CELL_LON).astype(np.int32)
+    h = positions["timestamp"].dt.epoch("s").to_numpy() // 3600
+    new = np.ones(len(m), dtype=bool)  # drop repeats of the previous row first (rows come in tracks)
+    new[1:] = (m[1:] != m[:-1]) | (cy[1:] != cy[:-1]) | (cx[1:] != cx[:-1]) | (h[1:] != h[:-1])
+    return pl.DataFrame({"cy": cy[new], "cx": cx[new], "hour": h[new], "mmsi": m[new]}).unique()
 
 
 def rx_cells(lat: float, lon: float) -> list[tuple[int, int]]:
@@ -173,17 +174,21 @@ class GapDetector:
     def reception_counts(self, gaps: pl.DataFrame, reception: pl.DataFrame) -> np.ndarray:
         """Other vessels heard around each gap's start during the reception window."""
         hours = int(np.ceil(self.reception_window.total_seconds() / 3600))
-        keys: list[tuple[int, int, int, int, int]] = []
-        for k, (mm, s, la, lo) in enumerate(
-            zip(gaps["mmsi"], gaps["start_us"], gaps["lat"], gaps["lon"], strict=True)
-        ):
-            h0 = int(s // US // 3600)
-            for cy, cx in rx_cells(la, lo):
-                keys.extend((k, mm, cy, cx, h0 + dh) for dh in range(hours))
+        n = gaps.height
+        cy = np.floor(gaps["lat"].to_numpy() / RX_CELL_LAT).astype(np.int64)
+        cx = np.floor(gaps["lon"].to_numpy() / RX_CELL_LON).astype(np.int64)
+        h0 = gaps["start_us"].to_numpy() // US // 3600
+        grid = np.meshgrid([-1, 0, 1], [-1, 0, 1], np.arange(hours), indexing="ij")
+        dy, dx, dh = (g.ravel() for g in grid)
+        k = np.repeat(np.arange(n), len(dy))
         q = pl.DataFrame(
-            keys,
-            schema={"k": pl.Int64, "self": pl.UInt32, "cy": pl.Int32, "cx": pl.Int32, "hour": pl.Int64},
-            orient="row",
+            {
+                "k": k,
+                "self": np.repeat(gaps["mmsi"].to_numpy(), len(dy)),
+                "cy": (cy[k] + np.tile(dy, n)).astype(np.int32),
+                "cx": ((cx[k] + np.tile(dx, n) + 180) % 360 - 180).astype(np.int32),
+                "hour": h0[k] + np.tile(dh, n),
+            }
         )
         hits = (
             q.join(reception.with_columns(pl.col("hour").cast(pl.Int64)), on=["cy", "cx", "hour"])

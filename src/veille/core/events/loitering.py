@@ -43,11 +43,21 @@ class LoiteringDetector:
 
     def detect(self, positions: pl.DataFrame) -> pl.DataFrame:
         df = positions if "speed_dk" in positions.columns else self.segmenter.mark(positions)
-        hours = (
-            df.select("mmsi", "timestamp", "lat", "lon", "speed_dk")
-            .with_columns(hour=pl.col("timestamp").dt.epoch("s") // 3600)
-            .group_by("mmsi", "hour", maintain_order=True)
-            .agg(s=pl.col("speed_dk").sum(), n=pl.len(), lat=pl.col("lat").first(), lon=pl.col("lon").first())
+        m = df["mmsi"].to_numpy()
+        h = df["timestamp"].dt.epoch("s").to_numpy() // 3600
+        first = np.ones(len(m), dtype=bool)  # rows are sorted by MMSI and time: hours are runs
+        first[1:] = (m[1:] != m[:-1]) | (h[1:] != h[:-1])
+        starts = np.flatnonzero(first)
+        dk = df["speed_dk"].to_numpy()
+        hours = pl.DataFrame(
+            {
+                "mmsi": m[starts],
+                "hour": h[starts],
+                "s": np.add.reduceat(dk, starts) if len(starts) else np.zeros(0, np.int64),
+                "n": np.diff(np.append(starts, len(m))),
+                "lat": df["lat"].to_numpy()[starts],
+                "lon": df["lon"].to_numpy()[starts],
+            }
         )
         limit = round(self.max_speed_kn * 10)
         if self.until is not None:

@@ -52,15 +52,14 @@ class Vessel:
         "l_hour",
         "l_lat",
         "l_lon",
-        "l_n",
         "l_run",
-        "l_s",
+        "l_sn",
         "last_jump",
-        "last_t",
         "p",
         "p_jump",
         "pp",
         "rx",
+        "step",
         "z_mask",
         "z_start",
     )
@@ -69,20 +68,19 @@ class Vessel:
         self.pp: tuple[int, float, float] | None = None  # raw fix before p: t, lat, lon
         self.p: tuple[Any, ...] | None = None  # pending raw fix: t, lat, lon, mask, dist, which, dk
         self.p_jump = False  # whether the fix before p was judged a jump
+        self.step = 0.0  # implied speed from pp to p (knots)
         self.k: tuple[int, float, float] | None = None  # last kept fix
         self.last_jump: tuple[int, float, float] | None = None
-        self.last_t = -1
         self.z_mask = -1
-        self.z_start: dict[int, tuple[int, bool]] | None = None
+        self.z_start: tuple[Any, ...] | None = None  # zone index, entry time, entered; repeated
         self.l_hour = -1
-        self.l_s = 0
-        self.l_n = 0
+        self.l_sn = 0  # this hour's speed sum (tenths of a knot) << 24 | number of fixes
         self.l_lat = 0.0
         self.l_lon = 0.0
         self.l_run: list[Any] | None = None  # first, last, s, n, hours, lat, lon
         self.c_run: list[Any] | None = None  # s, e, lat, lon, d, names, n
         self.ev: list[Any] | None = None  # day, count, first t, lat, lon, last t
-        self.rx: dict[int, int] | None = None  # gap start time -> other vessels heard
+        self.rx: tuple[int, ...] | None = None  # gap start time, other vessels heard; repeated
 
 
 def deep_size(obj: Any, seen: set[int] | None = None) -> int:
@@ -161,19 +159,37 @@ class StreamEngine:
             dist, which = np.full(len(mm), np.inf), np.full(len(mm), -1)
         cy = np.floor(lat / RX_CELL_LAT).astype(np.int64)
         cx = np.floor(lon / RX_CELL_LON).astype(np.int64)
-        for i in range(len(mm)):
-            self._one(
-                int(mm[i]),
-                int(tt[i]),
-                float(lat[i]),
-                float(lon[i]),
-                float(sog[i]),
-                int(masks[i]),
-                float(dist[i]),
-                int(which[i]),
-                int(cy[i]),
-                int(cx[i]),
+        # implied speed from the previous fix of the same vessel within the batch, vectorised
+        n = len(mm)
+        order = np.lexsort((np.arange(n), mm))
+        prev = np.full(n, -1, dtype=np.int64)
+        same = mm[order[1:]] == mm[order[:-1]]
+        prev[order[1:][same]] = order[:-1][same]
+        has = prev >= 0
+        steps = np.zeros(n)
+        if has.any():
+            ia, ib = prev[has], np.flatnonzero(has)
+            steps[ib] = implied_speed_kn(
+                haversine_km(lat[ia], lon[ia], lat[ib], lon[ib]), (tt[ib] - tt[ia]) / US
             )
+        prev_t = np.where(has, tt[np.maximum(prev, 0)], -1)
+        one = self._one
+        for row in zip(
+            mm.tolist(),
+            tt.tolist(),
+            lat.tolist(),
+            lon.tolist(),
+            sog.tolist(),
+            masks.tolist(),
+            dist.tolist(),
+            which.tolist(),
+            cy.tolist(),
+            cx.tolist(),
+            steps.tolist(),
+            prev_t.tolist(),
+            strict=True,
+        ):
+            one(*row)
         return self._drain()
 
     def _clock(self, t: int) -> None:
@@ -203,6 +219,8 @@ class StreamEngine:
         which: int,
         cy: int,
         cx: int,
+        step: float = 0.0,
+        prev_t: int = -1,
     ) -> None:
         if t > self.t_max:
             self.t_max = t
@@ -210,18 +228,16 @@ class StreamEngine:
         v = self.vessels.get(m)
         if v is None:
             v = self.vessels[m] = Vessel()
-        elif t <= v.last_t:
+        elif v.p is not None and t <= v.p[0]:
             self.late += 1
             return
         # speed: reported, else implied from the previous raw fix
         p = v.p
-        if sog == sog:  # not NaN
-            dk = round(sog * 10.0)
-        elif p is not None:
-            dk = round(_kn(p[1], p[2], lat, lon, t - p[0]) * 10.0)
-        else:
-            dk = 0
-        v.last_t = t
+        if p is None:
+            step = 0.0
+        elif p[0] != prev_t:  # the previous fix came in an earlier batch (or a late one was dropped)
+            step = _kn(p[1], p[2], lat, lon, t - p[0])
+        dk = round(sog * 10.0) if sog == sog else round(step * 10.0)  # sog == sog: not NaN
         # reception grid and the hour tick that will judge this vessel's silence
         hour = t // HOUR_US
         self.rx[(cy, cx, hour)].add(m)
@@ -231,24 +247,21 @@ class StreamEngine:
         # loitering hours
         if hour != v.l_hour:
             self._finish_hour(m, v)
-            v.l_hour, v.l_s, v.l_n, v.l_lat, v.l_lon = hour, 0, 0, lat, lon
-        v.l_s += dk
-        v.l_n += 1
+            v.l_hour, v.l_sn, v.l_lat, v.l_lon = hour, 0, lat, lon
+        v.l_sn += (dk << 24) | 1
         # judge the pending fix now that the next one is here
-        fix = (t, lat, lon, mask, dist, which, dk)
+        fix = (t, lat, lon, mask, dist if which >= 0 else None, which, dk)
         if p is not None:
             jump = False
             pp = v.pp
-            if pp is not None and not v.p_jump:
-                v_prev = _kn(pp[1], pp[2], p[1], p[2], p[0] - pp[0])
-                if v_prev > self.max_kn and _kn(p[1], p[2], lat, lon, t - p[0]) > self.max_kn:
-                    jump = (
-                        _kn(pp[1], pp[2], lat, lon, t - pp[0]) <= self.max_kn and t - pp[0] <= self.max_gap_us
-                    )
+            if pp is not None and not v.p_jump and v.step > self.max_kn and step > self.max_kn:
+                jump = _kn(pp[1], pp[2], lat, lon, t - pp[0]) <= self.max_kn and t - pp[0] <= self.max_gap_us
             self._confirm(m, v, p, jump)
             v.p_jump = jump
-            v.pp = (p[0], p[1], p[2])
+            k = v.k
+            v.pp = k if k is not None and k[0] == p[0] else (p[0], p[1], p[2])
         v.p = fix
+        v.step = step
 
     # -- per fix, once its jump status is known -----------------------------------------------
 
@@ -270,7 +283,9 @@ class StreamEngine:
         k = v.k
         if k is not None:
             dt = t - k[0]
-            if dt <= self.max_gap_us and _kn(k[1], k[2], lat, lon, dt) > self.max_kn:
+            pp = v.pp  # the step pp -> f is known when the last kept fix is pp
+            kn = v.step if pp is not None and pp[0] == k[0] else _kn(k[1], k[2], lat, lon, dt)
+            if dt <= self.max_gap_us and kn > self.max_kn:
                 self._evidence(m, v, t, lat, lon)
             if dt >= self.min_gap_us:
                 self._gap(m, v, k, (t, lat, lon))
@@ -330,14 +345,18 @@ class StreamEngine:
                 speed_kn=float(implied_speed_kn(d, np.array([(b[0] - a[0]) / US]))[0]),
             )
         self.out["gap"].append(row)
-        row["_rx"] = (v.rx or {}).get(a[0], 0)
+        rx = v.rx or ()
+        row["_rx"] = next((rx[i + 1] for i in range(0, len(rx), 2) if rx[i] == a[0]), 0)
 
     def _zones(self, m: int, v: Vessel, t: int, lat: float, lon: float, mask: int, first: bool) -> None:
         prev = v.z_mask
         if first:
-            v.z_start = {j: (t, False) for j in range(len(self.zones.ids)) if mask >> j & 1}
+            v.z_start = (
+                tuple(x for j in range(len(self.zones.ids)) if mask >> j & 1 for x in (j, t, False)) or None
+            )
         elif mask != prev:
-            starts = v.z_start if v.z_start is not None else {}
+            z = v.z_start or ()
+            starts = {z[i]: (z[i + 1], z[i + 2]) for i in range(0, len(z), 3)}
             for j in range(len(self.zones.ids)):
                 a, b = prev >> j & 1, mask >> j & 1
                 if b and not a:
@@ -358,7 +377,7 @@ class StreamEngine:
                             "detail": f'{{"entered": {str(entered).lower()}}}',
                         }
                     )
-            v.z_start = starts or None
+            v.z_start = tuple(x for j, (s, e) in sorted(starts.items()) for x in (j, s, e)) or None
         v.z_mask = mask
 
     def _cable(
@@ -402,18 +421,19 @@ class StreamEngine:
         )
 
     def _finish_hour(self, m: int, v: Vessel) -> None:
-        if v.l_n == 0:
+        if v.l_sn == 0:
             return
+        l_s, l_n = v.l_sn >> 24, v.l_sn & 0xFFFFFF
         run = v.l_run
-        if v.l_s < self.loiter_limit * v.l_n:
+        if l_s < self.loiter_limit * l_n:
             if run is not None and run[1] == v.l_hour - 1:
                 run[1] = v.l_hour
-                run[2] += v.l_s
-                run[3] += v.l_n
+                run[2] += l_s
+                run[3] += l_n
                 run[4] += 1
                 return
             self._finish_loiter(m, v, None)
-            v.l_run = [v.l_hour, v.l_hour, v.l_s, v.l_n, 1, v.l_lat, v.l_lon]
+            v.l_run = [v.l_hour, v.l_hour, l_s, l_n, 1, v.l_lat, v.l_lon]
         elif run is not None:
             self._finish_loiter(m, v, None)
 
@@ -447,13 +467,13 @@ class StreamEngine:
         h0 = hour - self.rx_hours
         for m in due:
             v = self.vessels[m]
-            rx = v.rx or {}
+            rx = dict(zip((v.rx or ())[::2], (v.rx or ())[1::2], strict=True))
             for f in (v.p, v.k):
                 if f is not None and f[0] // HOUR_US == h0:
                     rx[f[0]] = self._heard(m, f[1], f[2], h0)
             # only the pending and the last kept fix can still start a gap
             keep = {f[0] for f in (v.p, v.k) if f is not None}
-            v.rx = {t: c for t, c in rx.items() if t in keep} or None
+            v.rx = tuple(x for t, c in rx.items() if t in keep for x in (t, c)) or None
 
     def _heard(self, m: int, lat: float, lon: float, h0: int) -> int:
         seen: set[int] = set()
@@ -540,7 +560,7 @@ class StreamEngine:
                 self._confirm(m, v, v.p, False)
                 v.pp, v.p = (v.p[0], v.p[1], v.p[2]), None
             self._finish_hour(m, v)
-            v.l_n = 0
+            v.l_sn = 0
             self._finish_loiter(m, v, u // HOUR_US)
             self._finish_cable(m, v, u)
             self._finish_evidence(m, v)

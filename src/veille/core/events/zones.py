@@ -66,8 +66,7 @@ class Zones:
 
     def mask(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """One integer per point: bit ``j`` set when zone ``j`` contains it."""
-        c = self.contains(lat, lon)
-        return (c.astype(np.int64) << np.arange(len(self.ids), dtype=np.int64)).sum(axis=1)
+        return self.index.mask(lat, lon)
 
 
 @lru_cache(maxsize=8)
