@@ -97,7 +97,9 @@ ROUTES: dict[str, Expect] = {
     "spending:compare_export": Expect("/spending/compare/export.csv", EVERYONE_200),
     "spending:plans": Expect("/spending/plans/", EVERYONE_200),
     "spending:plans_export": Expect("/spending/plans/export.csv", EVERYONE_200),
-    "spending:plan_new": Expect("/spending/plans/new/", {"anon": 302, "alice": 200, "nora": 200, "sam": 200, "*": 403}),
+    "spending:plan_new": Expect(
+        "/spending/plans/new/", {"anon": 302, "alice": 200, "nora": 200, "sam": 200, "*": 403}
+    ),
     "spending:figures": Expect("/spending/figures/", EVERYONE_200),
     "spending:figures_export": Expect("/spending/figures/export.csv", EVERYONE_200),
     "spending:sources": Expect("/spending/sources/", EVERYONE_200),
@@ -107,6 +109,9 @@ ROUTES: dict[str, Expect] = {
     "arctic:index": Expect("/arctic/", EVERYONE_200),
     # arctic: activities are read through visible_to (none in the matrix's data); tests/arctic has the rest
     "arctic:activity": Expect("/arctic/activities/1/", {"*": 404}),
+    "arctic:activity_new": Expect(
+        "/arctic/activities/new/", {"anon": 302, "alice": 200, "nora": 200, "olga": 200, "sam": 200, "*": 403}
+    ),
     "arctic:link": Expect("/arctic/activities/1/link/", {"*": 405}),
     "arctic:layer": Expect("/arctic/layers/activities.geojson?bbox=-180,45,180,90", EVERYONE_200),
     "arctic:coverage": Expect("/arctic/coverage/", EVERYONE_200),
@@ -129,7 +134,9 @@ ROUTES: dict[str, Expect] = {
     "api:arctic_coverage": Expect("/api/v1/arctic/coverage", API_LOGGED_IN),
     "api:arctic_deconfliction": Expect("/api/v1/arctic/deconfliction", API_STAFF_WIDE),
     "api:arctic_alerts": Expect("/api/v1/arctic/alerts", API_LOGGED_IN),
-    "api:arctic_acknowledge": Expect("/api/v1/arctic/alerts/1/acknowledge", {"anon": 401, "*": 404}, method="post"),
+    "api:arctic_acknowledge": Expect(
+        "/api/v1/arctic/alerts/1/acknowledge", {"anon": 401, "*": 404}, method="post"
+    ),
     # API
     "api:api-root": Expect("/api/v1/", {"*": 404}),
     "api:openapi-json": Expect("/api/v1/openapi.json", EVERYONE_200),

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from veille.arctic import views
+from veille.arctic import forms_views, views
 
 app_name = "arctic"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("activities/new/", forms_views.new_activity, name="activity_new"),
     path("activities/<int:pk>/", views.activity, name="activity"),
     path("activities/<int:pk>/link/", views.link, name="link"),
     path("layers/<str:name>.geojson", views.layer, name="layer"),
