@@ -148,7 +148,8 @@ ROUTES: dict[str, Expect] = {
     "api:list_spending_figures": Expect("/api/v1/spending/figures", API_LOGGED_IN),
     "api:spending_overview": Expect("/api/v1/spending/overview", API_LOGGED_IN),
     "api:list_spending_plans": Expect("/api/v1/spending/plans", API_LOGGED_IN),
-    # recording a plan (an empty body is refused; rights are checked once the body is valid: tests/spending/test_plans.py)
+    # recording a plan (an empty body is refused; rights are checked once the body is valid:
+    # tests/spending/test_plans.py)
     "api:record_spending_plan": Expect("/api/v1/spending/plans", {"anon": 401, "*": 400}, method="post"),
     # ledger: pages and exports show what each user may see (no events in the matrix's data)
     "ledger:index": Expect("/ledger/", EVERYONE_200),

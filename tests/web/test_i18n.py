@@ -67,8 +67,12 @@ def test_the_catalogue_compiles_with_format_checks(app: str, tmp_path: Path) -> 
     path = catalogue(app)
     if not path.exists():
         pytest.skip(f"{app} has no catalogue")
-    result = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "x.mo"), str(path)], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "x.mo"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
 
 
