@@ -393,7 +393,8 @@ def write_section(results: list[dict[str, Any]], n_events: int) -> str:
         "",
         f"`python bench/ledger.py` — {n_events:,} events (pledges, commitments, allocations, shipments, "
         "receipts, amendments, reversals) in chains over 29 allies and 9 currencies. Machine: "
-        f"{machine()}, shared with other work while measuring. Each figure is the best of 5 runs after a "
+        f"{machine()}, shared with other work while measuring (load average at the end of the run: "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}). Each figure is the best of 5 runs after a "
         "warm-up; the baseline (best of 2 or 3) is the obvious per-event Python loop: every event read as a "
         "model instance, sizes and draws added up in dictionaries, each amount converted on its own. Both "
         "give the same statuses, and totals within rounding (checked before timing). The one-donor query "
@@ -403,7 +404,12 @@ def write_section(results: list[dict[str, Any]], n_events: int) -> str:
         "|---|---|---:|---:|---:|---:|",
     ]
     for r in results:
-        name = f"{r['backend']} {r['version']}"
+        version = int(r["version"]) if r["backend"] == "postgres" else 0
+        name = (
+            f"PostgreSQL {version // 10000}.{version % 100}"
+            if r["backend"] == "postgres"
+            else f"SQLite {r['version']}"
+        )
         rows = [
             (
                 f"one donor's balances + derived statuses in EUR ({r['party']}, "
