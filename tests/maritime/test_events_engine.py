@@ -175,7 +175,7 @@ def test_bad_input_is_counted_in_the_run_summary(tmp_path: Path) -> None:
 
     def pos(t: float, lat: float, lon: float) -> list[bytes]:
         msg = PositionReport(1, 0, 257000001, 0, 0, 10.0, True, lon, lat, 90.0, 90, 0, 0, False, 0)
-        return encode_message(msg, source="synthetic", time_s=t)  # type: ignore[arg-type]
+        return encode_message(msg, source="synthetic", time_s=t)
 
     t0 = 1_767_225_600.0
     lines = [
@@ -216,3 +216,33 @@ def test_statistics_per_day_zone_and_flag_highlight_russia_and_china(scenario: d
     everywhere = table.filter(pl.col("zone") == "all")
     assert everywhere["encounter"].sum() == 2  # one encounter, counted for both vessels' flags
     assert everywhere["gap"].sum() == 5
+
+
+def test_users_add_their_own_zones(scenario: dict[str, Any], tmp_path: Path) -> None:
+    box = {
+        "type": "Feature",
+        "properties": {"id": "my_box", "name": "Around the planted encounter"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[36.5, 72.9], [37.5, 72.9], [37.5, 73.1], [36.5, 73.1], [36.5, 72.9]]],
+        },
+    }
+    (tmp_path / "mine.geojson").write_text(json.dumps(box))
+    out = io.StringIO()
+    call_command(
+        "ais",
+        "events",
+        "--store",
+        str(scenario["out"] / "store"),
+        "--zones",
+        str(tmp_path),
+        "--zone",
+        "my_box",
+        "--type",
+        "encounter",
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    rows = pl.read_csv(io.StringIO(out.getvalue()))
+    assert rows["type"].to_list() == ["encounter"]

@@ -219,11 +219,11 @@ def read_events(
     return sort_events(df)
 
 
-def filter_zone(events: pl.DataFrame, zone: str) -> pl.DataFrame:
+def filter_zone(events: pl.DataFrame, zone: str, zones: Any = None) -> pl.DataFrame:
     """Events of zone ``zone`` (entries and exits) or located in it (every other type)."""
     from veille.core.events.zones import shipped_zones
 
-    zones = shipped_zones()
+    zones = zones or shipped_zones()
     if zone not in zones.ids:
         raise KeyError(zone)
     j = zones.ids.index(zone)

@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
+from veille.core.events.batch import Detectors
 from veille.core.events.schema import EVENT_TYPES
 from veille.maritime.events import filter_zone, read_events, run_events
 from veille.maritime.store import AisStore, default_store
@@ -43,6 +44,12 @@ def add_parsers(sub: Any) -> list[CommandParser]:
     ev.add_argument("--format", choices=["csv", "geojson", "parquet"], default="csv")
     ev.add_argument("--output", default="-", help="file to write (- for stdout; parquet needs a file)")
     ev.add_argument("--stored", action="store_true", help="read the stored events instead of detecting")
+    ev.add_argument(
+        "--zones",
+        action="append",
+        default=[],
+        help="more zones: a GeoJSON file or a folder of them (repeatable)",
+    )
     ev.add_argument("--dry-run", action="store_true", help="detect but do not store the run")
     ev.add_argument(
         "--stats", action="store_true", help="write statistics per day, zone and flag instead of the events"
@@ -82,23 +89,42 @@ def _types(opts: dict[str, Any]) -> list[str] | None:
     return out
 
 
+def _detectors(opts: dict[str, Any]) -> Detectors | None:
+    """The default detectors, with the user's zones added to the shipped ones."""
+    if not opts.get("zones"):
+        return None
+    from veille.core.ais.mid import data_dir
+    from veille.core.events.zones import ZoneDetector, Zones
+
+    for z in opts["zones"]:
+        if not Path(z).exists():
+            raise CommandError(f"--zones {z}: no such file or folder", returncode=3)
+    try:
+        zones = Zones.from_files([data_dir() / "zones", *opts["zones"]])
+    except (ValueError, KeyError) as exc:
+        raise CommandError(f"--zones: {exc}") from exc
+    return Detectors(zones=ZoneDetector(zones=zones))
+
+
 def events(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     store = AisStore(Path(opts["store"]) if opts.get("store") else default_store())
     since, until = _when(opts.get("since")), _when(opts.get("until"))
     types = _types(opts)
+    detectors = _detectors(opts)
+    zones = detectors.zones.zones if detectors is not None else None
     if opts.get("stored"):
         try:
             df = read_events(store, since=since, until=until, zone=opts.get("zone"), types=types)
         except KeyError as exc:
             raise CommandError(f"--zone {opts['zone']}: unknown zone") from exc
     else:
-        run = run_events(store, since=since, until=until, write=not opts.get("dry_run"))
+        run = run_events(store, since=since, until=until, write=not opts.get("dry_run"), detectors=detectors)
         df = run.events
         if types:
             df = df.filter(pl.col("type").is_in(types))
         if opts.get("zone"):
             try:
-                df = filter_zone(df, opts["zone"])
+                df = filter_zone(df, opts["zone"], zones)
             except KeyError as exc:
                 raise CommandError(f"--zone {opts['zone']}: unknown zone") from exc
         stderr.write(json.dumps(run.summary()))
@@ -107,7 +133,7 @@ def events(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         from veille.maritime.events import load_positions
 
         positions, _ = load_positions(store, since, until)
-        table = statistics(positions, df)
+        table = statistics(positions, df, zones)
         if opts.get("zone"):
             table = table.filter(pl.col("zone") == opts["zone"])
         write_table(table, opts["format"], opts.get("output") or "-", stdout)

@@ -76,22 +76,22 @@ def pairs_within(
     col = (np.asarray(key, dtype=np.int64) << 32) | ((cx + 32768) << 16) | (cy + 32768)
     order = np.argsort(col, kind="stable")
     sc = col[order]
+    cz_s = cz[order]
     ii_parts, jj_parts = [], []
     for ox, oy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
-        probe = col + (ox << 16) + oy
+        probe = sc + ((ox << 16) + oy)  # sorted, like sc: the searches walk both arrays in order
         left = np.searchsorted(sc, probe, "left")
         cnt = np.searchsorted(sc, probe, "right") - left
         total = int(cnt.sum())
         if total == 0:
             continue
-        ii = np.repeat(np.arange(n), cnt)
-        within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        jj = order[np.repeat(left, cnt) + within]
-        ok = np.abs(cz[ii] - cz[jj]) <= 1
+        a = np.repeat(np.arange(n), cnt)
+        b = np.repeat(left, cnt) + (np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        ok = np.abs(cz_s[a] - cz_s[b]) <= 1
         if ox == 0 and oy == 0:
-            ok &= ii < jj
-        ii_parts.append(ii[ok])
-        jj_parts.append(jj[ok])
+            ok &= a < b
+        ii_parts.append(order[a[ok]])
+        jj_parts.append(order[b[ok]])
     if not ii_parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     i, j = np.concatenate(ii_parts), np.concatenate(jj_parts)
