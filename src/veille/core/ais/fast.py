@@ -14,6 +14,7 @@ frame).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -66,15 +67,23 @@ _NUMPY = {
 
 
 def _words(v6: npt.NDArray[np.uint8]) -> tuple[U64, U64, U64]:
-    """Pack 28 six-bit values per row into three big-endian 64-bit words (168 bits + 24 zero bits)."""
-    n = v6.shape[0]
-    q = v6.reshape(n, 7, 4)
-    out = np.zeros((n, 24), dtype=np.uint8)
-    out[:, 0:21:3] = (q[:, :, 0] << 2) | (q[:, :, 1] >> 4)
-    out[:, 1:21:3] = ((q[:, :, 1] & 15) << 4) | (q[:, :, 2] >> 2)
-    out[:, 2:21:3] = ((q[:, :, 2] & 3) << 6) | q[:, :, 3]
-    w = out.view(">u8").astype(np.uint64)
-    return w[:, 0].copy(), w[:, 1].copy(), w[:, 2].copy()
+    """Pack 28 six-bit values per row into three big-endian 64-bit words (168 bits + 24 zero bits).
+
+    Each run of four values is read as one little-endian 32-bit integer and folded into 24 bits;
+    the seven 24-bit groups then fill the words.
+    """
+    u = np.ascontiguousarray(v6).view("<u4").astype(np.uint64)  # (n, 7): c0 | c1 << 8 | ...
+    g = cast(U64, ((u & 0xFF) << 18) | (((u >> 8) & 0xFF) << 12) | (((u >> 16) & 0xFF) << 6) | (u >> 24))
+    g0, g1, g2, g3, g4, g5, g6 = (g[:, k] for k in range(7))
+    w0 = (g0 << np.uint64(40)) | (g1 << np.uint64(16)) | (g2 >> np.uint64(8))
+    w1 = (
+        ((g2 & np.uint64(0xFF)) << np.uint64(56))
+        | (g3 << np.uint64(32))
+        | (g4 << np.uint64(8))
+        | (g5 >> np.uint64(16))
+    )
+    w2 = ((g5 & np.uint64(0xFFFF)) << np.uint64(48)) | (g6 << np.uint64(24))
+    return w0, w1, w2
 
 
 def _get(w: tuple[U64, U64, U64], start: int, width: int) -> I64:
@@ -121,7 +130,9 @@ def position_columns(
         part = v6[short]
         part[cols[None, :] >= lens[short, None]] = 0  # pad short payloads with zero bits
         v6[short] = part
-    bad = v6.max(axis=1) == 255
+    # armour values are below 64: a bad character (255) is the only way to set a byte's top bit
+    ored = np.bitwise_or.reduce(v6.view("<u4"), axis=1)
+    bad = (ored & 0x80808080) != 0
     rows = np.flatnonzero(bad)
     if len(rows):
         part = v6[rows]
@@ -194,7 +205,7 @@ def decode_positions(payloads: Sequence[bytes], fill_bits: Sequence[int] | None 
         lens = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
         starts = np.zeros(len(chunk), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
-        buf = np.frombuffer(b"".join(chunk) + b"0" * WIDTH, dtype=np.uint8)
+        buf = np.frombuffer(b"".join([*chunk, b"0" * WIDTH]), dtype=np.uint8)
         parts.append(position_frame(position_columns(buf, starts, lens, fills[i : i + _CHUNK])))
     return pl.concat(parts) if len(parts) > 1 else parts[0]
 
