@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +31,7 @@ def _frame(fixes: list[tuple[int, int, float, float, float | None, bool]]) -> pl
         (273000000 + v, T0 + timedelta(seconds=600 * k), la + (1.5 if far else 0.0), lo, s)
         for v, k, la, lo, s, far in seen.values()
     ]
-    schema = {
+    schema: dict[str, Any] = {
         "mmsi": pl.UInt32,
         "timestamp": pl.Datetime("us", "UTC"),
         "lat": pl.Float64,
@@ -45,9 +46,9 @@ def _frame(fixes: list[tuple[int, int, float, float, float | None, bool]]) -> pl
 def test_streamed_events_equal_the_batch_events(fixes: list, chunk: int) -> None:
     df = _frame(fixes)
     until = df["timestamp"].max()
-    batch = detect_all(df, detectors=Detectors().with_until(until)).sort("event_id")  # type: ignore[arg-type]
+    batch = detect_all(df, detectors=Detectors().with_until(until)).sort("event_id")
     engine = StreamEngine()
     parts = [engine.feed(df.slice(i, chunk)) for i in range(0, df.height, chunk)]
-    parts.append(engine.close(until))  # type: ignore[arg-type]
+    parts.append(engine.close(until))
     streamed = pl.concat(parts).sort("event_id")
     assert streamed.equals(batch)

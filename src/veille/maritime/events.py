@@ -144,6 +144,8 @@ def run_events(
     events = detect_all(cleaned, history=history, detectors=d)
     if since is not None:  # the context fixes before the window start events only when they span it
         events = events.filter((pl.col("end").is_null()) | (pl.col("end") >= since))
+    if until is not None:  # registry changes may be later than the window
+        events = events.filter(pl.col("start") < until)
     run_id = f"{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     stamp = {
         "run_id": run_id,
