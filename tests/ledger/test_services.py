@@ -217,6 +217,9 @@ def test_a_leg_must_link_to_the_donor_not_to_another_leg(write: Write) -> None:
     with pytest.raises(WrongParent) as exc:
         write("commitment", party="POL", amount="100", currency="USD", pass_through_of=usa.pk)
     assert exc.value.field == "pass_through_of"
+    with pytest.raises(WrongParent) as exc:
+        write("pledge", party="POL", amount="100", currency="USD", pass_through_of=nor.pk)
+    assert exc.value.field == "pass_through_of"
 
 
 def test_a_pledge_counts_only_once_committed(write: Write) -> None:

@@ -359,6 +359,8 @@ def check_event(actor: Actor, kind: str, data: NewEvent, *, lock: bool = False) 
 
     pass_through = None
     if data.pass_through_of is not None:
+        if kind == Kind.PLEDGE:
+            raise WrongParent("a pledge is not money: it cannot pass money on", field="pass_through_of")
         pass_through = _event(actor, data.pass_through_of, "pass_through_of", lock)
         if pass_through.kind not in FLOW_KINDS or pass_through.kind == Kind.PLEDGE:
             raise WrongParent(
