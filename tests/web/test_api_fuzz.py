@@ -3,6 +3,7 @@ API answers with a success or with the one error body, never with a server error
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +16,23 @@ from veille.nations.services import do_create_token
 pytestmark = pytest.mark.django_db
 
 
-def test_the_api_never_fails_with_a_server_error(users: Any, actor_of: Any) -> None:
+@pytest.fixture
+def connections_kept_open() -> Iterator[None]:
+    """Like Django's test client: a request must not close the test's database connection (on
+    PostgreSQL that would end the test's transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_api_never_fails_with_a_server_error(
+    users: Any, actor_of: Any, connections_kept_open: None
+) -> None:
     token = do_create_token(actor_of("alice"), "fuzz")[1]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     failures: list[str] = []
