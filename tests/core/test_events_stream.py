@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -46,6 +46,7 @@ def _frame(fixes: list[tuple[int, int, float, float, float | None, bool]]) -> pl
 def test_streamed_events_equal_the_batch_events(fixes: list, chunk: int) -> None:
     df = _frame(fixes)
     until = df["timestamp"].max()
+    assert isinstance(until, datetime)
     batch = detect_all(df, detectors=Detectors().with_until(until)).sort("event_id")
     engine = StreamEngine()
     parts = [engine.feed(df.slice(i, chunk)) for i in range(0, df.height, chunk)]
