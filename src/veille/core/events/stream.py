@@ -124,6 +124,7 @@ class StreamEngine:
         self.pairs: dict[tuple[int, int], list[Any]] = {}
         self.clock_hour = -1
         self.clock_bin = -1
+        self.next_tick = -1  # the start of the next bin: nothing global happens before it
         self.t_max = -1
         self.out: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.loiter_limit = round(d.loitering.max_speed_kn * 10)
@@ -206,6 +207,7 @@ class StreamEngine:
             self.clock_hour = hour
             for key in [k for k in self.rx if k[2] < hour - self.rx_hours - 1]:
                 del self.rx[key]
+        self.next_tick = min((b + 1) * self.bin_us, (hour + 1) * HOUR_US)
 
     def _one(
         self,
@@ -224,7 +226,8 @@ class StreamEngine:
     ) -> None:
         if t > self.t_max:
             self.t_max = t
-            self._clock(t)
+            if t >= self.next_tick:  # a new 10-minute bin (or hour) began
+                self._clock(t)
         v = self.vessels.get(m)
         if v is None:
             v = self.vessels[m] = Vessel()
@@ -289,8 +292,10 @@ class StreamEngine:
                 self._evidence(m, v, t, lat, lon)
             if dt >= self.min_gap_us:
                 self._gap(m, v, k, (t, lat, lon))
-        self._zones(m, v, t, lat, lon, mask, first=k is None)
-        self._cable(m, v, t, lat, lon, dist, which, dk)
+        if k is None or mask != v.z_mask:
+            self._zones(m, v, t, lat, lon, mask, first=k is None)
+        if which >= 0 or v.c_run is not None:
+            self._cable(m, v, t, lat, lon, dist, which, dk)
         v.k = (t, lat, lon)
 
     def _evidence(self, m: int, v: Vessel, t: int, lat: float, lon: float) -> None:
