@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from veille.arctic import aislayers, layers, queries, services
 from veille.arctic import alerts as alerts_module
 from veille.arctic import coverage as cov
 from veille.arctic import events as ev
-from veille.arctic import layers, queries, services
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, BBox, parse_bbox
 from veille.arctic.models import Activity, Alert, AlertRule, Kind
 from veille.core.errors import VeilleError
@@ -94,9 +94,9 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
     until = queries.parse_time(g.get("until"), "until")
     allies = queries.allies()
     if name == "vessels":
-        return layers.vessels(bbox or ARCTIC_BBOX, allies, since, until)
+        return aislayers.vessels(bbox or ARCTIC_BBOX, allies, since, until)
     if name == "tracks":
-        return layers.tracks(bbox or ARCTIC_BBOX, allies, since, until)
+        return aislayers.tracks(bbox or ARCTIC_BBOX, allies, since, until)
     if name == "events":
         types = tuple(t for t in g.get("types", "").split(",") if t) or None
         found = ev.read_events(layers.ais_store().root, bbox or ARCTIC_BBOX, since, until, types)

@@ -1,0 +1,91 @@
+"""The vessels and tracks layers served by DuckDB (``veille.arctic.aislayers``) say exactly what the
+straightforward Python versions (``veille.arctic.layers``) say, and follow the store when it changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.arctic.conftest import utc
+from veille.arctic import aislayers, layers
+from veille.maritime.store import AisStore
+
+ROOT = Path(__file__).resolve().parents[2]
+ALLIES = {"NOR", "DNK", "USA", "ISL"}
+WIDE = (utc(2000, 1, 1), utc(2030, 1, 1))
+
+
+def same(fast: bytes, slow: dict[str, Any]) -> bool:
+    return bool(json.loads(fast) == json.loads(json.dumps(slow)))
+
+
+@pytest.fixture
+def store(picture: dict[str, Path], write_positions: Any) -> Path:
+    """A real capture (names and ship types in the registry) beside positions written for the test:
+    Russian, Chinese, allied, other and unknown flags, synthetic and not, microseconds, and
+    coordinates whose rounding to 5 decimals falls on a half (AIS units are 1/600,000 degree)."""
+    AisStore(picture["store"]).ingest(
+        [(ROOT / "data/ais/dma_aislib_stream_example_2010-06-11.nmea").read_bytes().splitlines()]
+    )
+    t0 = utc(2026, 3, 1, 10)
+    rows = []
+    for i, mmsi in enumerate((273100001, 413100001, 257100001, 636100001, 970100001, 219100001)):
+        for k in range(7):
+            lat = (43_200_003 + 6 * (i * 7 + k)) / 600_000  # k * 6 + 3: exactly half a unit of 10^-5
+            lon = 0.015625 * (k + 1) + i if k % 2 else (600_000 * (i + 10) + 6 * k + 3) / 600_000
+            rows.append((mmsi, t0 + dt.timedelta(minutes=17 * k + i, microseconds=250 * k), lat, lon))
+    write_positions(rows[:21], source="synthetic")
+    write_positions(rows[21:])
+    write_positions([(257100002, t0, 71.0, -8.0)])  # a single position: a vessel, no track
+    return picture["store"]
+
+
+def test_the_fast_layers_say_what_the_straightforward_ones_say(store: Path) -> None:
+    cases: list[tuple[Any, ...]] = [
+        ((-180.0, 45.0, 180.0, 90.0), None, None),  # the store's last 24 h
+        ((-180.0, -90.0, 180.0, 90.0), *WIDE),  # the capture of 2010 too
+        ((-180.0, -90.0, 180.0, 90.0), utc(2026, 3, 1, 10, 30), utc(2026, 3, 1, 11, 10)),
+        ((0.0, 70.0, 15.0, 80.0), *WIDE),
+        ((100.0, 80.0, 120.0, 85.0), *WIDE),  # nothing inside
+    ]
+    for bbox, since, until in cases:
+        fast = aislayers.vessels(bbox, ALLIES, since, until)
+        slow = layers.vessels(bbox, ALLIES, since, until)
+        assert same(fast, slow), (bbox, since, until)
+        assert same(aislayers.tracks(bbox, ALLIES, since, until), layers.tracks(bbox, ALLIES, since, until))
+    wide = layers.vessels((-180.0, -90.0, 180.0, 90.0), ALLIES, *WIDE)
+    groups = {f["properties"]["group"] for f in wide["features"]}
+    assert {"RUS", "CHN", "ALLY", "OTHER", "UNKNOWN"} <= groups  # every branch of the flag rule is compared
+    assert any(f["properties"]["name"] for f in wide["features"])  # and names from the registry
+
+
+def test_thinned_tracks_keep_the_same_positions(store: Path) -> None:
+    bbox = (-180.0, -90.0, 180.0, 90.0)
+    for max_points in (5, 17, 40):
+        fast = json.loads(aislayers.tracks(bbox, ALLIES, *WIDE, max_points=max_points))
+        assert fast["meta"]["kept_every"] > 1
+        assert fast == json.loads(json.dumps(layers.tracks(bbox, ALLIES, *WIDE, max_points=max_points)))
+
+
+def test_the_answer_follows_the_store_and_the_allies(store: Path, write_positions: Any) -> None:
+    bbox = (-180.0, 45.0, 180.0, 90.0)
+    first = json.loads(aislayers.vessels(bbox, ALLIES))
+    assert aislayers.vessels(bbox, ALLIES) == aislayers.vessels(bbox, ALLIES)
+    write_positions([(230100001, utc(2026, 3, 1, 12), 70.0, 25.0)])
+    after = json.loads(aislayers.vessels(bbox, ALLIES))
+    assert {f["id"] for f in after["features"]} - {f["id"] for f in first["features"]} == {230100001}
+    assert after == json.loads(json.dumps(layers.vessels(bbox, ALLIES)))
+    finland = {
+        f["id"]: f["properties"]["group"] for f in json.loads(aislayers.vessels(bbox, {"FIN"}))["features"]
+    }
+    assert finland[230100001] == "ALLY" and finland[257100001] == "OTHER"
+
+
+def test_an_empty_store_serves_empty_layers(picture: dict[str, Path]) -> None:
+    for name in ("vessels", "tracks"):
+        fast = getattr(aislayers, name)((-180.0, 45.0, 180.0, 90.0), ALLIES)
+        assert same(fast, getattr(layers, name)((-180.0, 45.0, 180.0, 90.0), ALLIES))
