@@ -80,3 +80,33 @@ def test_the_claims_page_also_sets_the_5_pct_pledge_beside_natos_figures(
     html = client_as(None).get("/support/claims/").content.decode()
     assert "5 % du PIB d’ici 2035" in html  # noqa: RUF001 (quoted as the report prints it)
     assert "in 2024, 23 of the 31 allies in NATO&#x27;s tables spent at least 2 % of GDP on defence" in html
+
+
+def test_with_spending_data_the_donors_show_their_aid_as_a_share_of_gdp(loaded: None, client_as: Any) -> None:
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from veille.spending.importers import IMPORTERS
+    from veille.spending.models import Figure
+    from veille.support import queries
+
+    importer = IMPORTERS["nato-spending"]
+    importer.run(settings.DATA_DIR / importer.default_path, Actor.system_process("tests"), no_progress, False)
+    rows = queries.donor_table()
+    basis = queries.with_gdp_share(rows)
+    assert basis is not None and basis.year == 2021
+    release = queries.latest_release()
+    assert release is not None and basis.rate_date <= release.last_updated  # never a later rate
+    by = {r["donor"]: r for r in rows}
+    estonia = by["EST"]
+    gdp_musd = Figure.objects.get(measure="gdp_usd_current", year=2021, nation_id="EST").value
+    assert abs(estonia["total_pct_gdp"] * gdp_musd * 10_000 - estonia["total"] * basis.rate) < Decimal(
+        "0.001"
+    )
+    assert by["JPN"]["total_pct_gdp"] is None  # NATO's tables hold allies only
+    html = client_as(None).get("/support/").content.decode()
+    assert 'data-testid="gdp-basis"' in html and "Table 5" in html
+    assert 'id="share-gdp-spec"' in html
+    text = client_as(None).get("/support/donors.csv").content.decode()
+    assert text.splitlines()[0].endswith("total_pct_gdp,military_pct_gdp")

@@ -120,3 +120,19 @@ def shares_bar(by_class_pct: dict[str, Any], title: str) -> dict[str, Any]:
             "order": {"field": "order"},
         },
     }
+
+
+def donors_share_of_gdp(rows: list[dict[str, Any]], title: str, limit: int = 30) -> dict[str, Any]:
+    """The same stacked bars as a share of each donor's GDP (donors with a GDP figure only)."""
+    ranked = sorted(
+        (r for r in rows if r.get("total_pct_gdp") is not None), key=lambda r: -r["total_pct_gdp"]
+    )
+    values = [
+        {"donor": r["name"], "type": t, "pct": round(float(r[f"{t}_pct_gdp"]), 4), "rank": i}
+        for i, r in enumerate(ranked[:limit])
+        for t in ("military", "financial", "humanitarian")
+    ]
+    spec = donors_stacked([], title)
+    spec["data"] = {"values": values}
+    spec["encoding"]["x"] = {"field": "pct", "type": "quantitative", "title": "% of GDP", "stack": "zero"}
+    return spec

@@ -11,7 +11,18 @@ from veille.core.errors import InvalidInput
 from veille.support import charts, queries
 from veille.web.exports import export_response
 
-DONOR_COLUMNS = ["donor", "name", "kind", "military", "financial", "humanitarian", "total", "release"]
+DONOR_COLUMNS = [
+    "donor",
+    "name",
+    "kind",
+    "military",
+    "financial",
+    "humanitarian",
+    "total",
+    "release",
+    "total_pct_gdp",
+    "military_pct_gdp",
+]
 MONTH_COLUMNS = ["month", "military", "financial", "humanitarian"]
 WEAPON_COLUMNS = ["donor", "name", "category", "value_eur", "records", "where"]
 
@@ -38,6 +49,7 @@ def _meta() -> dict[str, object]:
 def index(request: HttpRequest) -> HttpResponse:
     release = queries.latest_release()
     donors = queries.donor_table(release)
+    gdp = queries.with_gdp_share(donors, release)
     months = queries.month_table(release)
     weapons = queries.weapon_table(release)
     context = {
@@ -46,6 +58,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "donors": donors,
         "months": months,
         "weapons": weapons,
+        "gdp": gdp,
+        "share_spec": charts.donors_share_of_gdp(
+            donors, _("Allocations as a share of the donor's 2021 GDP (top 30)")
+        )
+        if gdp
+        else None,
         "donor_spec": charts.donors_stacked(donors, _("Allocations by donor (top 30), EUR billion")),
         "month_spec": charts.months_area(months, _("Allocations per month, all donors")),
         "weapon_spec": charts.weapons_bars(weapons, _("Military allocations by weapon category")),
@@ -91,7 +109,18 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json"):
         raise Http404(f"no export as {fmt}")
     if table == "donors":
-        return export_response(queries.donor_table(), DONOR_COLUMNS, fmt, "veille-support-donors", _meta())
+        rows = queries.donor_table()
+        gdp = queries.with_gdp_share(rows)
+        meta = _meta()
+        if gdp:
+            meta["pct_gdp"] = {
+                "gdp_year": gdp.year,
+                "gdp_source": gdp.source,
+                "eur_usd": str(gdp.rate),
+                "rate_date": gdp.rate_date.isoformat(),
+                "rate_source": gdp.rate_source,
+            }
+        return export_response(rows, DONOR_COLUMNS, fmt, "veille-support-donors", meta)
     if table == "months":
         return export_response(queries.month_table(), MONTH_COLUMNS, fmt, "veille-support-months", _meta())
     if table == "weapons":
