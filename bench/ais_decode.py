@@ -181,7 +181,8 @@ def main() -> None:
         f"Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"pyais {pyais.__version__} measured in the same run on the same messages. "
         f"Load average during the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "(the machine is shared: a load above the core count slows every figure below).",
+        "(the machine is shared: a load above the core count slows every figure below, and repeated "
+        "runs differ; compare figures from runs on an idle machine).",
         "",
         "| measure | veille msgs/s | pyais msgs/s | ratio | target |",
         "|---|---:|---:|---:|---|",
@@ -213,7 +214,8 @@ def main() -> None:
         "",
         f"Memory (peak RSS of the ingest process, two worker threads): {size_one:,.0f} MB of NMEA: "
         f"{mem_small['rss']:,.0f} MB; {size_huge:,.0f} MB ({mem_huge['messages']:,} messages in "
-        f"{mem_huge['wall']:,.0f} s): {mem_huge['rss']:,.0f} MB. The input is read in 1 MB blocks with at "
+        f"{mem_huge['wall']:,.0f} s, {mem_huge['messages'] / mem_huge['wall']:,.0f} messages/s): "
+        f"{mem_huge['rss']:,.0f} MB. The input is read in 1 MB blocks with at "
         "most four in flight, so memory does not grow with the input; a 5 GB capture should stay at "
         "the same level, under 1 GB (extrapolated from these two sizes, not measured at 5 GB).",
         END,
