@@ -246,3 +246,25 @@ def test_users_add_their_own_zones(scenario: dict[str, Any], tmp_path: Path) -> 
     )
     rows = pl.read_csv(io.StringIO(out.getvalue()))
     assert rows["type"].to_list() == ["encounter"]
+
+
+def test_watching_the_capture_gives_the_stored_batch_events(scenario: dict[str, Any]) -> None:
+    end = scenario["manifest"]["end"]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("ais", "watch", str(scenario["out"] / "scenario.nmea"), "--end", end, stdout=out, stderr=err)
+    live = sorted((json.loads(line) for line in out.getvalue().splitlines()), key=lambda e: e["event_id"])
+    summary = json.loads(err.getvalue())
+    assert summary["late_or_duplicate"] == 0 and summary["bytes_per_vessel"] <= 1024
+    from datetime import datetime
+
+    batch = run_events(
+        AisStore(scenario["out"] / "store"), until=datetime.fromisoformat(end), write=False
+    ).events
+    batch = batch.filter(pl.col("type") != "identity_change").sort(
+        "event_id"
+    )  # the registry's, not the feed's
+    expected = [
+        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+        for row in batch.to_dicts()
+    ]
+    assert live == expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,13 @@ def add_parsers(sub: Any) -> list[CommandParser]:
     ev_.add_argument("--manifest", help="manifest.json (default: <store>/../manifest.json)")
     ev_.add_argument("--require", type=float, default=None, help="exit 5 if any precision or recall is below")
     ev_.add_argument("--format", choices=["text", "json"], default="text")
-    return [ev, sc, ev_]
+    wa = sub.add_parser(
+        "watch", help="events live from a feed: file, - (stdin) or tcp://HOST:PORT, as JSON lines"
+    )
+    wa.add_argument("input", help="file (plain or .gz), - for stdin, or tcp://HOST:PORT")
+    wa.add_argument("--until", help="stop at this UTC time or after this duration (30s, 10m, 2h)")
+    wa.add_argument("--end", help="report open events up to this time (ISO 8601; default: the last fix)")
+    return [ev, sc, ev_, wa]
 
 
 def _when(text: str | None) -> datetime | None:
@@ -241,6 +248,41 @@ def evaluate(opts: dict[str, Any], stdout: Any) -> None:
         raise CommandError(f"precision or recall below {req}", returncode=EXIT_BELOW_REQUIRED)
 
 
+def live(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
+    """``veille ais watch``: one JSON object per event, as each completes; a summary on stderr."""
+    from veille.core.ais.sources import file_batches, tcp_batches
+    from veille.maritime.live import WatchStats, watch
+
+    deadline: float | None = None
+    if opts.get("until"):
+        from veille.maritime.management.commands.ais import parse_until
+
+        deadline = parse_until(opts["until"])
+
+    def stop() -> bool:
+        return deadline is not None and time.time() >= deadline
+
+    item = opts["input"]
+    if item.startswith("tcp://"):
+        host, _, port = item[6:].rpartition(":")
+        if not host or not port.isdigit():
+            raise CommandError(f"{item}: expected tcp://HOST:PORT")
+        batches = tcp_batches(host, int(port), stop=stop)
+    elif item != "-" and not Path(item).is_file():
+        raise CommandError(f"{item}: no such file", returncode=3)
+    else:
+        batches = file_batches(item)
+    stats = WatchStats()
+    for events in watch(
+        batches, detectors=_detectors(opts), until=_when(opts.get("end")), stats=stats, stop=stop
+    ):
+        for row in events.iter_rows(named=True):
+            out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+            stdout.write(json.dumps(out, ensure_ascii=False))
+        stdout.flush()
+    stderr.write(json.dumps(stats.as_dict()))
+
+
 def handle(action: str, opts: dict[str, Any], stdout: Any, stderr: Any) -> bool:
     """Run ``action`` if it is one of ours; ``False`` otherwise."""
     if action == "events":
@@ -249,6 +291,8 @@ def handle(action: str, opts: dict[str, Any], stdout: Any, stderr: Any) -> bool:
         scenario(opts, stdout)
     elif action == "evaluate":
         evaluate(opts, stdout)
+    elif action == "watch":
+        live(opts, stdout, stderr)
     else:
         return False
     sys.stdout.flush()
