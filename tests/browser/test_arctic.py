@@ -71,6 +71,11 @@ def test_the_map_draws_its_layers_and_the_slider_replays_them(
     # drawn, not blank: SVG paths for land and symbols for vessels exist in the map
     assert w.page.locator("#arctic-map svg g.m_countries path").count() > 20
     assert w.page.locator("#arctic-map svg g.m_vessels path").count() == 25
+    # the Arctic Circle is a disc around the pole, not a line from the pole along 180° (nor the globe)
+    box = "els => els.map(e => { const b = e.getBBox(); return [b.width, b.height]; })"
+    cap = max(w.page.eval_on_selector_all("#arctic-map svg g.m_zones path", box))
+    (land,) = w.page.eval_on_selector_all("#arctic-map svg g.m_countries", box)
+    assert 0.95 < cap[0] / cap[1] < 1.05 and 0.3 < cap[0] / land[0] < 0.6, (cap, land)
     assert w.page.locator("#synthetic-note").is_visible()  # the generated traffic is labelled
     set_time(w, MID_MARCH)
     wait_drawn(w, "activities", lambda n: n == 5)

@@ -8,6 +8,7 @@ is the plain min/max of coordinates.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -248,4 +249,71 @@ def clip_features(data: dict[str, Any], bbox: BBox) -> list[dict[str, Any]]:
         b = shape(g).bounds
         if bbox_intersects((b[0], b[1], b[2], b[3]), bbox):
             out.append(f)
+    return out
+
+
+POLE_LAT = 89.999
+CUT_LON = 179.999
+
+
+def for_the_sphere(geometry: dict[str, Any], step_deg: float = 1.0) -> dict[str, Any]:
+    """Polygons drawn in longitude and latitude, made to draw the same on the sphere (d3-geo).
+
+    d3-geo joins vertices by great circles, so an edge along a parallel would bow toward the pole:
+    edges are cut every ``step_deg`` of longitude. A polar cap written as a lon/lat rectangle
+    (``[-180, 66.5] … [180, 66.5], [180, 90], [-180, 90]``) has edges along the cut meridian and
+    at the pole that are no edges on the sphere, and its first edge joins a point to itself: d3
+    drew that as a line from the pole along 180°. Such a ring keeps its southern chain only,
+    running west (the pole on its right, d3's inside). Other rings keep their winding (give them
+    :func:`d3_winding`'s). Points, lines and holes of caps are returned as they are.
+
+    >>> ring = [[-180, 66.5], [180, 66.5], [180, 90], [-180, 90], [-180, 66.5]]
+    >>> ring = for_the_sphere({"type": "Polygon", "coordinates": [ring]}, step_deg=90.0)["coordinates"][0]
+    >>> ring
+    [[180.0, 66.5], [90.0, 66.5], [0.0, 66.5], [-90.0, 66.5], [-180.0, 66.5], [180.0, 66.5]]
+    """
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return {
+            "type": "Polygon",
+            "coordinates": [_sphere_ring(r, step_deg) for r in geometry["coordinates"]],
+        }
+    if kind == "MultiPolygon":
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [[_sphere_ring(r, step_deg) for r in poly] for poly in geometry["coordinates"]],
+        }
+    return geometry
+
+
+def _is_cap(ring: list[list[float]]) -> bool:
+    lons = [p[0] for p in ring]
+    return min(lons) <= -CUT_LON and max(lons) >= CUT_LON and max(p[1] for p in ring) >= POLE_LAT
+
+
+def _sphere_ring(ring: list[list[float]], step_deg: float) -> list[list[float]]:
+    if _is_cap(ring):
+        edges = [
+            (a, b)
+            for a, b in itertools.pairwise(ring)
+            if not (a[1] >= POLE_LAT and b[1] >= POLE_LAT)  # along the pole
+            and not (abs(a[0]) >= CUT_LON and abs(b[0]) >= CUT_LON and a[0] * b[0] > 0)  # along the cut
+        ]
+        chain = _densify(edges, step_deg)
+        if chain and chain[0][0] < chain[-1][0]:  # eastward: the pole would be on the left
+            chain.reverse()
+        return [*chain, chain[0]] if chain else ring
+    edges = list(itertools.pairwise(ring))
+    return _densify(edges, step_deg) or ring
+
+
+def _densify(edges: list[tuple[list[float], list[float]]], step_deg: float) -> list[list[float]]:
+    out: list[list[float]] = []
+    for a, b in edges:
+        n = max(1, math.ceil(abs(b[0] - a[0]) / step_deg - 1e-9))
+        if not out or out[-1] != [float(a[0]), float(a[1])]:
+            out.append([float(a[0]), float(a[1])])
+        for i in range(1, n + 1):
+            t = i / n
+            out.append([round(a[0] + (b[0] - a[0]) * t, 5), round(a[1] + (b[1] - a[1]) * t, 5)])
     return out

@@ -26,6 +26,7 @@ from veille.arctic.geo import (
     collection,
     d3_winding,
     feature,
+    for_the_sphere,
     read_geojson,
 )
 from veille.core.ais.mid import load_mid_table, station_mid
@@ -130,6 +131,16 @@ def zones(bbox: BBox = ARCTIC_BBOX) -> dict[str, Any]:
             props.update({k: v for k, v in p.items() if k in ("source", "note", "kind", "drawn")})
             out.append(feature(d3_winding(f["geometry"]), props))
     return collection(out)
+
+
+def map_zones(bbox: BBox = ARCTIC_BBOX) -> dict[str, Any]:
+    """The zones as the map draws them: edges along parallels cut every degree, polar caps without
+    their edges along 180° and at the pole (:func:`veille.arctic.geo.for_the_sphere`). The
+    computations (coverage, alerts) use :func:`zones`, the shapes as written."""
+    data = zones(bbox)
+    for f in data["features"]:
+        f["geometry"] = for_the_sphere(f["geometry"])
+    return data
 
 
 def zone_ids() -> list[str]:

@@ -67,7 +67,7 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
     if name in ("land", "countries"):
         return layers.basemap_bytes(name)
     if name == "zones":
-        return layers.zones(bbox or ARCTIC_BBOX)
+        return layers.map_zones(bbox or ARCTIC_BBOX)
     if name == "cables":
         return layers.cables(bbox or ARCTIC_BBOX)
     if name == "landings":
