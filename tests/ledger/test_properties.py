@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veille.core.errors import VeilleError
-from veille.ledger import queries, services
+from veille.ledger import figures, queries, services
 from veille.ledger.models import FLOW_KINDS, Kind, LedgerEvent
 from veille.nations.access import Actor
 
@@ -168,6 +168,11 @@ def test_chains_conserve_count_once_and_past_answers_never_change(
         # The statuses counted in SQL follow the same rules as derive_status row by row.
         everything = LedgerEvent.objects.all()
         assert queries.status_counts(alice) == queries.count_statuses_in_python(everything, fig)
+        # The figures the services kept are those rebuilt from the events alone, and the counts read
+        # from them (a reader who sees everything, now) are those of the SQL over the events.
+        assert figures.differences() == {}
+        assert queries.status_counts(queries.CONSOLE) == queries._count_statuses_sql(everything)
+        assert queries.status_counts(queries.CONSOLE) == queries.count_statuses_in_python(everything, fig)
 
         # Count once: legs (and what follows them) are never in the totals.
         after = queries.report(alice, currency="EUR")

@@ -241,3 +241,28 @@ class LedgerEvent(Releasable):
 
     def unit_label(self) -> str:
         return self.item if self.measure == Measure.QUANTITY else self.currency
+
+
+class LedgerFigure(models.Model):
+    """The current size, draws and status of one flow event, kept by the services.
+
+    Derived, not a record: the services update it in the transaction that writes the event (the
+    events themselves are never changed), and :func:`veille.ledger.figures.rebuild` recomputes it
+    from the events alone (a test compares the two). It describes the whole ledger now, so reports
+    use it only for a reader who sees every event and asks about the present; a past instant, or a
+    reader who sees part of the ledger, is answered from the events.
+    """
+
+    event = models.OneToOneField(LedgerEvent, primary_key=True, on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    size = models.BigIntegerField()
+    drawn = models.BigIntegerField(default=0)
+    reversed = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["party", "kind", "status"], name="ledger_figure_status_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.status}"

@@ -38,7 +38,7 @@ from veille.audit.services import record, snapshot
 from veille.core.errors import InvalidInput, PermissionDenied
 from veille.core.fx import RateTable
 from veille.core.money import Money, check_currency
-from veille.ledger import rates
+from veille.ledger import figures, rates
 from veille.ledger.exceptions import (
     AlreadyReversed,
     BadFigure,
@@ -424,6 +424,7 @@ def _write(actor: Actor, checked: Checked) -> LedgerEvent:
         recorded_by=actor.user if actor.user is not None and actor.user.pk else None,
     )
     event.save()
+    figures.apply(event)  # the derived figures, in the same transaction
     record(actor, f"ledger.{checked.kind}", event, after=snapshot(event))
     return event
 

@@ -1,0 +1,46 @@
+"""The derived figures kept by the services: rebuilt from the events, they are the same."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from veille.ledger import figures, queries, services
+from veille.ledger.models import LedgerEvent, LedgerFigure
+from veille.nations.access import Actor
+
+from .conftest import SRC
+
+
+@pytest.mark.django_db
+def test_kept_figures_follow_each_write_and_equal_a_rebuild(
+    write: Callable[..., LedgerEvent], system: Actor
+) -> None:
+    p = write("pledge", amount="1000", currency="EUR")
+    c = write("commitment", amount="600", currency="EUR", parent=p.pk)
+    a = write("allocation", amount="200", currency="USD", parent=c.pk)
+    s = write("shipment", amount="200", currency="USD", parent=a.pk)
+    services.do_amend(system, services.Change(event=c.pk, amount="-100", currency="EUR", sources=SRC))
+    services.do_reverse(system, services.Change(event=s.pk, sources=SRC))
+    kept = {f.pk: f for f in LedgerFigure.objects.all()}
+    assert kept[p.pk].size == 100_000 and kept[p.pk].drawn == 50_000 and kept[p.pk].status == "partial"
+    assert kept[c.pk].size == 50_000 and kept[c.pk].status == "partial"
+    assert kept[a.pk].drawn == 0 and kept[a.pk].status == "none"
+    assert kept[s.pk].reversed and kept[s.pk].status == "reversed"
+    assert figures.differences() == {}
+
+    # A damaged table is seen, and a rebuild from the events repairs it.
+    LedgerFigure.objects.filter(pk=a.pk).update(drawn=1, status="partial")
+    assert set(figures.differences()) == {a.pk}
+    assert queries.status_counts(queries.CONSOLE) != queries.status_counts(queries.CONSOLE, as_of=_later())
+    assert figures.rebuild() == 4
+    assert figures.differences() == {}
+    assert queries.status_counts(queries.CONSOLE) == queries.status_counts(queries.CONSOLE, as_of=_later())
+
+
+def _later() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
