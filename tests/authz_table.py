@@ -77,6 +77,14 @@ ROUTES: dict[str, Expect] = {
     "api:purl_packages": Expect("/api/v1/purl/packages", API_LOGGED_IN),
     "api:purl_contributions": Expect("/api/v1/purl/contributions", API_LOGGED_IN),
     "api:purl_contribute": Expect("/api/v1/purl/contributions", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_amend": Expect("/api/v1/purl/lists/1/amendments", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_compose": Expect("/api/v1/purl/packages", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_change_package": Expect(
+        "/api/v1/purl/packages/1/versions", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:purl_allocate": Expect(
+        "/api/v1/purl/contributions/1/allocations", {"anon": 401, "*": 400}, method="post"
+    ),
     "api:purl_deliveries": Expect("/api/v1/purl/deliveries", API_LOGGED_IN),
     "api:purl_ship": Expect("/api/v1/purl/deliveries", {"anon": 401, "*": 400}, method="post"),
     "api:purl_receive": Expect("/api/v1/purl/deliveries/1/receipt", {"anon": 401, "*": 400}, method="post"),

@@ -154,6 +154,43 @@ class ReceiptIn(Schema):
     note: str = ""
 
 
+class AmendmentIn(Schema):
+    """``changes``: ``{"item": id, "quantity": 40, …}`` changes an item, ``{"add": {…}}`` adds one,
+    ``{"remove": id}`` removes one."""
+
+    changes: list[dict[str, Any]]
+    reason: str
+
+
+class AmendmentOut(Schema):
+    id: int
+    list_id: int
+    reopened: list[str]
+    state: str
+
+
+class PackageIn(Schema):
+    name: str = ""
+    items: dict[int, int]
+    target_usd: str | None = None
+    releasable_to: str = Releasability.NATO
+    nations: list[str] = []
+
+
+class PackageChangeIn(Schema):
+    items: dict[int, int] | None = None
+    target_usd: str | None = None
+    reason: str = ""
+
+
+class AllocationIn(Schema):
+    package: int
+    amount: str
+    currency: str
+    value_date: dt.date
+    source: str
+
+
 @router.get("/lists", response=list[ListOut], summary="Monthly requirement lists you may see")
 @paginate
 def purl_lists(request: HttpRequest) -> Any:
@@ -186,6 +223,72 @@ def purl_decide(request: HttpRequest, list_id: int, body: DecisionIn) -> Any:
     )
     lst = RequirementList.objects.get(pk=list_id)
     return 201, queries.trail(lst)[-1]
+
+
+@router.post(
+    "/lists/{list_id}/amendments",
+    response={201: AmendmentOut},
+    summary="Amend an approved list (Ukraine's editors); reopens the approvals the changes affect",
+)
+def purl_amend(request: HttpRequest, list_id: int, body: AmendmentIn) -> Any:
+    amendment = services.do_amend_list(
+        Actor.from_request(request, via="api"), list_id, body.changes, body.reason
+    )
+    lst = RequirementList.objects.get(pk=list_id)
+    reopened = [step for step in amendment.reopened.split(",") if step]
+    return 201, {"id": amendment.pk, "list_id": list_id, "reopened": reopened, "state": lst.state}
+
+
+def _package_row(request: HttpRequest, package_id: int) -> dict[str, Any]:
+    rows = [p for p in queries.board(request.user)[0] if p["id"] == package_id]
+    if not rows:
+        raise PurlNotFound(f"no package {package_id} that you may see", field="package")
+    return {k: v for k, v in rows[0].items() if k != "package"}
+
+
+@router.post(
+    "/packages", response={201: PackageOut}, summary="Compose a package from approved items (coordinators)"
+)
+def purl_compose(request: HttpRequest, body: PackageIn) -> Any:
+    package = services.do_create_package(
+        Actor.from_request(request, via="api"),
+        body.name,
+        body.items,
+        body.target_usd,
+        body.releasable_to,
+        body.nations,
+    )
+    return 201, _package_row(request, package.pk)
+
+
+@router.post(
+    "/packages/{package_id}/versions",
+    response={201: PackageOut},
+    summary="Change a package's composition or target (coordinators); every change is a new version",
+)
+def purl_change_package(request: HttpRequest, package_id: int, body: PackageChangeIn) -> Any:
+    services.do_change_package(
+        Actor.from_request(request, via="api"), package_id, body.items, body.target_usd, body.reason
+    )
+    return 201, _package_row(request, package_id)
+
+
+@router.post(
+    "/contributions/{contribution_id}/allocations",
+    response={201: ContributionOut},
+    summary="Allocate part of a general contribution to a package (coordinators)",
+)
+def purl_allocate(request: HttpRequest, contribution_id: int, body: AllocationIn) -> Any:
+    services.do_allocate(
+        Actor.from_request(request, via="api"),
+        contribution_id,
+        body.package,
+        body.amount,
+        body.currency,
+        body.value_date,
+        [body.source],
+    )
+    return 201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id)
 
 
 @router.get(
