@@ -193,6 +193,8 @@ def do_create_demo_users(actor: Actor) -> list[str]:
         if was_created:
             first, _, last = full_name.partition(", ")
             user.first_name, user.last_name = first, last
+            # A reserved domain (RFC 2606): notification mails show on the console backend, never leave.
+            user.email = f"{username}@demo.invalid"
             user.set_password(DEMO_PASSWORD)
             user.save()
             created.append(username)
