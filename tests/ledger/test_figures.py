@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from veille.ledger import figures, queries, services
-from veille.ledger.models import LedgerEvent, LedgerFigure
+from veille.ledger.models import LedgerDaySum, LedgerEvent, LedgerFigure
 from veille.nations.access import Actor
 
 from .conftest import SRC
@@ -35,6 +35,10 @@ def test_kept_figures_follow_each_write_and_equal_a_rebuild(
     LedgerFigure.objects.filter(pk=a.pk).update(drawn=1, status="partial")
     assert set(figures.differences()) == {a.pk}
     assert queries.status_counts(queries.CONSOLE) != queries.status_counts(queries.CONSOLE, as_of=_later())
+    day = LedgerDaySum.objects.get(counts_as="allocation")
+    assert (day.amount_minor, day.events) == (20_000, 1)
+    LedgerDaySum.objects.filter(pk=day.pk).update(amount_minor=1)
+    assert len(figures.differences()) == 2
     assert figures.rebuild() == 4
     assert figures.differences() == {}
     assert queries.status_counts(queries.CONSOLE) == queries.status_counts(queries.CONSOLE, as_of=_later())

@@ -1,18 +1,25 @@
-"""The derived per-event figures (size, draws, status), kept with each write and rebuildable.
+"""Derived tables kept with each write and rebuildable from the events.
+
+* :class:`~veille.ledger.models.LedgerFigure`: each flow event's size, draws and status;
+* :class:`~veille.ledger.models.LedgerDaySum`: the sums of each balance group (party, kind counted,
+  currency, value date, counted, item).
 
 :func:`apply` is called by the services inside the transaction that writes an event, after the
-locks on the events it depends on: it adds the new event's row and changes the rows of the events
-whose size or draws the new event changes. :func:`rebuild` recomputes the whole table from the
-events alone; :func:`differences` compares the two (empty when they agree).
+locks on the events it depends on: it adds the new event's figures, changes those of the events
+whose size or draws the new event changes, and adds the event to its day sum. :func:`rebuild`
+recomputes both tables from the events alone; :func:`differences` compares (empty when they agree).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Count, Sum
 
-from veille.ledger.models import FLOW_KINDS, Kind, LedgerEvent, LedgerFigure, derive_status
+from veille.ledger.models import FLOW_KINDS, Kind, LedgerDaySum, LedgerEvent, LedgerFigure, derive_status
+
+DAY_KEY = ("party_id", "counts_as", "currency", "value_date", "counted", "item")
 
 
 def apply(event: LedgerEvent) -> None:
@@ -35,9 +42,8 @@ def apply(event: LedgerEvent) -> None:
         changes.setdefault(event.draws_on_id, {})["drawn"] = event.draw
     if event.kind == Kind.REVERSAL and event.parent_id is not None:
         changes.setdefault(event.parent_id, {})["reversed"] = True
-    if not changes:
-        return
-    # Always in the same (ascending) order, after the event locks: no two writers wait in a cycle.
+    # Locks in one order for every writer (the events, then these figures by ascending id, then the
+    # day sum), so that no two writers wait on each other in a cycle.
     rows = LedgerFigure.objects.select_for_update().filter(pk__in=sorted(changes)).order_by("pk")
     for fig in rows:
         change = changes[fig.pk]
@@ -46,6 +52,41 @@ def apply(event: LedgerEvent) -> None:
         fig.reversed = fig.reversed or change.get("reversed", False)
         fig.status = derive_status(fig.size, fig.drawn, fig.reversed).value
         fig.save(update_fields=["size", "drawn", "reversed", "status"])
+    _add_to_day_sum(event)
+
+
+def _add_to_day_sum(event: LedgerEvent) -> None:
+    table = LedgerDaySum._meta.db_table
+    key = ", ".join(DAY_KEY)
+    sql = f"""
+        INSERT INTO {table} ({key}, amount_minor, quantity, events) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1)
+        ON CONFLICT ({key}) DO UPDATE SET amount_minor = {table}.amount_minor + excluded.amount_minor,
+            quantity = {table}.quantity + excluded.quantity, events = {table}.events + 1
+    """  # noqa: S608 - the table and column names are the model's own
+    values = [getattr(event, name) for name in DAY_KEY]
+    with connections[event._state.db or "default"].cursor() as cursor:
+        cursor.execute(sql, [*values, event.amount_minor or 0, event.quantity or 0])
+
+
+def computed_day_sums(
+    event_model: Any = LedgerEvent, using: str = "default"
+) -> dict[tuple[Any, ...], tuple[int, int, int]]:
+    """The day sums from the events alone (one GROUP BY)."""
+    rows = (
+        event_model.objects.using(using)
+        .order_by()
+        .values(*DAY_KEY)
+        .annotate(a=Sum("amount_minor"), q=Sum("quantity"), n=Count("id"))
+        .values_list(*DAY_KEY, "a", "q", "n")
+    )
+    return {tuple(r[:6]): (int(r[6] or 0), int(r[7] or 0), int(r[8])) for r in rows}
+
+
+def stored_day_sums(
+    day_model: Any = LedgerDaySum, using: str = "default"
+) -> dict[tuple[Any, ...], tuple[int, int, int]]:
+    rows = day_model.objects.using(using).values_list(*DAY_KEY, "amount_minor", "quantity", "events")
+    return {tuple(r[:6]): (int(r[6]), int(r[7]), int(r[8])) for r in rows}
 
 
 def computed(
@@ -74,8 +115,15 @@ def stored(figure_model: Any = LedgerFigure, using: str = "default") -> dict[int
     }
 
 
-def rebuild(event_model: Any = LedgerEvent, figure_model: Any = LedgerFigure, using: str = "default") -> int:
-    """Recompute the whole table from the events; returns the number of rows."""
+def rebuild() -> int:
+    """Recompute both tables from the events; returns the number of figure rows."""
+    rebuild_day_sums()
+    return rebuild_figures()
+
+
+def rebuild_figures(
+    event_model: Any = LedgerEvent, figure_model: Any = LedgerFigure, using: str = "default"
+) -> int:
     rows = computed(event_model, using)
     with transaction.atomic(using=using):
         figure_model.objects.using(using).all().delete()
@@ -91,9 +139,31 @@ def rebuild(event_model: Any = LedgerEvent, figure_model: Any = LedgerFigure, us
     return len(rows)
 
 
-def differences(using: str = "default") -> dict[int, tuple[Any, Any]]:
-    """Events whose kept figures differ from those recomputed: {id: (kept, recomputed)}."""
-    kept, fresh = stored(using=using), computed(using=using)
-    return {
-        pk: (kept.get(pk), fresh.get(pk)) for pk in set(kept) | set(fresh) if kept.get(pk) != fresh.get(pk)
-    }
+def rebuild_day_sums(
+    event_model: Any = LedgerEvent, day_model: Any = LedgerDaySum, using: str = "default"
+) -> int:
+    days = computed_day_sums(event_model, using)
+    with transaction.atomic(using=using):
+        day_model.objects.using(using).all().delete()
+        day_model.objects.using(using).bulk_create(
+            [
+                day_model(**dict(zip(DAY_KEY, key, strict=True)), amount_minor=a, quantity=q, events=n)
+                for key, (a, q, n) in days.items()
+            ],
+            batch_size=5000,
+        )
+    return len(days)
+
+
+def differences(using: str = "default") -> dict[Any, tuple[Any, Any]]:
+    """What the kept tables hold that a rebuild would not: {event id or day-sum key: (kept, rebuilt)}."""
+    out: dict[Any, tuple[Any, Any]] = {}
+    pairs: tuple[tuple[dict[Any, Any], dict[Any, Any]], ...] = (
+        (stored(using=using), computed(using=using)),
+        (stored_day_sums(using=using), computed_day_sums(using=using)),
+    )
+    for kept, fresh in pairs:
+        out.update(
+            {k: (kept.get(k), fresh.get(k)) for k in set(kept) | set(fresh) if kept.get(k) != fresh.get(k)}
+        )
+    return out

@@ -266,3 +266,30 @@ class LedgerFigure(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.event_id} {self.status}"
+
+
+class LedgerDaySum(models.Model):
+    """Sums of the events of one (party, kind counted, currency, value date, counted, item), kept by
+    the services like :class:`LedgerFigure` and rebuildable from the events: the groups a balance
+    converts, one rate each, without reading every event."""
+
+    party = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="+")
+    counts_as = models.CharField(max_length=12, choices=Kind.choices)
+    currency = models.CharField(max_length=3, blank=True)
+    value_date = models.DateField()
+    counted = models.BooleanField()
+    item = models.CharField(max_length=200, blank=True)
+    amount_minor = models.BigIntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+    events = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "counts_as", "currency", "value_date", "counted", "item"],
+                name="ledger_daysum_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.counts_as} {self.currency} {self.value_date}"

@@ -27,7 +27,16 @@ from veille.core.errors import InvalidInput
 from veille.core.fx import FxConverter
 from veille.core.money import Money, check_currency, minor_unit
 from veille.ledger import rates
-from veille.ledger.models import FLOW_KINDS, Kind, LedgerEvent, LedgerFigure, Measure, Status, derive_status
+from veille.ledger.models import (
+    FLOW_KINDS,
+    Kind,
+    LedgerDaySum,
+    LedgerEvent,
+    LedgerFigure,
+    Measure,
+    Status,
+    derive_status,
+)
 from veille.nations.access import sees_everything
 
 _UNITS = Case(When(measure=Measure.QUANTITY, then=F("quantity")), default=F("amount_minor"))
@@ -336,6 +345,23 @@ def _day(value: Any, seen: dict[Any, dt.date]) -> dt.date:
     return found
 
 
+def _pledged_open_kept(db: str, party: str | None) -> list[tuple[str, dt.date, int]]:
+    """As :func:`_pledged_open_sql`, from the figures the services keep: a pledge's size less what
+    commitments drew from it (its only children)."""
+    qs = LedgerFigure.objects.using(db).filter(
+        kind=Kind.PLEDGE, event__measure=Measure.MONEY, size__gt=F("drawn")
+    )
+    if party:
+        qs = qs.filter(party_id=party)
+    rows = (
+        qs.order_by()
+        .values("event__currency", "event__value_date")
+        .annotate(left=Sum(F("size") - F("drawn")))
+        .values_list("event__currency", "event__value_date", "left")
+    )
+    return [(cur, day, int(n)) for cur, day, n in rows]
+
+
 def report(
     user: Any,
     *,
@@ -361,18 +387,23 @@ def report(
     qs = events(user, as_of)
     if party:
         qs = qs.filter(party_id=party.strip().upper())
+    kept = _kept_figures_apply(user, as_of)
     factors = _Rates(fx, to) if to else None
     units: dict[tuple[bool, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     exact: dict[tuple[bool, str, str, str], Decimal] = defaultdict(Decimal)
     counts: dict[tuple[bool, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     # One grouped query, read with a plain cursor: the (about 40,000) groups need no per-row
     # conversion by the ORM; a value date read as text (SQLite) is parsed once per distinct day.
-    sql, params = _sql(
-        qs.values("party_id", "counts_as", "currency", "value_date", "counted", "item").annotate(  # the index
-            a=Sum("amount_minor"), q=Sum("quantity")
-        ),
-        ("counted", "party_id", "counts_as", "currency", "item", "value_date", "a", "q"),
-    )
+    columns = ("counted", "party_id", "counts_as", "currency", "item", "value_date")
+    if kept:  # the sums the services keep per group
+        sums = LedgerDaySum.objects.using(qs.db).all()
+        if party:
+            sums = sums.filter(party_id=party.strip().upper())
+        sql, params = _sql(sums, (*columns, "amount_minor", "quantity"))
+    else:
+        sql, params = _sql(
+            qs.values(*columns).annotate(a=Sum("amount_minor"), q=Sum("quantity")), (*columns, "a", "q")
+        )
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         groups = cursor.fetchall()
@@ -410,7 +441,9 @@ def report(
     # Pledged and not (yet) committed, in each pledge's currency (invariant 4).
     open_units: dict[str, int] = defaultdict(int)
     open_exact = Decimal(0)
-    for cur, day, left in _pledged_open_sql(qs):
+    for cur, day, left in (
+        _pledged_open_kept(qs.db, party.strip().upper() if party else None) if kept else _pledged_open_sql(qs)
+    ):
         open_units[cur] += left
         if factors is not None:
             open_exact += left * Decimal(1).scaleb(-minor_unit(cur)) * factors.factor(cur, day)
@@ -423,7 +456,7 @@ def report(
         pledged_open_converted=Money.rounded(open_exact, to) if to and open_units else None,
         passed_through=totals[False],
         statuses=_count_statuses_kept(qs.db, party.strip().upper() if party else None)
-        if _kept_figures_apply(user, as_of)
+        if kept
         else _count_statuses_sql(qs),
         rates_source=fx.source,
     )

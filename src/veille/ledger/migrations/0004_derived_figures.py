@@ -5,9 +5,9 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from veille.ledger.figures import rebuild
+    from veille.ledger.figures import rebuild_figures
 
-    rebuild(
+    rebuild_figures(
         apps.get_model("ledger", "LedgerEvent"),
         apps.get_model("ledger", "LedgerFigure"),
         using=schema_editor.connection.alias,
