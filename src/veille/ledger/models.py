@@ -262,7 +262,8 @@ class LedgerFigure(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["party", "kind", "status"], name="ledger_figure_status_idx")]
+        # Serves both the status counts (kind, party, status) and the open pledges (kind = pledge).
+        indexes = [models.Index(fields=["kind", "party", "status"], name="ledger_figure_kind_idx")]
 
     def __str__(self) -> str:
         return f"#{self.event_id} {self.status}"
