@@ -128,15 +128,19 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
         return _error_json(exc)
 
 
+STORE_SPAN = dt.timedelta(days=60)
+
+
 def _time_range(rows: list[dict[str, Any]]) -> dict[str, int]:
     """The slider's range: the activities' bars and the AIS store's extent, in ms since 1970."""
     points = []
     for r in rows:
         points += [_ms(dt.date.fromisoformat(r["start"])), _ms(dt.date.fromisoformat(r["end"]))]
     first, last = layers.store_extent()
-    for t in (first, last):
-        if t is not None:
-            points.append(int(t.timestamp() * 1000))
+    if first is not None and last is not None:
+        # the store's last weeks: a capture from years ago would squeeze the activities into a sliver
+        # (older positions stay reachable through the layers' since/until)
+        points += [int(max(first, last - STORE_SPAN).timestamp() * 1000), int(last.timestamp() * 1000)]
     if not points:
         today = _ms(dt.date.today())
         points = [today - 86_400_000 * 30, today]

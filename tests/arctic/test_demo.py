@@ -1,0 +1,44 @@
+"""``veille demo`` makes the picture alive: real captures, a seeded synthetic scenario and the
+detectors' events in the AIS store; a second run changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from tests.arctic.conftest import ROOT
+from veille.arctic.demo import STAMP, load_ais
+
+
+def _files(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_the_demo_loads_vessels_tracks_and_events_once(picture: dict[str, Path], client_as: Any) -> None:
+    (picture["data"] / "ais").symlink_to(ROOT / "data" / "ais")
+    store = picture["store"]
+    said = load_ais(store, now=dt.datetime(2026, 3, 10, 18, tzinfo=dt.UTC), days=2, background=4)
+    assert "5 captures" in said and "planted events" in said
+    vessels = client_as("pawel").get("/arctic/layers/vessels.geojson").json()
+    synthetic = [f for f in vessels["features"] if f["properties"]["synthetic"]]
+    assert synthetic and vessels["meta"]["until"].startswith("2026-03-10")  # the scenario ends on the day
+    assert client_as("pawel").get("/arctic/layers/tracks.geojson").json()["features"]
+    events = client_as("pawel").get("/arctic/layers/events.geojson?since=2026-03-01T00:00:00Z").json()
+    assert {"gap", "encounter"} <= {f["properties"]["event_type"] for f in events["features"]}
+    assert all(
+        f["properties"]["synthetic"] for f in events["features"] if f["properties"]["start"] >= "2026-03"
+    )
+    captured = client_as("pawel").get(
+        "/arctic/layers/vessels.geojson?since=2010-06-01T00:00:00Z&until=2010-06-12T00:00:00Z"
+    )
+    assert captured.json()["features"]  # the real DMA capture of 2010, with its own times
+    before = _files(store)
+    assert load_ais(store, now=dt.datetime(2026, 3, 11, tzinfo=dt.UTC), days=2, background=4).startswith(
+        "unchanged"
+    )
+    assert _files(store) == before and STAMP in before
