@@ -70,17 +70,19 @@ def store_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def _connect(root: Path, sig: tuple[Any, ...]) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
-    """A connection kept per store state and a cursor on it: opening DuckDB costs tens of
-    milliseconds, a cursor almost nothing, and each cursor has its own temporary tables (one per
-    request). The caller holds both: a connection replaced after an ingest is closed by the garbage
-    collector once no request uses it, never under a running query."""
+    """A connection kept per store and a cursor on it: opening DuckDB costs tens of milliseconds, a
+    cursor almost nothing, and each cursor has its own temporary tables (one per request). The
+    store's views read their folders' globs at every query, so the connection is opened again only
+    when a folder appears (an empty store has placeholder views). The caller holds both: a replaced
+    connection is closed by the garbage collector once no request uses it, never under a query."""
+    shape = (str(root), any("/positions/" in f for f, _, _ in sig), any("/vessels/" in f for f, _, _ in sig))
     with _lock:
         entry = _bases.get(str(root))
-        if entry is None or entry[0] != sig:
+        if entry is None or entry[0] != shape:
             con = AisStore(root).connect()
             con.execute(_R5)
             con.execute(_TS)
-            entry = _bases[str(root)] = (sig, con)
+            entry = _bases[str(root)] = (shape, con)
             while len(_bases) > 4:  # one store in service; tests and benchmarks open others
                 _bases.pop(next(iter(_bases)))
         return entry[1], entry[1].cursor()

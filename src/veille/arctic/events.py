@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -122,17 +123,47 @@ def read_events(
     return out
 
 
+_synthetic_by_file: dict[tuple[str, int, int], frozenset[int]] = {}
+_synthetic_lock = threading.Lock()
+
+
 def _synthetic_vessels(store_root: Path) -> set[int]:
     """MMSIs whose positions in the store come from the synthetic generator: their events are
-    synthetic too (the event files do not say where their positions came from)."""
+    synthetic too (the event files do not say where their positions came from).
+
+    A live ingest adds small files all the time, and the stream asks on every new event file: each
+    file is read once (kept by path, size and modification time), not the whole store each time."""
     positions = Path(store_root) / "positions"
-    if not any(positions.glob("day=*/*.parquet")):
-        return set()
-    rows = duckdb.execute(
-        f"SELECT DISTINCT mmsi FROM read_parquet('{positions}/day=*/*.parquet', hive_partitioning = true, "  # noqa: S608
-        "union_by_name = true) WHERE source = 'synthetic'"
-    ).fetchall()
-    return {int(r[0]) for r in rows}
+    keys = []
+    for path in positions.glob("day=*/*.parquet"):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        keys.append((str(path), st.st_size, st.st_mtime_ns))
+    with _synthetic_lock:
+        new = [k for k in keys if k not in _synthetic_by_file]
+    if new:
+        names = ", ".join("'" + k[0].replace("'", "''") + "'" for k in new)
+        found: dict[str, set[int]] = {k[0]: set() for k in new}
+        rows = duckdb.execute(
+            f"SELECT filename, list(DISTINCT mmsi) FROM read_parquet([{names}], filename = true, "  # noqa: S608 (paths from the store, quoted)
+            "union_by_name = true) WHERE source = 'synthetic' GROUP BY filename"
+        ).fetchall()
+        for name, mmsis in rows:
+            found[name] = {int(m) for m in mmsis}
+        with _synthetic_lock:
+            for k in new:
+                _synthetic_by_file[k] = frozenset(found.get(k[0], ()))
+    with _synthetic_lock:
+        out: set[int] = set()
+        for k in keys:
+            out |= _synthetic_by_file.get(k, frozenset())
+        if len(_synthetic_by_file) > 4 * max(len(keys), 1000):  # files gone: forget them
+            live = set(keys)
+            for k in [k for k in _synthetic_by_file if k not in live]:
+                del _synthetic_by_file[k]
+    return out
 
 
 def current_files(store_root: Path) -> set[str]:

@@ -83,7 +83,7 @@ def overlap(a: dict[str, Any] | None, ra: float | None, b: dict[str, Any] | None
     >>> sq = {"type": "Polygon", "coordinates": [[[0, 60], [10, 60], [10, 70], [0, 70], [0, 60]]]}
     >>> overlap(sq, None, {"type": "Point", "coordinates": [5, 65]}, None)
     True
-    >>> overlap(sq, None, {"type": "Point", "coordinates": [12, 65]}, 100.0)
+    >>> overlap(sq, None, {"type": "Point", "coordinates": [12, 65]}, 50.0)  # 2° of longitude at 65° N: 94 km
     False
     """
     ga, gb = geometry_of(a, ra), geometry_of(b, rb)
