@@ -48,3 +48,18 @@ def _later() -> Any:
     import datetime as dt
 
     return dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_an_amendment_of_a_reversed_event_cannot_be_reversed_again(
+    write: Callable[..., LedgerEvent], system: Actor
+) -> None:
+    from veille.ledger.exceptions import AlreadyReversed
+
+    c = write("commitment", amount="1", currency="EUR")
+    a = services.do_amend(system, services.Change(event=c.pk, amount="-1", currency="EUR", sources=SRC))
+    services.do_reverse(system, services.Change(event=c.pk, sources=SRC))
+    with pytest.raises(AlreadyReversed):
+        services.do_reverse(system, services.Change(event=a.pk, sources=SRC))
+    assert queries.report(queries.CONSOLE, currency="EUR").totals == []
+    assert figures.differences() == {}

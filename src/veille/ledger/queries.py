@@ -41,6 +41,7 @@ from veille.nations.access import sees_everything
 
 _UNITS = Case(When(measure=Measure.QUANTITY, then=F("quantity")), default=F("amount_minor"))
 PERIODS = ("year", "quarter", "month")
+_EXACT_DIGITS = 80  # for sums of converted groups: no rounding before the final one
 
 
 def as_of_instant(value: dt.date | dt.datetime | None) -> dt.datetime | None:
@@ -410,25 +411,28 @@ def report(
     days: dict[Any, dt.date] = {}
     per_minor: dict[tuple[str, Any], Decimal] = {}  # report units per minor unit of (currency, day)
     periods: dict[Any, str] = {}
-    for is_counted, party_id, kind, cur, item, raw_day, amount, quantity in groups:
-        if period:
-            label = periods.get(raw_day)
-            if label is None:
-                label = periods[raw_day] = period_of(_day(raw_day, days), period)
-        else:
-            label = ""
-        key = (bool(is_counted), party_id, kind, label)
-        if amount:
-            units[key][cur] += amount
-            if factors is not None:
-                f = per_minor.get((cur, raw_day))
-                if f is None:
-                    f = per_minor[(cur, raw_day)] = factors.factor(cur, _day(raw_day, days)).scaleb(
-                        -minor_unit(cur)
-                    )
-                exact[key] += amount * f
-        if quantity:
-            counts[key][item] += quantity
+    # Exact: an amount (at most 19 digits) times a 40-digit factor needs 59; sums need a few more.
+    with localcontext() as ctx:
+        ctx.prec = _EXACT_DIGITS
+        for is_counted, party_id, kind, cur, item, raw_day, amount, quantity in groups:
+            if period:
+                label = periods.get(raw_day)
+                if label is None:
+                    label = periods[raw_day] = period_of(_day(raw_day, days), period)
+            else:
+                label = ""
+            key = (bool(is_counted), party_id, kind, label)
+            if amount:
+                units[key][cur] += amount
+                if factors is not None:
+                    f = per_minor.get((cur, raw_day))
+                    if f is None:
+                        f = per_minor[(cur, raw_day)] = factors.factor(cur, _day(raw_day, days)).scaleb(
+                            -minor_unit(cur)
+                        )
+                    exact[key] += amount * f
+            if quantity:
+                counts[key][item] += quantity
     totals: dict[bool, list[Total]] = {True: [], False: []}
     for key in sorted(set(units) | set(counts), key=lambda k: (k[1], FLOW_KINDS.index(k[2]), k[3])):
         by_currency = {c: Money.from_minor(int(n), c) for c, n in sorted(units[key].items()) if n}
@@ -446,7 +450,9 @@ def report(
     ):
         open_units[cur] += left
         if factors is not None:
-            open_exact += left * Decimal(1).scaleb(-minor_unit(cur)) * factors.factor(cur, day)
+            with localcontext() as ctx:
+                ctx.prec = _EXACT_DIGITS
+                open_exact += left * Decimal(1).scaleb(-minor_unit(cur)) * factors.factor(cur, day)
     return Report(
         as_of=as_of_instant(as_of),
         currency=to,

@@ -610,6 +610,11 @@ def check_reversal(actor: Actor, change: Change, *, lock: bool = False) -> Check
         rows = LedgerEvent.objects.filter(pk=target.pk)
         size_target = target.size_of
         assert size_target is not None
+        if is_reversed(size_target.pk):
+            # Its reversal cancelled it with all its amendments: reversing one again would count it twice.
+            raise AlreadyReversed(
+                f"#{size_target.pk} was reversed with its amendments, #{target.pk} among them", field="event"
+            )
         amended_delta = target.units
         if amended_delta > 0 and size_of(size_target.pk) - amended_delta < drawn_from(size_target.pk):
             raise HasLiveChildren(
