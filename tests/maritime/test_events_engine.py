@@ -268,3 +268,34 @@ def test_watching_the_capture_gives_the_stored_batch_events(scenario: dict[str, 
         for row in batch.to_dicts()
     ]
     assert live == expected
+
+
+def test_a_saved_watch_stores_each_event_where_the_arctic_picture_reads_it(
+    scenario: dict[str, Any], tmp_path: Any
+) -> None:
+    from veille.arctic.events import read_events as arctic_events
+
+    store = tmp_path / "live-store"
+    end = scenario["manifest"]["end"]
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "ais",
+        "watch",
+        str(scenario["out"] / "scenario.nmea"),
+        "--end",
+        end,
+        "--save",
+        "--store",
+        str(store),
+        stdout=out,
+        stderr=err,
+    )
+    printed = {json.loads(line)["event_id"] for line in out.getvalue().splitlines()}
+    runs = list((store / "events").glob("run=live-*"))
+    assert len(runs) == 1 and not list(runs[0].glob(".*.tmp"))
+    stored = pl.concat([pl.read_parquet(p) for p in sorted(runs[0].glob("events-*.parquet"))])
+    assert set(stored["event_id"].to_list()) == printed and stored["run_id"].n_unique() == 1
+    stamp = json.loads(next((store / "events" / "runs").glob("live-*.json")).read_text())
+    assert stamp["mode"] == "live" and stamp["events"] == len(printed) and "finished_at" in stamp
+    seen = arctic_events(store)
+    assert len(seen) >= len(printed) > 0

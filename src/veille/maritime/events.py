@@ -233,3 +233,55 @@ def filter_zone(events: pl.DataFrame, zone: str, zones: Any = None) -> pl.DataFr
         events["lat"].fill_null(91.0).to_numpy(), events["lon"].fill_null(181.0).to_numpy()
     )[:, j]
     return events.filter(pl.Series(inside) | (pl.col("zone") == zone))
+
+
+class LiveRun:
+    """The events of a live feed (``veille ais watch --save``), stored as they complete.
+
+    Each batch of completed events becomes one Parquet file in ``<store>/events/run=<id>/``, written
+    under a temporary name and renamed, so that readers (the Arctic picture's alert stream polls the
+    folder) never see half a file. The run's stamp is written at the start and completed at the end.
+    """
+
+    def __init__(
+        self, store: AisStore, detectors: Detectors, source: str, now: datetime | None = None
+    ) -> None:
+        self.now = now or datetime.now(UTC)
+        self.run_id = f"live-{self.now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        self.folder = store.root / "events" / f"run={self.run_id}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.stamp_path = store.root / "events" / "runs" / f"{self.run_id}.json"
+        self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
+        self.stamp: dict[str, Any] = {
+            "run_id": self.run_id,
+            "run_at": self.now.isoformat(),
+            "code_version": code_version(),
+            "mode": "live",
+            "source": source,
+            "parameters": detectors.params(),
+            "events": 0,
+            "files": 0,
+        }
+        self._write_stamp()
+        self.batches = 0
+
+    def _write_stamp(self) -> None:
+        tmp = self.stamp_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self.stamp, indent=1), encoding="utf-8")
+        tmp.replace(self.stamp_path)
+
+    def save(self, events: pl.DataFrame) -> Path:
+        self.batches += 1
+        path = self.folder / f"events-{self.batches:06d}.parquet"
+        tmp = self.folder / f".events-{self.batches:06d}.parquet.tmp"
+        stamped = events.with_columns(run_id=pl.lit(self.run_id), run_at=pl.lit(self.now).cast(UTC_TS))
+        stamped.write_parquet(tmp, compression="zstd")
+        tmp.replace(path)
+        self.stamp["events"] += events.height
+        self.stamp["files"] = self.batches
+        return path
+
+    def close(self, stats: dict[str, Any]) -> None:
+        self.stamp["finished_at"] = datetime.now(UTC).isoformat()
+        self.stamp["stats"] = stats
+        self._write_stamp()

@@ -70,6 +70,11 @@ def add_parsers(sub: Any) -> list[CommandParser]:
     wa.add_argument("input", help="file (plain or .gz), - for stdin, or tcp://HOST:PORT")
     wa.add_argument("--until", help="stop at this UTC time or after this duration (30s, 10m, 2h)")
     wa.add_argument("--end", help="report open events up to this time (ISO 8601; default: the last fix)")
+    wa.add_argument(
+        "--save",
+        action="store_true",
+        help="also store each completed event in the store (events/run=live-…/), where open pages pick it up",
+    )
     return [ev, sc, ev_, wa]
 
 
@@ -273,13 +278,27 @@ def live(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     else:
         batches = file_batches(item)
     stats = WatchStats()
-    for events in watch(
-        batches, detectors=_detectors(opts), until=_when(opts.get("end")), stats=stats, stop=stop
-    ):
-        for row in events.iter_rows(named=True):
-            out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-            stdout.write(json.dumps(out, ensure_ascii=False))
-        stdout.flush()
+    detectors = _detectors(opts) or Detectors()
+    saver = None
+    if opts.get("save"):
+        from veille.maritime.events import LiveRun
+
+        saver = LiveRun(
+            AisStore(Path(opts["store"]) if opts.get("store") else default_store()), detectors, item
+        )
+    try:
+        for events in watch(
+            batches, detectors=detectors, until=_when(opts.get("end")), stats=stats, stop=stop
+        ):
+            if saver is not None:
+                saver.save(events)
+            for row in events.iter_rows(named=True):
+                out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+                stdout.write(json.dumps(out, ensure_ascii=False))
+            stdout.flush()
+    finally:
+        if saver is not None:
+            saver.close(stats.as_dict())
     stderr.write(json.dumps(stats.as_dict()))
 
 
