@@ -388,3 +388,16 @@ def test_the_stream_needs_a_login_and_ends_when_asked(client_as: Any) -> None:
     assert response["Content-Type"].startswith("text/event-stream")
     body = b"".join(response.streaming_content).decode()
     assert "event: hello" in body
+
+
+def test_an_event_seen_by_two_runs_is_shown_once_as_the_latest_run_saw_it(
+    client_as: Any, write_events: Any
+) -> None:
+    gap = {"event_id": "gap-9", "event_type": "gap", "mmsi": 257100009, "start": utc(2026, 3, 2, 6),
+           "lat": 69.0, "lon": 15.0}  # fmt: skip
+    write_events([gap | {"end": None, "run_at": utc(2026, 3, 2, 13), "run_id": "a"}])  # still open
+    write_events([gap | {"end": utc(2026, 3, 2, 20), "run_at": utc(2026, 3, 3, 1), "run_id": "b"}])
+    data = client_as("pawel").get("/arctic/layers/events.geojson?since=2026-03-01T00:00:00Z").json()
+    assert [(f["properties"]["event_id"], f["properties"]["end"]) for f in data["features"]] == [
+        ("gap-9", "2026-03-02T20:00:00Z")
+    ]

@@ -64,6 +64,15 @@ def _relation(con: duckdb.DuckDBPyConnection, files: list[Path]) -> str:
         f"CREATE OR REPLACE VIEW raw_events AS SELECT * FROM read_parquet([{names}], union_by_name = true)"  # noqa: S608 (paths from the store, quoted)
     )
     have = {r[0] for r in con.execute("DESCRIBE raw_events").fetchall()}
+    if "event_id" in have and "run_at" in have:
+        # each `veille ais events` run writes its own file; an event seen open by one run and closed by
+        # a later one keeps its id: the latest run's row stands (as veille.maritime.events' view)
+        order = "run_at DESC NULLS LAST" + (", run_id DESC NULLS LAST" if "run_id" in have else "")
+        con.sql(
+            "CREATE OR REPLACE VIEW raw_events AS SELECT * FROM "  # noqa: S608 (paths from the store, quoted)
+            f"read_parquet([{names}], union_by_name = true) QUALIFY event_id IS NULL OR "
+            f"row_number() OVER (PARTITION BY event_id ORDER BY {order}) = 1"
+        )
     select = []
     for name, candidates in _COLUMNS.items():
         col = next((c for c in candidates if c in have), None)
