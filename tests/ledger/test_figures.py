@@ -63,3 +63,22 @@ def test_an_amendment_of_a_reversed_event_cannot_be_reversed_again(
         services.do_reverse(system, services.Change(event=a.pk, sources=SRC))
     assert queries.report(queries.CONSOLE, currency="EUR").totals == []
     assert figures.differences() == {}
+
+
+@pytest.mark.django_db
+def test_the_command_finds_and_repairs_damaged_figures(write: Callable[..., LedgerEvent]) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    c = write("commitment", amount="10", currency="EUR")
+    out = StringIO()
+    call_command("ledger", "check-figures", stdout=out)
+    assert "0 differ" in out.getvalue()
+    LedgerFigure.objects.filter(pk=c.pk).update(size=1)
+    with pytest.raises(CommandError):
+        call_command("ledger", "check-figures", stdout=StringIO())
+    out = StringIO()
+    call_command("ledger", "check-figures", "--rebuild", stdout=out)
+    assert "1 differ" in out.getvalue() and "rebuilt" in out.getvalue()
+    assert figures.differences() == {}

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from veille.core.errors import VeilleError
-from veille.ledger import queries
+from veille.ledger import figures, queries
 from veille.nations.models import Nation
 
 
@@ -37,8 +37,15 @@ class Command(BaseCommand):
         balance.add_argument("--period", choices=queries.PERIODS, help="group by year, quarter or month")
         balance.add_argument("--user", help="apply this user's releasability (default: the whole ledger)")
         balance.add_argument("--format", choices=["text", "json"], default="text")
+        check = sub.add_parser(
+            "check-figures", help="compare the kept figures and day sums with the events; --rebuild repairs"
+        )
+        check.add_argument("--rebuild", action="store_true", help="recompute both tables from the events")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "check-figures":
+            self._check_figures(options["rebuild"])
+            return
         party = options["party"].strip().upper()
         if not Nation.objects.filter(code=party).exists():
             raise CommandError(f"--party: no nation has code {options['party']!r}")
@@ -99,3 +106,12 @@ class Command(BaseCommand):
                     f"  1 {r.currency} = {r.rate} {r.to_currency}  value date {r.value_date}, "
                     f"ECB rate of {r.rate_date}"
                 )
+
+    def _check_figures(self, rebuild: bool) -> None:
+        differing = figures.differences()
+        self.stdout.write(f"kept figures and day sums: {len(differing)} differ from the events")
+        if rebuild:
+            rows = figures.rebuild()
+            self.stdout.write(f"rebuilt from the events: {rows} event figures")
+        elif differing:
+            raise CommandError("the kept tables differ from the events: run with --rebuild")
