@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import zipfile
 from collections.abc import Iterable
@@ -202,9 +203,9 @@ class RateTable:
         """Every day on which at least one rate was published, oldest first."""
         return sorted({d for dates in self._dates.values() for d in dates})
 
-    @property
+    @functools.cached_property
     def currencies(self) -> frozenset[str]:
-        """Currencies with at least one published rate, and EUR."""
+        """Currencies with at least one published rate, and EUR (computed once: the table never changes)."""
         return frozenset(self._dates) | {"EUR"}
 
     def bounds(self, currency: str) -> tuple[dt.date, dt.date] | None:
