@@ -16,7 +16,8 @@ rounded result only when ``x * 10^5`` lies within 10^-6 of a half; those few are
 
 The answer for a given (layer, filters, allies) is kept in memory until a file of the store's
 positions or vessels changes (path, size and modification time of every Parquet file), so repeated
-requests, and every open page after an ingest run, cost one listing of the store's folders.
+requests, and every open page after an ingest run, cost one listing of the store's folders. At most
+``CACHE_ENTRIES`` answers and ``CACHE_BYTES`` are kept, the least recently used leaving first.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from veille.arctic.layers import ais_store, flag_group
 from veille.maritime.store import AisStore
 
 CACHE_ENTRIES = 32
+CACHE_BYTES = 64 * 2**20  # answers of a large store are megabytes each; older ones go first
 _cache: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _extent: dict[tuple[Any, ...], tuple[dt.datetime | None, dt.datetime | None]] = {}
 _lock = threading.Lock()
@@ -146,8 +148,9 @@ def _cached(key: tuple[Any, ...]) -> bytes | None:
 def _keep(key: tuple[Any, ...], body: bytes) -> bytes:
     with _lock:
         _cache[key] = body
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
+        total = sum(len(b) for b in _cache.values())
+        while len(_cache) > 1 and (len(_cache) > CACHE_ENTRIES or total > CACHE_BYTES):
+            total -= len(_cache.popitem(last=False)[1])
     return body
 
 
