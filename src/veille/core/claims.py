@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 CLASSES = ("ally", "partner", "eu_institution", "other")
+CENT = Decimal("0.01")
 EU_INSTITUTIONS = "EUI"
 
 
@@ -165,8 +166,14 @@ def shares(rows: Iterable[Contribution], definition: Definition) -> Result:
         weights = {k: by_donor[k] for k in eu_members if k in by_donor}
         base = sum(weights.values(), Decimal(0))
         if pot and base:
-            for k, w in weights.items():
-                by_donor[k] += pot * w / base
+            # Shares to the cent, the remainder to the largest member, so the total stays exact.
+            order = sorted(weights, key=lambda k: (weights[k], k))
+            given = Decimal(0)
+            for k in order[:-1]:
+                share = (pot * weights[k] / base).quantize(CENT)
+                by_donor[k] += share
+                given += share
+            by_donor[order[-1]] += pot - given
             redistributed = pot
         elif pot:
             notes.append(
