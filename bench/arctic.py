@@ -568,12 +568,12 @@ def write_doc(text: str) -> None:
 
 
 MISSING = (
-    "The end-to-end path from a sentence to an alert cannot be timed yet: `veille ais ingest tcp://…` "
-    "stores positions only. The streaming detectors (`veille.core.events.stream.StreamEngine`) are not "
-    "run on the live feed and nothing writes their events to `<store>/events/` as they complete; events "
-    "come from `veille ais events` runs. Once ingest does, the sentence → alert latency is the sum of "
-    "the two legs above plus the detector's own delay (an event exists only when it is complete, e.g. "
-    "a gap after 6 h of silence)."
+    "The sentence → alert path end to end is not timed here yet: "
+    "`veille ais watch tcp://… --save` runs the streaming detectors on a live feed and stores each "
+    "completed event where the stream reads it, but the benchmark still plants event files itself; "
+    "timing a replayed capture with planted events through `watch --save` to the page is what "
+    "remains. That latency is the legs above plus the detector's own delay (an event exists only "
+    "when it is complete, e.g. a gap after 6 h of silence)."
 )
 
 
