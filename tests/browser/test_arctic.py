@@ -139,3 +139,60 @@ def test_an_event_written_to_the_store_reaches_the_open_page_as_an_alert(
     w.page.wait_for_selector("#alert-list li.acknowledged")
     assert w.page.locator("#alert-count").inner_text() == "0"
     w.assert_clean()
+
+
+def test_a_replayed_capture_read_live_raises_an_alert_on_the_open_page(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path, users: Any, tmp_path: Path
+) -> None:
+    """`veille ais replay` serves a small seeded scenario (planted events, tagged synthetic) on
+    127.0.0.1; `veille ais watch tcp://… --save` detects its events as they complete and stores
+    them; the open page lists the alerts they raise."""
+    import os
+    import subprocess
+    import sys
+
+    from veille.core.events.scenario import generate as scenario
+
+    capture = tmp_path / "scenario.nmea"
+    capture.write_bytes(b"".join(line + b"\r\n" for line in scenario(days=2, seed=5, background=0).lines()))
+    do_add_rule(Actor.for_user(users["pawel"]))  # any zone, flag and event type
+    w = open_page("pawel")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-alerts[data-live=true]", timeout=15000)
+    veille = str(Path(sys.executable).parent / "veille")
+    # the commands run as they do outside the tests (pytest's variables would load the test apps)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    env["VEILLE_AIS_STORE"] = str(loaded)
+    replay = subprocess.Popen(
+        [veille, "ais", "replay", str(capture), "--port", "0"], env=env, stderr=subprocess.PIPE
+    )
+    watch = None
+    try:
+        assert replay.stderr is not None
+        port = replay.stderr.readline().decode().rsplit(":", 1)[1].strip()  # "serving … on 127.0.0.1:PORT"
+        watch = subprocess.Popen(
+            [
+                veille,
+                "ais",
+                "watch",
+                f"tcp://127.0.0.1:{port}",
+                "--save",
+                "--store",
+                str(loaded),
+                "--until",
+                "90s",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        w.page.wait_for_selector("#alert-list li[data-alert]", timeout=60000)
+    finally:
+        for proc in (watch, replay):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=10)
+    assert list(loaded.glob("events/run=live-*/*.parquet"))  # stored by the live detectors
+    assert int(w.page.locator("#alert-count").inner_text()) >= 1
+    w.screenshot("arctic-live-alert")
+    w.assert_clean()
