@@ -172,16 +172,30 @@ def vessels(
     limit: int = 20_000,
 ) -> bytes:
     """The content of :func:`veille.arctic.layers.vessels`, as GeoJSON bytes."""
+    return _layer("vessels", _vessels, bbox, allies, since, until, limit)
+
+
+def _layer(
+    name: str,
+    build: Any,
+    bbox: BBox,
+    allies: Iterable[str],
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int,
+) -> bytes:
+    """A layer's answer from memory while the store is unchanged, else built by ``build`` in DuckDB."""
     root = ais_store().root
     sig = store_signature(root)
     ally_set = frozenset(allies)
-    key = ("vessels", tuple(bbox), since, until, ally_set, limit, str(root), sig)
+    key = (name, tuple(bbox), since, until, ally_set, limit, str(root), sig)
     body = _cached(key)
     if body is not None:
         return body
     base, con = _connect(root, sig)
     try:
-        return _keep(key, _vessels(con, sig, bbox, ally_set, since, until, limit))
+        result: bytes = _keep(key, build(con, sig, bbox, ally_set, since, until, limit))
+        return result
     finally:
         con.close()
         del base
@@ -241,19 +255,7 @@ def tracks(
     max_points: int = 200_000,
 ) -> bytes:
     """The content of :func:`veille.arctic.layers.tracks`, as GeoJSON bytes."""
-    root = ais_store().root
-    sig = store_signature(root)
-    ally_set = frozenset(allies)
-    key = ("tracks", tuple(bbox), since, until, ally_set, max_points, str(root), sig)
-    body = _cached(key)
-    if body is not None:
-        return body
-    base, con = _connect(root, sig)
-    try:
-        return _keep(key, _tracks(con, sig, bbox, ally_set, since, until, max_points))
-    finally:
-        con.close()
-        del base
+    return _layer("tracks", _tracks, bbox, allies, since, until, max_points)
 
 
 def _tracks(
