@@ -77,3 +77,14 @@ def test_openapi_schema_lists_every_router_and_docs_load_nothing_from_outside(us
 def test_session_writes_need_csrf_but_reads_do_not(client_as: Any) -> None:
     client = client_as("nora")
     assert client.get("/api/v1/nations/me").json()["role"] == "editor"
+
+
+def test_an_absurd_page_offset_is_refused_not_a_server_error(token: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get("/api/v1/nations/?offset=778969521420495489073152&limit=10")
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "offset"
+    # the limit is capped, not refused
+    assert (
+        client.get("/api/v1/nations/?limit=100000").json()["count"] == 47
+    )  # the limit is capped, not refused
