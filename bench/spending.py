@@ -175,8 +175,21 @@ def main() -> None:
     client = Client()
     assert client.get("/spending/").status_code == 200
     figures = queries.home_figures()["figures"]
+    from django.core.cache import cache
+
     page = timings(lambda: client.get("/spending/"), 30)
-    ours_rows = timings(lambda: queries.overview(2024), 30)
+
+    def uncached_page() -> Any:
+        cache.clear()
+        return client.get("/spending/")
+
+    page_cold = timings(uncached_page, 15)
+
+    def uncached_rows() -> Any:
+        cache.clear()
+        return queries.overview(2024)
+
+    ours_rows = timings(uncached_rows, 30)
     base_rows = timings(lambda: naive_overview(2024), 10)
     assert [r["code"] for r in queries.overview(2024).rows] == [r["code"] for r in naive_overview(2024)]
 
@@ -199,10 +212,13 @@ def main() -> None:
         "",
         "| measure | veille | baseline | ratio | target |",
         "|---|---:|---:|---:|---|",
-        f"| alliance overview `GET /spending/`, server time (median of 30) "
-        f"| {ms(page)} | - | - | "
+        f"| alliance overview `GET /spending/`, server time (median of 30; the overview is cached "
+        f"under its sources) | {ms(page)} | - | - | "
         f"< 100 ms ({'met' if page_ms < 100 else 'NOT met'}) |",
-        f"| overview rows for 2024 (median) vs one query per ally and measure "
+        f"| the same with the cache emptied before each request (median of 15) "
+        f"| {ms(page_cold)} | - | - | "
+        f"< 100 ms ({'met' if statistics.median(page_cold) * 1000 < 100 else 'NOT met'}) |",
+        f"| overview rows for 2024, uncached (median) vs one query per ally and measure "
         f"| {ms(ours_rows)} | {ms(base_rows)} | "
         f"{statistics.median(base_rows) / statistics.median(ours_rows):.1f}x | - |",
         f"| NATO workbook import, {created:,} figures (best of 3) "
