@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -17,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import machine  # bench/_common.py (the script folder is on the path)
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- bench:ais_decode -->", "<!-- /bench:ais_decode -->"
@@ -32,18 +33,6 @@ def interleaved(fns: dict[str, object], rounds: int) -> dict[str, float]:
             fn()  # type: ignore[operator]
             times[name].append(time.perf_counter() - t)
     return {name: min(ts) for name, ts in times.items()}
-
-
-def machine() -> str:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def ingest_run(path: Path, store: Path, workers: int) -> dict[str, float]:

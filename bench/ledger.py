@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from _common import machine  # bench/_common.py (the script folder is on the path)
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- bench:ledger -->", "<!-- /bench:ledger -->"
@@ -37,18 +38,6 @@ def best(fn: Any, repeat: int = 5) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return min(times)
-
-
-def machine() -> str:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 # --- the child process: one backend -------------------------------------------------------------

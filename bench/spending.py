@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 import re
 import statistics
 import sys
@@ -26,22 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _common import machine  # bench/_common.py (the script folder is on the path)
+
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- bench:spending -->", "<!-- /bench:spending -->"
 DATA = ROOT / "data" / "defence_spending"
 NATO = DATA / "nato_240617-def-exp-2024-TABLES-en.xlsx"
-
-
-def machine() -> str:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def timings(fn: Callable[[], Any], repeat: int) -> list[float]:
