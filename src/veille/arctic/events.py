@@ -19,20 +19,7 @@ from typing import Any
 import duckdb
 
 from veille.arctic.geo import BBox, collection, feature
-
-# the detectors' event types (veille.core.events.schema.EVENT_TYPES), listed here so that rules can be
-# checked even where the detectors are not installed
-EVENT_TYPES = (
-    "gap",
-    "encounter",
-    "loitering",
-    "zone_entry",
-    "zone_exit",
-    "cable",
-    "identity_change",
-    "position_jump",
-    "shared_mmsi",
-)
+from veille.core.events.schema import EVENT_TYPES as EVENT_TYPES  # the detectors' own list, re-exported
 
 # the first of each list that a file has is used
 _COLUMNS: dict[str, tuple[str, ...]] = {
