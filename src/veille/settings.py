@@ -78,6 +78,7 @@ if TESTING and os.environ.get("PYTEST_VERSION"):
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "veille.web.middleware.SecurityHeadersMiddleware",
+    "veille.web.middleware.NullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -88,3 +88,11 @@ def test_an_absurd_page_offset_is_refused_not_a_server_error(token: str) -> None
     assert (
         client.get("/api/v1/nations/?limit=100000").json()["count"] == 47
     )  # the limit is capped, not refused
+
+
+def test_a_nul_character_in_a_query_is_refused_on_every_database(token: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get("/api/v1/nations/", {"kind": "ally\x00"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "kind"
+    assert Client().get("/nations/", {"on": "2024\x00"}).status_code == 400

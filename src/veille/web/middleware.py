@@ -67,3 +67,31 @@ class RateLimitMiddleware:
                 response["Retry-After"] = "60"
                 return response
         return self.get_response(request)
+
+
+class NullCharactersMiddleware:
+    """Refuse a query string that carries a NUL character (``%00``): no field of veille holds one, and
+    PostgreSQL refuses them in text, which would otherwise surface as a server error deep in a query."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = next(
+            (k for k, values in request.GET.lists() if "\x00" in k or any("\x00" in v for v in values)), None
+        )
+        if bad is not None:
+            message = _("The query parameter %(name)s contains a NUL character.") % {"name": repr(bad)}
+            if request.path.startswith("/api/"):
+                body = {
+                    "error": {
+                        "code": "invalid",
+                        "type": "InvalidInput",
+                        "message": message,
+                        "field": bad.replace("\x00", ""),
+                        "where": "query string",
+                    }
+                }
+                return JsonResponse(body, status=422)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
