@@ -4,8 +4,9 @@ engine giving the batch's events on a replayed capture."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from veille.core.ais.sources import file_batches
 from veille.core.events.batch import Detectors, detect_all
 from veille.core.events.stream import StreamEngine
 from veille.core.tracks import clean
-from veille.maritime.events import load_positions, read_events, run_events
+from veille.maritime.events import LiveRun, load_positions, read_events, run_events
+from veille.maritime.live import watch
 from veille.maritime.store import AisStore
 
 
@@ -255,6 +257,11 @@ def test_watching_the_capture_gives_the_stored_batch_events(scenario: dict[str, 
     live = sorted((json.loads(line) for line in out.getvalue().splitlines()), key=lambda e: e["event_id"])
     summary = json.loads(err.getvalue())
     assert summary["late_or_duplicate"] == 0 and summary["bytes_per_vessel"] <= 1024
+    # the live path's own column: when the lines completing each event were read (none for the
+    # events reported when the input ends, e.g. those still open, which no sentence completed)
+    received = [e.pop("received_at") for e in live]
+    assert all(r is None for r, e in zip(received, live, strict=True) if e["is_open"])
+    assert sum(r is not None for r in received) > len(received) / 2
     from datetime import datetime
 
     batch = run_events(
@@ -278,6 +285,7 @@ def test_a_saved_watch_stores_each_event_where_the_arctic_picture_reads_it(
     store = tmp_path / "live-store"
     end = scenario["manifest"]["end"]
     out, err = io.StringIO(), io.StringIO()
+    started = datetime.now(UTC)
     call_command(
         "ais",
         "watch",
@@ -290,12 +298,51 @@ def test_a_saved_watch_stores_each_event_where_the_arctic_picture_reads_it(
         stdout=out,
         stderr=err,
     )
+    finished = datetime.now(UTC)
     printed = {json.loads(line)["event_id"] for line in out.getvalue().splitlines()}
     runs = list((store / "events").glob("run=live-*"))
     assert len(runs) == 1 and not list(runs[0].glob(".*.tmp"))
     stored = pl.concat([pl.read_parquet(p) for p in sorted(runs[0].glob("events-*.parquet"))])
     assert set(stored["event_id"].to_list()) == printed and stored["run_id"].n_unique() == 1
+    # each stored event keeps when the lines that completed it were read, during this command
+    assert stored.schema["received_at"] == pl.Datetime("us", "UTC")
+    done = stored.filter(pl.col("received_at").is_not_null())
+    assert done.height > stored.height / 2 and not done["is_open"].any()
+    assert started <= done["received_at"].min() <= done["received_at"].max() <= finished
     stamp = json.loads(next((store / "events" / "runs").glob("live-*.json")).read_text())
     assert stamp["mode"] == "live" and stamp["events"] == len(printed) and "finished_at" in stamp
+    assert started.timestamp() <= stamp["stats"]["first_read_s"] <= stamp["stats"]["last_read_s"]
     seen = arctic_events(store)
     assert len(seen) >= len(printed) > 0
+    # and the Arctic picture's events (alerts' detail) carry it too
+    assert all("received_at" in e["detail"] for e in seen)
+
+
+def test_each_live_event_is_stamped_with_the_read_time_of_the_batch_that_completed_it(
+    scenario: dict[str, Any], tmp_path: Path
+) -> None:
+    lines = (scenario["out"] / "scenario.nmea").read_bytes().splitlines()
+    fed: list[int] = []  # index of each batch handed to watch, in order
+
+    def batches() -> Any:
+        for k, i in enumerate(range(0, len(lines), 700)):
+            fed.append(k)
+            yield lines[i : i + 700]
+
+    ticks = itertools.count()
+    base = 1_800_000_000.0  # the watch's clock: read k-th batch at base + k seconds
+    end = datetime.fromisoformat(scenario["manifest"]["end"])
+    got = []
+    for events in watch(batches(), until=end, clock=lambda: base + next(ticks)):
+        got.append((len(fed), events))
+    assert len(got) > 5
+    *during, (after_end, at_close) = got
+    for n_fed, events in during:  # completed by the batch just read: its read time, to the microsecond
+        expected = datetime.fromtimestamp(base + n_fed - 1, UTC)
+        assert events["received_at"].to_list() == [expected] * events.height
+        assert not events["is_open"].any()
+    assert after_end == len(fed) and at_close["received_at"].null_count() == at_close.height
+    # LiveRun stores the column as given
+    saver = LiveRun(AisStore(tmp_path / "store"), Detectors(), "test")
+    path = saver.save(during[0][1])
+    assert pl.read_parquet(path)["received_at"].to_list() == during[0][1]["received_at"].to_list()

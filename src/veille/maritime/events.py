@@ -3,6 +3,9 @@
 Layout under the store root (next to ``positions/`` and ``vessels/``)::
 
     events/run=<run_id>/events.parquet    the events of one run (schema of core.events.schema)
+    events/run=live-…/events-NNNNNN.parquet  a live run's batches (``veille ais watch --save``),
+                                          each event with ``received_at``, when the lines that
+                                          completed it were read
     events/runs/<run_id>.json             its stamp: code version, parameters, run time, time
                                           window, input files with their SHA-256, quality report
 
@@ -241,6 +244,10 @@ class LiveRun:
     Each batch of completed events becomes one Parquet file in ``<store>/events/run=<id>/``, written
     under a temporary name and renamed, so that readers (the Arctic picture's alert stream polls the
     folder) never see half a file. The run's stamp is written at the start and completed at the end.
+    Besides ``run_id`` and ``run_at``, each row keeps the ``received_at`` that
+    :func:`veille.maritime.live.watch` gives it (the wall-clock time, UTC, at which the batch of lines
+    that completed the event was read; empty for the events reported when the feed ended), so
+    that the latency from a sentence's arrival to an alert can be measured.
     """
 
     def __init__(
@@ -275,6 +282,8 @@ class LiveRun:
         path = self.folder / f"events-{self.batches:06d}.parquet"
         tmp = self.folder / f".events-{self.batches:06d}.parquet.tmp"
         stamped = events.with_columns(run_id=pl.lit(self.run_id), run_at=pl.lit(self.now).cast(UTC_TS))
+        if "received_at" not in stamped.columns:  # every file of a live run has the column
+            stamped = stamped.with_columns(received_at=pl.lit(None, dtype=UTC_TS))
         stamped.write_parquet(tmp, compression="zstd")
         tmp.replace(path)
         self.stamp["events"] += events.height

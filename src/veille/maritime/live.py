@@ -3,8 +3,13 @@
 :func:`watch` reads a file, standard input or a TCP feed batch by batch and yields the events each
 batch completes, then those still open when the input ends (or the deadline passes). Each
 message's time is its receive time (tag block, ``$PGHP`` or vendor field), else the time it was
-read. Nothing is stored: ``veille ais ingest`` keeps the positions, ``veille ais events`` the
-stored events.
+read. Each event also carries ``received_at``: the wall-clock time (UTC, microseconds) at which
+the batch of lines that completed it was read from the input, so that what follows (storing,
+alerting, showing) can be timed from the sentence's arrival; it is empty for the events reported
+when the input ends (those still open, and those only the end of the input completes, such as a
+day's evidence of a shared MMSI), which no sentence completed. Nothing is stored here: ``veille ais
+ingest`` keeps the positions, ``veille ais watch --save`` (:class:`veille.maritime.events.LiveRun`)
+the events.
 """
 
 from __future__ import annotations
@@ -22,20 +27,24 @@ from veille.core.events.batch import Detectors
 from veille.core.events.stream import StreamEngine
 
 US = 1_000_000
+RECEIVED_AT = pl.Datetime("us", "UTC")
 
 
 @dataclass
 class WatchStats:
-    """Counts of one watch: lines, messages, positions, rejected lines, late or duplicate fixes."""
+    """Counts of one watch: lines, messages, positions, rejected lines, late or duplicate fixes;
+    and when (Unix seconds, wall clock) its first and last batch of lines were read."""
 
     lines: int = 0
     messages: int = 0
     positions: int = 0
     rejected: int = 0
     events: int = 0
+    first_read_s: float | None = None
+    last_read_s: float | None = None
     engine: StreamEngine | None = field(default=None, repr=False)
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, float | int | None]:
         e = self.engine
         return {
             "lines": self.lines,
@@ -47,6 +56,8 @@ class WatchStats:
             "vessels": len(e.vessels) if e else 0,
             "bytes_per_vessel": round(e.bytes_per_vessel()) if e else 0,
             "events": self.events,
+            "first_read_s": round(self.first_read_s, 6) if self.first_read_s is not None else None,
+            "last_read_s": round(self.last_read_s, 6) if self.last_read_s is not None else None,
         }
 
 
@@ -75,13 +86,22 @@ def watch(
     until: datetime | None = None,
     stats: WatchStats | None = None,
     stop: Callable[[], bool] = lambda: False,
+    clock: Callable[[], float] = time.time,
 ) -> Iterator[pl.DataFrame]:
-    """Events as they complete, batch after batch; at the end, the open ones up to ``until``."""
+    """Events as they complete, batch after batch; at the end, the open ones up to ``until``.
+
+    Each event has ``received_at``, the time its batch was read (``clock()``, Unix seconds), empty
+    for those reported at the end.
+    """
     engine = StreamEngine(detectors or Detectors())
     stats = stats if stats is not None else WatchStats()
     stats.engine = engine
     reader = AisReader()
     for lines in batches:
+        received_s = clock()  # as soon as the batch is read, before any decoding
+        if stats.first_read_s is None:
+            stats.first_read_s = received_s
+        stats.last_read_s = received_s
         raws, bad = reader.feed(lines)
         stats.lines += len(lines)
         stats.messages += len(raws)
@@ -91,11 +111,17 @@ def watch(
         events = engine.feed(frame)
         stats.events += events.height
         if events.height:
-            yield events
+            yield _received(events, received_s)
         if stop():
             break
     stats.rejected += len(reader.close())
     events = engine.close(until)
     stats.events += events.height
     if events.height:
-        yield events
+        yield _received(events, None)
+
+
+def _received(events: pl.DataFrame, received_s: float | None) -> pl.DataFrame:
+    """``events`` with ``received_at`` (UTC, microseconds; null when ``received_s`` is None)."""
+    value = None if received_s is None else round(received_s * US)
+    return events.with_columns(received_at=pl.lit(value, dtype=pl.Int64).cast(RECEIVED_AT))
