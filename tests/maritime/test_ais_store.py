@@ -128,3 +128,13 @@ def test_replay_at_speed_n_paces_the_capture_by_its_receive_times(tmp_path: Path
     assert received.split(b"\r\n")[:-1] == lines
     # sleeping can only make a replay slower: the lower bound holds on any machine
     assert arrivals[-1] - arrivals[0] >= 0.9 * span_s / speed
+
+
+def test_a_failed_position_write_in_a_worker_stops_the_ingest_with_its_error(tmp_path: Path) -> None:
+    from veille.core.ais.sources import Block
+
+    (tmp_path / "positions").write_text("a file where the day folders should go")
+    line = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
+    blocks = [Block(b"\n".join([line] * 100), 100) for _ in range(8)]
+    with pytest.raises(OSError):
+        AisStore(tmp_path).ingest_blocks(blocks, workers=2)

@@ -116,6 +116,9 @@ class AisStore:
         self.root = Path(root)
         self.run = uuid.uuid4().hex[:12]
         self._part = 0
+        # while ingest_blocks runs with workers, position files are written in its pool
+        self._pool: ThreadPoolExecutor | None = None
+        self._writes: deque[Future[None]] = deque()
         self._last_static: dict[int, tuple[Any, ...]] | None = None
 
     # -- writing -------------------------------------------------------------------------------
@@ -191,6 +194,7 @@ class AisStore:
         # without starting processes or copying blocks between them
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
         inflight: deque[Future[BlockResult]] = deque()
+        self._pool = pool
 
         def finish(result: BlockResult) -> None:
             summary.lines += result.lines
@@ -213,10 +217,13 @@ class AisStore:
                     break
             while inflight:
                 finish(inflight.popleft().result())
+            self._store(bulk.close(), summary, rejects, source, clock())
+            self._drain(0)
         finally:
+            self._pool = None
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-        self._store(bulk.close(), summary, rejects, source, clock())
+            self._writes.clear()
         summary.elapsed_s = time.perf_counter() - started
         return summary
 
@@ -274,25 +281,14 @@ class AisStore:
                 lo, hi = float(timed.min()), float(timed.max())  # type: ignore[arg-type]
                 summary.first_s = lo if summary.first_s is None else min(summary.first_s, lo)
                 summary.last_s = hi if summary.last_s is None else max(summary.last_s, hi)
-            pos = pos.select(
-                pl.col("mmsi"),
-                (pl.col("time_s").fill_null(now) * 1e6)
-                .cast(pl.Int64)
-                .cast(pl.Datetime("us", "UTC"))
-                .alias("timestamp"),
-                "lat",
-                "lon",
-                "sog_kn",
-                "cog_deg",
-                "heading_deg",
-                "nav_status",
-                "msg_type",
-                pl.col("source").fill_null(pl.lit(source, dtype=pl.Utf8)),
-                pl.lit(int(now * 1e6)).cast(pl.Datetime("us", "UTC")).alias("received_at"),
-            )
             summary.positions += pos.height
             summary.mmsis.update(pos["mmsi"].unique().to_list())
-            self._write_positions(pos)
+            name = self._name()
+            if self._pool is None:
+                self._write_positions(pos, source, now, name)
+            else:  # Polars converts and writes without the GIL: a worker does it meanwhile
+                self._drain(4)
+                self._writes.append(self._pool.submit(self._write_positions, pos, source, now, name))
         if dec.statics:
             statics = sorted(dec.statics, key=lambda x: (x[1] if x[1] is not None else now, x[0]))
             summary.statics += len(statics)
@@ -300,16 +296,41 @@ class AisStore:
                 [(t if t is not None else now, src or source, msg) for _, t, src, msg in statics]
             )
 
+    def _drain(self, keep: int) -> None:
+        """Wait for position writes until at most ``keep`` are pending (a failed write raises)."""
+        while len(self._writes) > keep:
+            self._writes.popleft().result()
+
     def _name(self) -> str:
         self._part += 1
         return f"part-{self.run}-{self._part:06d}.parquet"
 
-    def _write_positions(self, pos: pl.DataFrame) -> None:
+    def _write_positions(self, pos: pl.DataFrame, source: str | None, now: float, name: str) -> None:
+        """Decoded position rows (:data:`veille.core.ais.bulk.POSITION_COLUMNS`) to one file per day.
+
+        A row without a time takes ``now``, which is also every row's ``received_at``.
+        """
+        pos = pos.select(
+            pl.col("mmsi"),
+            (pl.col("time_s").fill_null(now) * 1e6)
+            .cast(pl.Int64)
+            .cast(pl.Datetime("us", "UTC"))
+            .alias("timestamp"),
+            "lat",
+            "lon",
+            "sog_kn",
+            "cog_deg",
+            "heading_deg",
+            "nav_status",
+            "msg_type",
+            pl.col("source").fill_null(pl.lit(source, dtype=pl.Utf8)),
+            pl.lit(int(now * 1e6)).cast(pl.Datetime("us", "UTC")).alias("received_at"),
+        )
         pos = pos.with_columns(day=pl.col("timestamp").dt.date())
         for (day,), part in pos.group_by("day"):
             folder = self.root / "positions" / f"day={day}"
             folder.mkdir(parents=True, exist_ok=True)
-            part.drop("day").write_parquet(folder / self._name(), compression="zstd")
+            part.drop("day").write_parquet(folder / name, compression="zstd")
 
     def _known_static(self) -> dict[int, tuple[Any, ...]]:
         if self._last_static is None:
