@@ -70,6 +70,9 @@ def test_marinecadastre_rows_become_positions_and_registry_changes(tmp_path: Pat
     ).fetchall()
     assert history == [(7.5, 9301237, 70, "LAXY3"), (8.1, 9301237, 70, "LAXY3")]
     assert store.query("SELECT name FROM vessels WHERE mmsi = 538000001").fetchall() == [("BERING, STAR",)]
+    # MarineCadastre's Length and Width (metres) are kept; it gives no antenna distances
+    dims = store.query("SELECT mmsi, length_m, width_m, to_bow_m FROM vessels ORDER BY mmsi").fetchall()
+    assert dims == [(257000001, 120, 20, None), (273123456, 40, 9, None), (538000001, 200, 30, None)]
 
 
 def test_dma_rows_map_text_codes_and_antenna_distances(tmp_path: Path) -> None:
@@ -85,12 +88,12 @@ def test_dma_rows_map_text_codes_and_antenna_distances(tmp_path: Path) -> None:
     ).fetchall()
     assert rows == [(219000001, 0, 181.2, 180), (219000001, 5, None, None), (219000002, 15, 90.0, None)]
     vessels = store.query(
-        "SELECT mmsi, ship_type, imo, to_bow_m, to_stern_m, to_port_m, to_starboard_m, destination "
-        "FROM vessels ORDER BY mmsi"
+        "SELECT mmsi, ship_type, imo, to_bow_m, to_stern_m, to_port_m, to_starboard_m, destination, "
+        "length_m, width_m FROM vessels ORDER BY mmsi"
     ).fetchall()
     assert vessels == [
-        (219000001, 70, 9123456, 100, 20, 10, 10, "AARHUS"),
-        (219000002, 37, None, None, None, None, None, None),
+        (219000001, 70, 9123456, 100, 20, 10, 10, "AARHUS", 120, 20),
+        (219000002, 37, None, None, None, None, None, None, 10, 3),
     ]
 
 

@@ -41,6 +41,10 @@ def test_ingest_writes_day_partitions_and_a_registry_with_history(tmp_path: Path
         "SELECT destination, draught_m FROM vessel_history WHERE mmsi = 257000001 ORDER BY valid_from"
     ).fetchall()
     assert history == [("HAMMERFEST", 7.5), ("LONGYEARBYEN", 9.1)]
+    # length A + B and width C + D (ITU-R M.1371-5): 90 + 20 m by 8 + 8 m
+    assert store.query("SELECT length_m, width_m FROM vessels WHERE mmsi = 257000001").fetchall() == [
+        (110, 16)
+    ]
     assert store.query("SELECT destination FROM vessels WHERE mmsi = 257000001").fetchall() == [
         ("LONGYEARBYEN",)
     ]
@@ -138,3 +142,22 @@ def test_a_failed_position_write_in_a_worker_stops_the_ingest_with_its_error(tmp
     blocks = [Block(b"\n".join([line] * 100), 100) for _ in range(8)]
     with pytest.raises(OSError):
         AisStore(tmp_path).ingest_blocks(blocks, workers=2)
+
+
+def test_a_registry_written_before_length_and_width_existed_still_reads_and_grows(tmp_path: Path) -> None:
+    import polars as pl
+
+    ship = StaticVoyageData(5, 0, 257000001, 0, None, "LA1", "POLAR 1", 70, 90, 20, 8, 8, 1, 6, 15, 12, 0,
+                            7.5, "HAMMERFEST", False)  # fmt: skip
+    AisStore(tmp_path).ingest([encode_message(ship, time_s=1.7e9, source="synthetic")])
+    (old,) = (tmp_path / "vessels").glob("*.parquet")
+    pl.read_parquet(old).drop("length_m", "width_m").write_parquet(old)  # as an earlier version wrote it
+    moved = StaticVoyageData(5, 0, 257000001, 0, None, "LA1", "POLAR 1", 70, 90, 20, 8, 8, 1, 6, 16, 12, 0,
+                             9.1, "LONGYEARBYEN", False)  # fmt: skip
+    AisStore(tmp_path).ingest([encode_message(moved, time_s=1.7e9 + 60, source="synthetic")])
+    rows = (
+        AisStore(tmp_path)
+        .query("SELECT destination, length_m FROM vessel_history ORDER BY valid_from")
+        .fetchall()
+    )
+    assert rows == [("HAMMERFEST", None), ("LONGYEARBYEN", 110)]

@@ -42,6 +42,8 @@ STATIC_FIELDS = (
     "to_starboard_m",
     "destination",
     "draught_m",
+    "length_m",
+    "width_m",
 )
 POSITION_SCHEMA = {
     "mmsi": pl.UInt32,
@@ -56,6 +58,33 @@ POSITION_SCHEMA = {
     "source": pl.Utf8,
     "received_at": pl.Datetime("us", "UTC"),
 }
+
+
+def static_value(msg: Any, name: str) -> Any:
+    """The registry field ``name`` of a static report (AIS message 5, 19 or 24, or an archive row).
+
+    Length and width come from the archive when it gives them (MarineCadastre, DMA), else from
+    the distances to the reference point (ITU-R M.1371-5 §3.3.3: length A + B, width C + D; 0
+    when not available). ``None`` when the message does not give the field.
+
+    >>> from veille.core.ais.archive import ArchiveStatic
+    >>> static_value(ArchiveStatic(257000001, to_bow_m=90, to_stern_m=20), "length_m")
+    110
+    >>> static_value(ArchiveStatic(257000001, length_m=116, to_bow_m=90, to_stern_m=20), "length_m")
+    116
+    >>> static_value(ArchiveStatic(257000001, to_port_m=0, to_starboard_m=0), "width_m") is None
+    True
+    """
+    value = getattr(msg, name, None)
+    if value is not None or name not in _SPANS:
+        return value
+    a, b = (getattr(msg, f, None) for f in _SPANS[name])
+    if a is None or b is None or a + b == 0:
+        return None
+    return a + b
+
+
+_SPANS = {"length_m": ("to_bow_m", "to_stern_m"), "width_m": ("to_port_m", "to_starboard_m")}
 
 
 def default_store() -> Path:
@@ -338,7 +367,7 @@ class AisStore:
             if any((self.root / "vessels").glob("*.parquet")):
                 latest = self.query("SELECT * FROM vessels").pl()
                 for row in latest.iter_rows(named=True):
-                    self._last_static[row["mmsi"]] = tuple(row[f] for f in STATIC_FIELDS)
+                    self._last_static[row["mmsi"]] = tuple(row.get(f) for f in STATIC_FIELDS)
         return self._last_static
 
     def _write_statics(self, statics: list[tuple[float, str | None, Any]]) -> int:
@@ -346,10 +375,8 @@ class AisStore:
         rows = []
         for t, src, msg in statics:
             prev = known.get(msg.mmsi, (None,) * len(STATIC_FIELDS))
-            new = tuple(
-                getattr(msg, f) if hasattr(msg, f) and getattr(msg, f) is not None else prev[k]
-                for k, f in enumerate(STATIC_FIELDS)
-            )
+            values = (static_value(msg, f) for f in STATIC_FIELDS)
+            new = tuple(v if v is not None else prev[k] for k, v in enumerate(values))
             if isinstance(msg, StaticDataReportB) and msg.mothership_mmsi is not None:
                 new = new[:4] + prev[4:8] + new[8:]
             if new == prev:
@@ -375,6 +402,8 @@ class AisStore:
                 "to_starboard_m": pl.UInt8,
                 "destination": pl.Utf8,
                 "draught_m": pl.Float64,
+                "length_m": pl.UInt16,
+                "width_m": pl.UInt8,
             },
             orient="row",
         ).with_columns(pl.col("valid_from").cast(pl.Datetime("us", "UTC")))
@@ -407,7 +436,11 @@ class AisStore:
             con.sql(f"CREATE VIEW positions AS SELECT {cols}, NULL::DATE AS day WHERE false")
         if any(ves.glob("*.parquet")):
             # paths come from the store's own root, not from users
-            con.sql(f"CREATE VIEW vessel_history AS SELECT * FROM read_parquet('{ves}/*.parquet')")  # noqa: S608
+            # union_by_name: parts written before a column existed read it as NULL
+            con.sql(
+                f"CREATE VIEW vessel_history AS SELECT * FROM read_parquet('{ves}/*.parquet', "  # noqa: S608
+                "union_by_name = true)"
+            )
         else:
             con.sql(
                 "CREATE VIEW vessel_history AS SELECT NULL::UINTEGER AS mmsi, "

@@ -16,8 +16,8 @@ Rows are read with :mod:`csv` (exact line numbers, quoted fields) in batches and
 Polars. A row whose MMSI, time or position cannot be read is rejected with its line number and
 the reason (``bad_field``); a row with too few or too many fields is ``malformed``. Ship types
 given as text (DMA) become the AIS code of their category (Cargo 70, Tanker 80, Fishing 30...).
-MarineCadastre gives length and width but not the position of the antenna, so its rows carry no
-bow/stern/port/starboard distances.
+Length and width (metres) go to the registry as given; MarineCadastre gives no position of the
+antenna, so its rows carry no bow/stern/port/starboard distances (DMA gives both).
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ MARINECADASTRE = {
     "callsign": "call_sign",
     "vesseltype": "ship_type",
     "status": "nav_status",
+    "length": "length",
+    "width": "width",
     "draft": "draught",
 }
 DMA = {
@@ -71,6 +73,8 @@ DMA = {
     "shiptype": "ship_type",
     "draught": "draught",
     "destination": "destination",
+    "length": "length",
+    "width": "width",
     "a": "to_bow",
     "b": "to_stern",
     "c": "to_port",
@@ -164,6 +168,8 @@ class ArchiveStatic:
     to_starboard_m: int | None = None
     destination: str | None = None
     draught_m: float | None = None
+    length_m: int | None = None
+    width_m: int | None = None
     msg_type: int | None = None
 
 
@@ -271,6 +277,8 @@ def _convert(
             else ship_text.replace_strict(SHIP_TYPE, default=None, return_dtype=pl.Int64)
         ),
         draught_v=_num("draught"),
+        length_v=_num("length").round(0).cast(pl.Int64, strict=False),
+        width_v=_num("width").round(0).cast(pl.Int64, strict=False),
         **{f"{d}_v": _num(d, pl.Int64) for d in ("to_bow", "to_stern", "to_port", "to_starboard")},
     )
     why = (
@@ -318,6 +326,9 @@ def _convert(
         ship_s=pl.when(pl.col("ship_v").is_between(1, 99)).then("ship_v"),
         imo_s=pl.when(pl.col("imo_v").is_between(1, 999_999_999)).then("imo_v"),
         draught_s=pl.when(pl.col("draught_v") > 0).then("draught_v"),
+        # the registry's types (as AIS: length up to 1,022 m, width up to 126 m; larger is an error)
+        length_s=pl.when(pl.col("length_v").is_between(1, 1022)).then("length_v"),
+        width_s=pl.when(pl.col("width_v").is_between(1, 126)).then("width_v"),
     )
     fields = [
         "name_s",
@@ -330,6 +341,8 @@ def _convert(
         "to_starboard_v",
         "dest_s",
         "draught_s",
+        "length_s",
+        "width_s",
     ]
     distinct = (
         static.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in fields]))
