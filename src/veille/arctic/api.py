@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.arctic import coverage as cov
@@ -196,7 +196,7 @@ def arctic_record_activity(request: HttpRequest, body: ActivityIn) -> Any:
         releasable_nations=body.releasable_nations,
     )
     activity, what = services.do_record_activity(Actor.from_request(request, via="api"), new)
-    return (201 if what == "created" else 200), _out(activity)
+    return Status(201 if what == "created" else 200, _out(activity))
 
 
 @router.post(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.nations.access import Actor, Releasability
@@ -222,7 +222,7 @@ def purl_decide(request: HttpRequest, list_id: int, body: DecisionIn) -> Any:
         Actor.from_request(request, via="api"), list_id, body.step, body.decision, body.comment
     )
     lst = RequirementList.objects.get(pk=list_id)
-    return 201, queries.trail(lst)[-1]
+    return Status(201, queries.trail(lst)[-1])
 
 
 @router.post(
@@ -236,7 +236,7 @@ def purl_amend(request: HttpRequest, list_id: int, body: AmendmentIn) -> Any:
     )
     lst = RequirementList.objects.get(pk=list_id)
     reopened = [step for step in amendment.reopened.split(",") if step]
-    return 201, {"id": amendment.pk, "list_id": list_id, "reopened": reopened, "state": lst.state}
+    return Status(201, {"id": amendment.pk, "list_id": list_id, "reopened": reopened, "state": lst.state})
 
 
 def _package_row(request: HttpRequest, package_id: int) -> dict[str, Any]:
@@ -258,7 +258,7 @@ def purl_compose(request: HttpRequest, body: PackageIn) -> Any:
         body.releasable_to,
         body.nations,
     )
-    return 201, _package_row(request, package.pk)
+    return Status(201, _package_row(request, package.pk))
 
 
 @router.post(
@@ -270,7 +270,7 @@ def purl_change_package(request: HttpRequest, package_id: int, body: PackageChan
     services.do_change_package(
         Actor.from_request(request, via="api"), package_id, body.items, body.target_usd, body.reason
     )
-    return 201, _package_row(request, package_id)
+    return Status(201, _package_row(request, package_id))
 
 
 @router.post(
@@ -288,7 +288,7 @@ def purl_allocate(request: HttpRequest, contribution_id: int, body: AllocationIn
         body.value_date,
         [body.source],
     )
-    return 201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id)
+    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id))
 
 
 @router.get(
@@ -327,7 +327,7 @@ def purl_contribute(request: HttpRequest, body: ContributionIn) -> Any:
     )
     actor = Actor.from_request(request, via="api")
     c = (services.do_pledge if body.kind == "pledge" else services.do_commit)(actor, data)
-    return 201, next(r for r in queries.contribution_rows(request.user) if r["id"] == c.pk)
+    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == c.pk))
 
 
 @router.get(
@@ -347,7 +347,7 @@ def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
     s = services.do_ship(
         Actor.from_request(request, via="api"), body.package_item, body.quantity, body.hub, body.shipped_on
     )
-    return 201, next(r for r in queries.shipment_rows(request.user) if r["id"] == s.pk)
+    return Status(201, next(r for r in queries.shipment_rows(request.user) if r["id"] == s.pk))
 
 
 @router.post(
