@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+import duckdb
 import pytest
 
 from tests.arctic.conftest import square, utc
@@ -296,6 +297,26 @@ def test_events_are_served_as_geojson_and_csv_with_filters(client_as: Any, write
     assert [f["properties"]["event_id"] for f in only_gaps["features"]] == ["gap-1"]
     later = client_as("pawel").get("/arctic/events.csv?since=2026-03-02").content.decode()
     assert [r["event_id"] for r in csv.DictReader(io.StringIO(later))] == ["gap-1"]
+
+
+def test_an_event_that_says_whether_it_is_synthetic_is_taken_at_its_word(
+    picture: Any, write_events: Any, write_positions: Any
+) -> None:
+    """The live detectors' events say it (``synthetic``): the stream then reads no positions file,
+    which a live ingest writes by the thousand (here one that cannot be read at all)."""
+    write_positions([(257100001, utc(2026, 3, 2, 6), 69.0, 15.0)], source="synthetic")
+    broken = picture["store"] / "positions" / "day=2026-03-02" / "part-broken.parquet"
+    broken.write_bytes(b"not a parquet file")
+    said = [
+        {**EVENTS[0], "synthetic": False},  # its word, though its source is the generator's
+        {**EVENTS[1], "synthetic": True},
+    ]
+    write_events(said)
+    got = {e["event_id"]: e["synthetic"] for e in alert_stream.read_events(picture["store"])}
+    assert got == {"enc-1": False, "gap-1": True}
+    write_events([{**EVENTS[1], "event_id": "gap-2"}])  # a file that does not say: the positions are read
+    with pytest.raises(duckdb.Error):
+        alert_stream.read_events(picture["store"])
 
 
 # --- alerts ---------------------------------------------------------------------------------------

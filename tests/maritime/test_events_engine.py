@@ -260,6 +260,7 @@ def test_watching_the_capture_gives_the_stored_batch_events(scenario: dict[str, 
     # the live path's own column: when the lines completing each event were read (none for the
     # events reported when the input ends, e.g. those still open, which no sentence completed)
     received = [e.pop("received_at") for e in live]
+    assert all(e.pop("synthetic") for e in live)  # the scenario's sentences are tagged s:synthetic
     assert all(r is None for r, e in zip(received, live, strict=True) if e["is_open"])
     assert sum(r is not None for r in received) > len(received) / 2
     from datetime import datetime
@@ -342,7 +343,34 @@ def test_each_live_event_is_stamped_with_the_read_time_of_the_batch_that_complet
         assert events["received_at"].to_list() == [expected] * events.height
         assert not events["is_open"].any()
     assert after_end == len(fed) and at_close["received_at"].null_count() == at_close.height
+    assert all(events["synthetic"].all() for _, events in got)  # every sentence is tagged s:synthetic
     # LiveRun stores the column as given
     saver = LiveRun(AisStore(tmp_path / "store"), Detectors(), "test")
     path = saver.save(during[0][1])
     assert pl.read_parquet(path)["received_at"].to_list() == during[0][1]["received_at"].to_list()
+
+
+def _untagged(line: bytes) -> bytes:
+    """The same line, its tag block without the source (``s:``), its checksum computed again."""
+    if not line.startswith(b"\\"):
+        return line
+    end = line.index(b"\\", 1)
+    tag = b",".join(f for f in line[1:end].split(b"*")[0].split(b",") if not f.startswith(b"s:"))
+    checksum = 0
+    for byte in tag:
+        checksum ^= byte
+    return b"\\" + tag + b"*%02X" % checksum + line[end:]
+
+
+def test_live_events_say_whether_their_vessels_sentences_were_tagged_synthetic(
+    scenario: dict[str, Any],
+) -> None:
+    lines = (scenario["out"] / "scenario.nmea").read_bytes().splitlines()
+    assert b"s:synthetic" in lines[0] and b"s:" not in _untagged(lines[0])
+    plain = [_untagged(line) for line in lines]
+    end = datetime.fromisoformat(scenario["manifest"]["end"])
+    tagged = pl.concat(watch([lines[i : i + 5000] for i in range(0, len(lines), 5000)], until=end))
+    untagged = pl.concat(watch([plain[i : i + 5000] for i in range(0, len(plain), 5000)], until=end))
+    assert tagged["synthetic"].all() and tagged.height > 10
+    assert not untagged["synthetic"].any()
+    assert tagged.drop("synthetic", "received_at").equals(untagged.drop("synthetic", "received_at"))

@@ -5,7 +5,9 @@ DuckDB (``union_by_name``) and maps the columns to one shape::
 
     event_id  event_type  mmsi  start  end  lat  lon  other_mmsi  zone  synthetic  detail
 
-A column the files do not have is read as empty. No Django models here.
+A column the files do not have is read as empty. An event is synthetic when its file says so (the
+``synthetic`` column of ``veille ais watch --save``'s events), else when its source is the
+generator's or its vessel's positions in the store are synthetic. No Django models here.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "other_mmsi": ("other_mmsi", "mmsi_2", "mmsi2"),
     "zone": ("zone", "zone_id"),
     "source": ("source",),
+    "said_synthetic": ("synthetic",),
 }
 
 
@@ -107,15 +110,18 @@ def read_events(
         params,
     ).fetchall()
     cols = [d[0] for d in con.description or []]
-    synthetic = _synthetic_vessels(store_root)
-    out = []
-    for r in rows:
-        e = dict(zip(cols, r, strict=True))
-        e["synthetic"] = e.get("source") == "synthetic" or e.get("mmsi") in synthetic
+    out = [dict(zip(cols, r, strict=True)) for r in rows]
+    # an event that says whether it is synthetic (the live detectors' do) is taken at its word: the
+    # positions files are read only for the others (a live ingest writes them by the thousand)
+    synthetic = _synthetic_vessels(store_root) if any(e["said_synthetic"] is None for e in out) else set()
+    for e in out:
+        said = e.pop("said_synthetic")
+        e["synthetic"] = (
+            bool(said) if said is not None else e.get("source") == "synthetic" or e.get("mmsi") in synthetic
+        )
         if e.get("event_id") is None:
             e["event_id"] = f"{e['event_type']}:{e['mmsi']}:{_iso(e['start'])}"
         e["detail"] = json.loads(e["detail"]) if isinstance(e.get("detail"), str) else {}
-        out.append(e)
     return out
 
 
@@ -125,7 +131,7 @@ _synthetic_lock = threading.Lock()
 
 def _synthetic_vessels(store_root: Path) -> set[int]:
     """MMSIs whose positions in the store come from the synthetic generator: their events are
-    synthetic too (the event files do not say where their positions came from).
+    synthetic too (for the event files that do not say where their positions came from).
 
     A live ingest adds small files all the time, and the stream asks on every new event file: each
     file is read once (kept by path, size and modification time), not the whole store each time."""

@@ -5,7 +5,7 @@ Layout under the store root (next to ``positions/`` and ``vessels/``)::
     events/run=<run_id>/events.parquet    the events of one run (schema of core.events.schema)
     events/run=live-…/events-NNNNNN.parquet  a live run's batches (``veille ais watch --save``),
                                           each event with ``received_at``, when the lines that
-                                          completed it were read
+                                          completed it were read, and ``synthetic``
     events/runs/<run_id>.json             its stamp: code version, parameters, run time, time
                                           window, input files with their SHA-256, quality report
 

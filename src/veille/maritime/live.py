@@ -7,9 +7,11 @@ read. Each event also carries ``received_at``: the wall-clock time (UTC, microse
 the batch of lines that completed it was read from the input, so that what follows (storing,
 alerting, showing) can be timed from the sentence's arrival; it is empty for the events reported
 when the input ends (those still open, and those only the end of the input completes, such as a
-day's evidence of a shared MMSI), which no sentence completed. Nothing is stored here: ``veille ais
-ingest`` keeps the positions, ``veille ais watch --save`` (:class:`veille.maritime.events.LiveRun`)
-the events.
+day's evidence of a shared MMSI), which no sentence completed. And each event says whether it is
+``synthetic``: whether sentences of its vessel (or of either vessel of an encounter) were tagged
+``s:synthetic`` (the generators' mark), so that readers need not look for the vessel's positions.
+Nothing is stored here: ``veille ais ingest`` keeps the positions, ``veille ais watch --save``
+(:class:`veille.maritime.events.LiveRun`) the events.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import polars as pl
 
 from veille.core.ais.fast import decode_positions
 from veille.core.ais.reader import AisReader, RawMessage
+from veille.core.ais.synth import SOURCE as SYNTHETIC
 from veille.core.events.batch import Detectors
 from veille.core.events.stream import StreamEngine
 
@@ -62,12 +65,16 @@ class WatchStats:
 
 
 def positions_of(raws: list[RawMessage], now: float | None = None) -> pl.DataFrame:
-    """The position reports among decoded messages, as the frame the detectors read."""
+    """The position reports among decoded messages, as the frame the detectors read, with whether
+    each came in a sentence tagged ``s:synthetic``."""
     df = decode_positions([r.payload for r in raws], [r.fill_bits for r in raws])
     now = time.time() if now is None else now
     times = [int((r.time_s if r.time_s is not None else now) * US) for r in raws]
     return (
-        df.with_columns(timestamp=pl.Series(times, dtype=pl.Int64))
+        df.with_columns(
+            timestamp=pl.Series(times, dtype=pl.Int64),
+            synthetic=pl.Series([r.source == SYNTHETIC for r in raws], dtype=pl.Boolean),
+        )
         .filter(pl.col("valid"))
         .select(
             "mmsi",
@@ -75,6 +82,7 @@ def positions_of(raws: list[RawMessage], now: float | None = None) -> pl.DataFra
             pl.col("lat").fill_null(91.0),
             pl.col("lon").fill_null(181.0),
             "sog_kn",
+            "synthetic",
         )
     )
 
@@ -97,6 +105,7 @@ def watch(
     stats = stats if stats is not None else WatchStats()
     stats.engine = engine
     reader = AisReader()
+    synthetic: set[int] = set()  # vessels heard in sentences tagged s:synthetic
     for lines in batches:
         received_s = clock()  # as soon as the batch is read, before any decoding
         if stats.first_read_s is None:
@@ -108,20 +117,27 @@ def watch(
         stats.rejected += len(bad)
         frame = positions_of(raws)
         stats.positions += frame.height
+        synthetic.update(frame.filter(pl.col("synthetic"))["mmsi"].to_list())
         events = engine.feed(frame)
         stats.events += events.height
         if events.height:
-            yield _received(events, received_s)
+            yield _stamped(events, received_s, synthetic)
         if stop():
             break
     stats.rejected += len(reader.close())
     events = engine.close(until)
     stats.events += events.height
     if events.height:
-        yield _received(events, None)
+        yield _stamped(events, None, synthetic)
 
 
-def _received(events: pl.DataFrame, received_s: float | None) -> pl.DataFrame:
-    """``events`` with ``received_at`` (UTC, microseconds; null when ``received_s`` is None)."""
+def _stamped(events: pl.DataFrame, received_s: float | None, synthetic: set[int]) -> pl.DataFrame:
+    """``events`` with ``received_at`` (UTC, microseconds; null when ``received_s`` is None) and
+    ``synthetic`` (either vessel heard in sentences tagged ``s:synthetic``)."""
     value = None if received_s is None else round(received_s * US)
-    return events.with_columns(received_at=pl.lit(value, dtype=pl.Int64).cast(RECEIVED_AT))
+    tagged = sorted(synthetic)
+    return events.with_columns(
+        received_at=pl.lit(value, dtype=pl.Int64).cast(RECEIVED_AT),
+        synthetic=pl.col("mmsi").is_in(tagged).fill_null(False)
+        | pl.col("mmsi2").is_in(tagged).fill_null(False),
+    )
