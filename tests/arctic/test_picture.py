@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import time
 from typing import Any
 
 import duckdb
@@ -361,6 +363,22 @@ def test_a_new_event_raises_an_alert_on_the_open_stream_once(
     again = drain(alert_stream.stream(users["pawel"], max_seconds=0), "alert")
     assert [e[1]["id"] for e in again if e[0] == "alert"] == [alert["id"]]
     assert Alert.objects.count() == 1
+
+
+def test_an_event_written_while_the_page_reconnects_still_raises_its_alert(
+    actor_of: Any, users: Any, write_events: Any
+) -> None:
+    do_add_rule(actor_of("pawel"))  # any zone, flag and event type
+    first = alert_stream.stream(users["pawel"], max_seconds=0)
+    assert [kind for kind, _ in drain(first, "alert")] == ["hello"]  # the stream ended: no alert
+    write_events(EVENTS[:1])  # the browser has not connected again yet
+    again = alert_stream.stream(users["pawel"], last_alert_id=0, max_seconds=1)
+    assert [d["event_id"] for kind, d in drain(again, "end") if kind == "alert"] == ["enc-1"]
+    stale = write_events(EVENTS[1:])  # written long before the page opened: no alert
+    os.utime(stale, (time.time() - 2 * alert_stream.RECENT_S,) * 2)
+    later = alert_stream.stream(users["pawel"], max_seconds=1)  # the open alert, nothing more
+    assert [d["event_id"] for kind, d in drain(later, "end") if kind == "alert"] == ["enc-1"]
+    assert Alert.objects.filter(user=users["pawel"]).count() == 1
 
 
 def test_acknowledging_an_alert_is_audited_and_only_by_its_owner(

@@ -1,16 +1,19 @@
 """Alerts: matching events against users' rules, and the server-sent event stream of open pages.
 
-The stream of one page polls twice a second: new event files in the AIS store are matched against
-the user's rules (an alert is created once per user and event, whichever page sees it first);
-then every alert of the user not yet sent on this connection is sent, and so is every activity the
-user may see that changed since the last poll. Nothing reaches a user that ``visible_to`` would
+The stream of one page polls twice a second: new event files in the AIS store (at the start, those
+of the last minute, which may have come while the page was reconnecting) are matched against the
+user's rules (an alert is created once per user and event, whichever page sees it first); then
+every alert of the user not yet sent on this connection is sent, and so is every activity the user
+may see that changed since the last poll. Nothing reaches a user that ``visible_to`` would
 not show them: alerts belong to their user, activities are read through ``visible_to``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +28,10 @@ from veille.arctic.queries import allies
 
 POLL_S = 0.5
 HEARTBEAT_S = 15.0
+# a stream starts by reading the event files written in the last minute: those that came while the
+# page was reconnecting (the previous stream ended) would otherwise never raise their alerts; an
+# alert is made once per user and event, so a file read twice makes none twice
+RECENT_S = 60.0
 
 
 def matches(rule: AlertRule, event: dict[str, Any], flag: str, group: str, zones: dict[str, Any]) -> bool:
@@ -115,7 +122,7 @@ def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Ite
     """The server-sent events of one open page for ``user`` (ends after ``max_seconds``; the browser
     reconnects on its own, sending the last id it saw)."""
     root = layers.ais_store().root
-    seen_files = current_files(root)
+    seen_files = _older_files(root, time.time() - RECENT_S)
     since = timezone.now()
     started = last_beat = time.monotonic()
     yield "retry: 1000\n\n"
@@ -167,6 +174,16 @@ def _poll(
             return
         _release()
         time.sleep(POLL_S)
+
+
+def _older_files(root: Any, before_s: float) -> set[str]:
+    """The event files last written before ``before_s`` (Unix seconds)."""
+    out = set()
+    for name in current_files(root):
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(name).st_mtime < before_s:
+                out.add(name)
+    return out
 
 
 def _release() -> None:
