@@ -30,7 +30,8 @@ def drawn(w: Watched, spec: str) -> int:
     chart = w.page.locator(f'.chart[data-spec="{spec}"]')
     w.page.wait_for_function(
         "el => el.dataset.rendered === 'true' || el.textContent.includes('could not be drawn')",
-        arg=chart.element_handle(), timeout=30000,
+        arg=chart.element_handle(),
+        timeout=30000,
     )
     assert chart.get_attribute("data-rendered") == "true", chart.inner_text()
     return chart.locator("svg path, svg line, svg rect").count()

@@ -19,12 +19,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def release28(users: Any) -> None:
-    do_import_summary(Actor.system_process("tests"),
-                      settings.DATA_DIR / "ukraine_aid" / "kiel_release28_summary_engelde.json", no_progress)
+    do_import_summary(
+        Actor.system_process("tests"),
+        settings.DATA_DIR / "ukraine_aid" / "kiel_release28_summary_engelde.json",
+        no_progress,
+    )
 
 
-def test_the_donor_charts_draw_and_show_tooltips(open_page: Callable[..., Watched], live_server: Any,
-                                                 release28: None) -> None:
+def test_the_donor_charts_draw_and_show_tooltips(
+    open_page: Callable[..., Watched], live_server: Any, release28: None
+) -> None:
     w = open_page()
     w.page.goto(live_server.url + "/support/")
     for spec in ("donor-spec", "month-spec", "weapon-spec"):
@@ -40,8 +44,9 @@ def test_the_donor_charts_draw_and_show_tooltips(open_page: Callable[..., Watche
     w.assert_clean()
 
 
-def test_the_claim_changes_with_its_definition(open_page: Callable[..., Watched], live_server: Any,
-                                               release28: None) -> None:
+def test_the_claim_changes_with_its_definition(
+    open_page: Callable[..., Watched], live_server: Any, release28: None
+) -> None:
     w = open_page()
     w.page.goto(live_server.url + "/support/claims/")
     computed = w.page.locator("[data-testid=computed]")

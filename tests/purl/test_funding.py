@@ -100,9 +100,8 @@ def test_two_nations_commit_in_eur_and_nok_and_the_package_is_fully_funded(
     assert Notification.objects.filter(kind="funded", user=users["alice"]).count() == 1
     assert Notification.objects.filter(kind="funded", user=users["dieter"]).count() == 1
     assert not Notification.objects.filter(kind="funded", user=users["pawel"]).exists()
-    notified = sorted(
-        n.user.email for n in Notification.objects.filter(kind="funded").select_related("user") if n.user.email
-    )
+    funded = Notification.objects.filter(kind="funded").select_related("user")
+    notified = sorted(n.user.email for n in funded if n.user.email)
     assert sorted(m.to[0] for m in mail.outbox) == notified
     assert {"alice@example.org", "dieter@example.org"} <= set(notified)
     assert users["pawel"].email not in notified
