@@ -7,6 +7,7 @@ import functools
 import gzip
 import socket
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -231,3 +232,23 @@ def test_tcp_reader_backs_off_when_nobody_listens() -> None:
     )
     assert stats.failures == 5
     assert delays[3] > delays[0] and max(delays) <= 0.75
+
+
+def test_tcp_reader_yields_an_empty_batch_while_the_feed_is_quiet() -> None:
+    srv = socket.create_server(("127.0.0.1", 0))
+    port = srv.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        with conn:
+            conn.sendall(b"first\n")
+            time.sleep(1.6)  # longer than the reader's one-second read timeout
+            conn.sendall(b"second\n")
+        srv.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    batches = list(tcp_batches("127.0.0.1", port, reconnect=False))
+    thread.join(5)
+    assert batches[0] == [b"first"] and batches[-1] == [b"second"]
+    assert [] in batches[1:-1]

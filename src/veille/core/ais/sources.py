@@ -217,10 +217,11 @@ def tcp_batches(
 ) -> Iterator[list[bytes]]:
     """Batches of lines from a TCP feed, reconnecting with exponential backoff and jitter.
 
-    Stops when ``stop()`` turns true (checked at least every ``timeout_s``), or when the peer
-    closes and ``reconnect`` is false. The backoff starts again from ``backoff_s`` once a
-    connection has delivered data. A partial line left when a connection drops is emitted (it will
-    be rejected as truncated): nothing is dropped silently.
+    A read that times out (no data for a second) yields an empty batch, so that a consumer can
+    act on time while the feed is quiet. Stops when ``stop()`` turns true (checked at least every
+    second), or when the peer closes and ``reconnect`` is false. The backoff starts again from
+    ``backoff_s`` once a connection has delivered data. A partial line left when a connection
+    drops is emitted (it will be rejected as truncated): nothing is dropped silently.
 
     >>> import socket, threading
     >>> srv = socket.create_server(("127.0.0.1", 0)); port = srv.getsockname()[1]
@@ -243,6 +244,7 @@ def tcp_batches(
                     try:
                         chunk = sock.recv(READ_BYTES)
                     except TimeoutError:
+                        yield []  # a quiet feed: the reader may still act on time (write, stop)
                         continue
                     if not chunk:
                         break
