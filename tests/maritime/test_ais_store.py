@@ -161,3 +161,47 @@ def test_a_registry_written_before_length_and_width_existed_still_reads_and_grow
         .fetchall()
     )
     assert rows == [("HAMMERFEST", None), ("LONGYEARBYEN", 110)]
+
+
+def _reads(n: int) -> list[list[bytes]]:
+    """A live feed as it arrives: a few lines per read (the DMA capture)."""
+    lines = [x for x in (DATA / "dma_aislib_stream_example_2010-06-11.nmea").read_bytes().split(b"\n") if x]
+    return [lines[i : i + 3] for i in range(0, 3 * n, 3)]
+
+
+def test_the_live_ingest_writes_held_rows_every_few_seconds_not_a_file_per_read(tmp_path: Path) -> None:
+    reads = _reads(400)
+    ticks = iter(range(10_000))
+    one_each = AisStore(tmp_path / "each").ingest(reads, clock=lambda: 1.7e9 + next(ticks), flush_s=0)
+    assert len(list((tmp_path / "each" / "positions").rglob("*.parquet"))) > 300  # reads with positions
+
+    ticks = iter(range(10_000))  # one second per read: a write every 60 reads
+    held = AisStore(tmp_path / "held").ingest(reads, clock=lambda: 1.7e9 + next(ticks), flush_s=60)
+    files = list((tmp_path / "held" / "positions").rglob("*.parquet"))
+    assert 1 < len(files) <= 7  # at most one write per 60 reads
+    timing = ("elapsed_s", "messages_per_s")
+    assert {k: v for k, v in held.as_dict().items() if k not in timing} == {
+        k: v for k, v in one_each.as_dict().items() if k not in timing
+    }
+    query = "SELECT * EXCLUDE (day) FROM positions ORDER BY ALL"
+    assert AisStore(tmp_path / "held").query(query).pl().equals(AisStore(tmp_path / "each").query(query).pl())
+    history = "SELECT * FROM vessel_history ORDER BY ALL"
+    assert (
+        AisStore(tmp_path / "held")
+        .query(history)
+        .pl()
+        .equals(AisStore(tmp_path / "each").query(history).pl())
+    )
+
+
+def test_rows_held_by_the_live_ingest_are_written_when_the_feed_fails(tmp_path: Path) -> None:
+    def feed():
+        yield from _reads(50)
+        raise ConnectionResetError("feed lost")
+
+    with pytest.raises(ConnectionResetError):
+        AisStore(tmp_path / "failed").ingest(feed(), flush_s=3600)
+    whole = AisStore(tmp_path / "whole").ingest(_reads(50))
+    stored = AisStore(tmp_path / "failed").query("SELECT count(*) FROM positions").fetchall()[0][0]
+    assert stored == whole.positions > 0
+    assert len(list((tmp_path / "failed" / "positions").rglob("*.parquet"))) == 1

@@ -138,6 +138,27 @@ class IngestSummary:
         }
 
 
+def _position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.DataFrame:
+    """Decoded position rows (:data:`veille.core.ais.bulk.POSITION_COLUMNS`) as stored
+    (:data:`POSITION_SCHEMA`): a row without a time takes ``now``, also every row's ``received_at``."""
+    return pos.select(
+        pl.col("mmsi"),
+        (pl.col("time_s").fill_null(now) * 1e6)
+        .cast(pl.Int64)
+        .cast(pl.Datetime("us", "UTC"))
+        .alias("timestamp"),
+        "lat",
+        "lon",
+        "sog_kn",
+        "cog_deg",
+        "heading_deg",
+        "nav_status",
+        "msg_type",
+        pl.col("source").fill_null(pl.lit(source, dtype=pl.Utf8)),
+        pl.lit(int(now * 1e6)).cast(pl.Datetime("us", "UTC")).alias("received_at"),
+    )
+
+
 class AisStore:
     """Append decoded AIS to the store; query it through DuckDB."""
 
@@ -148,6 +169,10 @@ class AisStore:
         # while ingest_blocks runs with workers, position files are written in its pool
         self._pool: ThreadPoolExecutor | None = None
         self._writes: deque[Future[None]] = deque()
+        # the live ingest holds rows and writes them every few seconds, not a file per read
+        self._held_pos: list[pl.DataFrame] = []
+        self._held_static: list[tuple[Any, ...]] = []
+        self._held_since: float | None = None
         self._last_static: dict[int, tuple[Any, ...]] | None = None
 
     # -- writing -------------------------------------------------------------------------------
@@ -161,12 +186,20 @@ class AisStore:
         stop: Callable[[], bool] = lambda: False,
         source: str | None = None,
         clock: Callable[[], float] = time.time,
+        flush_s: float = 2.0,
+        flush_rows: int = 50_000,
     ) -> IngestSummary:
         """Read, decode and store every batch of lines; write rejects as ``line<TAB>reason<TAB>raw``.
 
         This is the line-by-line reader, for live feeds (each batch is what a read delivered);
         :meth:`ingest_blocks` gives the same result faster for files. ``clock`` gives the time
         stamped on messages that carry none, and on ``received_at``.
+
+        Decoded rows are held and written together once ``flush_s`` seconds have passed since the
+        first of them was held, or ``flush_rows`` are waiting, and at the end (also when the run
+        stops on an error): a feed delivering a few lines per read would otherwise leave a file
+        per read. A quiet TCP feed still yields empty batches, so rows never wait much longer than
+        ``flush_s``.
 
         >>> import tempfile
         >>> store = AisStore(tempfile.mkdtemp())
@@ -177,18 +210,25 @@ class AisStore:
         summary = IngestSummary()
         reader = AisReader()
         started = time.perf_counter()
-        for lines in batches:
-            raws, bad = reader.feed(lines)
-            summary.lines += len(lines)
-            decoded = decode_raw_messages(raws)
-            decoded.rejects = bad + decoded.rejects
-            self._store(decoded, summary, rejects, source, clock())
-            summary.elapsed_s = time.perf_counter() - started
-            if progress is not None:
-                progress(summary)
-            if stop():
-                break
-        self._store(Decoded.empty().with_rejects(reader.close()), summary, rejects, source, clock())
+        try:
+            for lines in batches:
+                raws, bad = reader.feed(lines)
+                summary.lines += len(lines)
+                decoded = decode_raw_messages(raws)
+                decoded.rejects = bad + decoded.rejects
+                now = clock()
+                self._store(decoded, summary, rejects, source, now, hold=True)
+                held = sum(p.height for p in self._held_pos) + len(self._held_static)
+                if self._held_since is not None and (held >= flush_rows or now - self._held_since >= flush_s):
+                    self._flush()
+                summary.elapsed_s = time.perf_counter() - started
+                if progress is not None:
+                    progress(summary)
+                if stop():
+                    break
+            self._store(Decoded.empty().with_rejects(reader.close()), summary, rejects, source, clock())
+        finally:
+            self._flush()
         summary.elapsed_s = time.perf_counter() - started
         return summary
 
@@ -293,6 +333,8 @@ class AisStore:
         rejects: BinaryIO | None,
         source: str | None,
         now: float,
+        *,
+        hold: bool = False,
     ) -> None:
         summary.messages += dec.messages
         summary.decoded += dec.decoded
@@ -312,18 +354,39 @@ class AisStore:
                 summary.last_s = hi if summary.last_s is None else max(summary.last_s, hi)
             summary.positions += pos.height
             summary.mmsis.update(pos["mmsi"].unique().to_list())
-            name = self._name()
-            if self._pool is None:
-                self._write_positions(pos, source, now, name)
+            if hold:
+                self._held_pos.append(_position_rows(pos, source, now))
+            elif self._pool is None:
+                self._write_positions(_position_rows(pos, source, now), self._name())
             else:  # Polars converts and writes without the GIL: a worker does it meanwhile
                 self._drain(4)
-                self._writes.append(self._pool.submit(self._write_positions, pos, source, now, name))
+                self._writes.append(
+                    self._pool.submit(self._convert_and_write, pos, source, now, self._name())
+                )
         if dec.statics:
             statics = sorted(dec.statics, key=lambda x: (x[1] if x[1] is not None else now, x[0]))
             summary.statics += len(statics)
-            summary.vessel_changes += self._write_statics(
+            changes = self._static_rows(
                 [(t if t is not None else now, src or source, msg) for _, t, src, msg in statics]
             )
+            summary.vessel_changes += len(changes)
+            if hold:
+                self._held_static += changes
+            else:
+                self._write_static_rows(changes)
+        if hold and self._held_since is None and (self._held_pos or self._held_static):
+            self._held_since = now
+
+    def _flush(self) -> None:
+        """Write the rows the live ingest holds."""
+        if self._held_pos:
+            self._write_positions(pl.concat(self._held_pos), self._name())
+        if self._held_static:
+            self._write_static_rows(self._held_static)
+        self._held_pos, self._held_static, self._held_since = [], [], None
+
+    def _convert_and_write(self, pos: pl.DataFrame, source: str | None, now: float, name: str) -> None:
+        self._write_positions(_position_rows(pos, source, now), name)
 
     def _drain(self, keep: int) -> None:
         """Wait for position writes until at most ``keep`` are pending (a failed write raises)."""
@@ -334,29 +397,10 @@ class AisStore:
         self._part += 1
         return f"part-{self.run}-{self._part:06d}.parquet"
 
-    def _write_positions(self, pos: pl.DataFrame, source: str | None, now: float, name: str) -> None:
-        """Decoded position rows (:data:`veille.core.ais.bulk.POSITION_COLUMNS`) to one file per day.
-
-        A row without a time takes ``now``, which is also every row's ``received_at``.
-        """
-        pos = pos.select(
-            pl.col("mmsi"),
-            (pl.col("time_s").fill_null(now) * 1e6)
-            .cast(pl.Int64)
-            .cast(pl.Datetime("us", "UTC"))
-            .alias("timestamp"),
-            "lat",
-            "lon",
-            "sog_kn",
-            "cog_deg",
-            "heading_deg",
-            "nav_status",
-            "msg_type",
-            pl.col("source").fill_null(pl.lit(source, dtype=pl.Utf8)),
-            pl.lit(int(now * 1e6)).cast(pl.Datetime("us", "UTC")).alias("received_at"),
-        )
-        pos = pos.with_columns(day=pl.col("timestamp").dt.date())
-        for (day,), part in pos.group_by("day"):
+    def _write_positions(self, rows: pl.DataFrame, name: str) -> None:
+        """Stored position rows (:data:`POSITION_SCHEMA`) to one file ``name`` per day."""
+        rows = rows.with_columns(day=pl.col("timestamp").dt.date())
+        for (day,), part in rows.group_by("day"):
             folder = self.root / "positions" / f"day={day}"
             folder.mkdir(parents=True, exist_ok=True)
             part.drop("day").write_parquet(folder / name, compression="zstd")
@@ -370,7 +414,8 @@ class AisStore:
                     self._last_static[row["mmsi"]] = tuple(row.get(f) for f in STATIC_FIELDS)
         return self._last_static
 
-    def _write_statics(self, statics: list[tuple[float, str | None, Any]]) -> int:
+    def _static_rows(self, statics: list[tuple[float, str | None, Any]]) -> list[tuple[Any, ...]]:
+        """The registry rows of the static reports that change what is known of their vessel."""
         known = self._known_static()
         rows = []
         for t, src, msg in statics:
@@ -383,8 +428,11 @@ class AisStore:
                 continue
             known[msg.mmsi] = new
             rows.append((msg.mmsi, int(t * 1e6), msg.msg_type, src, *new))
+        return rows
+
+    def _write_static_rows(self, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
-            return 0
+            return
         df = pl.DataFrame(
             rows,
             schema={
@@ -410,7 +458,6 @@ class AisStore:
         folder = self.root / "vessels"
         folder.mkdir(parents=True, exist_ok=True)
         df.write_parquet(folder / self._name(), compression="zstd")
-        return df.height
 
     # -- reading -------------------------------------------------------------------------------
 
