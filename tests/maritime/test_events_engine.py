@@ -20,7 +20,7 @@ from veille.core.events.batch import Detectors, detect_all
 from veille.core.events.stream import StreamEngine
 from veille.core.tracks import clean
 from veille.maritime.events import LiveRun, load_positions, read_events, run_events
-from veille.maritime.live import watch
+from veille.maritime.live import WatchStats, watch
 from veille.maritime.store import AisStore
 
 
@@ -327,6 +327,7 @@ def test_each_live_event_is_stamped_with_the_read_time_of_the_batch_that_complet
 
     def batches() -> Any:
         for k, i in enumerate(range(0, len(lines), 700)):
+            yield []  # a read that timed out (a quiet feed): nothing was read
             fed.append(k)
             yield lines[i : i + 700]
 
@@ -334,9 +335,11 @@ def test_each_live_event_is_stamped_with_the_read_time_of_the_batch_that_complet
     base = 1_800_000_000.0  # the watch's clock: read k-th batch at base + k seconds
     end = datetime.fromisoformat(scenario["manifest"]["end"])
     got = []
-    for events in watch(batches(), until=end, clock=lambda: base + next(ticks)):
+    stats = WatchStats()
+    for events in watch(batches(), until=end, clock=lambda: base + next(ticks), stats=stats):
         got.append((len(fed), events))
     assert len(got) > 5
+    assert (stats.first_read_s, stats.last_read_s) == (base, base + len(fed) - 1)
     *during, (after_end, at_close) = got
     for n_fed, events in during:  # completed by the batch just read: its read time, to the microsecond
         expected = datetime.fromtimestamp(base + n_fed - 1, UTC)

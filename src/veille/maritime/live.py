@@ -107,21 +107,22 @@ def watch(
     reader = AisReader()
     synthetic: set[int] = set()  # vessels heard in sentences tagged s:synthetic
     for lines in batches:
-        received_s = clock()  # as soon as the batch is read, before any decoding
-        if stats.first_read_s is None:
-            stats.first_read_s = received_s
-        stats.last_read_s = received_s
-        raws, bad = reader.feed(lines)
-        stats.lines += len(lines)
-        stats.messages += len(raws)
-        stats.rejected += len(bad)
-        frame = positions_of(raws)
-        stats.positions += frame.height
-        synthetic.update(frame.filter(pl.col("synthetic"))["mmsi"].to_list())
-        events = engine.feed(frame)
-        stats.events += events.height
-        if events.height:
-            yield _stamped(events, received_s, synthetic)
+        if lines:  # (a quiet feed gives empty batches: nothing read, but time to stop)
+            received_s = clock()  # as soon as the batch is read, before any decoding
+            if stats.first_read_s is None:
+                stats.first_read_s = received_s
+            stats.last_read_s = received_s
+            raws, bad = reader.feed(lines)
+            stats.lines += len(lines)
+            stats.messages += len(raws)
+            stats.rejected += len(bad)
+            frame = positions_of(raws)
+            stats.positions += frame.height
+            synthetic.update(frame.filter(pl.col("synthetic"))["mmsi"].to_list())
+            events = engine.feed(frame)
+            stats.events += events.height
+            if events.height:
+                yield _stamped(events, received_s, synthetic)
         if stop():
             break
     stats.rejected += len(reader.close())
