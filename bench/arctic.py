@@ -32,7 +32,8 @@
    event is that time minus its ``received_at``. Cross-check: the same from the replay's scheduled
    send of the sentence that completed the event (found by feeding the engine the capture one
    capture-second at a time; the replay's origin taken as ``watch``'s first read). Beside: the time
-   from a sentence's scheduled send to its position in the store (a lower bound).
+   from a sentence's scheduled send to its read by the ingest (positions' ``received_at``; a lower
+   bound).
 
 Writes its section of docs/benchmarks.md between the ``bench:arctic`` markers, each part between its
 own (``arctic:layers``, ``arctic:live``), so that running one part keeps the other's figures.
@@ -683,7 +684,9 @@ def render_live(machine: str, live: dict[str, Any], rate: int) -> str:
     if ingest_lag:
         lines.append(
             _row(
-                "beside: sentence sent → position in the store (lower bound)", ingest_lag, "positions"
+                "beside: sentence sent → read by `ingest` (positions' `received_at`; lower bound)",
+                ingest_lag,
+                "positions",
             ).replace("| positions |", f"| {len(ingest_lag):,} positions |")
         )
     verdict = "met" if lat and p95 < 2.0 and len(lat) == live["completed"] else "NOT met"
@@ -703,7 +706,8 @@ def render_live(machine: str, live: dict[str, Any], rate: int) -> str:
         "confirms the first one inside, a loitering run when the next hour begins…): at this speed that "
         "delay is in the capture's clock, not in these figures. "
         "The positions row (the ingest beside) takes its origin as early as possible (the quickest "
-        "position counts as 0 s), so it is a lower bound."
+        "position counts as 0 s), so it is a lower bound; the ingest may hold rows a while before "
+        "writing them to the store."
         + ("" if live["sent_all"] else " The replay feeding `watch` did not finish in time."),
     ]
     return "\n".join(lines)
