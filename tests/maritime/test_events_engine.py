@@ -377,3 +377,32 @@ def test_live_events_say_whether_their_vessels_sentences_were_tagged_synthetic(
     assert tagged["synthetic"].all() and tagged.height > 10
     assert not untagged["synthetic"].any()
     assert tagged.drop("synthetic", "received_at").equals(untagged.drop("synthetic", "received_at"))
+
+
+def test_reads_closer_than_every_s_are_fed_together_and_give_the_same_events(
+    scenario: dict[str, Any],
+) -> None:
+    lines = (scenario["out"] / "scenario.nmea").read_bytes().splitlines()
+    reads = [lines[i : i + 40] for i in range(0, len(lines), 40)]
+    end = datetime.fromisoformat(scenario["manifest"]["end"])
+    ticks = itertools.count()
+
+    def clock() -> float:
+        return 1_800_000_000 + next(ticks) / 64  # a read every 1/64 s (exact in binary)
+
+    grouped_stats, single_stats = WatchStats(), WatchStats()
+    grouped = pl.concat(watch(reads, until=end, clock=clock, every_s=0.125, stats=grouped_stats))
+    single = pl.concat(watch(reads, until=end, every_s=0, stats=single_stats))
+    assert grouped.height > 10
+    key = ["event_id"]
+    assert grouped.drop("received_at").sort(key).equals(single.drop("received_at").sort(key))
+    times = ("first_read_s", "last_read_s")
+    assert {k: v for k, v in grouped_stats.as_dict().items() if k not in times} == {
+        k: v for k, v in single_stats.as_dict().items() if k not in times
+    }
+    # read 0 is fed at once; then reads 1-8, 9-16, ... go together (read 8 is the first read 1/8 s
+    # after read 0): an event's received_at is the read time of its group's first read, 1 + 8k
+    done = grouped.filter(pl.col("received_at").is_not_null())
+    reads_at = {round((t.timestamp() - 1_800_000_000) * 64) for t in done["received_at"].to_list()}
+    assert done.height > 10 and len(reads_at) > 5
+    assert all(k % 8 == 1 for k in reads_at), sorted(reads_at)
