@@ -23,7 +23,8 @@
    their default parameters: the detectors run on the capture's clock, the tag blocks' times, so
    the replay compresses days of episodes into a few minutes without changing any threshold);
    ``watch`` stores each batch of completed events under ``<store>/events/run=live-…/``, each event
-   with ``received_at``, when the batch of lines that completed it was read. A second replay feeds
+   with ``received_at``, when ``watch`` read the lines that completed it (the first read of the
+   group fed to the detectors together, see docs/events.md). A second replay feeds
    ``veille ais ingest tcp://…`` beside it, as on a live picture. ``veille runserver`` serves the
    picture, open in headless Chromium (Playwright, Debian's ``/usr/bin/chromium``; ``--no-browser``:
    an SSE client instead) as a user with a rule matching every event; its alert stream
@@ -667,10 +668,11 @@ def render_live(machine: str, live: dict[str, Any], rate: int) -> str:
         "120 s, or when the database is busy, and the browser connects again).",
         "",
         f"{live['completed']} events were completed by a sentence during the replay ({types}); "
-        f"{len(lat)} of them were {where.split(' (')[0]}. For each, the latency runs from the time the "
-        "batch of lines that completed it was read by `watch` (`received_at`, stored with the event) to "
-        "the time its list item appeared on the page (a MutationObserver's `Date.now()`; one clock, one "
-        "machine).",
+        f"{len(lat)} of them were {where.split(' (')[0]}. For each, the latency runs from the time "
+        "`watch` read the lines that completed it (`received_at`, stored with the event; reads less than "
+        "0.1 s apart are fed to the detectors together and stamped with the group's first read, so it is "
+        "never later than the completing sentence's own read) to the time its list item appeared on the "
+        "page (a MutationObserver's `Date.now()`; one clock, one machine).",
         "",
         "| measured | events | best | median | 95th percentile | worst |",
         "|---|---:|---:|---:|---:|---:|",
@@ -680,7 +682,13 @@ def render_live(machine: str, live: dict[str, Any], rate: int) -> str:
     if send:
         lines.append(_row(f"cross-check: sentence's scheduled send → alert {where}", send, f"{len(send)}"))
     if lag:
-        lines.append(_row("of which: scheduled send → read by `watch`", lag, f"{len(lag)}"))
+        lines.append(
+            _row(
+                "of which: scheduled send → `received_at` (negative: the group's first read came first)",
+                lag,
+                f"{len(lag)}",
+            )
+        )
     if ingest_lag:
         lines.append(
             _row(
