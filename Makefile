@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/veille
 
-.PHONY: gettext demo serve test test-sqlite test-postgres test-browser bench lint fmt typecheck messages venv clean browser-deps
+.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps
 
 venv: $(STAMP)
 
@@ -47,6 +47,10 @@ test-postgres: venv
 
 test-browser: venv browser-deps
 	VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
+
+# the browser tests, writing their screenshots to docs/screenshots/ (otherwise var/screenshots/)
+screenshots: venv browser-deps
+	SCREENSHOTS_DIR=docs/screenshots VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
 
 gettext:
 	@command -v msgfmt >/dev/null || { echo "installing Debian package gettext (msgfmt)"; \
