@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import zipfile
 from pathlib import Path
 
+import polars as pl
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veille.core.ais.archive import detect_layout, is_archive
 from veille.maritime.store import AisStore
@@ -114,3 +118,66 @@ def test_gzipped_archive_and_layout_detection_by_header_names(tmp_path: Path) ->
     assert (summary["positions"], summary["rejected"], summary["vessels"]) == (4, {}, 2)
     assert detect_layout(["MMSI", "LAT", "LON"]) is None
     assert not is_archive(Path(__file__).parents[2] / "data" / "ais" / "gpsd_sample.aivdm")
+
+
+# Lines of a MarineCadastre archive, good and bad, for the two readers' agreement.
+_VARIANTS = [
+    "257000001,2024-01-01T00:00:00,70.66370,23.68210,10.2,45.3,44,POLAR ONE,IMO9301237,LAXY3,70,0,120,20,7.5,70,A",
+    "257000001,2024-01-01T00:10:00,70.68000,23.70000,10.1,45.0,511,POLAR ONE,IMO9301237,LAXY3,70,0,121,20,7.6,70,A\r",
+    '538000001,2024-01-02T23:59:59,-10.5,-170.25,12.5,90,90,"BERING, STAR",IMO1234567,V7AB2,80,0,200,30,11.2,80,A',
+    '538000002,2024-01-02T23:59:59,-10.5,-170.25,12.5,90,90,"TWO\nLINES",,V7AB3,80,0,200,30,11.2,80,A',
+    "273123456,2024-01-01T00:05:00,69.50000,33.10000,5.0,180.0,180,KÓLA,,UBXY7,30,7,40,9,4.0,,A",
+    "273123457,2024-01-01T00:05:00,69.5,33.1,,,,,,,,,,,,,",
+    "notanmmsi,2024-01-01T00:05:00,69.5,33.1,5.0,180.0,180,KOLA,,UBXY7,30,7,40,9,4.0,,A",
+    "257000002,2024-13-45T00:00:00,69.5,33.1,5.0,180.0,180,NORD,,LAAA1,30,7,40,9,4.0,,A",
+    "257000003,2024-01-01T00:00:00,95.0,33.1,5.0,180.0,180,NORD,,LAAA2,30,7,40,9,4.0,,A",
+    "257000004,2024-01-01T00:00:00,70.0",
+    "257000005,2024-01-01T00:00:00,70.0,20.0,1,1,1,X,,Y,30,7,40,9,4.0,,A,EXTRA",
+    "",
+    " ",
+    "\r",
+]
+
+
+def _both_readers(text: str, batch_rows: int) -> None:
+    from veille.core.ais.archive import read_archive
+
+    def run(fast: bool) -> tuple[pl.DataFrame, list, list]:
+        batches = list(read_archive(io.StringIO(text), source="t", batch_rows=batch_rows, fast=fast))
+        positions = pl.concat([b.positions for b in batches]) if batches else None
+        statics = [s for b in batches for s in b.statics]
+        rejects = sorted((r.lineno, r.reason.value, r.line, r.detail) for b in batches for r in b.rejects)
+        return positions, statics, rejects
+
+    (fast_pos, fast_statics, fast_rejects), (csv_pos, csv_statics, csv_rejects) = run(True), run(False)
+    assert (fast_pos is None) == (csv_pos is None)
+    if fast_pos is not None:
+        assert fast_pos.sort("lineno").equals(csv_pos.sort("lineno"))
+    assert sorted(fast_statics, key=lambda s: s[0]) == sorted(csv_statics, key=lambda s: s[0])
+    assert fast_rejects == csv_rejects
+
+
+def test_the_polars_and_csv_module_readers_agree_on_every_kind_of_row() -> None:
+    header = MARINECADASTRE.splitlines()[0]
+    text = "\n".join([header, *(_VARIANTS * 3)]) + "\n"
+    for batch_rows in (1, 2, 5, 100):
+        _both_readers(text, batch_rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_VARIANTS), max_size=30), st.integers(1, 8))
+def test_the_two_readers_agree_on_random_archives(rows: list[str], batch_rows: int) -> None:
+    _both_readers("\n".join([MARINECADASTRE.splitlines()[0], *rows]) + "\n", batch_rows)
+
+
+def test_a_quoted_line_break_is_never_cut_between_two_batches() -> None:
+    from veille.core.ais.archive import read_archive
+
+    text = "\n".join([MARINECADASTRE.splitlines()[0], _VARIANTS[0], _VARIANTS[3], _VARIANTS[4]]) + "\n"
+    for fast, batch_rows in itertools.product((True, False), (1, 2, 3)):
+        batches = list(read_archive(io.StringIO(text), source="t", batch_rows=batch_rows, fast=fast))
+        assert [r for b in batches for r in b.rejects] == []
+        rows = pl.concat([b.positions for b in batches]).select("lineno", "mmsi").rows()
+        assert rows == [(2, 257000001), (4, 538000002), (5, 273123456)]  # the record on lines 3-4
+        names = {s[3].mmsi: s[3].name for b in batches for s in b.statics}
+        assert names[538000002] == "TWO\nLINES"

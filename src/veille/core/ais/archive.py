@@ -12,10 +12,12 @@ layout is recognised by its header names, not by column order:
   UTC; navigational status and ship type as text; ``A``-``D`` the distances from the reference
   point to bow, stern, port and starboard).
 
-Rows are read with :mod:`csv` (exact line numbers, quoted fields) in batches and converted with
-Polars. A row whose MMSI, time or position cannot be read is rejected with its line number and
-the reason (``bad_field``); a row with too few or too many fields is ``malformed``. Ship types
-given as text (DMA) become the AIS code of their category (Cargo 70, Tanker 80, Fishing 30...).
+Rows are read in batches with exact line numbers: a batch without a double quote by Polars' CSV
+reader once every line's field count is checked, any other by :mod:`csv` (quoted fields, line
+breaks inside quotes); both are converted with Polars. A row whose MMSI, time or position cannot
+be read is rejected with its line number and the reason (``bad_field``); a row with too few or too
+many fields is ``malformed``. Ship types given as text (DMA) become the AIS code of their category
+(Cargo 70, Tanker 80, Fishing 30...).
 Length and width (metres) go to the registry as given; MarineCadastre gives no position of the
 antenna, so its rows carry no bow/stern/port/starboard distances (DMA gives both).
 """
@@ -25,10 +27,11 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import re
 import zipfile
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -185,9 +188,15 @@ class ArchiveBatch:
 
 
 def read_archive(
-    lines: Iterable[str], *, source: str, batch_rows: int = BATCH_ROWS
+    lines: Iterable[str], *, source: str, batch_rows: int = BATCH_ROWS, fast: bool = True
 ) -> Iterator[ArchiveBatch]:
     """Read a CSV archive (text lines, header first) batch by batch.
+
+    The lines are taken ``batch_rows`` at a time, cut where no quoted field is open. A batch
+    without a double quote (the common case: quotes only appear around a name with a comma) is
+    split by Polars' CSV reader after its field counts are checked line by line; any other batch
+    (or every batch with ``fast=False``) goes through the standard :mod:`csv` module. Both give the
+    same rows, line numbers and rejects (``tests/maritime/test_ais_archive.py`` checks it).
 
     >>> rows = ["MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName",
     ...         "257000001,2024-01-01T00:00:00,70.5,20.1,10.2,45.0,511,POLAR",
@@ -196,39 +205,106 @@ def read_archive(
     >>> (b.positions.select("mmsi", "heading_deg").rows(), [(r.lineno, r.reason.value) for r in b.rejects])
     ([(257000001, None)], [(3, 'bad_field')])
     """
-    reader = csv.reader(lines)
-    try:
-        header = next(reader)
-    except StopIteration:
+    chunks = _record_chunks(iter(lines), batch_rows)
+    first, first_quoted = next(chunks, ([], False))
+    if not first:
         return
-    found = detect_layout(header)
+    head = next(csv.reader(first[:1]), [])
+    found = detect_layout(head)
     if found is None:
-        raise ValueError(f"CSV header not recognised as MarineCadastre or DMA: {header[:6]}")
+        raise ValueError(f"CSV header not recognised as MarineCadastre or DMA: {head[:6]}")
     layout, cols = found
-    width = len(header)
-    batch: list[list[str]] = []
+    width = len(head)
+    names = [cols.get(i, f"_{i}") for i in range(width)]
+    fast = fast and len(set(names)) == width  # (a header naming a field twice: csv keeps the last)
+    # the header is one line: a header with a quoted line break is not a known layout
+    offset = 1
+    for chunk, quoted in itertools.chain([(first[1:], first_quoted)], chunks):
+        if not chunk:
+            continue
+        if fast and not quoted:
+            yield _fast_chunk(chunk, offset, width, cols, layout, source)
+        else:
+            yield _csv_chunk(chunk, offset, width, cols, layout, source)
+        offset += len(chunk)
+
+
+def _record_chunks(lines: Iterator[str], size: int) -> Iterator[tuple[list[str], bool]]:
+    """Lists of about ``size`` lines, each ending where no quoted field is open (an even count
+    of double quotes so far: RFC 4180 escapes a quote by doubling it), and whether the list holds
+    a double quote at all."""
+    while chunk := list(itertools.islice(lines, size)):
+        quoted = '"' in "".join(chunk)
+        if quoted:
+            odd = sum(line.count('"') for line in chunk) % 2 == 1
+            while odd and (line := next(lines, None)) is not None:
+                chunk.append(line)
+                odd ^= line.count('"') % 2 == 1
+        yield chunk, quoted
+
+
+def _malformed(lineno: int, text: str, fields: int, width: int) -> Reject:
+    return Reject(
+        lineno,
+        RejectReason.MALFORMED,
+        text.encode("utf-8", "replace"),
+        f"{fields} fields, {width} in the header",
+    )
+
+
+def _csv_chunk(
+    chunk: list[str], offset: int, width: int, cols: dict[int, str], layout: str, source: str
+) -> ArchiveBatch:
+    reader = csv.reader(chunk)
+    rows: list[list[str]] = []
     linenos: list[int] = []
     bad: list[Reject] = []
     for row in reader:
         if not row:
             continue
+        lineno = offset + reader.line_num
         if len(row) != width:
-            bad.append(
-                Reject(
-                    reader.line_num,
-                    RejectReason.MALFORMED,
-                    ",".join(row).encode("utf-8", "replace"),
-                    f"{len(row)} fields, {width} in the header",
-                )
-            )
+            bad.append(_malformed(lineno, ",".join(row), len(row), width))
             continue
-        batch.append(row)
-        linenos.append(reader.line_num)
-        if len(batch) >= batch_rows:
-            yield _convert(batch, linenos, bad, cols, layout, source)
-            batch, linenos, bad = [], [], []
-    if batch or bad:
-        yield _convert(batch, linenos, bad, cols, layout, source)
+        rows.append(row)
+        linenos.append(lineno)
+    used = {i: n for i, n in cols.items() if i < width}
+    raw = pl.DataFrame(
+        {n: pl.Series([r[i] for r in rows], dtype=pl.Utf8) for i, n in used.items()},
+        schema={n: pl.Utf8 for n in used.values()},
+    )
+    return _convert(raw, linenos, lambda k: ",".join(rows[k]), bad, layout, source)
+
+
+def _fast_chunk(
+    chunk: list[str], offset: int, width: int, cols: dict[int, str], layout: str, source: str
+) -> ArchiveBatch:
+    # as the csv module: line ends stripped, an empty line is no row, a row needs `width` fields
+    lines = pl.DataFrame(
+        {
+            "text": pl.Series(chunk, dtype=pl.Utf8).str.strip_chars_end("\r\n"),
+            "lineno": pl.int_range(offset + 1, offset + 1 + len(chunk), eager=True),
+        }
+    ).filter(pl.col("text") != "")
+    lines = lines.with_columns(fields=pl.col("text").str.count_matches(",", literal=True) + 1)
+    wrong = lines.filter(pl.col("fields") != width)
+    bad = [_malformed(k, text, n, width) for text, k, n in wrong.iter_rows()]
+    good = lines.filter(pl.col("fields") == width)
+    texts, linenos = good["text"], good["lineno"].to_list()
+    names = [cols.get(i, f"_{i}") for i in range(width)]
+    used = {i: n for i, n in cols.items() if i < width}
+    if len(texts):
+        raw = pl.read_csv(
+            io.BytesIO(texts.str.join("\n").item().encode("utf-8")),
+            has_header=False,
+            schema={n: pl.Utf8 for n in names},
+            columns=list(used),
+            quote_char=None,
+            empty_string_is_null=False,  # as the csv module: an empty field is ""
+        )
+    else:
+        raw = pl.DataFrame(schema={n: pl.Utf8 for n in used.values()})
+    return _convert(raw, linenos, lambda k: texts[k], bad, layout, source)
 
 
 def _num(col: str, dtype: Any = pl.Float64) -> pl.Expr:
@@ -236,21 +312,15 @@ def _num(col: str, dtype: Any = pl.Float64) -> pl.Expr:
 
 
 def _convert(
-    batch: list[list[str]],
+    raw: pl.DataFrame,
     linenos: list[int],
+    text_of: Callable[[int], str],
     bad: list[Reject],
-    cols: dict[int, str],
     layout: str,
     source: str,
 ) -> ArchiveBatch:
-    names = [cols.get(i, f"_{i}") for i in range(len(batch[0]))] if batch else []
-    raw = pl.DataFrame(
-        {
-            n: pl.Series([r[i] for r in batch], dtype=pl.Utf8)
-            for i, n in enumerate(names)
-            if not n.startswith("_")
-        }
-    )
+    """Rows as text columns named as the layout's fields (``linenos`` their line numbers,
+    ``text_of(k)`` the text of row ``k`` for a reject) -> positions, statics, rejects."""
     for f in (*MARINECADASTRE.values(), *DMA.values()):
         if f not in raw.columns:
             raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f))
@@ -296,10 +366,8 @@ def _convert(
     rejected = df.filter(pl.col("why").is_not_null())
     rejects = list(bad)
     for lineno, reason in rejected.select("lineno", "why").iter_rows():
-        row = batch[bisect_left(linenos, lineno)]
-        rejects.append(
-            Reject(lineno, RejectReason.BAD_FIELD, ",".join(row).encode("utf-8", "replace"), reason)
-        )
+        text = text_of(bisect_left(linenos, lineno))
+        rejects.append(Reject(lineno, RejectReason.BAD_FIELD, text.encode("utf-8", "replace"), reason))
     good = df.filter(pl.col("why").is_null())
     t = (good["time_v"].dt.replace_time_zone("UTC").dt.epoch("us") / 1e6).alias("time_s")
     positions = pl.DataFrame(
@@ -355,7 +423,7 @@ def _convert(
         dims = [v if v is not None and 0 <= v < 512 else None for v in values[4:8]]
         rec = ArchiveStatic(mmsi, *values[:4], *dims, *values[8:])
         statics.append((int(lineno), float(when.replace(tzinfo=UTC).timestamp()), source, rec))
-    return ArchiveBatch(len(batch) + len(bad), positions, statics, rejects)
+    return ArchiveBatch(raw.height + len(bad), positions, statics, rejects)
 
 
 def _text(col: str) -> pl.Expr:
