@@ -152,6 +152,8 @@ def test_a_registry_written_before_length_and_width_existed_still_reads_and_grow
     AisStore(tmp_path).ingest([encode_message(ship, time_s=1.7e9, source="synthetic")])
     (old,) = (tmp_path / "vessels").glob("*.parquet")
     pl.read_parquet(old).drop("length_m", "width_m").write_parquet(old)  # as an earlier version wrote it
+    # a store with old parts only still has the columns (as null)
+    assert AisStore(tmp_path).query("SELECT length_m, width_m FROM vessels").fetchall() == [(None, None)]
     moved = StaticVoyageData(5, 0, 257000001, 0, None, "LA1", "POLAR 1", 70, 90, 20, 8, 8, 1, 6, 16, 12, 0,
                              9.1, "LONGYEARBYEN", False)  # fmt: skip
     AisStore(tmp_path).ingest([encode_message(moved, time_s=1.7e9 + 60, source="synthetic")])

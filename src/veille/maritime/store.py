@@ -45,6 +45,25 @@ STATIC_FIELDS = (
     "length_m",
     "width_m",
 )
+#: The registry's columns (``valid_from`` is written as microseconds, then cast).
+VESSEL_SCHEMA: dict[str, Any] = {
+    "mmsi": pl.UInt32,
+    "valid_from": pl.Datetime("us", "UTC"),
+    "msg_type": pl.UInt8,
+    "source": pl.Utf8,
+    "name": pl.Utf8,
+    "call_sign": pl.Utf8,
+    "imo": pl.UInt32,
+    "ship_type": pl.UInt8,
+    "to_bow_m": pl.UInt16,
+    "to_stern_m": pl.UInt16,
+    "to_port_m": pl.UInt8,
+    "to_starboard_m": pl.UInt8,
+    "destination": pl.Utf8,
+    "draught_m": pl.Float64,
+    "length_m": pl.UInt16,
+    "width_m": pl.UInt8,
+}
 POSITION_SCHEMA = {
     "mmsi": pl.UInt32,
     "timestamp": pl.Datetime("us", "UTC"),
@@ -435,24 +454,7 @@ class AisStore:
             return
         df = pl.DataFrame(
             rows,
-            schema={
-                "mmsi": pl.UInt32,
-                "valid_from": pl.Int64,
-                "msg_type": pl.UInt8,
-                "source": pl.Utf8,
-                "name": pl.Utf8,
-                "call_sign": pl.Utf8,
-                "imo": pl.UInt32,
-                "ship_type": pl.UInt8,
-                "to_bow_m": pl.UInt16,
-                "to_stern_m": pl.UInt16,
-                "to_port_m": pl.UInt8,
-                "to_starboard_m": pl.UInt8,
-                "destination": pl.Utf8,
-                "draught_m": pl.Float64,
-                "length_m": pl.UInt16,
-                "width_m": pl.UInt8,
-            },
+            schema={k: pl.Int64 if k == "valid_from" else t for k, t in VESSEL_SCHEMA.items()},
             orient="row",
         ).with_columns(pl.col("valid_from").cast(pl.Datetime("us", "UTC")))
         folder = self.root / "vessels"
@@ -483,18 +485,17 @@ class AisStore:
             con.sql(f"CREATE VIEW positions AS SELECT {cols}, NULL::DATE AS day WHERE false")
         if any(ves.glob("*.parquet")):
             # paths come from the store's own root, not from users
-            # union_by_name: parts written before a column existed read it as NULL
-            con.sql(
-                f"CREATE VIEW vessel_history AS SELECT * FROM read_parquet('{ves}/*.parquet', "  # noqa: S608
-                "union_by_name = true)"
+            # union_by_name: parts written before a column existed read it as NULL; a column that
+            # no part has yet (a store older than it) is added as NULL
+            source = f"read_parquet('{ves}/*.parquet', union_by_name = true)"
+            have = {r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()}  # noqa: S608
+            extra = "".join(
+                f", NULL::{_duck(VESSEL_SCHEMA[f])} AS {f}" for f in STATIC_FIELDS if f not in have
             )
+            con.sql(f"CREATE VIEW vessel_history AS SELECT *{extra} FROM {source}")  # noqa: S608
         else:
-            con.sql(
-                "CREATE VIEW vessel_history AS SELECT NULL::UINTEGER AS mmsi, "
-                "NULL::TIMESTAMPTZ AS valid_from, "
-                + ", ".join(f"NULL::VARCHAR AS {f}" for f in STATIC_FIELDS)
-                + " WHERE false"
-            )
+            cols = ", ".join(f"NULL::{_duck(t)} AS {n}" for n, t in VESSEL_SCHEMA.items())
+            con.sql(f"CREATE VIEW vessel_history AS SELECT {cols} WHERE false")
         con.sql(
             "CREATE VIEW vessels AS SELECT * FROM vessel_history "
             "QUALIFY row_number() OVER (PARTITION BY mmsi ORDER BY valid_from DESC) = 1"
