@@ -60,6 +60,9 @@ def test_the_fast_layers_say_what_the_straightforward_ones_say(store: Path) -> N
     wide = layers.vessels((-180.0, -90.0, 180.0, 90.0), ALLIES, *WIDE)
     groups = {f["properties"]["group"] for f in wide["features"]}
     assert {"RUS", "CHN", "ALLY", "OTHER", "UNKNOWN"} <= groups  # every branch of the flag rule is compared
+    # the registry's dimensions (A + B, C + D of message 5) are compared too, where the capture gives them
+    sized = [f["properties"] for f in wide["features"] if f["properties"]["length_m"]]
+    assert sized and all(p["width_m"] is None or p["width_m"] > 0 for p in sized)
     assert any(f["properties"]["name"] for f in wide["features"])  # and names from the registry
 
 

@@ -224,7 +224,8 @@ def _vessels(
           WHERE timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
           GROUP BY mmsi
         )
-        SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type
+        SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
+               v.length_m, v.width_m
         FROM latest l LEFT JOIN vessels v USING (mmsi)
         ORDER BY l.mmsi LIMIT ?
         """,
@@ -237,7 +238,8 @@ def _vessels(
             type: 'Feature',
             geometry: {type: 'Point', coordinates: [r5(lon), r5(lat)]},
             properties: {layer: 'vessel', mmsi: mmsi, flag: f.flag, "group": f.grp,
-                         name: coalesce(name, ''), ship_type: ship_type, sog_kn: sog_kn,
+                         name: coalesce(name, ''), ship_type: ship_type, length_m: length_m,
+                         width_m: width_m, sog_kn: sog_kn,
                          cog_deg: cog_deg, "at": ts("at"), synthetic: coalesce(synthetic, false)},
             id: mmsi})::VARCHAR, ',' ORDER BY mmsi), count(*)
         FROM sel JOIN flags f USING (mmsi)

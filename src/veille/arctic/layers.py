@@ -202,7 +202,8 @@ def vessels(
     limit: int = 20_000,
 ) -> dict[str, Any]:
     """Each vessel's latest position in ``[since, until]`` (default: the last 24 h of the store) inside
-    ``bbox``, with its flag group, name and whether the data are synthetic."""
+    ``bbox``, with its flag group, name, ship type, length and width (the registry's latest), and
+    whether the data are synthetic."""
     since, until = _window(since, until, 24)
     if until is None:
         return collection([], meta={"since": None, "until": None, "vessels": 0})
@@ -217,7 +218,8 @@ def vessels(
           WHERE timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
           GROUP BY mmsi
         )
-        SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type
+        SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
+               v.length_m, v.width_m
         FROM latest l LEFT JOIN vessels v USING (mmsi)
         ORDER BY l.mmsi LIMIT ?
         """,
@@ -225,7 +227,7 @@ def vessels(
     ).fetchall()
     allies = set(allies)
     out = []
-    for mmsi, lat, lon, sog, cog, at, synthetic, name, ship_type in rows:
+    for mmsi, lat, lon, sog, cog, at, synthetic, name, ship_type, length_m, width_m in rows:
         flag, group = flag_group(mmsi, allies)
         props = {
             "layer": "vessel",
@@ -234,6 +236,8 @@ def vessels(
             "group": group,
             "name": name or "",
             "ship_type": ship_type,
+            "length_m": length_m,
+            "width_m": width_m,
             "sog_kn": sog,
             "cog_deg": cog,
             "at": _ts(at),
