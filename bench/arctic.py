@@ -61,7 +61,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,20 +83,10 @@ def _env(tmp: Path, store: Path) -> dict[str, str]:
     return env
 
 
-def _chunks(lines: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
-    batch: list[bytes] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def build_store(root: Path, vessels: int, points: int, seed: int) -> dict[str, int]:
     """At least ``vessels`` distinct MMSIs and ``points`` positions (the generator draws MMSIs at
     random, so a few may repeat: the fleet is grown until the store holds enough)."""
+    from veille.core.ais.sources import line_batches
     from veille.core.ais.synth import generate
     from veille.maritime.store import AisStore
 
@@ -106,7 +96,7 @@ def build_store(root: Path, vessels: int, points: int, seed: int) -> dict[str, i
         store = AisStore(root)
         # reports every 10 minutes: about 11 positions per vessel over two hours, inside the 24 h window
         messages = int(points * 1.05) + 1
-        store.ingest(_chunks(generate(seed=seed, vessels=asked, messages=messages, report_s=600.0), 20_000))
+        store.ingest(line_batches(generate(seed=seed, vessels=asked, messages=messages, report_s=600.0)))
         row = store.connect().execute("SELECT count(DISTINCT mmsi), count(*) FROM positions").fetchone()
         assert row is not None
         got, n = int(row[0]), int(row[1])

@@ -61,7 +61,7 @@ def load_ais(
 ) -> str:
     """Load the captures, the scenario and the events into the store at ``root``, once; ``now`` is
     the load time (the captures' untimed sentences get it, the scenario ends on its day)."""
-    from veille.core.ais.sources import file_batches
+    from veille.core.ais.sources import file_batches, line_batches
     from veille.core.events.scenario import generate
     from veille.maritime.events import run_events
     from veille.maritime.store import AisStore
@@ -81,7 +81,7 @@ def load_ais(
     # the scenario ends at the load time, so the map's default (the last 24 h) shows its last day
     start = (loaded_at - dt.timedelta(days=days)).replace(second=0, microsecond=0)
     scenario = generate(days=days, seed=SCENARIO_SEED, start=start, background=background)
-    s = store.ingest(_batches(scenario.lines()), source="synthetic")
+    s = store.ingest(line_batches(scenario.lines()), source="synthetic")
     manifest = scenario.manifest()
     (root / "demo-scenario-manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     run = run_events(store, now=loaded_at)
@@ -108,14 +108,3 @@ def load_ais(
         f"{days} days from {start.date()}: {s.positions:,} positions, "
         f"{len(manifest['events'])} planted events; detectors found {run.events.height} events"
     )
-
-
-def _batches(lines: Any, size: int = 20_000) -> Any:
-    batch: list[bytes] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

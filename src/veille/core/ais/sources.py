@@ -9,11 +9,12 @@ without line ends) at :data:`~veille.core.ais.reader.MAX_LINE_BYTES` so memory s
 from __future__ import annotations
 
 import gzip
+import itertools
 import random
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -119,6 +120,17 @@ class BlockSplitter:
         """End of stream: the last line, if it had no line end."""
         rest, self._rest = self._rest, b""
         return Block(rest, 1) if rest and not self._skipping else Block(b"", 0)
+
+
+def line_batches(lines: Iterable[bytes], size: int = 20_000) -> Iterator[list[bytes]]:
+    """Lines already in memory or generated (a synthetic capture), as batches of ``size``.
+
+    >>> [len(b) for b in line_batches(iter([b"a"] * 5), 2)]
+    [2, 2, 1]
+    """
+    it = iter(lines)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def read_blocks(stream: BinaryIO, read_bytes: int = READ_BYTES) -> Iterator[Block]:
