@@ -191,6 +191,7 @@ class AisStore:
         # the live ingest holds rows and writes them every few seconds, not a file per read
         self._held_pos: list[pl.DataFrame] = []
         self._held_static: list[tuple[Any, ...]] = []
+        self._held_rows = 0
         self._held_since: float | None = None
         self._last_static: dict[int, tuple[Any, ...]] | None = None
 
@@ -237,8 +238,9 @@ class AisStore:
                 decoded.rejects = bad + decoded.rejects
                 now = clock()
                 self._store(decoded, summary, rejects, source, now, hold=True)
-                held = sum(p.height for p in self._held_pos) + len(self._held_static)
-                if self._held_since is not None and (held >= flush_rows or now - self._held_since >= flush_s):
+                if self._held_since is not None and (
+                    self._held_rows >= flush_rows or now - self._held_since >= flush_s
+                ):
                     self._flush()
                 summary.elapsed_s = time.perf_counter() - started
                 if progress is not None:
@@ -375,6 +377,7 @@ class AisStore:
             summary.mmsis.update(pos["mmsi"].unique().to_list())
             if hold:
                 self._held_pos.append(_position_rows(pos, source, now))
+                self._held_rows += pos.height
             elif self._pool is None:
                 self._write_positions(_position_rows(pos, source, now), self._name())
             else:  # Polars converts and writes without the GIL: a worker does it meanwhile
@@ -391,6 +394,7 @@ class AisStore:
             summary.vessel_changes += len(changes)
             if hold:
                 self._held_static += changes
+                self._held_rows += len(changes)
             else:
                 self._write_static_rows(changes)
         if hold and self._held_since is None and (self._held_pos or self._held_static):
@@ -402,7 +406,7 @@ class AisStore:
             self._write_positions(pl.concat(self._held_pos), self._name())
         if self._held_static:
             self._write_static_rows(self._held_static)
-        self._held_pos, self._held_static, self._held_since = [], [], None
+        self._held_pos, self._held_static, self._held_rows, self._held_since = [], [], 0, None
 
     def _convert_and_write(self, pos: pl.DataFrame, source: str | None, now: float, name: str) -> None:
         self._write_positions(_position_rows(pos, source, now), name)
