@@ -215,8 +215,7 @@ def read_archive(
         raise ValueError(f"CSV header not recognised as MarineCadastre or DMA: {head[:6]}")
     layout, cols = found
     width = len(head)
-    names = [cols.get(i, f"_{i}") for i in range(width)]
-    fast = fast and len(set(names)) == width  # (a header naming a field twice: csv keeps the last)
+    fast = fast and len(set(cols.values())) == len(cols)  # (a field named twice: csv keeps the last)
     # the header is one line: a header with a quoted line break is not a known layout
     offset = 1
     for chunk, quoted in itertools.chain([(first[1:], first_quoted)], chunks):
@@ -268,10 +267,9 @@ def _csv_chunk(
             continue
         rows.append(row)
         linenos.append(lineno)
-    used = {i: n for i, n in cols.items() if i < width}
     raw = pl.DataFrame(
-        {n: pl.Series([r[i] for r in rows], dtype=pl.Utf8) for i, n in used.items()},
-        schema={n: pl.Utf8 for n in used.values()},
+        {n: pl.Series([r[i] for r in rows], dtype=pl.Utf8) for i, n in cols.items()},
+        schema={n: pl.Utf8 for n in cols.values()},
     )
     return _convert(raw, linenos, lambda k: ",".join(rows[k]), bad, layout, source)
 
@@ -291,19 +289,17 @@ def _fast_chunk(
     bad = [_malformed(k, text, n, width) for text, k, n in wrong.iter_rows()]
     good = lines.filter(pl.col("fields") == width)
     texts, linenos = good["text"], good["lineno"].to_list()
-    names = [cols.get(i, f"_{i}") for i in range(width)]
-    used = {i: n for i, n in cols.items() if i < width}
     if len(texts):
         raw = pl.read_csv(
             io.BytesIO(texts.str.join("\n").item().encode("utf-8")),
             has_header=False,
-            schema={n: pl.Utf8 for n in names},
-            columns=list(used),
+            schema={cols.get(i, f"_{i}"): pl.Utf8 for i in range(width)},
+            columns=list(cols),
             quote_char=None,
             empty_string_is_null=False,  # as the csv module: an empty field is ""
         )
     else:
-        raw = pl.DataFrame(schema={n: pl.Utf8 for n in used.values()})
+        raw = pl.DataFrame(schema={n: pl.Utf8 for n in cols.values()})
     return _convert(raw, linenos, lambda k: texts[k], bad, layout, source)
 
 
