@@ -10,7 +10,21 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from veille.core.errors import InvalidInput, VeilleError
+
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RateLimited(VeilleError):
+    code = "rate_limited"
+    http_status = 429
+
+
+def _refuse(request: HttpRequest, error: VeilleError, *, page_status: int) -> HttpResponse:
+    """The API's error body (with the error's status) for ``/api/``, the message as text for pages."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": error.as_dict()}, status=error.http_status)
+    return HttpResponse(error.message, status=page_status, content_type="text/plain; charset=utf-8")
 
 
 class SecurityHeadersMiddleware:
@@ -51,19 +65,7 @@ class RateLimitMiddleware:
                 count = 1
             if count > settings.VEILLE_RATE_LIMIT_PER_MINUTE:
                 message = _("Too many changes from your address in one minute; wait a minute and try again.")
-                if request.path.startswith("/api/"):
-                    body = {
-                        "error": {
-                            "code": "rate_limited",
-                            "type": "RateLimited",
-                            "message": message,
-                            "field": None,
-                            "where": request.path,
-                        }
-                    }
-                    response: HttpResponse = JsonResponse(body, status=429)
-                else:
-                    response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+                response = _refuse(request, RateLimited(message, where=request.path), page_status=429)
                 response["Retry-After"] = "60"
                 return response
         return self.get_response(request)
@@ -82,16 +84,6 @@ class NullCharactersMiddleware:
         )
         if bad is not None:
             message = _("The query parameter %(name)s contains a NUL character.") % {"name": repr(bad)}
-            if request.path.startswith("/api/"):
-                body = {
-                    "error": {
-                        "code": "invalid",
-                        "type": "InvalidInput",
-                        "message": message,
-                        "field": bad.replace("\x00", ""),
-                        "where": "query string",
-                    }
-                }
-                return JsonResponse(body, status=422)
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+            error = InvalidInput(message, field=bad.replace("\x00", ""), where="query string")
+            return _refuse(request, error, page_status=400)
         return self.get_response(request)
