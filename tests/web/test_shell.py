@@ -71,6 +71,15 @@ def test_writes_are_rate_limited_per_address(users: Any) -> None:
     assert statuses[:3] == [401, 401, 401]
     assert statuses[3] == 429
     assert client.get("/").status_code == 200  # reads are not limited
+    api = client.post("/api/v1/nations/", {})  # the API says so in its error body
+    assert api.status_code == 429 and api["Retry-After"] == "60"
+    assert api.json()["error"] | {"message": ""} == {
+        "code": "rate_limited",
+        "type": "RateLimited",
+        "message": "",
+        "field": None,
+        "where": "/api/v1/nations/",
+    }
     cache.clear()
 
 
