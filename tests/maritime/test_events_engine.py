@@ -373,9 +373,7 @@ def test_live_events_say_whether_their_vessels_sentences_were_tagged_synthetic(
     plain = [_untagged(line) for line in lines]
     end = datetime.fromisoformat(scenario["manifest"]["end"])
     # every read fed on its own (every_s=0): how reads group must not depend on the wall clock
-    tagged = pl.concat(
-        watch([lines[i : i + 5000] for i in range(0, len(lines), 5000)], until=end, every_s=0)
-    )
+    tagged = pl.concat(watch([lines[i : i + 5000] for i in range(0, len(lines), 5000)], until=end, every_s=0))
     untagged = pl.concat(
         watch([plain[i : i + 5000] for i in range(0, len(plain), 5000)], until=end, every_s=0)
     )
@@ -416,3 +414,36 @@ def test_reads_closer_than_every_s_are_fed_together_and_give_the_same_events(
     reads_at = {round((t.timestamp() - 1_800_000_000) * 64) for t in done["received_at"].to_list()}
     assert done.height > 10 and len(reads_at) > 5
     assert all(k % 8 == 1 for k in reads_at), sorted(reads_at)
+
+
+def test_a_batch_run_stores_whether_each_event_is_synthetic(tmp_path: Path) -> None:
+    """As a live run's events do: the Arctic picture then takes each at its word, and reads no
+    positions file (here one that cannot be read at all)."""
+    from veille.arctic.events import read_events as arctic_events
+    from veille.core.ais.encode import encode_message
+    from veille.core.ais.messages import PositionReport
+
+    def pos(mmsi: int, t: float, source: str | None) -> list[bytes]:
+        msg = PositionReport(1, 0, mmsi, 0, 0, 10.0, True, 5.0, 70.0, 90.0, 90, 0, 0, False, 0)
+        return encode_message(msg, source=source, time_s=t)
+
+    t0 = 1_767_225_600.0
+    gap_s = 8 * 3600  # longer than the gap detector's 6 h
+    lines = [
+        line
+        for mmsi, source in ((257000001, "synthetic"), (257000002, None), (257000003, "rx-bodo"))
+        for t in (t0, t0 + 600, t0 + 600 + gap_s, t0 + 1200 + gap_s)
+        for line in pos(mmsi, t, source)
+    ]
+    store = AisStore(tmp_path)
+    store.ingest([lines])
+    from datetime import UTC, datetime
+
+    run = run_events(store, now=datetime.fromtimestamp(t0 + 2 * gap_s, UTC))
+    stored = pl.read_parquet(store.root / "events" / f"run={run.run_id}" / "events.parquet")
+    gaps = dict(stored.filter(pl.col("type") == "gap").select("mmsi", "synthetic").iter_rows())
+    assert gaps == {257000001: True, 257000002: False, 257000003: False}
+    day = next((store.root / "positions").glob("day=*"))
+    (day / "part-broken.parquet").write_bytes(b"not a parquet file")
+    seen = {e["mmsi"]: e["synthetic"] for e in arctic_events(store.root) if e["event_type"] == "gap"}
+    assert seen == gaps

@@ -6,8 +6,8 @@ DuckDB (``union_by_name``) and maps the columns to one shape::
     event_id  event_type  mmsi  start  end  lat  lon  other_mmsi  zone  synthetic  detail
 
 A column the files do not have is read as empty. An event is synthetic when its file says so (the
-``synthetic`` column of ``veille ais watch --save``'s events), else when its source is the
-generator's or its vessel's positions in the store are synthetic. No Django models here.
+``synthetic`` column that ``veille ais watch --save`` and ``veille ais events`` write), else when
+its source is the generator's or its vessel's positions in the store are synthetic. No Django models here.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def read_events(
     ).fetchall()
     cols = [d[0] for d in con.description or []]
     out = [dict(zip(cols, r, strict=True)) for r in rows]
-    # an event that says whether it is synthetic (the live detectors' do) is taken at its word: the
+    # an event that says whether it is synthetic (the detectors' runs do) is taken at its word: the
     # positions files are read only for the others (a live ingest writes them by the thousand)
     synthetic = _synthetic_vessels(store_root) if any(e["said_synthetic"] is None for e in out) else set()
     for e in out:

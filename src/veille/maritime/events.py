@@ -2,7 +2,8 @@
 
 Layout under the store root (next to ``positions/`` and ``vessels/``)::
 
-    events/run=<run_id>/events.parquet    the events of one run (schema of core.events.schema)
+    events/run=<run_id>/events.parquet    the events of one run (schema of core.events.schema),
+                                          each saying whether it is ``synthetic``
     events/run=live-…/events-NNNNNN.parquet  a live run's batches (``veille ais watch --save``),
                                           each event with ``received_at``, when the lines that
                                           completed it were read, and ``synthetic``
@@ -30,8 +31,9 @@ import duckdb
 import polars as pl
 
 from veille import __version__
+from veille.core.ais.synth import SOURCE as SYNTHETIC
 from veille.core.events.batch import Detectors, detect_all
-from veille.core.events.schema import EVENT_SCHEMA, empty_events, sort_events
+from veille.core.events.schema import EVENT_SCHEMA, empty_events, mark_synthetic, sort_events
 from veille.core.tracks import QualityReport, clean
 from veille.maritime.store import AisStore
 
@@ -103,6 +105,22 @@ def load_positions(
     return _utc(df, "timestamp"), files
 
 
+def synthetic_vessels(
+    store: AisStore, since: datetime | None = None, until: datetime | None = None
+) -> list[int]:
+    """MMSIs with positions in ``[since, until)`` (the day before ``since`` too, as
+    :func:`load_positions` reads) that came in sentences tagged ``s:synthetic``."""
+    where, params = [f"source = '{SYNTHETIC}'"], []
+    if since is not None:
+        where.append("timestamp >= ?")
+        params.append(since - timedelta(days=1))
+    if until is not None:
+        where.append("timestamp < ?")
+        params.append(until)
+    sql = f"SELECT DISTINCT mmsi FROM positions WHERE {' AND '.join(where)}"  # noqa: S608
+    return [r[0] for r in store.connect().sql(sql, params=params).fetchall()]
+
+
 def load_history(store: AisStore) -> pl.DataFrame:
     """The registry's history of static data."""
     return _utc(store.connect().sql("SELECT * FROM vessel_history").pl(), "valid_from")
@@ -168,7 +186,11 @@ def run_events(
     if write:
         folder = store.root / "events" / f"run={run_id}"
         folder.mkdir(parents=True, exist_ok=True)
-        stamped = events.with_columns(run_id=pl.lit(run_id), run_at=pl.lit(now).cast(UTC_TS))
+        # each event says whether it is synthetic, as a live run's do, so that readers (the Arctic
+        # picture) need not look through the positions for it
+        stamped = mark_synthetic(events, synthetic_vessels(store, since, until)).with_columns(
+            run_id=pl.lit(run_id), run_at=pl.lit(now).cast(UTC_TS)
+        )
         stamped.write_parquet(folder / "events.parquet", compression="zstd")
         runs = store.root / "events" / "runs"
         runs.mkdir(parents=True, exist_ok=True)

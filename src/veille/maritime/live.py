@@ -27,6 +27,7 @@ from veille.core.ais.fast import decode_positions
 from veille.core.ais.reader import AisReader, RawMessage
 from veille.core.ais.synth import SOURCE as SYNTHETIC
 from veille.core.events.batch import Detectors
+from veille.core.events.schema import mark_synthetic
 from veille.core.events.stream import StreamEngine
 
 US = 1_000_000
@@ -162,9 +163,6 @@ def _stamped(events: pl.DataFrame, received_s: float | None, synthetic: set[int]
     """``events`` with ``received_at`` (UTC, microseconds; null when ``received_s`` is None) and
     ``synthetic`` (either vessel heard in sentences tagged ``s:synthetic``)."""
     value = None if received_s is None else round(received_s * US)
-    tagged = sorted(synthetic)
-    return events.with_columns(
-        received_at=pl.lit(value, dtype=pl.Int64).cast(RECEIVED_AT),
-        synthetic=pl.col("mmsi").is_in(tagged).fill_null(False)
-        | pl.col("mmsi2").is_in(tagged).fill_null(False),
+    return mark_synthetic(
+        events.with_columns(received_at=pl.lit(value, dtype=pl.Int64).cast(RECEIVED_AT)), synthetic
     )

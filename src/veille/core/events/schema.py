@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
@@ -106,3 +107,13 @@ def event_frame(kind: str, rows: pl.DataFrame, params: dict[str, Any]) -> pl.Dat
 def sort_events(events: pl.DataFrame) -> pl.DataFrame:
     """Events in a canonical order (start, type, MMSIs, zone) for comparison and output."""
     return events.sort(["start", "type", "mmsi", "mmsi2", "zone", "event_id"], nulls_last=True)
+
+
+def mark_synthetic(events: pl.DataFrame, synthetic: Iterable[int]) -> pl.DataFrame:
+    """``events`` with ``synthetic``: whether its vessel, or either vessel of an encounter, is
+    among ``synthetic`` (the MMSIs heard in sentences tagged ``s:synthetic``, the generators' mark)."""
+    tagged = sorted(set(synthetic))
+    return events.with_columns(
+        synthetic=pl.col("mmsi").is_in(tagged).fill_null(False)
+        | pl.col("mmsi2").is_in(tagged).fill_null(False)
+    )
