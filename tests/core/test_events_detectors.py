@@ -47,6 +47,28 @@ def test_a_vessel_still_silent_at_the_end_gets_an_open_gap_that_a_later_run_clos
     assert closed["event_id"][0] == opened["event_id"][0]
 
 
+@pytest.mark.parametrize(("silent_s", "opened"), [(30 * 86400, True), (30 * 86400 + 1, False)])
+def test_a_vessel_silent_for_more_than_30_days_at_the_end_gets_no_open_gap(
+    silent_s: int, opened: bool
+) -> None:
+    """It has left coverage, or its fixes come from a capture long before the rest: an open gap
+    of months would be listed in every window from its start on. Batch and stream agree."""
+    from veille.core.events.stream import StreamEngine
+
+    lat, lon = OPEN_SEA
+    old = track(273000001, [(0, lat, lon), (7 * 3600, lat, lon)])  # and a closed gap before it
+    until = T0 + timedelta(seconds=7 * 3600 + silent_s)
+    gaps = GapDetector(until=until).detect(old)
+    assert gaps.select("is_open", "duration_s").rows() == [(False, 25200.0)] + (
+        [(True, float(silent_s))] if opened else []
+    )
+    engine = StreamEngine(Detectors())
+    streamed = pl.concat([engine.feed(old), engine.close(until)])
+    assert streamed.filter(pl.col("type") == "gap").sort("start")["is_open"].to_list() == (
+        [False, True] if opened else [False]
+    )
+
+
 def _others(n: int, lat: float, lon: float) -> pl.DataFrame:
     return pl.concat(
         [steady(257000100 + k, 0, 14 * 3600, 900, lat + 0.1 * k, lon + 0.2, sog_kn=11.0) for k in range(n)]

@@ -12,7 +12,11 @@ land (approximate by a few km).
 
 A vessel still silent at the end of the data (``until``, default the latest time in the input)
 gets an open gap (no end; duration up to ``until``); a later run over more data closes it with
-the same ``event_id``.
+the same ``event_id``. A vessel silent for more than ``max_open`` (30 days) at ``until`` gets
+none: it has left the receivers' coverage (or been laid up, renamed, scrapped), or its fixes come
+from a capture long before the rest of the store, and an open gap of months or years would be
+listed in every time window from its start on. Closed gaps have no such limit: the vessel was
+heard again.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ class GapDetector:
     disabling_min_shore_km: float = 50 * KM_PER_NM  # Welch et al. 2022: 50 nm from shore
     reception_window: timedelta = timedelta(hours=12)  # veille: the first 12 h of the silence
     reception_min_vessels: int = 3  # veille: other vessels heard around
+    max_open: timedelta = timedelta(days=30)  # veille: longer silences at ``until`` are no open gap
     until: datetime | None = None  # end of the data; default the latest time in the input
     segmenter: Segmenter = field(default_factory=Segmenter)
     shore: ShoreIndex | None = field(default=None, compare=False, repr=False)
@@ -82,6 +87,7 @@ class GapDetector:
             "disabling_min_shore_km": round(self.disabling_min_shore_km, 3),
             "reception_window_s": self.reception_window.total_seconds(),
             "reception_min_vessels": self.reception_min_vessels,
+            "max_open_s": self.max_open.total_seconds(),
             "reception_cell_deg": [RX_CELL_LAT, RX_CELL_LON],
         }
 
@@ -110,7 +116,8 @@ class GapDetector:
         i = np.flatnonzero(same & (t[1:] - t[:-1] >= min_us))
         until_us = int(self.until.timestamp() * US) if self.until is not None else int(t.max())
         last = np.flatnonzero(np.append(~same, True))
-        o = last[until_us - t[last] >= min_us]
+        silent = until_us - t[last]
+        o = last[(silent >= min_us) & (silent <= int(self.max_open.total_seconds() * US))]
         dist = haversine_km(lat[i], lon[i], lat[i + 1], lon[i + 1])
         closed = pl.DataFrame(
             {

@@ -116,6 +116,7 @@ class StreamEngine:
         self.max_gap_us = int(d.segmenter.max_gap.total_seconds() * US)
         self.max_kn = d.segmenter.max_speed_kn
         self.min_gap_us = int(d.gaps.min_gap.total_seconds() * US)
+        self.max_open_us = int(d.gaps.max_open.total_seconds() * US)
         self.bin_us = int(d.encounters.bin.total_seconds() * US)
         self.rx_hours = math.ceil(d.gaps.reception_window.total_seconds() / 3600)
         self.rx: dict[tuple[int, int, int], set[int]] = defaultdict(set)
@@ -569,7 +570,7 @@ class StreamEngine:
             self._finish_loiter(m, v, u // HOUR_US)
             self._finish_cable(m, v, u)
             self._finish_evidence(m, v)
-            if v.k is not None and u - v.k[0] >= self.min_gap_us:
+            if v.k is not None and self.min_gap_us <= u - v.k[0] <= self.max_open_us:
                 self._gap(m, v, v.k, None, until=u)
         return self._drain()
 
