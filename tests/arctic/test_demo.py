@@ -33,10 +33,22 @@ def test_the_demo_loads_vessels_tracks_and_events_once(picture: dict[str, Path],
     assert all(
         f["properties"]["synthetic"] for f in events["features"] if f["properties"]["start"] >= "2026-03"
     )
-    captured = client_as("pawel").get(
-        "/arctic/layers/vessels.geojson?since=2010-06-01T00:00:00Z&until=2010-06-12T00:00:00Z"
+    # no open gap from the 2010 capture's vessels, 16 years silent when the scenario ends
+    assert min(f["properties"]["start"] for f in events["features"]) >= "2026-02"
+    captured = (
+        client_as("pawel")
+        .get("/arctic/layers/vessels.geojson?since=2010-06-01T00:00:00Z&until=2010-06-12T00:00:00Z")
+        .json()["features"]
     )
-    assert captured.json()["features"]  # the real DMA capture of 2010, with its own times
+    assert captured  # the real DMA capture of 2010, with its own times, and its file as source
+    dma = "dma_aislib_stream_example_2010-06-11.nmea"
+    assert {(f["properties"]["source"], f["properties"]["time_basis"]) for f in captured} == {
+        (dma, "sentence")
+    }
+    # the other captures' sentences carry no time: stamped on loading, and said so
+    untimed = [f["properties"] for f in vessels["features"] if not f["properties"]["synthetic"]]
+    assert untimed and all(p["time_basis"] == "reception" for p in untimed)
+    assert {p["source"] for p in untimed} <= {p.name for p in (ROOT / "data" / "ais").glob("*.*")}
     before = _files(store)
     assert load_ais(store, now=dt.datetime(2026, 3, 11, tzinfo=dt.UTC), days=2, background=4).startswith(
         "unchanged"

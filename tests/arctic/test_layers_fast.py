@@ -64,6 +64,12 @@ def test_the_fast_layers_say_what_the_straightforward_ones_say(store: Path) -> N
     sized = [f["properties"] for f in wide["features"] if f["properties"]["length_m"]]
     assert sized and all(p["width_m"] is None or p["width_m"] > 0 for p in sized)
     assert any(f["properties"]["name"] for f in wide["features"])  # and names from the registry
+    # whose time is the sentence's own (the 2010 capture's) or its reception's (written with
+    # received_at = timestamp, as a sentence without a time is stored), and the fix's source
+    basis = {f["properties"]["mmsi"]: f["properties"]["time_basis"] for f in wide["features"]}
+    assert basis[273100001] == "reception" and set(basis.values()) == {"sentence", "reception"}
+    sources = {f["properties"]["mmsi"]: f["properties"]["source"] for f in wide["features"]}
+    assert (sources[273100001], sources[219100001]) == ("synthetic", "test")
 
 
 def test_thinned_tracks_keep_the_same_positions(store: Path) -> None:

@@ -219,13 +219,15 @@ def _vessels(
         WITH latest AS (
           SELECT mmsi, arg_max(lat, timestamp) AS lat, arg_max(lon, timestamp) AS lon,
                  arg_max(sog_kn, timestamp) AS sog_kn, arg_max(cog_deg, timestamp) AS cog_deg,
-                 max(timestamp) AS at, bool_or(source = 'synthetic') AS synthetic
+                 max(timestamp) AS at, bool_or(source = 'synthetic') AS synthetic,
+                 arg_max(source, timestamp) AS source,
+                 arg_max(coalesce(timestamp = received_at, false), timestamp) AS at_reception
           FROM positions
           WHERE timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
           GROUP BY mmsi
         )
         SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
-               v.length_m, v.width_m
+               v.length_m, v.width_m, l.source, l.at_reception
         FROM latest l LEFT JOIN vessels v USING (mmsi)
         ORDER BY l.mmsi LIMIT ?
         """,
@@ -240,7 +242,9 @@ def _vessels(
             properties: {layer: 'vessel', mmsi: mmsi, flag: f.flag, "group": f.grp,
                          name: coalesce(name, ''), ship_type: ship_type, length_m: length_m,
                          width_m: width_m, sog_kn: sog_kn,
-                         cog_deg: cog_deg, "at": ts("at"), synthetic: coalesce(synthetic, false)},
+                         cog_deg: cog_deg, "at": ts("at"),
+                         time_basis: CASE WHEN at_reception THEN 'reception' ELSE 'sentence' END,
+                         source: coalesce(source, ''), synthetic: coalesce(synthetic, false)},
             id: mmsi})::VARCHAR, ',' ORDER BY mmsi), count(*)
         FROM sel JOIN flags f USING (mmsi)
         """

@@ -75,7 +75,8 @@ def load_ais(
     loaded: list[dict[str, Any]] = []
     untimed = 0
     for path in captures(Path(settings.DATA_DIR)):
-        s = store.ingest(file_batches(str(path)), clock=loaded_at.timestamp)
+        # a sentence without a tag block's source says which capture it came from
+        s = store.ingest(file_batches(str(path)), clock=loaded_at.timestamp, source=path.name)
         untimed += s.untimed
         loaded.append({"file": path.name, "sha256": _sha256(path), "positions": s.positions})
     # the scenario ends at the load time, so the map's default (the last 24 h) shows its last day

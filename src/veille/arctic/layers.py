@@ -213,13 +213,15 @@ def vessels(
         WITH latest AS (
           SELECT mmsi, arg_max(lat, timestamp) AS lat, arg_max(lon, timestamp) AS lon,
                  arg_max(sog_kn, timestamp) AS sog_kn, arg_max(cog_deg, timestamp) AS cog_deg,
-                 max(timestamp) AS at, bool_or(source = 'synthetic') AS synthetic
+                 max(timestamp) AS at, bool_or(source = 'synthetic') AS synthetic,
+                 arg_max(source, timestamp) AS source,
+                 arg_max(coalesce(timestamp = received_at, false), timestamp) AS at_reception
           FROM positions
           WHERE timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
           GROUP BY mmsi
         )
         SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
-               v.length_m, v.width_m
+               v.length_m, v.width_m, l.source, l.at_reception
         FROM latest l LEFT JOIN vessels v USING (mmsi)
         ORDER BY l.mmsi LIMIT ?
         """,
@@ -227,7 +229,7 @@ def vessels(
     ).fetchall()
     allies = set(allies)
     out = []
-    for mmsi, lat, lon, sog, cog, at, synthetic, name, ship_type, length_m, width_m in rows:
+    for mmsi, lat, lon, sog, cog, at, synthetic, name, ship_type, length_m, width_m, source, at_rx in rows:
         flag, group = flag_group(mmsi, allies)
         props = {
             "layer": "vessel",
@@ -241,6 +243,8 @@ def vessels(
             "sog_kn": sog,
             "cog_deg": cog,
             "at": _ts(at),
+            "time_basis": "reception" if at_rx else "sentence",
+            "source": source or "",
             "synthetic": bool(synthetic),
         }
         out.append(feature({"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}, props, mmsi))
