@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from veille.arctic.exceptions import BadArea
 from veille.arctic.models import Activity, Domain, Kind
 from veille.arctic.services import NewActivity, do_record_activity
 from veille.core.errors import VeilleError
@@ -101,21 +103,39 @@ class ActivityForm(forms.Form):
             self.fields["nation"].initial = choices[0][0]
 
     @staticmethod
+    def _area(d: dict[str, Any]) -> dict[str, Any] | None:
+        polygon, lat, lon = d["polygon"].strip(), d["lat"], d["lon"]
+        if polygon:
+            if lat is not None or lon is not None:
+                raise BadArea("give a point (latitude and longitude) or a polygon, not both", field="polygon")
+            try:
+                area = json.loads(polygon)
+            except ValueError as exc:
+                raise BadArea(f"not valid JSON: {exc}", field="polygon") from None
+            if not isinstance(area, dict):
+                raise BadArea(
+                    f"not a GeoJSON geometry: a JSON object such as "
+                    f'{{"type": "Polygon", "coordinates": [...]}}, not {_json_kind(area)}',
+                    field="polygon",
+                )
+            return area
+        if lat is None and lon is None:
+            return None
+        if lon is None:
+            raise BadArea("give the longitude too (or neither, for no point)", field="lon")
+        if lat is None:
+            raise BadArea("give the latitude too (or neither, for no point)", field="lat")
+        return {"type": "Point", "coordinates": [lon, lat]}
+
+    @staticmethod
     def _codes(text: str) -> list[str]:
         return [c.strip().upper() for c in re.split(r"[,\s]+", text) if c.strip()]
 
     def to_new_activity(self) -> NewActivity:
+        """The form's values as a :class:`NewActivity`; an area given in two ways, half a point or
+        a polygon that is not a GeoJSON geometry is refused naming its field (nothing is dropped)."""
         d = self.cleaned_data
-        area: dict[str, Any] | None = None
-        if d["polygon"].strip():
-            import json
-
-            try:
-                area = json.loads(d["polygon"])
-            except ValueError:
-                raise VeilleError("not valid GeoJSON", field="area") from None
-        elif d["lat"] is not None and d["lon"] is not None:
-            area = {"type": "Point", "coordinates": [d["lon"], d["lat"]]}
+        area = self._area(d)
         assets = []
         for line in d["assets"].splitlines():
             if not line.strip():
@@ -146,7 +166,7 @@ class ActivityForm(forms.Form):
             starts_on=d["starts_on"],
             ends_on=d["ends_on"],
             area=area,
-            radius_km=d["radius_km"] if area and area.get("type") == "Point" else None,
+            radius_km=d["radius_km"],  # the service refuses one without a point, or out of range
             area_name=d["area_name"],
             area_approximate=d["area_approximate"],
             assets=assets,
@@ -156,6 +176,11 @@ class ActivityForm(forms.Form):
             releasable_to=d["releasable_to"],
             releasable_nations=self._codes(d["releasable_nations"]),
         )
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(value), "a number")
 
 
 @login_required

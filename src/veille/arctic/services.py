@@ -32,6 +32,7 @@ from veille.nations.models import Nation
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _URL = re.compile(r"^https?://\S+$")
+MAX_RADIUS_KM = 3000
 
 
 @dataclass
@@ -97,17 +98,27 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
     if unknown:
         raise InvalidInput(f"unknown nation code(s): {', '.join(sorted(unknown))}", field="participants")
     area, radius = None, None
-    if new.area:
+    if new.area is not None:
         try:
             area = validate_geometry(new.area)
         except AreaError as exc:
             raise BadArea(str(exc), field="area") from exc
         if new.radius_km is not None:
-            if area["type"] != "Point" or not 0 < new.radius_km <= 3000:
-                raise BadArea("a radius (0-3000 km) goes with a point area", field="radius_km")
+            if area["type"] != "Point":
+                raise BadArea(
+                    f"a radius goes with a point, not a {area['type']}: give a point with a radius, "
+                    "or a polygon without one",
+                    field="radius_km",
+                )
+            if not 0 < new.radius_km <= MAX_RADIUS_KM:
+                raise BadArea(
+                    f"{new.radius_km:g} km is out of range: the radius is more than 0 and at most "
+                    f"{MAX_RADIUS_KM:,} km",
+                    field="radius_km",
+                )
             radius = float(new.radius_km)
     elif new.radius_km is not None:
-        raise BadArea("a radius needs a point", field="radius_km")
+        raise BadArea("a radius needs a point: give its latitude and longitude", field="radius_km")
     assets = []
     for i, a in enumerate(new.assets):
         kind = str(a.get("type", "")).strip()
