@@ -137,6 +137,22 @@ def test_a_polygon_alone_and_a_point_alone_are_recorded(client_as: Any) -> None:
     assert areas == {FORM["name"]: ("Polygon", None), "Point patrol": ("Point", None)}
 
 
+def test_the_form_records_a_new_activity_and_never_changes_one_whose_key_it_would_reuse(
+    client_as: Any,
+) -> None:
+    """The form makes its key from nation, name and month; when that key is taken (here ``…-3`` too,
+    while ``…-2`` is free) it takes the next free one and leaves the others alone."""
+    for _ in range(2):
+        assert client_as("nora").post("/arctic/activities/new/", {**FORM, "nation": "NOR"}).status_code == 302
+    first, second = Activity.objects.order_by("pk")
+    second.key = first.key + "-3"
+    second.save()
+    assert client_as("nora").post("/arctic/activities/new/", {**FORM, "nation": "NOR"}).status_code == 302
+    assert sorted(Activity.objects.values_list("key", flat=True)) == sorted(
+        [first.key, first.key + "-2", first.key + "-3"]
+    )
+
+
 API_BODY = {
     "key": "nor-api-patrol",
     "name": "API patrol",

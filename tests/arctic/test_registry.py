@@ -191,3 +191,75 @@ def test_invalid_activities_are_refused_with_the_field(
         do_record_activity(actor_of("nora"), activity(**change))
     assert caught.value.field
     assert Activity.objects.count() == 0
+
+
+HIDDEN_KEY = "hidden-patrol"
+
+
+def _post_as_sam(client_as: Any, key: str) -> Any:
+    body = {
+        "key": key,
+        "name": "US patrol",
+        "kind": "patrol",
+        "nation": "USA",
+        "sources": [{"url": "https://example.org/us", "date": "2026-03-01"}],
+    }
+    return client_as("sam").post("/api/v1/arctic/activities", body, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "owner, hidden",
+    [
+        ("nora", activity("NOR", key=HIDDEN_KEY, releasable_to="NATIONS", releasable_nations=["NOR"])),
+        (
+            "nora",
+            activity(
+                "NOR",
+                key=HIDDEN_KEY,
+                name="Other content",
+                kind="exercise",
+                area=None,
+                radius_km=None,
+                releasable_to="NATIONS",
+                releasable_nations=["NOR", "SWE"],
+            ),
+        ),
+        ("olga", activity("UKR", key=HIDDEN_KEY, releasable_to="NATIONS", releasable_nations=["UKR"])),
+        ("alice", activity(None, key=HIDDEN_KEY, releasable_to="NATIONS", releasable_nations=["POL"])),
+    ],
+)
+def test_a_key_held_by_a_record_the_caller_may_not_see_gets_one_answer_whatever_the_record(
+    actor_of: Any, client_as: Any, owner: str, hidden: NewActivity
+) -> None:
+    """sam (USA) may not see the record that holds the key: the answer must not depend on its nation
+    or content (every case here gets the same status and body), must not name its nation, and the
+    record is left as it was."""
+    do_record_activity(actor_of(owner), hidden)
+    before = Activity.objects.get(key=HIDDEN_KEY)
+    response = _post_as_sam(client_as, HIDDEN_KEY)
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": {
+            "code": "conflict",
+            "type": "Conflict",
+            "message": f"the key {HIDDEN_KEY!r} is taken by a record you may not change: choose another key",
+            "field": "key",
+            "where": None,
+        }
+    }
+    after = Activity.objects.get(key=HIDDEN_KEY)
+    assert (after.owner_nation_id, after.name, after.updated_at) == (
+        before.owner_nation_id,
+        before.name,
+        before.updated_at,
+    )
+    assert not AuditEvent.objects.filter(actor="sam").exists()
+    assert _post_as_sam(client_as, "unused-key").status_code == 201
+
+
+def test_a_record_the_caller_sees_but_may_not_change_is_still_refused_naming_its_nation(
+    actor_of: Any, client_as: Any
+) -> None:
+    do_record_activity(actor_of("nora"), activity("NOR", key="nor-nato"))  # NATO: sam sees it
+    response = _post_as_sam(client_as, "nor-nato")
+    assert response.status_code == 403 and "NOR" in response.json()["error"]["message"]

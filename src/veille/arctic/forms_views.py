@@ -153,9 +153,7 @@ class ActivityForm(forms.Form):
             sources.append({"url": parts[0], "date": date, "title": title})
         nation = d["nation"] or None
         start = d["starts_on"] or dt.date.today()
-        key = slugify(f"{nation or 'nato'}-{d['name']}-{start:%Y-%m}")[:72] or "activity"
-        if Activity.objects.filter(key=key).exists():
-            key = f"{key}-{Activity.objects.filter(key__startswith=key).count() + 1}"
+        key = _free_key(slugify(f"{nation or 'nato'}-{d['name']}-{start:%Y-%m}")[:72] or "activity")
         return NewActivity(
             key=key,
             name=d["name"],
@@ -183,6 +181,16 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), "a number")
 
 
+def _free_key(base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… the first that no record holds (the form creates, never
+    updates: a taken key would change another record)."""
+    key, n = base, 1
+    while Activity.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_activity(request: HttpRequest) -> HttpResponse:
@@ -203,7 +211,9 @@ def new_activity(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                activity, _what = do_record_activity(Actor.from_request(request), form.to_new_activity())
+                activity, _what = do_record_activity(
+                    Actor.from_request(request), form.to_new_activity(), create_only=True
+                )
             except VeilleError as exc:
                 form.add_error(
                     FIELD_OF.get(exc.field or "", exc.field)

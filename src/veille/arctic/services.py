@@ -18,7 +18,7 @@ from veille.arctic.exceptions import BadArea, NoSuchActivity
 from veille.arctic.geo import AreaError, bbox_of, validate_geometry
 from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind, Precision
 from veille.audit.services import record, snapshot
-from veille.core.errors import InvalidInput, NotFound
+from veille.core.errors import Conflict, InvalidInput, NotFound
 from veille.nations.access import (
     Actor,
     Releasability,
@@ -182,12 +182,33 @@ def _comparable(values: dict[str, Any], activity: Activity) -> bool:
     return all(getattr(activity, k) == v for k, v in values.items())
 
 
+def _key_taken(key: str) -> Conflict:
+    # the same answer whoever holds the key: it names no nation and tells nothing of the record
+    return Conflict(
+        f"the key {key!r} is taken by a record you may not change: choose another key", field="key"
+    )
+
+
+def _sees(actor: Actor, activity: Activity) -> bool:
+    if actor.is_coordinator:  # coordinators, admins and imports (system processes) see every record
+        return True
+    return Activity.objects.visible_to(actor.user).filter(pk=activity.pk).exists()
+
+
 @transaction.atomic
-def do_record_activity(actor: Actor, new: NewActivity) -> tuple[Activity, str]:
+def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = False) -> tuple[Activity, str]:
     """Create the activity, or update the one with the same key; returns it and what happened
-    (``created``, ``updated`` or ``unchanged``)."""
+    (``created``, ``updated`` or ``unchanged``).
+
+    Keys are unique across nations (imports match on them). A key held by a record the caller may
+    not see is refused with :class:`Conflict`, the same whatever that record's nation or content,
+    so the answer tells nothing about it; a record the caller sees but may not change is refused
+    as before (the caller knows it). ``create_only`` (the editors' form) refuses any taken key the
+    same way rather than change an existing record."""
     values = check_activity(actor, new)
     current = Activity.objects.select_for_update().filter(key=new.key).first()
+    if current is not None and (create_only or not _sees(actor, current)):
+        raise _key_taken(new.key)
     if current is None:
         if values.get("arctic_sentry"):
             values["linked_at"], values["linked_by"] = timezone.now(), actor.label
