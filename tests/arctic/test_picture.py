@@ -117,7 +117,7 @@ def test_layer_filters_by_bounding_box_and_time(secret: Activity, client_as: Any
     assert keys("since=2026-04-01") == set()
     assert keys("until=2026-03-01") == {"us-public", "nor-secret"}
     bad = client_as("alice").get("/arctic/layers/activities.geojson?bbox=1,2,3")
-    assert bad.status_code == 400 and bad.json()["error"]["field"] == "bbox"
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "bbox"
 
 
 def test_polygons_are_served_clockwise_for_the_polar_map(secret: Activity, client_as: Any) -> None:

@@ -124,13 +124,14 @@ def _out(a: Activity) -> dict[str, Any]:
 
 
 def _filtered(request: HttpRequest, bbox: str, since: str, until: str, nation: str, kind: str) -> Any:
+    since_day, until_day = queries.day_window({"since": since, "until": until})
     return queries.activities(
         request.user,
         bbox=views._bbox_text(bbox),
-        since=queries.parse_day(since, "since"),
-        until=queries.parse_day(until, "until"),
-        nation=nation or None,
-        kind=kind or None,
+        since=since_day,
+        until=until_day,
+        nation=queries.parse_nation(nation),
+        kind=queries.parse_kind(kind),
     )
 
 
@@ -233,8 +234,8 @@ def arctic_events_csv(
 
 @router.get("/coverage", summary="Per zone and day: allied presence and foreign-flag activity")
 def arctic_coverage(request: HttpRequest, since: str = "", until: str = "") -> list[dict[str, Any]]:
-    cells = cov.coverage(request.user, queries.parse_day(since, "since"), queries.parse_day(until, "until"))
-    return [c.as_row() for c in cells]
+    since_day, until_day = queries.day_window({"since": since, "until": until})
+    return [c.as_row() for c in cov.coverage(request.user, since_day, until_day)]
 
 
 @router.get("/deconfliction", summary="Overlapping activities of different nations (coordinators)")

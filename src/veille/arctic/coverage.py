@@ -22,6 +22,7 @@ from veille.arctic.events import read_events
 from veille.arctic.geo import geometry_of
 from veille.arctic.models import Activity
 from veille.arctic.queries import activities, allies
+from veille.core.errors import InvalidInput
 
 
 @dataclass
@@ -65,17 +66,41 @@ def _days(since: dt.date, until: dt.date) -> list[dt.date]:
     return [since + dt.timedelta(days=i) for i in range((until - since).days + 1)]
 
 
-def coverage(user: Any, since: dt.date | None = None, until: dt.date | None = None) -> list[ZoneDay]:
-    """Zone-days in ``[since, until]`` (default: the last 14 days of the AIS store, or of today)."""
-    zones = layers.zone_shapes()
-    if not zones:
-        return []
+#: the longest range one request covers, in days (both ends included); a longer one is refused
+MAX_DAYS = 366
+
+
+def window(since: dt.date | None, until: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The range of days a coverage request covers: ``until`` defaults to the AIS store's last day
+    (or today), ``since`` to 13 days before ``until``. ``since`` later than ``until``, or a range
+    of more than :data:`MAX_DAYS` days, is refused (never cut short without saying)."""
+    defaulted = ""
     if until is None:
         _, last = layers.store_extent()
         until = last.date() if last else dt.date.today()
+        defaulted = ", by default the AIS store's last day" if last else ", by default today"
     since = since or until - dt.timedelta(days=13)
-    if (until - since).days > 366:
-        since = until - dt.timedelta(days=366)
+    if since > until:
+        raise InvalidInput(
+            f"since ({since}) is later than until ({until}{defaulted}): give since ≤ until",
+            field="since",
+        )
+    days = (until - since).days + 1
+    if days > MAX_DAYS:
+        raise InvalidInput(
+            f"since {since} to until {until} is {days} days: coverage covers at most {MAX_DAYS} days "
+            "per request",
+            field="since",
+        )
+    return since, until
+
+
+def coverage(user: Any, since: dt.date | None = None, until: dt.date | None = None) -> list[ZoneDay]:
+    """Zone-days in ``[since, until]`` (default: the last 14 days of the AIS store, or of today)."""
+    since, until = window(since, until)
+    zones = layers.zone_shapes()
+    if not zones:
+        return []
     ally = allies()
     cells = {(z, d): ZoneDay(z, d) for z in zones for d in _days(since, until)}
 

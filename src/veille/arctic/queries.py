@@ -5,6 +5,7 @@ deconfliction; the timeline. Coverage is in :mod:`veille.arctic.coverage`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db.models import Q, QuerySet
 from shapely.geometry import mapping
 
 from veille.arctic.geo import BBox, bbox_intersects, circle, collection, d3_winding, feature, overlap
-from veille.arctic.models import Activity
+from veille.arctic.models import Activity, Kind
 from veille.core.errors import InvalidInput
 from veille.nations.access import sees_everything
 from veille.nations.models import Nation, NationKind
@@ -31,13 +32,39 @@ def allies() -> set[str]:
     return {n.code for n in Nation.objects.filter(kind=NationKind.ALLY) if n.is_ally_on(today)}
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_day(text: str | None, field: str) -> dt.date | None:
+    """``YYYY-MM-DD`` (or an ISO date-time: its day in UTC); anything else is refused naming
+    ``field``, never read in part.
+
+    >>> parse_day("2026-03-01", "since")
+    datetime.date(2026, 3, 1)
+    >>> parse_day("2026-03-01garbage", "since")
+    Traceback (most recent call last):
+    veille.core.errors.InvalidInput: since: '2026-03-01garbage' is not a date (YYYY-MM-DD)
+    """
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError as exc:
-        raise InvalidInput("must be a date (YYYY-MM-DD)", field=field) from exc
+    if _DAY.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    elif len(text) > 10:
+        try:
+            value = _iso_time(text)
+        except ValueError:
+            pass
+        else:
+            return value.astimezone(dt.UTC).date()
+    raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field)
+
+
+def _iso_time(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def parse_time(text: str | None, field: str) -> dt.datetime | None:
@@ -45,10 +72,53 @@ def parse_time(text: str | None, field: str) -> dt.datetime | None:
     if not text:
         return None
     try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return _iso_time(text)
     except ValueError as exc:
-        raise InvalidInput("must be a date or ISO date-time", field=field) from exc
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        raise InvalidInput(f"{text!r} is not a date or ISO date-time", field=field) from exc
+
+
+def check_window(since: Any, until: Any) -> None:
+    """Refuse ``since`` later than ``until`` (days or times), naming both."""
+    if since is not None and until is not None and since > until:
+        raise InvalidInput(
+            f"since ({_text(since)}) is later than until ({_text(until)}): give since ≤ until",
+            field="since",
+        )
+
+
+def _text(value: dt.date | dt.datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def day_window(get: Any) -> tuple[dt.date | None, dt.date | None]:
+    """``since`` and ``until`` of a query as days, checked (each a date, in order)."""
+    since, until = parse_day(get.get("since"), "since"), parse_day(get.get("until"), "until")
+    check_window(since, until)
+    return since, until
+
+
+def time_window(get: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``since`` and ``until`` of a query as UTC times, checked (each a date or time, in order)."""
+    since, until = parse_time(get.get("since"), "since"), parse_time(get.get("until"), "until")
+    check_window(since, until)
+    return since, until
+
+
+def parse_kind(text: str | None) -> str | None:
+    if not text:
+        return None
+    if text not in Kind.values:
+        raise InvalidInput(f"unknown kind {text!r}: the kinds are {', '.join(Kind.values)}", field="kind")
+    return text
+
+
+def parse_nation(text: str | None) -> str | None:
+    if not text:
+        return None
+    code = text.strip().upper()
+    if not Nation.objects.filter(code=code).exists():
+        raise InvalidInput(f"no nation has code {text!r} (ISO alpha-3)", field="nation")
+    return code
 
 
 def activities(

@@ -21,7 +21,7 @@ from veille.arctic import coverage as cov
 from veille.arctic import events as ev
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, BBox, parse_bbox
 from veille.arctic.models import Activity, Alert, AlertRule, Kind
-from veille.core.errors import VeilleError
+from veille.core.errors import InvalidInput, VeilleError
 from veille.nations.access import Actor, sees_everything
 from veille.web.exports import dumps, export_response
 
@@ -36,15 +36,13 @@ SENTRY_LAUNCH = {
 }
 
 
-class BadRequest(VeilleError):
-    http_status = 400
-
-
 def _bbox_text(text: str | None) -> BBox | None:
+    """A query's ``bbox``; a bad one is refused as every bad query value is (``InvalidInput``: the
+    project's error body, code ``invalid``, HTTP 422)."""
     try:
         return parse_bbox(text or None)
     except AreaError as exc:
-        raise BadRequest(str(exc), field="bbox") from exc
+        raise InvalidInput(str(exc), field="bbox") from exc
 
 
 def _bbox(request: HttpRequest) -> BBox | None:
@@ -73,13 +71,14 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
     if name == "landings":
         return layers.landing_points(bbox or ARCTIC_BBOX)
     if name == "activities":
+        since_day, until_day = queries.day_window(g)
         qs = queries.activities(
             request.user,
             bbox=bbox,
-            since=queries.parse_day(g.get("since"), "since"),
-            until=queries.parse_day(g.get("until"), "until"),
-            nation=g.get("nation") or None,
-            kind=g.get("kind") or None,
+            since=since_day,
+            until=until_day,
+            nation=queries.parse_nation(g.get("nation")),
+            kind=queries.parse_kind(g.get("kind")),
         )
         data = queries.activity_features(qs)
         for f in data["features"]:
@@ -90,15 +89,14 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
                 _ms(dt.date.fromisoformat(p["ends_on"]) + dt.timedelta(days=1)) if p.get("ends_on") else None
             )
         return data
-    since = queries.parse_time(g.get("since"), "since")
-    until = queries.parse_time(g.get("until"), "until")
+    since, until = queries.time_window(g)
     allies = queries.allies()
     if name == "vessels":
         return aislayers.vessels(bbox or ARCTIC_BBOX, allies, since, until)
     if name == "tracks":
         return aislayers.tracks(bbox or ARCTIC_BBOX, allies, since, until)
     if name == "events":
-        types = tuple(t for t in g.get("types", "").split(",") if t) or None
+        types = event_types(g.get("types"))
         found = ev.read_events(layers.ais_store().root, bbox or ARCTIC_BBOX, since, until, types)
         data = ev.as_features(found, allies)
         for f in data["features"]:
@@ -107,6 +105,18 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
             p["t1"] = _ms_iso(p["end"]) if p.get("end") else p["t0"]
         return data
     raise Http404(f"no layer {name}")
+
+
+def event_types(text: str | None) -> tuple[str, ...] | None:
+    """``types=gap,encounter``: each must be one of the detectors' types (none given: all)."""
+    types = tuple(t.strip() for t in (text or "").split(",") if t.strip())
+    unknown = [t for t in types if t not in ev.EVENT_TYPES]
+    if unknown:
+        raise InvalidInput(
+            f"unknown event type(s) {', '.join(unknown)}: the types are {', '.join(ev.EVENT_TYPES)}",
+            field="types",
+        )
+    return types or None
 
 
 def _ms_iso(text: str | None) -> int | None:
@@ -204,14 +214,13 @@ def deconfliction(request: HttpRequest) -> HttpResponse:
 
 
 def coverage(request: HttpRequest) -> HttpResponse:
-    error = None
+    error, status = None, 200
     cells: list[cov.ZoneDay] = []
     try:
-        since = queries.parse_day(request.GET.get("since"), "since")
-        until = queries.parse_day(request.GET.get("until"), "until")
+        since, until = queries.day_window(request.GET)
         cells = cov.coverage(request.user, since, until)
     except VeilleError as exc:
-        error = str(exc)
+        error, status = str(exc), exc.http_status
     uncovered = [c for c in cells if c.uncovered]
     context = {
         "cells": cells,
@@ -223,19 +232,15 @@ def coverage(request: HttpRequest) -> HttpResponse:
         else None,
         "query": request.GET.urlencode(),
     }
-    return render(request, "arctic/coverage.html", context, status=400 if error else 200)
+    return render(request, "arctic/coverage.html", context, status=status)
 
 
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     """``activities``/``events``/``coverage`` as csv or json, ``activities``/``events`` as geojson."""
     try:
         if table == "activities":
-            qs = queries.activities(
-                request.user,
-                bbox=_bbox(request),
-                since=queries.parse_day(request.GET.get("since"), "since"),
-                until=queries.parse_day(request.GET.get("until"), "until"),
-            )
+            since, until = queries.day_window(request.GET)
+            qs = queries.activities(request.user, bbox=_bbox(request), since=since, until=until)
             if fmt == "geojson":
                 return _geojson(queries.activity_features(qs))
             if fmt in ("csv", "json"):
@@ -256,11 +261,8 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
                 ]
                 return export_response(rows, EVENT_COLUMNS, fmt, "veille-arctic-events")
         if table == "coverage" and fmt in ("csv", "json"):
-            cells = cov.coverage(
-                request.user,
-                queries.parse_day(request.GET.get("since"), "since"),
-                queries.parse_day(request.GET.get("until"), "until"),
-            )
+            since, until = queries.day_window(request.GET)
+            cells = cov.coverage(request.user, since, until)
             return export_response([c.as_row() for c in cells], cov.COLUMNS, fmt, "veille-arctic-coverage")
     except VeilleError as exc:
         return _error_json(exc)
@@ -342,7 +344,7 @@ def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         last = int(request.headers.get("Last-Event-ID") or request.GET.get("last") or 0)
         limit = min(max(float(request.GET.get("max_seconds", 120)), 0.0), 600.0)
     except ValueError:
-        return _error_json(BadRequest("last and max_seconds must be numbers", field="max_seconds"))
+        return _error_json(InvalidInput("last and max_seconds must be numbers", field="max_seconds"))
     response = StreamingHttpResponse(
         alerts_module.stream(request.user, last, limit), content_type="text/event-stream; charset=utf-8"
     )
