@@ -440,3 +440,50 @@ def test_an_event_seen_by_two_runs_is_shown_once_as_the_latest_run_saw_it(
     assert [(f["properties"]["event_id"], f["properties"]["end"]) for f in data["features"]] == [
         ("gap-9", "2026-03-02T20:00:00Z")
     ]
+
+
+# --- provenance of the exports -----------------------------------------------------------------------
+
+META_KEYS = {"dataset", "source", "note", "generated_at", "filters", "rows", "synthetic"}
+
+
+def test_the_events_export_says_where_its_rows_come_from(client_as: Any, write_events: Any) -> None:
+    write_events([{**EVENTS[0], "run_id": "20260301T120000-aaaa", "run_at": utc(2026, 3, 1, 12)}])
+    write_events([{**EVENTS[1], "run_id": "live-20260302T000000-bbbb", "run_at": utc(2026, 3, 2, 21)}])
+    data = client_as("pawel").get("/arctic/events.json?since=2026-03-01&types=encounter,gap").json()
+    meta = data["meta"]
+    assert META_KEYS | {"detector_runs"} <= set(meta)
+    assert "events/" in " ".join(meta["source"])
+    assert meta["detector_runs"] == ["20260301T120000-aaaa", "live-20260302T000000-bbbb"]
+    assert (meta["rows"], meta["synthetic"]) == (2, 1) == (len(data["rows"]), 1)
+    assert meta["filters"] == {"since": "2026-03-01", "types": "encounter,gap", "bbox": "-180,45,180,90"}
+    at = dt.datetime.fromisoformat(meta["generated_at"].replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.UTC) - at).total_seconds()) < 60
+    only = client_as("pawel").get("/arctic/events.json?types=gap").json()["meta"]
+    assert (only["detector_runs"], only["rows"], only["synthetic"]) == (["live-20260302T000000-bbbb"], 1, 0)
+
+
+def test_the_coverage_export_says_what_it_was_computed_from(
+    client_as: Any, write_zone: Any, write_positions: Any, write_events: Any
+) -> None:
+    write_zone("barents", square(20, 70, 40, 76))
+    write_positions([(273100001, utc(2026, 3, 1, 10), 72.0, 30.0)], source="synthetic")
+    write_positions([(412100001, utc(2026, 3, 2, 10), 72.0, 31.0)])
+    write_events([{**EVENTS[0], "run_id": "run-1", "run_at": utc(2026, 3, 1, 12)}])
+    data = client_as("pawel").get("/arctic/coverage.json?since=2026-03-01&until=2026-03-03").json()
+    meta = data["meta"]
+    assert META_KEYS | {"detector_runs", "zones"} <= set(meta)
+    assert meta["filters"] == {"since": "2026-03-01", "until": "2026-03-03"}
+    assert (meta["zones"], meta["detector_runs"]) == (["barents"], ["run-1"])
+    assert (meta["rows"], meta["synthetic"]) == (3, 1)
+    assert any("positions/" in s for s in meta["source"]) and any("events/" in s for s in meta["source"])
+    defaulted = client_as("pawel").get("/arctic/coverage.json?until=2026-03-03").json()["meta"]
+    assert defaulted["filters"] == {"since": "2026-02-18", "until": "2026-03-03"}  # the 14 days used
+
+
+def test_every_json_export_of_the_picture_has_the_same_provenance_keys(
+    secret: Activity, client_as: Any
+) -> None:
+    meta = client_as("nora").get("/arctic/activities.json?since=2026-03-01").json()["meta"]
+    assert set(meta) >= META_KEYS
+    assert (meta["rows"], meta["filters"]) == (2, {"since": "2026-03-01"})

@@ -70,6 +70,17 @@ def _days(since: dt.date, until: dt.date) -> list[dt.date]:
 MAX_DAYS = 366
 
 
+@dataclass
+class Provenance:
+    """What a coverage answer was computed from: the range used (defaults filled in), the zones,
+    and the detector runs whose events were counted."""
+
+    since: dt.date
+    until: dt.date
+    zones: list[str] = field(default_factory=list)
+    runs: set[str] = field(default_factory=set)
+
+
 def window(since: dt.date | None, until: dt.date | None) -> tuple[dt.date, dt.date]:
     """The range of days a coverage request covers: ``until`` defaults to the AIS store's last day
     (or today), ``since`` to 13 days before ``until``. ``since`` later than ``until``, or a range
@@ -97,10 +108,18 @@ def window(since: dt.date | None, until: dt.date | None) -> tuple[dt.date, dt.da
 
 def coverage(user: Any, since: dt.date | None = None, until: dt.date | None = None) -> list[ZoneDay]:
     """Zone-days in ``[since, until]`` (default: the last 14 days of the AIS store, or of today)."""
+    return coverage_report(user, since, until)[0]
+
+
+def coverage_report(
+    user: Any, since: dt.date | None = None, until: dt.date | None = None
+) -> tuple[list[ZoneDay], Provenance]:
+    """:func:`coverage` and what it was computed from."""
     since, until = window(since, until)
     zones = layers.zone_shapes()
+    used = Provenance(since, until, sorted(zones))
     if not zones:
-        return []
+        return [], used
     ally = allies()
     cells = {(z, d): ZoneDay(z, d) for z in zones for d in _days(since, until)}
 
@@ -160,7 +179,18 @@ def coverage(user: Any, since: dt.date | None = None, until: dt.date | None = No
             if (z, day) in cells and shapely.contains_xy(zg, e["lon"], e["lat"]):
                 cells[(z, day)].events += 1
                 cells[(z, day)].synthetic = cells[(z, day)].synthetic or e["synthetic"]
-    return sorted(cells.values(), key=lambda c: (c.zone, c.day))
+                run = run_of(e)
+                if run:
+                    used.runs.add(run)
+    return sorted(cells.values(), key=lambda c: (c.zone, c.day)), used
+
+
+def run_of(event: dict[str, Any]) -> str | None:
+    """The id of the detector run that wrote an event (``run_id`` in the files of ``veille ais
+    events`` and ``veille ais watch --save``; their folder ``run=…`` otherwise), if it says."""
+    detail = event.get("detail") or {}
+    run = detail.get("run_id") or detail.get("run")
+    return str(run) if run else None
 
 
 def _label(a: Activity) -> str:

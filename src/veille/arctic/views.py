@@ -4,6 +4,7 @@ GeoJSON layers and exports. Every read of activities goes through ``visible_to``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -236,18 +237,19 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    """``activities``/``events``/``coverage`` as csv or json, ``activities``/``events`` as geojson."""
+    """``activities``/``events``/``coverage`` as csv or json, ``activities``/``events`` as geojson.
+    The JSON exports carry their provenance in ``meta`` (:func:`_meta`)."""
+    g = request.GET
     try:
         if table == "activities":
-            since, until = queries.day_window(request.GET)
+            since, until = queries.day_window(g)
             qs = queries.activities(request.user, bbox=_bbox(request), since=since, until=until)
             if fmt == "geojson":
                 return _geojson(queries.activity_features(qs))
             if fmt in ("csv", "json"):
                 rows = [queries.activity_row(a) for a in qs]
-                return export_response(
-                    rows, queries.ACTIVITY_COLUMNS, fmt, "veille-arctic-activities", _meta()
-                )
+                meta = _meta(ACTIVITIES_SOURCE, _filters(request, "bbox", "since", "until"), rows)
+                return export_response(rows, queries.ACTIVITY_COLUMNS, fmt, "veille-arctic-activities", meta)
         if table == "events":
             data = layer_data(request, "events")
             assert isinstance(data, dict)
@@ -259,11 +261,17 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
                     | {"lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
                     for f in data["features"]
                 ]
-                return export_response(rows, EVENT_COLUMNS, fmt, "veille-arctic-events")
+                filters = _filters(request, "bbox", "since", "until", "types")
+                filters.setdefault("bbox", ",".join(f"{v:g}" for v in ARCTIC_BBOX))
+                meta = _meta(EVENTS_SOURCE, filters, rows, runs={cov.run_of(r) for r in rows})
+                return export_response(rows, EVENT_COLUMNS, fmt, "veille-arctic-events", meta)
         if table == "coverage" and fmt in ("csv", "json"):
-            since, until = queries.day_window(request.GET)
-            cells = cov.coverage(request.user, since, until)
-            return export_response([c.as_row() for c in cells], cov.COLUMNS, fmt, "veille-arctic-coverage")
+            since, until = queries.day_window(g)
+            cells, used = cov.coverage_report(request.user, since, until)
+            rows = [c.as_row() for c in cells]
+            filters = {"since": used.since.isoformat(), "until": used.until.isoformat()}
+            meta = _meta(COVERAGE_SOURCE, filters, rows, runs=used.runs) | {"zones": used.zones}
+            return export_response(rows, cov.COLUMNS, fmt, "veille-arctic-coverage", meta)
     except VeilleError as exc:
         return _error_json(exc)
     raise Http404(f"no export {table}.{fmt}")
@@ -274,12 +282,53 @@ EVENT_COLUMNS = [
     "synthetic",
 ]  # fmt: skip
 
+ACTIVITIES_SOURCE = {
+    "dataset": "veille Arctic activity registry",
+    "source": ["veille Arctic activity registry (the activities you may see)"],
+    "note": "Each row lists its sources; areas marked approximate stand for regions the sources name.",
+}
+EVENTS_SOURCE = {
+    "dataset": "veille Arctic events",
+    "source": ["AIS store: events/ (the event detectors' runs; each event as its latest run saw it)"],
+    "note": "An event is synthetic when its run says so, or its vessel's positions come from the "
+    "synthetic generator.",
+}
+COVERAGE_SOURCE = {
+    "dataset": "veille Arctic coverage",
+    "source": [
+        "veille Arctic activity registry (the activities you may see)",
+        "AIS store: positions/ (vessels with a non-allied flag)",
+        "AIS store: events/ (the event detectors' runs)",
+        "zones: data/zones/*.geojson",
+    ],
+    "note": "A zone-day is synthetic when a synthetic position or event counts in it.",
+}
 
-def _meta() -> dict[str, Any]:
-    return {
-        "dataset": "veille Arctic activity registry",
-        "note": "Each row lists its sources; areas marked approximate stand for regions the sources name.",
+
+def _filters(request: HttpRequest, *names: str) -> dict[str, str]:
+    """The query's filters that were given (and accepted: they are read before this is called)."""
+    return {n: request.GET[n] for n in names if request.GET.get(n)}
+
+
+def _meta(
+    source: dict[str, Any],
+    filters: dict[str, str],
+    rows: list[dict[str, Any]],
+    runs: Iterable[str | None] | None = None,
+) -> dict[str, Any]:
+    """The provenance of a JSON export, the same keys for each of the app's tables: the dataset and
+    what it was read from, when, with which filters, how many rows and how many of them synthetic,
+    and (events, coverage) the detector runs whose events are in it."""
+    meta: dict[str, Any] = {
+        **source,
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "filters": filters,
+        "rows": len(rows),
+        "synthetic": sum(1 for r in rows if r.get("synthetic")),
     }
+    if runs is not None:
+        meta["detector_runs"] = sorted(r for r in runs if r)
+    return meta
 
 
 # --- alerts ------------------------------------------------------------------------------------
