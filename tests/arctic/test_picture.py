@@ -442,6 +442,21 @@ def test_an_event_seen_by_two_runs_is_shown_once_as_the_latest_run_saw_it(
     ]
 
 
+def test_a_user_without_membership_is_told_why_instead_of_offered_a_rule_form(
+    client_as: Any, picture: Any
+) -> None:
+    """eve belongs to no nation: the page says why she has no rules (``can_add_rules`` off, the
+    sentence in ``no_rules_reason``) and a rule posted anyway is refused as forbidden."""
+    page = client_as("eve").get("/arctic/alerts/")
+    assert page.status_code == 200
+    assert page.context["can_add_rules"] is False
+    assert "no membership" in page.context["no_rules_reason"]
+    posted = client_as("eve").post("/arctic/alerts/", {"zone": "", "flag": "RUS", "event_type": ""})
+    assert posted.status_code == 403
+    member = client_as("pawel").get("/arctic/alerts/")
+    assert member.context["can_add_rules"] is True and member.context["no_rules_reason"] is None
+
+
 # --- provenance of the exports -----------------------------------------------------------------------
 
 META_KEYS = {"dataset", "source", "note", "generated_at", "filters", "rows", "synthetic"}

@@ -336,7 +336,10 @@ def _meta(
 
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
-    error = None
+    """The user's rules and alerts. Rules belong to members (a nation's users, NATO staff): a user
+    without membership gets no rule form (``can_add_rules``), only the sentence saying why."""
+    error, status = None, 200
+    can_add_rules = Actor.from_request(request).membership is not None
     if request.method == "POST":
         try:
             services.do_add_rule(
@@ -348,15 +351,22 @@ def alerts(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Rule added."))
             return redirect("arctic:alerts")
         except VeilleError as exc:
-            error = str(exc)
+            error, status = str(exc), exc.http_status
     context = {
         "rules": AlertRule.objects.filter(user_id=int(request.user.pk or 0)),
         "alerts": Alert.objects.filter(user_id=int(request.user.pk or 0))[:200],
         "zones": layers.zone_ids(),
         "event_types": ev.EVENT_TYPES,
         "error": error,
+        "can_add_rules": can_add_rules,
+        "no_rules_reason": None
+        if can_add_rules
+        else _(
+            "Alert rules belong to the users of a nation and to NATO staff; your account has no "
+            "membership, so you cannot add one. An administrator can give you one."
+        ),
     }
-    return render(request, "arctic/alerts.html", context, status=400 if error else 200)
+    return render(request, "arctic/alerts.html", context, status=status)
 
 
 @require_POST
