@@ -193,3 +193,81 @@ def test_a_replayed_capture_read_live_raises_an_alert_on_the_open_page(
     assert int(w.page.locator("#alert-count").inner_text()) >= 1
     w.screenshot("arctic-live-alert")
     w.assert_clean()
+
+
+def write_events(store: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    """An event file in the store, as the detectors write them (the columns the page reads; each
+    event says it is not synthetic, so no positions file is read for it)."""
+    folder = store / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = ("event_id", "type", "mmsi", "mmsi2", "start", "end", "lat", "lon", "synthetic")
+    data = {c: [r.get(c, False if c == "synthetic" else None) for r in rows] for c in columns}
+    schema = {
+        "event_id": pl.String,
+        "type": pl.String,
+        "mmsi": pl.Int64,
+        "mmsi2": pl.Int64,
+        "start": pl.Datetime("us", "UTC"),
+        "end": pl.Datetime("us", "UTC"),
+        "lat": pl.Float64,
+        "lon": pl.Float64,
+        "synthetic": pl.Boolean,
+    }
+    pl.DataFrame(data, schema=schema).write_parquet(folder / name)
+
+
+def test_the_timeline_keeps_the_page_width_whatever_the_events_span(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    """Gaps that began in 2010 (one closed within the slider's range, one closed long before) are
+    drawn at the range's edge or not at all: the chart is not widened to reach 2010."""
+    utc = dt.UTC
+    write_events(
+        loaded,
+        "events-old-gaps.parquet",
+        [
+            {
+                "event_id": "gap-2010-open-long",
+                "type": "gap",
+                "mmsi": 273100001,
+                "start": dt.datetime(2010, 3, 1, tzinfo=utc),
+                "end": dt.datetime(2026, 1, 1, 0, 5, tzinfo=utc),
+                "lat": 74.0,
+                "lon": 35.0,
+            },
+            {
+                "event_id": "gap-2010-closed",
+                "type": "gap",
+                "mmsi": 273100002,
+                "start": dt.datetime(2010, 3, 1, tzinfo=utc),
+                "end": dt.datetime(2010, 4, 1, tzinfo=utc),
+                "lat": 74.5,
+                "lon": 36.0,
+            },
+        ],
+    )
+    w = open_page("alice")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-timeline[data-rendered=true] svg g.marks path", timeout=15000)
+    size = w.page.eval_on_selector(
+        "#arctic-timeline",
+        "el => { const s = el.querySelector('svg'); const b = s.getBoundingClientRect();"
+        " return {box: el.clientWidth, width: Number(s.getAttribute('width')),"
+        " shown: b.width, height: b.height}; }",
+    )
+    # the chart's own width fits the page (it was ~15,700 px), so it is not shrunk to a sliver
+    assert size["width"] <= size["box"] + 1, size
+    assert size["shown"] == pytest.approx(size["width"], abs=1) and size["height"] > 150, size
+    # one event mark (the gap that ends in the range), drawn inside the plot, at its left edge
+    marks = w.page.eval_on_selector_all(
+        "#arctic-timeline svg g.marks path",
+        "els => els.map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; })",
+    )
+    bars = w.page.eval_on_selector_all(
+        "#arctic-timeline svg g.bars path",
+        "els => els.map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; })",
+    )
+    assert len(marks) == 1, marks
+    left = min(b[0] for b in bars)
+    assert abs((marks[0][0] + marks[0][1]) / 2 - left) < 8, (marks, left)
+    w.assert_clean()

@@ -190,32 +190,39 @@
     const rows = JSON.parse(rowsEl.textContent);
     const names = rows.map(function (r) { return r.name; }).concat([T.events]);
     const tw = Math.max(320, Math.min(timelineEl.clientWidth || 900, 1200));
+    // The time axis is the slider's range, and nothing is drawn outside it: bars and events are kept
+    // when they overlap the range and clamped to it (the scale clamps, the marks clip), or else an
+    // event of years ago (a gap opened in 2010) would widen the chart ("pad") to thousands of pixels.
+    const lo = Number(slider.min), hi = Number(slider.max);
+    const inRange = function (from, to) { return "(" + to + " == null || " + to + " >= lo) && (" + from + " == null || " + from + " <= hi)"; };
     const spec = {
       $schema: "https://vega.github.io/schema/vega/v6.json",
       width: tw - 300, height: 22 * names.length, padding: 5, autosize: "pad",
-      signals: [{ name: "t", value: t0 }],
+      signals: [{ name: "t", value: t0 }, { name: "lo", value: lo }, { name: "hi", value: hi }],
       data: [
-        { name: "rows", values: rows, format: { parse: { start: "date", end: "date" } } },
-        { name: "events", url: url("events"), format: features() }
+        { name: "rows", values: rows, format: { parse: { start: "date", end: "date" } },
+          transform: [{ type: "filter", expr: inRange("time(datum.start)", "time(datum.end)") }] },
+        { name: "events", url: url("events", "&since=" + encodeURIComponent(iso(lo)) + "&until=" + encodeURIComponent(iso(hi))), format: features(),
+          transform: [{ type: "filter", expr: inRange("datum.properties.t0", "datum.properties.t1") }] }
       ],
       scales: [
-        { name: "x", type: "utc", domain: [Number(slider.min), Number(slider.max)], range: "width" },
+        { name: "x", type: "utc", domain: [lo, hi], range: "width", clamp: true },
         { name: "y", type: "band", domain: names, range: "height", padding: 0.2 },
         { name: "nation", type: "ordinal", domain: { data: "rows", field: "nation" }, range: NATION_COLOURS },
         { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "zone_exit", "cable", "identity_change", "position_jump", "shared_mmsi"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#558b2f", "#00838f", "#5d4037", "#ad1457", "#283593"] }
       ],
       axes: [{ orient: "bottom", scale: "x", grid: true, gridColor: "#e3e8ee" }, { orient: "left", scale: "y", labelLimit: 280 }],
       marks: [
-        { type: "rect", name: "bars", from: { data: "rows" }, encode: { update: {
+        { type: "rect", name: "bars", from: { data: "rows" }, clip: true, encode: { update: {
           x: { scale: "x", field: "start" }, x2: { scale: "x", field: "end" }, y: { scale: "y", field: "name" }, height: { scale: "y", band: 1 },
           fill: { scale: "nation", field: "nation" }, fillOpacity: { signal: "datum.open_end ? 0.45 : 0.9" },
           stroke: { scale: "nation", field: "nation" }, strokeDash: { signal: "datum.open_end ? [4, 2] : [1, 0]" },
           tooltip: { signal: "datum.name + ' (' + datum.nation + ')'" } } } },
-        { type: "symbol", name: "marks", from: { data: "events" }, encode: { update: {
+        { type: "symbol", name: "marks", from: { data: "events" }, clip: true, encode: { update: {
           x: { scale: "x", field: "properties.t0" }, y: { scale: "y", value: T.events, offset: { signal: "bandwidth('y') / 2" } },
           shape: { value: "triangle-up" }, size: { value: 60 }, fill: { scale: "etype", field: "properties.event_type" },
           tooltip: { signal: "datum.properties.event_type + ' · ' + datum.properties.mmsi" } } } },
-        { type: "rule", name: "now", encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
+        { type: "rule", name: "now", clip: true, encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
       ]
     };
     timeline = new vega.View(vega.parse(spec, null, { ast: true }), { renderer: "svg", container: timelineEl, hover: true, expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined });
