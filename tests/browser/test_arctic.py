@@ -271,3 +271,25 @@ def test_the_timeline_keeps_the_page_width_whatever_the_events_span(
     left = min(b[0] for b in bars)
     assert abs((marks[0][0] + marks[0][1]) / 2 - left) < 8, (marks, left)
     w.assert_clean()
+
+
+def test_the_page_shows_as_many_vessels_as_the_api_for_the_same_window(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    """The store's last position carries milliseconds (and microseconds): the slider opens on it and
+    the page asks for a window that still holds it."""
+    lines = list(generate(seed=11, vessels=1, messages=1))
+    untagged = [line.rsplit(b"\\", 1)[1] for line in lines]  # no tag block: stamped with the clock
+    summary = AisStore(loaded).ingest([untagged], clock=lambda: 1_767_226_636.181234)  # 00:17:16.181234Z
+    assert summary.positions == 1
+    w = open_page("alice")
+    api = w.page.request.get(live_server.url + "/api/v1/arctic/layers/vessels").json()
+    assert len(api["features"]) == 26
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-map[data-rendered=true]", timeout=15000)
+    counts = wait_drawn(w, "vessels", lambda n: n > 0)
+    w.page.wait_for_timeout(300)
+    assert drawn(w)["vessels"] == len(api["features"]), counts
+    assert "26 vessels" in w.page.locator("#map-status").inner_text()
+    assert w.page.locator("#arctic-map svg g.m_vessels path").count() == 26
+    w.assert_clean()

@@ -35,9 +35,13 @@
   const GROUPS = { domain: ["RUS", "CHN", "ALLY", "OTHER", "UNKNOWN"], range: ["#b3261e", "#e08a00", "#1f6fb2", "#6b7785", "#a7b0ba"] };
 
   function url(name, extra) { return base + name + ".geojson?bbox=" + BBOX + (extra || ""); }
-  function iso(ms) { return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z"); }
+  // to the millisecond: the store keeps positions to the microsecond, and a window cut to the second
+  // before its last position would drop the latest vessels
+  function iso(ms) { return new Date(ms).toISOString(); }
   function label(ms) { return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC"; }
-  function aisUrl(name, t) { return url(name, "&since=" + encodeURIComponent(iso(t - DAY)) + "&until=" + encodeURIComponent(iso(t))); }
+  // the slider says its time to the millisecond (rounded down from the store's microseconds): "until"
+  // is the next millisecond, so the position the slider opens on is in the window
+  function aisUrl(name, t) { return url(name, "&since=" + encodeURIComponent(iso(Math.floor(t) - DAY)) + "&until=" + encodeURIComponent(iso(Math.floor(t) + 1))); }
   function checked(name) { const box = layerForm && layerForm.querySelector("input[value=" + name + "]"); return !box || box.checked; }
 
   const width = Math.max(320, Math.min(mapEl.clientWidth || 900, 1100));
