@@ -293,3 +293,22 @@ def test_the_page_shows_as_many_vessels_as_the_api_for_the_same_window(
     assert "26 vessels" in w.page.locator("#map-status").inner_text()
     assert w.page.locator("#arctic-map svg g.m_vessels path").count() == 26
     w.assert_clean()
+
+
+def test_clicking_a_timeline_bar_shows_the_activity(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    w = open_page("alice")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-timeline[data-rendered=true] svg g.bars path", timeout=15000)
+    rows = json.loads(w.page.locator("#arctic-timeline-data").text_content() or "[]")
+    bar = w.page.locator("#arctic-timeline svg g.bars path").first
+    bar.click(force=True)
+    w.page.wait_for_selector("#arctic-details h3", timeout=5000)
+    title = w.page.locator("#arctic-details h3").inner_text()
+    (row,) = [r for r in rows if r["name"] == title]
+    window = w.page.locator("#arctic-details dd").nth(2).inner_text()
+    assert window.startswith(row["start"]), (window, row)
+    link = w.page.locator("#arctic-details p a").get_attribute("href")
+    assert link == f"/arctic/activities/{row['id']}/"
+    w.assert_clean()

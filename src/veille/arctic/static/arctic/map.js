@@ -234,7 +234,9 @@
     timeline.addEventListener("click", function (event, item) {
       if (item && item.mark && item.mark.name === "bars") {
         const r = item.datum;
-        showDetails(r.name, [[T.nation, r.nation], [T.kind, r.kind], [T.window, r.start.toISOString().slice(0, 10) + " – " + (r.open_end ? T.open : new Date(r.end - DAY).toISOString().slice(0, 10))]], [], "/arctic/activities/" + r.id + "/");
+        // Vega's "date" parse may give a Date or a number of milliseconds: new Date takes either
+        const day = function (value) { return new Date(+value).toISOString().slice(0, 10); };
+        showDetails(r.name, [[T.nation, r.nation], [T.kind, r.kind], [T.window, day(r.start) + " – " + (r.open_end ? T.open : day(+r.end - DAY))]], [], "/arctic/activities/" + r.id + "/");
       }
     });
   }
