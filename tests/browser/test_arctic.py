@@ -14,6 +14,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.browser.conftest import Watched
+from veille.arctic.alerts import raise_alerts
+from veille.arctic.events import read_events
 from veille.arctic.imports import do_import_activities
 from veille.arctic.services import do_add_rule
 from veille.core.ais.synth import generate
@@ -311,4 +313,34 @@ def test_clicking_a_timeline_bar_shows_the_activity(
     assert window.startswith(row["start"]), (window, row)
     link = w.page.locator("#arctic-details p a").get_attribute("href")
     assert link == f"/arctic/activities/{row['id']}/"
+    w.assert_clean()
+
+
+def test_every_pending_alert_is_drawn_on_the_map(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path, users: Any
+) -> None:
+    """Two open alerts reach a fresh page together, while the map still loads its layers: both are
+    listed and both are drawn (Vega kept only the second change to the alerts dataset)."""
+    pawel = users["pawel"]
+    do_add_rule(Actor.for_user(pawel), zone="barents_sea", flag="FOREIGN", event_type="encounter")
+    start = dt.datetime(2026, 1, 1, 0, 2, tzinfo=dt.UTC)
+    write_events(
+        loaded,
+        "events-two.parquet",
+        [
+            {"event_id": f"e-two-{k}", "type": "encounter", "mmsi": 273100001 + k, "mmsi2": 412100002,
+             "start": start, "lat": 74.0 + k, "lon": 35.0 + k}
+            for k in range(2)
+        ],
+    )  # fmt: skip
+    assert raise_alerts(pawel, read_events(loaded)) == 2
+    w = open_page("pawel")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.locator("#alert-list li[data-alert]").nth(1).wait_for(timeout=15000)  # both listed
+    w.page.wait_for_selector("#arctic-map[data-rendered=true]", timeout=15000)
+    for _ in range(50):
+        if w.page.locator("#arctic-map svg g.m_alerts path").count() == 2:
+            break
+        w.page.wait_for_timeout(100)
+    assert w.page.locator("#arctic-map svg g.m_alerts path").count() == 2
     w.assert_clean()

@@ -280,6 +280,10 @@
     const counter = document.getElementById("alert-count");
     const csrf = panel.querySelector("input[name=csrfmiddlewaretoken]");
     let unacked = 0;
+    // every alert drawn on the map: the dataset is replaced with the whole list at each new alert,
+    // since Vega keeps only the latest change given to a dataset before its next run (alerts that
+    // arrive together would otherwise leave only the last one drawn)
+    const onMap = [];
     function count(delta) { unacked = Math.max(0, unacked + delta); counter.textContent = String(unacked); }
     function acknowledge(alert, li, button) {
       button.disabled = true;
@@ -307,8 +311,8 @@
       }
       list.insertBefore(li, list.firstChild);
       if (alert.lat !== null && alert.lon !== null) {
-        const f = { type: "Feature", geometry: { type: "Point", coordinates: [alert.lon, alert.lat] }, properties: alert };
-        view.change("alerts", vega.changeset().insert([f])).runAsync();
+        onMap.push({ type: "Feature", geometry: { type: "Point", coordinates: [alert.lon, alert.lat] }, properties: alert });
+        view.data("alerts", onMap.map(function (f) { return Object.assign({}, f); })).runAsync();
       }
     }
     const source = new EventSource(panel.dataset.stream);
