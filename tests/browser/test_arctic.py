@@ -344,3 +344,27 @@ def test_every_pending_alert_is_drawn_on_the_map(
         w.page.wait_for_timeout(100)
     assert w.page.locator("#arctic-map svg g.m_alerts path").count() == 2
     w.assert_clean()
+
+
+def test_a_note_says_when_the_slider_is_outside_the_observed_traffic(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    w = open_page("alice", locale="fr-FR")
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-map[data-rendered=true]", timeout=15000)
+    wait_drawn(w, "vessels", lambda n: n == 25)
+    note = w.page.locator("#no-traffic-note")
+    assert note.count() == 1 and not note.is_visible()
+    set_time(w, MID_MARCH)  # months after the store's positions
+    wait_drawn(w, "vessels", lambda n: n == 0)
+    note.wait_for(state="visible", timeout=5000)
+    assert "Aucun trafic observé" in note.inner_text()
+    # with the layer off, nothing is missing: no note
+    w.page.locator("#arctic-layers input[value=vessels]").uncheck()
+    note.wait_for(state="hidden", timeout=5000)
+    w.page.locator("#arctic-layers input[value=vessels]").check()
+    note.wait_for(state="visible", timeout=5000)
+    set_time(w, int(w.page.locator("#arctic-time").get_attribute("value") or "0"))  # the last position
+    wait_drawn(w, "vessels", lambda n: n == 25)
+    note.wait_for(state="hidden", timeout=5000)
+    w.assert_clean()

@@ -128,6 +128,9 @@
     const synth = view.data("vessels").some(function (d) { return d.properties.synthetic; }) || view.data("events").some(function (d) { return d.properties.synthetic; });
     const note = document.getElementById("synthetic-note");
     if (note) { note.hidden = !synth; }
+    // the vessels layer is on and its window (the 24 h before the slider's time) holds no position
+    const empty = document.getElementById("no-traffic-note");
+    if (empty) { empty.hidden = !(checked("vessels") && counts.vessels === 0); }
     if (status) {
       status.textContent = (fr ? "Affiché : " : "Shown: ") + counts.activities + (fr ? " activités, " : " activities, ") + counts.vessels + (fr ? " navires, " : " vessels, ") + counts.events + (fr ? " événements" : " events");
     }
