@@ -301,6 +301,28 @@ def test_events_are_served_as_geojson_and_csv_with_filters(client_as: Any, write
     assert [r["event_id"] for r in csv.DictReader(io.StringIO(later))] == ["gap-1"]
 
 
+def test_requests_that_look_up_synthetic_vessels_at_once_do_not_share_a_connection(
+    picture: Any, write_events: Any, write_positions: Any
+) -> None:
+    """For event files that do not say whether they are synthetic, the positions are read: the map
+    and the timeline ask at the same moment, on two server threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veille.arctic import events as arctic_events
+
+    for day in range(1, 9):
+        write_positions([(257100001, utc(2026, 3, day, 6), 69.0, 15.0)], source="synthetic")
+    write_events(EVENTS)  # no synthetic column
+
+    def read(_: int) -> dict[str, bool]:
+        arctic_events._synthetic_by_file.clear()  # each call reads the positions files again
+        return {e["event_id"]: e["synthetic"] for e in alert_stream.read_events(picture["store"])}
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(read, range(64)))
+    assert all(a == answers[0] for a in answers) and answers[0]
+
+
 def test_an_event_that_says_whether_it_is_synthetic_is_taken_at_its_word(
     picture: Any, write_events: Any, write_positions: Any
 ) -> None:

@@ -148,10 +148,11 @@ def _synthetic_vessels(store_root: Path) -> set[int]:
     if new:
         names = ", ".join("'" + k[0].replace("'", "''") + "'" for k in new)
         found: dict[str, set[int]] = {k[0]: set() for k in new}
-        rows = duckdb.execute(
-            f"SELECT filename, list(DISTINCT mmsi) FROM read_parquet([{names}], filename = true, "  # noqa: S608 (paths from the store, quoted)
-            "union_by_name = true) WHERE source = 'synthetic' GROUP BY filename"
-        ).fetchall()
+        with duckdb.connect() as con:  # its own: DuckDB's default connection is one per process
+            rows = con.execute(
+                f"SELECT filename, list(DISTINCT mmsi) FROM read_parquet([{names}], filename = true, "  # noqa: S608 (paths from the store, quoted)
+                "union_by_name = true) WHERE source = 'synthetic' GROUP BY filename"
+            ).fetchall()
         for name, mmsis in rows:
             found[name] = {int(m) for m in mmsis}
         with _synthetic_lock:
