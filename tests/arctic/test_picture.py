@@ -473,10 +473,13 @@ def test_a_user_without_membership_is_told_why_instead_of_offered_a_rule_form(
     assert page.status_code == 200
     assert page.context["can_add_rules"] is False
     assert "no membership" in page.context["no_rules_reason"]
+    html = page.content.decode()
+    assert 'id="rule-form"' not in html and page.context["no_rules_reason"] in html
     posted = client_as("eve").post("/arctic/alerts/", {"zone": "", "flag": "RUS", "event_type": ""})
     assert posted.status_code == 403
     member = client_as("pawel").get("/arctic/alerts/")
     assert member.context["can_add_rules"] is True and member.context["no_rules_reason"] is None
+    assert 'id="rule-form"' in member.content.decode()
 
 
 # --- provenance of the exports -----------------------------------------------------------------------
