@@ -297,6 +297,33 @@ def test_the_page_shows_as_many_vessels_as_the_api_for_the_same_window(
     w.assert_clean()
 
 
+def test_a_vessel_whose_sentence_carries_no_time_says_so_and_names_its_source(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    """Its time is when it was received (or a capture loaded): not to be taken for its own."""
+    lines = list(generate(seed=11, vessels=1, messages=1))
+    untagged = [line.rsplit(b"\\", 1)[1] for line in lines]  # no tag block: stamped with the clock
+    AisStore(loaded).ingest([untagged], clock=lambda: 1_767_226_636.0, source="capture.nmea")
+    w = open_page("alice")
+    api = w.page.request.get(live_server.url + "/api/v1/arctic/layers/vessels").json()["features"]
+    basis = [f["properties"]["time_basis"] for f in api]
+    assert basis.count("reception") == 1 and basis.count("sentence") == len(api) - 1
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-map[data-rendered=true]", timeout=15000)
+    wait_drawn(w, "vessels", lambda n: n == len(api))
+    for k, kind in ((basis.index("reception"), "reception"), (basis.index("sentence"), "sentence")):
+        w.page.locator("#arctic-map svg g.m_vessels path").nth(k).click(force=True)
+        w.page.wait_for_function(
+            "mmsi => document.querySelector('#arctic-details h3') && "
+            "document.querySelector('#arctic-details').textContent.includes(String(mmsi))",
+            arg=api[k]["properties"]["mmsi"],
+        )
+        details = w.page.locator("#arctic-details").inner_text()
+        assert ("the sentence carries no time" in details) == (kind == "reception"), details
+        assert ("AIS: capture.nmea" in details) == (kind == "reception"), details
+    w.assert_clean()
+
+
 def test_clicking_a_timeline_bar_shows_the_activity(
     open_page: Callable[..., Watched], live_server: Any, loaded: Path
 ) -> None:

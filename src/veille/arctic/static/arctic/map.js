@@ -14,7 +14,8 @@
     event: "Événement", zone: "Zone", start: "Début", end: "Fin", more: "Fiche de l’activité", cable: "Câble",
     landing: "Point d’atterrissement", ack: "Accuser réception", live: "En direct", reconnecting: "Reconnexion…",
     track: "Trace", points: "points", yes: "oui", no: "non", other: "Autre navire", events: "Événements AIS",
-    shipType: "Type de navire (code AIS)", size: "Longueur × largeur"
+    shipType: "Type de navire (code AIS)", size: "Longueur × largeur",
+    atReception: "heure de réception ou de chargement : la phrase ne porte pas d’heure"
   } : {
     nation: "Nation", kind: "Kind", window: "Window", area: "Area", approximate: "approximate", assets: "Assets",
     command: "Leading command", sentry: "Arctic Sentry", sources: "Sources", undated: "undated", open: "end not stated",
@@ -22,7 +23,8 @@
     event: "Event", zone: "Zone", start: "Start", end: "End", more: "Activity page", cable: "Cable",
     landing: "Landing point", ack: "Acknowledge", live: "Live", reconnecting: "Reconnecting…",
     track: "Track", points: "points", yes: "yes", no: "no", other: "Other vessel", events: "AIS events",
-    shipType: "Ship type (AIS code)", size: "Length × width"
+    shipType: "Ship type (AIS code)", size: "Length × width",
+    atReception: "time of reception or loading: the sentence carries no time"
   };
   const base = mapEl.dataset.layers;
   const BBOX = "-180,45,180,90";
@@ -166,7 +168,7 @@
         [T.area, (p.area_name || "") + (p.area_approximate ? " (" + T.approximate + ")" : "")], [T.assets, p.assets], [T.command, p.leading_command],
         [T.sentry, p.arctic_sentry ? T.yes : T.no]], p.sources, "/arctic/activities/" + p.id + "/");
     } else if (name === "vessels") {
-      showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, p.flag + " (" + p.group + ")"], [T.at, p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], [T.shipType, p.ship_type], [T.size, p.length_m ? p.length_m + " × " + (p.width_m || "?") + " m" : null], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
+      showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, p.flag + " (" + p.group + ")"], [T.at, p.time_basis === "reception" ? p.at + " (" + T.atReception + ")" : p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], [T.shipType, p.ship_type], [T.size, p.length_m ? p.length_m + " × " + (p.width_m || "?") + " m" : null], ["", synthBadge(p)]], [{ title: "AIS" + (p.source ? ": " + p.source : ""), url: "", date: "" }]);
     } else if (name === "events" || name === "alerts") {
       showDetails(T.event + ": " + p.event_type, [[T.mmsi, p.mmsi], [T.other, p.other_mmsi], [T.flag, p.flag], [T.zone, p.zone], [T.start, p.start], [T.end, p.end], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
     } else if (name === "tracks") {
