@@ -89,6 +89,21 @@ def test_an_activity_releasable_to_norway_never_reaches_poland(
         assert "Public US patrol" in names_in(body), (who, path)
 
 
+def test_the_activity_page_names_domains_and_nations_and_the_exports_keep_the_codes(
+    actor_of: Any, picture: Any, client_as: Any
+) -> None:
+    a = record(
+        actor_of("nora"), "NOR", "nor-joint", "Joint patrol", domains=["maritime", "air"],
+        participants=["DNK", "ISL"], releasable_to="NATIONS", releasable_nations=["NOR", "DNK"],
+    )  # fmt: skip
+    html = client_as("nora").get(f"/arctic/activities/{a.pk}/").content.decode()
+    assert "Air, Maritime" in html and "Denmark, Iceland" in html and "Denmark, Norway" in html
+    assert "air|maritime" not in html and "DNK|ISL" not in html
+    rows = list(csv.DictReader(io.StringIO(client_as("nora").get("/arctic/activities.csv").content.decode())))
+    joint = next(r for r in rows if r["key"] == "nor-joint")
+    assert (joint["domains"], joint["participants"]) == ("air|maritime", "DNK|ISL")
+
+
 def test_the_activity_page_and_api_detail_are_404_for_those_who_may_not_see(
     secret: Activity, client_as: Any
 ) -> None:

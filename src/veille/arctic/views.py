@@ -21,9 +21,10 @@ from veille.arctic import alerts as alerts_module
 from veille.arctic import coverage as cov
 from veille.arctic import events as ev
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, BBox, parse_bbox
-from veille.arctic.models import Activity, Alert, AlertRule, Kind
+from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind
 from veille.core.errors import InvalidInput, VeilleError
 from veille.nations.access import Actor, sees_everything
+from veille.nations.models import Nation
 from veille.web.exports import dumps, export_response
 
 LAYERS = ("land", "countries", "activities", "zones", "cables", "landings", "vessels", "tracks", "events")
@@ -187,10 +188,19 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
     a = Activity.objects.visible_to(request.user).filter(pk=pk).first()
     if a is None:
         raise Http404(_("No such activity, or not one you may see."))
+    codes = a.participant_codes + a.releasable_nation_codes
+    names = dict(Nation.objects.filter(code__in=codes).values_list("code", "name"))
     return render(
         request,
         "arctic/activity.html",
-        {"a": a, "row": queries.activity_row(a), "coordinator": sees_everything(request.user)},
+        {
+            "a": a,
+            "coordinator": sees_everything(request.user),
+            # for reading: the domains' names and the nations' names (the exports keep the codes)
+            "domains": ", ".join(str(Domain(d).label) for d in a.domains if d in Domain.values),
+            "participants": ", ".join(names.get(c, c) for c in a.participant_codes),
+            "releasable_nations": ", ".join(names.get(c, c) for c in a.releasable_nation_codes),
+        },
     )
 
 
