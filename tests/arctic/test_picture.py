@@ -251,6 +251,30 @@ def test_coverage_lists_days_with_foreign_activity_and_no_allied_presence(
         ("barents", "2026-03-01"), ("iceland", "2026-03-02"), ("iceland", "2026-03-03")]  # fmt: skip
 
 
+def test_the_coverage_chart_speaks_the_reader_s_language_and_marks_synthetic_days(
+    write_zone: Any, write_positions: Any
+) -> None:
+    from django.utils import translation
+
+    from veille.arctic.coverage import chart_spec
+
+    write_zone("barents", square(20, 70, 40, 76))
+    write_positions([(273100001, utc(2026, 3, 1, 10), 72.0, 30.0)], source="synthetic")
+    write_positions([(273100002, utc(2026, 3, 2, 10), 72.0, 30.0)])
+    cells = coverage(None, dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+    with translation.override("fr"):
+        spec = chart_spec(cells, "titre")
+    rows = {r["day"]: r for r in spec["data"]["values"]}
+    assert (rows["2026-03-01"]["data"], rows["2026-03-02"]["data"]) == ("synthétique", "observées")
+    assert rows["2026-03-01"]["presence"] == "aucune présence alliée"
+    bar = spec["spec"]["layer"][0]["encoding"]
+    assert bar["opacity"]["scale"]["domain"] == ["observées", "synthétique"]
+    assert bar["color"]["legend"]["title"] == "Présence alliée" and bar["y"]["title"] == "navires étrangers"
+    words = json.dumps(spec, ensure_ascii=False)
+    english = ('"foreign vessels"', '"no allied presence"', '"Day"', '"Data"', "Blue ticks")
+    assert not [w for w in english if w in words]
+
+
 def test_allied_presence_in_coverage_respects_releasability(
     actor_of: Any, write_zone: Any, write_positions: Any, users: Any
 ) -> None:

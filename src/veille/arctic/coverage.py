@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 
 from veille.arctic import layers
 from veille.arctic.events import read_events
@@ -199,11 +200,20 @@ def _label(a: Activity) -> str:
 
 def chart_spec(cells: list[ZoneDay], title: str) -> dict[str, Any]:
     """Vega-Lite: per zone, foreign vessels per day as bars, red where no allied activity was present,
-    and allied activities as a line."""
-    values = [c.as_row() for c in cells]
+    paler where the data are synthetic, and allied activities as blue ticks. Every word shown is
+    translated here (the spec is drawn as given)."""
+    present, absent = _("allied presence"), _("no allied presence")
+    observed, synthetic = _("observed"), _("synthetic")
+    foreign = _("foreign vessels")
+    values = [
+        c.as_row()
+        | {"presence": absent if c.uncovered else present, "data": synthetic if c.synthetic else observed}
+        for c in cells
+    ]
+    day = {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": _("Day")}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
+        "title": {"text": title, "subtitle": _("Blue ticks: allied activities that day.")},
         "data": {"values": values},
         "facet": {"row": {"field": "zone", "type": "nominal", "title": None}},
         "spec": {
@@ -213,28 +223,39 @@ def chart_spec(cells: list[ZoneDay], title: str) -> dict[str, Any]:
                 {
                     "mark": "bar",
                     "encoding": {
-                        "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": None},
-                        "y": {"field": "foreign_vessels", "type": "quantitative", "title": "foreign vessels"},
+                        "x": day,
+                        "y": {
+                            "field": "foreign_vessels",
+                            "type": "quantitative",
+                            "title": _("foreign vessels"),
+                        },
                         "color": {
-                            "field": "uncovered",
+                            "field": "presence",
                             "type": "nominal",
-                            "scale": {"domain": [False, True], "range": ["#8a96a3", "#b3261e"]},
-                            "legend": {"title": "no allied presence"},
+                            "scale": {"domain": [present, absent], "range": ["#8a96a3", "#b3261e"]},
+                            "legend": {"title": _("Allied presence")},
+                        },
+                        "opacity": {
+                            "field": "data",
+                            "type": "nominal",
+                            "scale": {"domain": [observed, synthetic], "range": [1.0, 0.45]},
+                            "legend": {"title": _("Data")},
                         },
                         "tooltip": [
-                            {"field": "day"},
-                            {"field": "foreign_vessels"},
-                            {"field": "russian_vessels"},
-                            {"field": "chinese_vessels"},
-                            {"field": "foreign_events"},
-                            {"field": "allied_names"},
+                            {"field": "day", "title": _("Day")},
+                            {"field": "foreign_vessels", "title": foreign},
+                            {"field": "russian_vessels", "title": _("Russian-flag vessels")},
+                            {"field": "chinese_vessels", "title": _("Chinese-flag vessels")},
+                            {"field": "foreign_events", "title": _("events of foreign vessels")},
+                            {"field": "allied_names", "title": _("allied activities")},
+                            {"field": "data", "title": _("Data")},
                         ],
                     },
                 },
                 {
                     "mark": {"type": "tick", "color": "#1f6fb2", "thickness": 3},
                     "encoding": {
-                        "x": {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate"},
+                        "x": day,
                         "y": {"field": "allied_activities", "type": "quantitative"},
                     },
                 },
