@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -263,3 +264,48 @@ def test_a_record_the_caller_sees_but_may_not_change_is_still_refused_naming_its
     do_record_activity(actor_of("nora"), activity("NOR", key="nor-nato"))  # NATO: sam sees it
     response = _post_as_sam(client_as, "nor-nato")
     assert response.status_code == 403 and "NOR" in response.json()["error"]["message"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_creating_the_same_key_at_once_give_one_record_and_no_error(
+    actor_of: Any, picture: Any
+) -> None:
+    """Both look the key up, find nothing and insert: the loser of the race is answered as if the
+    record had been there first (here: unchanged), not with the database's integrity error."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two real sessions racing for a key: PostgreSQL only")
+    nora = actor_of("nora")
+    new = NewActivity(
+        key="nor-race", name="Race patrol", kind="patrol", owner_nation="NOR", domains=["maritime"],
+        starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 3, 2), area_name="Barents Sea",
+        sources=[{"url": "https://example.org/race", "date": "2026-02-20", "title": ""}],
+        releasable_to="NATO",
+    )  # fmt: skip
+    for attempt in range(5):  # each round races once more, with a fresh key
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+        key = f"nor-race-{attempt}"
+
+        def create(
+            key: str = key, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes
+        ) -> None:
+            try:
+                barrier.wait(timeout=10)
+                outcomes.append(do_record_activity(nora, dataclasses.replace(new, key=key))[1])
+            except Exception as exc:  # the test reports any error by its type
+                outcomes.append(type(exc).__name__)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=create) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(outcomes) == ["created", "unchanged"], outcomes
+        assert Activity.objects.filter(key=key).count() == 1

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from veille.arctic.exceptions import BadArea, NoSuchActivity
@@ -207,14 +207,24 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
     same way rather than change an existing record."""
     values = check_activity(actor, new)
     current = Activity.objects.select_for_update().filter(key=new.key).first()
-    if current is not None and (create_only or not _sees(actor, current)):
-        raise _key_taken(new.key)
     if current is None:
-        if values.get("arctic_sentry"):
-            values["linked_at"], values["linked_by"] = timezone.now(), actor.label
-        activity = Activity.objects.create(key=new.key, **values)
-        record(actor, "arctic.activity.create", activity, after=snapshot(activity))
-        return activity, "created"
+        created = {**values}
+        if created.get("arctic_sentry"):
+            created["linked_at"], created["linked_by"] = timezone.now(), actor.label
+        try:
+            with transaction.atomic():  # a savepoint: the insert may lose a race for the key
+                activity = Activity.objects.create(key=new.key, **created)
+        except IntegrityError:
+            # another writer created the key between the look-up and the insert: answer as if it
+            # had been there first (an update, or the same refusal)
+            current = Activity.objects.select_for_update().filter(key=new.key).first()
+            if current is None:
+                raise
+        else:
+            record(actor, "arctic.activity.create", activity, after=snapshot(activity))
+            return activity, "created"
+    if create_only or not _sees(actor, current):
+        raise _key_taken(new.key)
     # changing another nation's record needs the rights on that nation too
     if current.owner_nation_id is None:
         require_coordinator(actor, "change Alliance-level activities")
