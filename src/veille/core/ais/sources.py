@@ -215,6 +215,65 @@ class TcpStats:
     bytes: int = 0
 
 
+def parse_tcp_url(url: str) -> tuple[str, int]:
+    """``tcp://HOST:PORT`` -> (host, port); an IPv6 address is written in brackets.
+
+    Raises :class:`ValueError` naming the URL when it has no host, no port, or a port outside
+    1-65535.
+
+    >>> parse_tcp_url("tcp://153.44.253.27:5631"), parse_tcp_url("tcp://[::1]:5631")
+    (('153.44.253.27', 5631), ('::1', 5631))
+    >>> parse_tcp_url("tcp://localhost:99999")
+    Traceback (most recent call last):
+    ...
+    ValueError: tcp://localhost:99999: port 99999 out of range 1-65535
+    """
+    rest = url[6:] if url.startswith("tcp://") else None
+    if rest is None:
+        raise ValueError(f"{url}: expected tcp://HOST:PORT")
+    if rest.startswith("["):
+        host, bracket, port = rest[1:].partition("]")
+        if not bracket or not port.startswith(":"):
+            raise ValueError(f"{url}: expected tcp://[IPV6]:PORT")
+        port = port[1:]
+    else:
+        host, _, port = rest.rpartition(":")
+        if ":" in host:
+            raise ValueError(f"{url}: an IPv6 address goes in brackets: tcp://[{host}]:{port}")
+    if not host or not port.isascii() or not port.isdigit():
+        raise ValueError(f"{url}: expected tcp://HOST:PORT")
+    if not 1 <= int(port) <= 65535:
+        raise ValueError(f"{url}: port {int(port)} out of range 1-65535")
+    return host, int(port)
+
+
+def _where(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _reason(exc: OSError) -> str:
+    """A connection failure in words (the errno names differ by platform)."""
+    if isinstance(exc, socket.gaierror):
+        return f"name not resolved ({exc.strerror or exc})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "connection timed out"
+    if isinstance(exc, ConnectionResetError):
+        return "connection reset by peer"
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _wait(seconds: float, stop: Callable[[], bool], step_s: float = 0.1) -> None:
+    """Sleep ``seconds`` in steps of at most ``step_s``, returning as soon as ``stop()`` is true."""
+    end = time.monotonic() + seconds
+    while not stop():
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(min(step_s, left))
+
+
 def tcp_batches(
     host: str,
     port: int,
@@ -225,31 +284,68 @@ def tcp_batches(
     max_backoff_s: float = 30.0,
     timeout_s: float = 5.0,
     stats: TcpStats | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
 ) -> Iterator[list[bytes]]:
     """Batches of lines from a TCP feed, reconnecting with exponential backoff and jitter.
 
     A read that times out (no data for a second) yields an empty batch, so that a consumer can
     act on time while the feed is quiet. Stops when ``stop()`` turns true (checked at least every
-    second), or when the peer closes and ``reconnect`` is false. The backoff starts again from
-    ``backoff_s`` once a connection has delivered data. A partial line left when a connection
-    drops is emitted (it will be rejected as truncated): nothing is dropped silently.
+    second, and every 0.1 s while waiting to reconnect), or when the peer closes and ``reconnect``
+    is false. The backoff starts again from ``backoff_s`` once a connection has delivered data. A
+    partial line left when a connection drops is emitted (it will be rejected as truncated):
+    nothing is dropped silently. ``on_error`` is called with one line (``host:port: reason``) on
+    every failed connection attempt and every lost connection. ``sleep`` replaces the wait
+    between attempts (given the whole delay; tests). A port outside 1-65535 is a
+    :class:`ValueError`, raised by the call.
 
     >>> import socket, threading
     >>> srv = socket.create_server(("127.0.0.1", 0)); port = srv.getsockname()[1]
     >>> def serve():
     ...     c, _ = srv.accept(); c.sendall(b"one\\ntw"); c.sendall(b"o\\n"); c.close()
     >>> threading.Thread(target=serve).start()
-    >>> [line for b in tcp_batches("127.0.0.1", port, reconnect=False) for line in b]
+    >>> [line for b in tcp_batches("127.0.0.1", port, reconnect=False, on_error=print) for line in b]
+    127.0.0.1:... connection closed by the peer
     [b'one', b'two']
     """
-    stats = stats if stats is not None else TcpStats()
+    if not 1 <= port <= 65535:
+        raise ValueError(f"{_where(host, port)}: port {port} out of range 1-65535")
+    return _tcp_batches(
+        host,
+        port,
+        stop=stop,
+        reconnect=reconnect,
+        backoff_s=backoff_s,
+        max_backoff_s=max_backoff_s,
+        timeout_s=timeout_s,
+        stats=stats if stats is not None else TcpStats(),
+        sleep=sleep if sleep is not None else (lambda s: _wait(s, stop)),
+        report=on_error if on_error is not None else (lambda message: None),
+    )
+
+
+def _tcp_batches(
+    host: str,
+    port: int,
+    *,
+    stop: Callable[[], bool],
+    reconnect: bool,
+    backoff_s: float,
+    max_backoff_s: float,
+    timeout_s: float,
+    stats: TcpStats,
+    sleep: Callable[[float], None],
+    report: Callable[[str], None],
+) -> Iterator[list[bytes]]:
+    where = _where(host, port)
     delay = backoff_s
     while not stop():
         splitter = LineSplitter()
         got_data = False
+        connected = False
         try:
             with socket.create_connection((host, port), timeout=timeout_s) as sock:
+                connected = True
                 stats.connections += 1
                 sock.settimeout(min(timeout_s, 1.0))
                 while not stop():
@@ -259,14 +355,17 @@ def tcp_batches(
                         yield []  # a quiet feed: the reader may still act on time (write, stop)
                         continue
                     if not chunk:
+                        report(f"{where}: connection closed by the peer")
                         break
                     got_data = True
                     stats.bytes += len(chunk)
                     lines = splitter.feed(chunk)
                     if lines:
                         yield lines
-        except OSError:
+        except OSError as exc:
             stats.failures += 1
+            lost = "connection lost: " if connected else ""
+            report(f"{where}: {lost}{_reason(exc)}")
         tail = splitter.flush()
         if tail:
             yield tail
