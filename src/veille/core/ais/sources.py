@@ -47,7 +47,7 @@ class LineSplitter:
         lines = data.split(b"\n")
         self._rest = lines.pop()
         if self._skipping and lines:
-            lines[0] = b""  # end of an over-long line already reported
+            del lines[0]  # the end of an over-long line already reported: no line of its own
             self._skipping = False
         if len(self._rest) > self.max_line:
             if not self._skipping:
@@ -102,8 +102,10 @@ class BlockSplitter:
             block, self._rest = data[:cut], data[cut + 1 :]
             lines = block.count(b"\n") + 1
             if self._skipping:
+                # the end of an over-long line already reported: no line of its own
                 first = block.find(b"\n")
-                block = b"" if first < 0 else block[first:]  # end of an over-long line already reported
+                block = b"" if first < 0 else block[first + 1 :]
+                lines -= 1
                 self._skipping = False
         else:
             block, lines, self._rest = b"", 0, data
