@@ -78,3 +78,38 @@ def test_a_line_longer_than_one_read_leaves_the_next_line_numbers_right(tmp_path
         rejects += reader.feed(batch)[1]
     assert sorted((r.lineno, r.reason.value) for r in rejects) == [(1, "line_too_long"), (2, "checksum")]
     assert rejects_of(path) == (3, [(1, "line_too_long"), (2, "checksum")])
+
+
+LINES = [GOOD, BAD_SUM, b"", GOOD, b"# comment", GOOD]
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 5, 50, 1 << 16])
+def test_lf_crlf_and_cr_line_ends_and_a_bom_give_the_same_lines(
+    end: bytes, bom: bytes, read_bytes: int
+) -> None:
+    data = bom + end.join(LINES) + end
+    for split in (by_lines, by_blocks):
+        assert [x.rstrip(b"\r") for x in split(data, read_bytes)] == LINES, split.__name__
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+def test_a_cr_file_with_a_bom_reads_every_sentence_at_its_line(tmp_path: Path, end: bytes) -> None:
+    path = tmp_path / "cr.nmea"
+    path.write_bytes(b"\xef\xbb\xbf" + end.join(LINES) + end)
+    assert rejects_of(path) == (6, [(2, "checksum")])
+    reader = AisReader()
+    msgs, rejects = [], []
+    for batch in file_batches(path):
+        m, r = reader.feed(batch)
+        msgs += m
+        rejects += r
+    assert [m.first_lineno for m in msgs] == [1, 4, 6]
+    assert [(r.lineno, r.reason.value) for r in rejects] == [(2, "checksum")]
+
+
+def test_crcrlf_stays_one_line_end_and_a_cr_only_file_keeps_its_empty_lines() -> None:
+    assert by_lines(b"a\r\r\nb\r\r\n", 1) == [b"a\r\r", b"b\r\r"]
+    assert by_blocks(b"a\r\rb\r", 2) == [b"a", b"", b"b"]
+    assert by_lines(b"\xef\xbb", 1) == [b"\xef\xbb"]  # not a whole mark: kept

@@ -4,6 +4,8 @@ Every source yields *batches* of complete lines (bytes, without line ends). :cla
 keeps the partial line at the end of one read until the next read completes it, so a sentence
 split across two reads (or two TCP segments) is never lost, and cuts a runaway line (binary data
 without line ends) at :data:`~veille.core.ais.reader.MAX_LINE_BYTES` so memory stays bounded.
+Lines end with LF, CRLF or CR alone (:class:`LineEnds`: the first line end decides); a UTF-8
+byte-order mark at the start is dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +26,63 @@ from .reader import MAX_LINE_BYTES
 READ_BYTES = 1 << 20
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+class LineEnds:
+    """A stream's line ends, decided by its first one: LF or CRLF pass as they are (the parsers
+    strip a trailing CR), a CR alone makes every CR a line end. A UTF-8 byte-order mark at the
+    start of the stream is dropped.
+
+    Deciding once per stream costs nothing on LF and CRLF files, and keeps ``\\r\\r\\n`` (a
+    CRLF written through a text-mode layer) one line end instead of two.
+
+    >>> e = LineEnds()
+    >>> e.feed(BOM + b"a\\rb\\r"), e.flush()
+    (b'a\\nb\\n', b'')
+    >>> e = LineEnds()
+    >>> e.feed(b"a\\r"), e.feed(b"\\nb\\r\\n"), e.flush()
+    (b'a', b'\\r\\nb\\r\\n', b'')
+    """
+
+    __slots__ = ("_cr", "_held", "_started")
+
+    def __init__(self) -> None:
+        self._cr: bool | None = None  # None until the first line end is seen
+        self._held = b""
+        self._started = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The chunk with CR line ends turned into LF (a few bytes may wait for the next chunk)."""
+        if self._cr is not None:
+            return chunk.replace(b"\r", b"\n") if self._cr else chunk
+        data = self._held + chunk if self._held else chunk
+        self._held = b""
+        if not self._started:
+            if len(data) < len(BOM) and BOM.startswith(data):
+                self._held = data  # maybe a mark cut by the read: wait
+                return b""
+            self._started = True
+            if data.startswith(BOM):
+                data = data[len(BOM) :]
+        r = data.find(b"\r")
+        n = data.find(b"\n", 0, r if r >= 0 else len(data))
+        if n >= 0 or (r < 0 and n < 0):
+            self._cr = False if n >= 0 else None  # LF first, or no line end yet
+            return data
+        after = data[r + 1 : r + 3]
+        if after in (b"", b"\r"):
+            self._held = data[r:]  # CR at the end of the read: CRLF or not, the next read says
+            return data[:r]
+        self._cr = not (after.startswith(b"\n") or after == b"\r\n")
+        return data.replace(b"\r", b"\n") if self._cr else data
+
+    def flush(self) -> bytes:
+        """End of stream: the bytes still waiting (a final CR, a cut mark)."""
+        held, self._held = self._held, b""
+        return held
+
+
 class LineSplitter:
     """Split a byte stream into lines across reads.
 
@@ -40,10 +99,11 @@ class LineSplitter:
         self.max_line = max_line
         self._rest = b""
         self._skipping = False
+        self._ends = LineEnds()
 
     def feed(self, chunk: bytes) -> list[bytes]:
         """Add bytes; return the lines they complete."""
-        data = self._rest + chunk
+        data = self._rest + self._ends.feed(chunk)
         lines = data.split(b"\n")
         self._rest = lines.pop()
         if self._skipping and lines:
@@ -58,6 +118,7 @@ class LineSplitter:
 
     def flush(self) -> list[bytes]:
         """End of stream: the last line, if it had no line end."""
+        self._rest += self._ends.flush()  # a final CR or a cut mark: no line end (never an LF)
         rest, self._rest = self._rest, b""
         return [rest] if rest and not self._skipping else []
 
@@ -93,9 +154,11 @@ class BlockSplitter:
         self.max_line = max_line
         self._rest = b""
         self._skipping = False
+        self._ends = LineEnds()
 
     def feed(self, chunk: bytes) -> Block:
         """Add bytes; return the lines they complete."""
+        chunk = self._ends.feed(chunk)
         data = self._rest + chunk if self._rest else chunk
         cut = data.rfind(b"\n")
         if cut >= 0:
@@ -120,6 +183,7 @@ class BlockSplitter:
 
     def flush(self) -> Block:
         """End of stream: the last line, if it had no line end."""
+        self._rest += self._ends.flush()  # a final CR or a cut mark: no line end (never an LF)
         rest, self._rest = self._rest, b""
         return Block(rest, 1) if rest and not self._skipping else Block(b"", 0)
 
