@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 
 from veille.core.ais.encode import encode_message
 from veille.core.ais.messages import StaticVoyageData
-from veille.maritime.store import AisStore
+from veille.maritime.store import AisStore, StoreError
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
 
@@ -140,8 +140,9 @@ def test_a_failed_position_write_in_a_worker_stops_the_ingest_with_its_error(tmp
     (tmp_path / "positions").write_text("a file where the day folders should go")
     line = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
     blocks = [Block(b"\n".join([line] * 100), 100) for _ in range(8)]
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="cannot write positions") as err:
         AisStore(tmp_path).ingest_blocks(blocks, workers=2)
+    assert isinstance(err.value.__cause__, OSError)
 
 
 def test_a_registry_written_before_length_and_width_existed_still_reads_and_grows(tmp_path: Path) -> None:

@@ -7,6 +7,15 @@ Layout under the store root::
     vessels/part-<run>-<n>.parquet                     one row per change of a vessel's static data
 
 Memory stays flat: the input is read, decoded and written batch by batch.
+
+Every Parquet file is written under a hidden temporary name (``.part-….parquet.tmp``, which no
+reader's glob matches) and renamed into place, so an interrupted run never leaves half a file
+where the views read. A part that is still unreadable (left by an older version, or damaged on
+disk) stops the reading with :class:`StoreDamaged` naming it: skipping it would silently change
+counts and events.
+
+Ingesting the same input twice stores its rows twice: nothing is de-duplicated. A run's files
+carry its id (``part-<run>-…``), so an interrupted run can be removed file by file.
 """
 
 from __future__ import annotations
@@ -104,6 +113,63 @@ def static_value(msg: Any, name: str) -> Any:
 
 
 _SPANS = {"length_m": ("to_bow_m", "to_stern_m"), "width_m": ("to_port_m", "to_starboard_m")}
+
+
+class StoreError(Exception):
+    """The store (not the input) cannot be written or read: its folder is a file, read-only, full,
+    or one of its parts is damaged. The message names the store or the part."""
+
+
+class StoreDamaged(StoreError):
+    """A Parquet part of the store is empty or unreadable (an older version's interrupted write)."""
+
+
+#: Parts checked and found whole, by path: (size, mtime) when checked. A part is checked once.
+_CHECKED: dict[Path, tuple[int, int]] = {}
+_PARQUET_MAGIC = b"PAR1"
+
+
+def check_parts(files: Iterable[Path]) -> None:
+    """Raise :class:`StoreDamaged` naming the first part that cannot be a whole Parquet file
+    (shorter than a header and footer, or without the closing ``PAR1``).
+
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / "part-x.parquet"; bad.write_bytes(b"")
+    0
+    >>> check_parts([bad])
+    Traceback (most recent call last):
+    ...
+    veille.maritime.store.StoreDamaged: ...part-x.parquet: empty or unreadable Parquet part (0 bytes); ...
+    """
+    for f in files:
+        st = f.stat()
+        key = (st.st_size, st.st_mtime_ns)
+        if _CHECKED.get(f) == key:
+            continue
+        tail = b""
+        if st.st_size >= 12:
+            with f.open("rb") as fh:
+                fh.seek(-4, os.SEEK_END)
+                tail = fh.read(4)
+        if tail != _PARQUET_MAGIC:
+            raise StoreDamaged(
+                f"{f}: empty or unreadable Parquet part ({st.st_size:,} bytes); remove it "
+                "(it was left by an interrupted write)"
+            )
+        _CHECKED[f] = key
+
+
+def write_parquet(df: pl.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` through a hidden temporary name in the same folder, renamed into
+    place once complete: readers never see half a file. The temporary file is removed if the
+    write fails."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        df.write_parquet(tmp, compression="zstd")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def default_store() -> Path:
@@ -208,6 +274,7 @@ class AisStore:
         clock: Callable[[], float] = time.time,
         flush_s: float = 2.0,
         flush_rows: int = 50_000,
+        summary: IngestSummary | None = None,
     ) -> IngestSummary:
         """Read, decode and store every batch of lines; write rejects as ``line<TAB>reason<TAB>raw``.
 
@@ -221,13 +288,16 @@ class AisStore:
         per read. A quiet TCP feed still yields empty batches, so rows never wait much longer than
         ``flush_s``.
 
+        ``summary``, when given, is filled in as the run goes, so that a caller still has the
+        counts of what was stored when the source raises (the error is re-raised).
+
         >>> import tempfile
         >>> store = AisStore(tempfile.mkdtemp())
         >>> s = store.ingest([[b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A", b"garbage"]])
         >>> (s.messages, s.positions, dict(s.rejected), s.untimed)
         (1, 1, {'malformed': 1}, 1)
         """
-        summary = IngestSummary()
+        summary = summary if summary is not None else IngestSummary()
         reader = AisReader()
         started = time.perf_counter()
         try:
@@ -263,12 +333,17 @@ class AisStore:
         stop: Callable[[], bool] = lambda: False,
         source: str | None = None,
         clock: Callable[[], float] = time.time,
+        summary: IngestSummary | None = None,
     ) -> IngestSummary:
         """Like :meth:`ingest`, for blocks of lines (files, archives, stdin), scanned in bulk.
 
         With ``workers`` > 1 the blocks are scanned and decoded in that many threads while the
         calling thread reassembles multi-part messages and writes Parquet; results are taken in
         input order and at most two blocks per worker are in flight, so memory stays flat.
+
+        If ``blocks`` raises (a damaged file, an interrupt while reading), every block it gave
+        before is still decoded and written, multi-part groups left open are rejected as at the
+        end of input, and then the error is re-raised (``summary``, when given, holds the counts).
 
         >>> import tempfile
         >>> from veille.core.ais.sources import Block
@@ -277,7 +352,7 @@ class AisStore:
         >>> (s.messages, s.positions, dict(s.rejected))
         (1, 1, {'malformed': 1})
         """
-        summary = IngestSummary()
+        summary = summary if summary is not None else IngestSummary()
         bulk = BulkReader()
         started = time.perf_counter()
         # NumPy and Polars release the GIL for the bulk of the work: threads share the cores
@@ -293,9 +368,18 @@ class AisStore:
             if progress is not None:
                 progress(summary)
 
+        source_error: BaseException | None = None
         try:
             lineno = 1
-            for block in blocks:
+            it = iter(blocks)
+            while True:
+                try:
+                    block = next(it)
+                except StopIteration:
+                    break
+                except BaseException as exc:  # the source failed: keep what it gave before
+                    source_error = exc
+                    break
                 if pool is None:
                     finish(decode_block(block.data, block.lines, lineno))
                 else:
@@ -315,6 +399,8 @@ class AisStore:
                 pool.shutdown(cancel_futures=True)
             self._writes.clear()
         summary.elapsed_s = time.perf_counter() - started
+        if source_error is not None:
+            raise source_error
         return summary
 
     def ingest_archive(
@@ -325,12 +411,15 @@ class AisStore:
         progress: Callable[[IngestSummary], None] | None = None,
         stop: Callable[[], bool] = lambda: False,
         clock: Callable[[], float] = time.time,
+        summary: IngestSummary | None = None,
     ) -> IngestSummary:
         """Store a CSV archive (MarineCadastre or DMA layout, see :mod:`veille.core.ais.archive`).
 
         Every row is a message; its static columns go to the vessel registry when they change.
+        Each batch is written as it is read, so an error raised by the reader leaves every earlier
+        batch stored (``summary``, when given, holds their counts).
         """
-        summary = IngestSummary()
+        summary = summary if summary is not None else IngestSummary()
         started = time.perf_counter()
         source = Path(path).name
         for batch in read_archive(archive_lines(path), source=source):
@@ -425,8 +514,11 @@ class AisStore:
         rows = rows.with_columns(day=pl.col("timestamp").dt.date())
         for (day,), part in rows.group_by("day"):
             folder = self.root / "positions" / f"day={day}"
-            folder.mkdir(parents=True, exist_ok=True)
-            part.drop("day").write_parquet(folder / name, compression="zstd")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write_parquet(part.drop("day"), folder / name)
+            except OSError as exc:
+                raise StoreError(f"store {self.root}: cannot write positions: {exc}") from exc
 
     def _known_static(self) -> dict[int, tuple[Any, ...]]:
         if self._last_static is None:
@@ -462,8 +554,11 @@ class AisStore:
             orient="row",
         ).with_columns(pl.col("valid_from").cast(pl.Datetime("us", "UTC")))
         folder = self.root / "vessels"
-        folder.mkdir(parents=True, exist_ok=True)
-        df.write_parquet(folder / self._name(), compression="zstd")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_parquet(df, folder / self._name())
+        except OSError as exc:
+            raise StoreError(f"store {self.root}: cannot write the vessel registry: {exc}") from exc
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -479,7 +574,10 @@ class AisStore:
         con = duckdb.connect()
         pos = self.root / "positions"
         ves = self.root / "vessels"
-        if any(pos.glob("day=*/*.parquet")):
+        pos_parts = list(pos.glob("day=*/*.parquet"))
+        ves_parts = list(ves.glob("*.parquet"))
+        check_parts([*pos_parts, *ves_parts])
+        if pos_parts:
             con.sql(
                 f"CREATE VIEW positions AS SELECT * FROM read_parquet('{pos}/day=*/*.parquet', "  # noqa: S608
                 "hive_partitioning = true)"
@@ -487,7 +585,7 @@ class AisStore:
         else:
             cols = ", ".join(f"NULL::{_duck(t)} AS {n}" for n, t in POSITION_SCHEMA.items())
             con.sql(f"CREATE VIEW positions AS SELECT {cols}, NULL::DATE AS day WHERE false")
-        if any(ves.glob("*.parquet")):
+        if ves_parts:
             # paths come from the store's own root, not from users
             # union_by_name: parts written before a column existed read it as NULL; a column that
             # no part has yet (a store older than it) is added as NULL
