@@ -2,8 +2,10 @@
 generate synthetic traffic. The work is done by :mod:`veille.core.ais` and
 :mod:`veille.maritime.store`; this command parses arguments and reports.
 
-Exit codes: 0 done; 2 bad arguments; 3 input missing or unreadable; 4 input read but no message
-could be decoded.
+Exit codes: 0 done; 2 bad arguments (or an output path that cannot be written); 3 input missing or
+unreadable (a file, a feed that never connected, the store of a read command); 4 input read but no
+message could be decoded; 6 the store cannot be written or read (a file, read-only, a damaged
+part); 130 interrupted (Ctrl-C): the summary of what was stored is printed first.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import sys
+import threading
 import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,13 +29,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from veille.core.ais.archive import is_archive
 from veille.core.ais.nmea import PghpTime, Sentence, parse_line
-from veille.core.ais.sources import file_batches, file_blocks, tcp_batches
+from veille.core.ais.sources import TcpStats, file_batches, file_blocks, parse_tcp_url, tcp_batches
 from veille.core.ais.synth import generate
 from veille.maritime import events_cli
-from veille.maritime.store import AisStore, IngestSummary, default_store
+from veille.maritime.store import AisStore, IngestSummary, StoreError, default_store
 
+EXIT_ARGS = 2
 EXIT_INPUT = 3
 EXIT_NOTHING_DECODED = 4
+EXIT_STORE = 6
+EXIT_INTERRUPTED = 130
+#: What a damaged input raises until every reader reports it as a ValueError (gzip, zlib, zip).
+INPUT_ERRORS = (OSError, ValueError, EOFError, zlib.error)
 
 
 def parse_until(text: str) -> float:
@@ -41,10 +52,80 @@ def parse_until(text: str) -> float:
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise CommandError(f"--until {text!r}: expected an ISO time or a duration like 30s, 10m, 2h") from exc
+        raise CommandError(
+            f"--until {text!r}: expected an ISO time or a duration like 30s, 10m, 2h", returncode=EXIT_ARGS
+        ) from exc
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.timestamp()
+
+
+def tcp_address(item: str) -> tuple[str, int]:
+    """Host and port of ``tcp://HOST:PORT``; a :class:`CommandError` (exit 2) otherwise.
+
+    >>> tcp_address("tcp://127.0.0.1:10110")
+    ('127.0.0.1', 10110)
+    """
+    try:
+        return parse_tcp_url(item)
+    except ValueError as exc:
+        raise CommandError(f"{exc} (expected tcp://HOST:PORT)", returncode=EXIT_ARGS) from exc
+
+
+def check_output(option: str, path: str) -> None:
+    """Refuse (exit 2) an output path whose folder is missing or read-only, or that is a folder,
+    before any work starts."""
+    if path == "-":
+        return
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        problem = "is a folder"
+    elif not folder.is_dir():
+        problem = f"no such folder {folder}"
+    elif not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        problem = "not writable"
+    else:
+        return
+    raise CommandError(f"{option} {path}: {problem}", returncode=EXIT_ARGS)
+
+
+class _Interrupt:
+    """Ctrl-C during an ingest: the first one asks the run to stop at the next block (or, while
+    the main thread waits for input, stops that read at once); what was decoded is written and
+    the summary printed. A second Ctrl-C stops at once (files are still never half-written)."""
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self.reading = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        again, self.interrupted = self.interrupted, True
+        if self.reading or again:
+            raise KeyboardInterrupt
+
+    def guard(self, source: Iterable[Any]) -> Iterator[Any]:
+        """``source``, marked as waiting for input while the next item is read."""
+        it = iter(source)
+        while True:
+            self.reading = True
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.reading = False
+            yield item
 
 
 class Command(BaseCommand):
@@ -56,14 +137,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        ingest = sub.add_parser("ingest", help="read NMEA and store positions and vessel data")
+        ingest = sub.add_parser(
+            "ingest",
+            help="read NMEA and store positions and vessel data",
+            description="Read NMEA or CSV archives and append their positions and vessel data to the "
+            "store. Nothing is de-duplicated: ingesting a file again (after an interrupted run, say) "
+            "stores its rows again. To start over, remove the day folders concerned "
+            "(positions/day=YYYY-MM-DD) or the run's files (part-<run>-*.parquet under positions/ and "
+            "vessels/; the summary gives the run id), or ingest into a fresh --store.",
+        )
         ingest.add_argument(
             "inputs",
             nargs="+",
             help="NMEA files (plain or .gz), CSV archives (MarineCadastre or DMA layout; plain, .gz or "
             ".zip), - for stdin, or tcp://HOST:PORT",
         )
-        ingest.add_argument("--until", help="stop at this UTC time or after this duration (30s, 10m, 2h)")
+        ingest.add_argument(
+            "--until",
+            help="stop tcp:// feeds and standard input at this UTC time or after this duration (30s, 10m, "
+            "2h); files are read whole (a warning says so)",
+        )
         ingest.add_argument(
             "--rejects", help="write rejected lines here (line, reason, raw line; tab-separated)"
         )
@@ -98,8 +191,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
-        if events_cli.handle(action, opts, self.stdout, self.stderr):
-            return
+        if action in ("stats", "events"):
+            self._existing_store(opts)
+        if action == "events":
+            self._check_events(opts)
+        elif action == "watch":
+            if opts.get("until") is not None:
+                parse_until(opts["until"])
+            if opts["input"].startswith("tcp://"):
+                tcp_address(opts["input"])
+        try:
+            if events_cli.handle(action, opts, self.stdout, self.stderr):
+                return
+        except StoreError as exc:
+            raise CommandError(str(exc), returncode=EXIT_STORE) from exc
         if action == "ingest":
             self._ingest(opts)
         elif action == "replay":
@@ -112,86 +217,194 @@ class Command(BaseCommand):
     def _store(self, opts: dict[str, Any]) -> AisStore:
         return AisStore(Path(opts["store"]) if opts.get("store") else default_store())
 
+    def _existing_store(self, opts: dict[str, Any]) -> AisStore:
+        """The store of a read command: it must exist (exit 3 naming it otherwise)."""
+        store = self._store(opts)
+        if not store.root.exists():
+            raise CommandError(f"store {store.root}: no such folder", returncode=EXIT_INPUT)
+        if not store.root.is_dir():
+            raise CommandError(f"store {store.root}: not a folder", returncode=EXIT_INPUT)
+        return store
+
+    @staticmethod
+    def _check_events(opts: dict[str, Any]) -> None:
+        """Refuse bad ``events`` options (exit 2) before detection starts."""
+        for name in ("since", "until"):
+            text = opts.get(name)
+            if text is None:
+                continue
+            try:
+                datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise CommandError(
+                    f"--{name} {text!r}: expected an ISO 8601 time (2024-01-31 or 2024-01-31T12:00, UTC "
+                    "if no zone)",
+                    returncode=EXIT_ARGS,
+                ) from exc
+        from veille.core.events.schema import EVENT_TYPES
+
+        for t in opts.get("types") or []:
+            if t not in events_cli.TYPE_GROUPS and t not in EVENT_TYPES:
+                raise CommandError(
+                    f"--type {t}: expected one of {', '.join(EVENT_TYPES)}, zone or track",
+                    returncode=EXIT_ARGS,
+                )
+        if opts.get("output"):
+            check_output("--output", opts["output"])
+        if opts.get("zone"):
+            from veille.core.events.zones import shipped_zones
+
+            detectors = events_cli._detectors(opts)  # the user's --zones added to the shipped ones
+            zones = detectors.zones.zones if detectors is not None else None
+            ids = (zones or shipped_zones()).ids
+            if opts["zone"] not in ids:
+                raise CommandError(
+                    f"--zone {opts['zone']}: unknown zone; expected one of {', '.join(ids)}",
+                    returncode=EXIT_ARGS,
+                )
+
     def _ingest(self, opts: dict[str, Any]) -> None:
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        # every argument is checked before any work starts (exit 2), then every input (exit 3)
+        workers = self._workers(opts.get("workers"))
+        deadline = parse_until(opts["until"]) if opts.get("until") is not None else None
+        if opts.get("rejects"):
+            check_output("--rejects", opts["rejects"])
+        for item in opts["inputs"]:
+            if item.startswith("tcp://"):
+                tcp_address(item)
+            elif item != "-" and not Path(item).is_file():
+                raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
         store = self._store(opts)
-        deadline = parse_until(opts["until"]) if opts.get("until") else None
+        if store.root.exists() and not store.root.is_dir():
+            raise CommandError(f"store {store.root}: not a folder", returncode=EXIT_STORE)
+        files = [i for i in opts["inputs"] if not i.startswith("tcp://") and i != "-"]
+        if deadline is not None and files:
+            self.stderr.write(
+                f"--until applies to tcp:// feeds and standard input; read whole: {', '.join(files)}"
+            )
 
-        def stop() -> bool:
-            return deadline is not None and time.time() >= deadline
-
-        rejects = open(opts["rejects"], "wb") if opts.get("rejects") else None  # noqa: SIM115
-        total = IngestSummary()
         try:
-            with Progress(
-                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                TimeElapsedColumn(), transient=opts["format"] == "json", disable=not sys.stderr.isatty(),
-            ) as bar:  # fmt: skip
-                for item in opts["inputs"]:
-                    task = bar.add_task(item, total=None, info="")
+            rejects = open(opts["rejects"], "wb") if opts.get("rejects") else None  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(
+                f"--rejects {opts['rejects']}: {exc.strerror or exc}", returncode=EXIT_ARGS
+            ) from exc
+        total = IngestSummary()
+        error: CommandError | None = None
+        with _Interrupt() as interrupt:
 
-                    def progress(s: IngestSummary, task: Any = task) -> None:
-                        bar.update(
-                            task, info=f"{s.messages:,} messages, {sum(s.rejected.values()):,} rejected"
-                        )
+            def stop_live() -> bool:
+                return interrupt.interrupted or (deadline is not None and time.time() >= deadline)
 
-                    try:
-                        if item.startswith("tcp://"):
-                            s = store.ingest(
-                                self._batches(item, stop), rejects=rejects, progress=progress, stop=stop
+            def stop_file() -> bool:
+                return interrupt.interrupted
+
+            try:
+                with Progress(
+                    TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                    TimeElapsedColumn(), transient=opts["format"] == "json",
+                    console=Console(file=sys.stderr), disable=not sys.stderr.isatty(),
+                ) as bar:  # fmt: skip
+                    for item in opts["inputs"]:
+                        task = bar.add_task(item, total=None, info="")
+
+                        def progress(s: IngestSummary, task: Any = task) -> None:
+                            bar.update(
+                                task, info=f"{s.messages:,} messages, {sum(s.rejected.values()):,} rejected"
                             )
-                        elif item != "-" and is_archive(item):
-                            s = store.ingest_archive(item, rejects=rejects, progress=progress, stop=stop)
-                        else:
-                            s = store.ingest_blocks(
-                                self._blocks(item),
-                                workers=self._workers(opts.get("workers")),
-                                rejects=rejects,
-                                progress=progress,
-                                stop=stop,
-                            )
-                    except (OSError, ValueError) as exc:
-                        raise CommandError(f"{item}: {exc}", returncode=EXIT_INPUT) from exc
-                    _merge(total, s)
-                    bar.update(task, total=1, completed=1)
-                    if stop():
-                        break
-        finally:
-            if rejects is not None:
-                rejects.close()
-        self._report(total.as_dict(), opts["format"])
+
+                        s = IngestSummary()
+                        try:
+                            if item.startswith("tcp://"):
+                                error = self._tcp(item, store, interrupt, stop_live, rejects, progress, s)
+                            elif item != "-" and is_archive(item):
+                                store.ingest_archive(
+                                    item, rejects=rejects, progress=progress, stop=stop_file, summary=s
+                                )
+                            else:
+                                store.ingest_blocks(
+                                    interrupt.guard(file_blocks(item)),
+                                    workers=workers,
+                                    rejects=rejects,
+                                    progress=progress,
+                                    stop=stop_live if item == "-" else stop_file,
+                                    summary=s,
+                                )
+                        except KeyboardInterrupt:
+                            interrupt.interrupted = True
+                        except StoreError as exc:
+                            error = CommandError(str(exc), returncode=EXIT_STORE)
+                        except INPUT_ERRORS as exc:
+                            error = CommandError(f"{item}: {exc}", returncode=EXIT_INPUT)
+                        _merge(total, s)
+                        bar.update(task, total=1, completed=1)
+                        if error is not None or interrupt.interrupted:
+                            break
+            except KeyboardInterrupt:  # a second Ctrl-C outside the ingest itself
+                interrupt.interrupted = True
+            finally:
+                if rejects is not None:
+                    rejects.close()
+        summary = total.as_dict()
+        if interrupt.interrupted:
+            summary["interrupted"] = True
+        self._report(summary, opts["format"], store.run)
+        if interrupt.interrupted:
+            raise CommandError(
+                f"interrupted: the summary above is what was stored (run {store.run})",
+                returncode=EXIT_INTERRUPTED,
+            )
+        if error is not None:
+            raise error
         if total.messages and not total.decoded:
             raise CommandError("no message could be decoded", returncode=EXIT_NOTHING_DECODED)
         if total.lines and not total.messages:
             raise CommandError("no AIS message found in the input", returncode=EXIT_NOTHING_DECODED)
 
-    def _batches(self, item: str, stop: Any) -> Any:
-        if item.startswith("tcp://"):
-            host, _, port = item[6:].rpartition(":")
-            if not host or not port.isdigit():
-                raise CommandError(f"{item}: expected tcp://HOST:PORT")
-            return tcp_batches(host, int(port), stop=stop)
-        if item != "-" and not Path(item).is_file():
-            raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
-        return file_batches(item)
+    def _tcp(
+        self,
+        item: str,
+        store: AisStore,
+        interrupt: _Interrupt,
+        stop: Callable[[], bool],
+        rejects: Any,
+        progress: Callable[[IngestSummary], None],
+        summary: IngestSummary,
+    ) -> CommandError | None:
+        """Ingest a TCP feed until ``stop``; the error to report if it never connected."""
+        host, port = tcp_address(item)
+        stats = TcpStats()
+        last = ["no attempt made"]
 
-    def _blocks(self, item: str) -> Any:
-        if item != "-" and not Path(item).is_file():
-            raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
-        return file_blocks(item)
+        def on_error(message: str) -> None:  # "host:port: reason", before the wait to retry
+            last[0] = message.removeprefix(f"{item[6:]}: ")
+
+        def wait(seconds: float) -> None:  # between attempts: say why and for how long, stop on time
+            self.stderr.write(f"veille ais ingest {item}: {last[0]}; retrying in {seconds:.1f} s")
+            end = time.monotonic() + seconds
+            while not stop() and time.monotonic() < end:
+                time.sleep(min(0.1, max(0.0, end - time.monotonic())))
+
+        batches = tcp_batches(host, port, stop=stop, stats=stats, on_error=on_error, sleep=wait)
+        store.ingest(interrupt.guard(batches), rejects=rejects, progress=progress, stop=stop, summary=summary)
+        if stats.connections == 0 and not interrupt.interrupted:
+            return CommandError(f"could not connect to {item[6:]}: {last[0]}", returncode=EXIT_INPUT)
+        return None
 
     @staticmethod
     def _workers(asked: int | None) -> int:
         if asked is not None:
             if asked < 1:
-                raise CommandError("--workers must be 1 or more")
+                raise CommandError(f"--workers {asked}: expected 1 or more", returncode=EXIT_ARGS)
             return asked
         return min(2, os.cpu_count() or 1)
 
-    def _report(self, summary: dict[str, Any], fmt: str) -> None:
+    def _report(self, summary: dict[str, Any], fmt: str, run: str) -> None:
         if fmt == "json":
-            self.stdout.write(json.dumps(summary, indent=2))
+            self.stdout.write(json.dumps({**summary, "run": run}, indent=2))
             return
         span = summary["time_span"]
         lines = [
@@ -204,11 +417,16 @@ class Command(BaseCommand):
             f"time span  {span[0]} .. {span[1]}"
             + (f" ({summary['without_time']:,} messages without a time)" if summary["without_time"] else ""),
             f"rate       {summary['messages_per_s']:,} messages/s ({summary['elapsed_s']} s)",
+            f"run        {run} (files part-{run}-*.parquet)"
+            + (", interrupted" if summary.get("interrupted") else ""),
         ]
         self.stdout.write("\n".join(lines))
 
     def _stats(self, opts: dict[str, Any]) -> None:
-        stats = self._store(opts).stats()
+        try:
+            stats = self._existing_store(opts).stats()
+        except StoreError as exc:
+            raise CommandError(str(exc), returncode=EXIT_STORE) from exc
         if opts["format"] == "json":
             self.stdout.write(json.dumps(stats, indent=2))
         else:
