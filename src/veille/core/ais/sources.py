@@ -10,20 +10,161 @@ byte-order mark at the start is dropped.
 
 from __future__ import annotations
 
-import gzip
+import io
 import itertools
 import random
 import socket
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from .reader import MAX_LINE_BYTES
 
 READ_BYTES = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class InputDamaged(ValueError):
+    """An input file that cannot be read to its end: a truncated or corrupt gzip or zip.
+
+    Raised only after every line read before the damage has been given; the message names the
+    file, the uncompressed byte offset where reading stopped and what was wrong.
+
+    >>> str(InputDamaged("x.nmea.gz", 900_000, "compressed data ends before the end of the stream"))
+    'x.nmea.gz: damaged at uncompressed byte 900,000: compressed data ends before the end of the stream'
+    """
+
+    def __init__(self, name: str, offset: int, reason: str) -> None:
+        super().__init__(f"{name}: damaged at uncompressed byte {offset:,}: {reason}")
+        self.name = name
+        self.offset = offset
+        self.reason = reason
+
+
+def _zlib_reason(exc: zlib.error) -> str:
+    text = str(exc)
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def inflate(
+    raw: BinaryIO, name: str, *, wbits: int = 31, members: bool = True, piece: int = 1 << 16
+) -> Iterator[bytes]:
+    """Decompressed pieces of a gzip stream (``wbits=31``) or raw deflate data (``wbits=-15``).
+
+    On damage (corrupt data, a bad checksum, a stream cut short) every byte that decompresses
+    before it is given, then :class:`InputDamaged` is raised. Concatenated gzip members are read
+    one after the other (as :mod:`gzip` does, zero padding after the last is ignored).
+
+    >>> import gzip, io
+    >>> data = gzip.compress(b"line 1\\nline 2\\n")
+    >>> b"".join(inflate(io.BytesIO(data + data), "x.gz"))
+    b'line 1\\nline 2\\nline 1\\nline 2\\n'
+    >>> cut = inflate(io.BytesIO(data[:-4]), "x.gz")
+    >>> next(cut)
+    b'line 1\\nline 2\\n'
+    >>> try:
+    ...     next(cut)
+    ... except InputDamaged as exc:
+    ...     print(exc.offset, exc.reason)
+    14 compressed data ends before the end of the stream (file truncated?)
+    """
+    d = zlib.decompressobj(wbits)
+    offset = 0
+    pending = b""
+    fed = False
+    while True:
+        data = pending or raw.read(piece)
+        pending = b""
+        if not data:
+            break
+        fed = True
+        before = d.copy()
+        try:
+            out = d.decompress(data)
+        except zlib.error as exc:
+            # decompress again byte by byte from the state before this piece: all up to the damage
+            out = b""
+            d = before
+            for i in range(len(data)):
+                try:
+                    out += d.decompress(data[i : i + 1])
+                except zlib.error:
+                    break
+            if out:
+                yield out
+            raise InputDamaged(name, offset + len(out), _zlib_reason(exc)) from exc
+        if out:
+            offset += len(out)
+            yield out
+        if d.eof:
+            rest = d.unused_data
+            while members and len(rest) < 2 and (more := raw.read(piece)):
+                rest += more
+            if not members or not rest.strip(b"\0"):
+                if members:
+                    while more := raw.read(piece):  # zero padding, or something after it?
+                        if more.strip(b"\0"):
+                            raise InputDamaged(name, offset, "data after the end of the gzip stream")
+                return
+            if rest[:2] != GZIP_MAGIC:
+                raise InputDamaged(name, offset, "data after the end of the gzip stream")
+            d, pending, fed = zlib.decompressobj(wbits), rest, False
+    if fed and not d.eof:
+        raise InputDamaged(
+            name, offset, "compressed data ends before the end of the stream (file truncated?)"
+        )
+
+
+class ChunkStream(io.RawIOBase):
+    """A readable binary stream over an iterator of byte chunks (:func:`inflate`), for
+    :class:`io.TextIOWrapper` and the readers. When the iterator raises :class:`InputDamaged`
+    the stream ends there as if at the end of the file and keeps the error in ``damage``, so a
+    reader gives its last lines before :meth:`check` raises it."""
+
+    def __init__(self, chunks: Iterator[bytes], close: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self._chunks: Iterator[bytes] | None = chunks
+        self._buf = b""
+        self._close = close
+        self.damage: InputDamaged | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        view = memoryview(b).cast("B")
+        n = 0
+        while n < len(view):
+            if not self._buf:
+                if self._chunks is None:
+                    break
+                try:
+                    self._buf = next(self._chunks)
+                except StopIteration:
+                    self._chunks = None
+                    break
+                except InputDamaged as exc:
+                    self.damage, self._chunks = exc, None
+                    break
+            k = min(len(view) - n, len(self._buf))
+            view[n : n + k] = self._buf[:k]
+            self._buf = self._buf[k:]
+            n += k
+        return n
+
+    def close(self) -> None:
+        if self._close is not None and not self.closed:
+            self._close()
+        super().close()
+
+    def check(self) -> None:
+        """Raise the damage met, if any."""
+        if self.damage is not None:
+            raise self.damage
 
 
 BOM = b"\xef\xbb\xbf"
@@ -224,16 +365,21 @@ def file_blocks(path: str | Path, read_bytes: int = READ_BYTES) -> Iterator[Bloc
     if str(path) == "-":
         yield from read_blocks(sys.stdin.buffer, read_bytes)
         return
-    with _open(Path(path)) as stream:
+    with open_binary(Path(path)) as stream:
         yield from read_blocks(stream, read_bytes)
+        if isinstance(stream, ChunkStream):
+            stream.check()
 
 
-def _open(path: Path) -> BinaryIO:
-    with path.open("rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
+def open_binary(path: Path) -> BinaryIO:
+    """A file, decompressed when it starts with the gzip magic number (a :class:`ChunkStream`
+    whose ``check()`` raises :class:`InputDamaged` once its readable lines have been read)."""
+    raw = path.open("rb")
+    if raw.read(2) != GZIP_MAGIC:
+        raw.seek(0)
+        return raw
+    raw.seek(0)
+    return cast(BinaryIO, ChunkStream(inflate(raw, str(path)), raw.close))
 
 
 def read_batches(stream: BinaryIO, read_bytes: int = READ_BYTES) -> Iterator[list[bytes]]:
@@ -268,8 +414,10 @@ def file_batches(path: str | Path, read_bytes: int = READ_BYTES) -> Iterator[lis
     if str(path) == "-":
         yield from read_batches(sys.stdin.buffer, read_bytes)
         return
-    with _open(Path(path)) as stream:
+    with open_binary(Path(path)) as stream:
         yield from read_batches(stream, read_bytes)
+        if isinstance(stream, ChunkStream):
+            stream.check()
 
 
 @dataclass
