@@ -25,12 +25,13 @@ antenna, so its rows carry no bow/stern/port/starboard distances (DMA gives both
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import itertools
 import re
+import struct
 import zipfile
+import zlib
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -41,8 +42,20 @@ import polars as pl
 
 from .bulk import POSITION_COLUMNS
 from .nmea import Reject, RejectReason
+from .sources import GZIP_MAGIC, ChunkStream, InputDamaged, inflate
 
 BATCH_ROWS = 100_000
+#: A quoted field may hold line breaks, but a quote still open this many lines (or characters)
+#: after the line that opened it is a stray quote: that line is rejected (``unterminated_quote``)
+#: and reading resumes at the next one.
+MAX_QUOTED_LINES = 100
+MAX_QUOTED_CHARS = 64 * 1024
+
+
+class ArchiveError(ValueError):
+    """A file taken for a CSV archive that is not one of a known layout: a header not recognised
+    (the message names the file and the columns missing), a zip without a ``.csv``."""
+
 
 MARINECADASTRE = {
     "mmsi": "mmsi",
@@ -84,6 +97,10 @@ DMA = {
     "d": "to_starboard",
 }
 LAYOUTS = {"marinecadastre": MARINECADASTRE, "dma": DMA}
+_REQUIRED_NAMES = {
+    "marinecadastre": {"mmsi": "MMSI", "time": "BaseDateTime", "lat": "LAT", "lon": "LON"},
+    "dma": {"mmsi": "MMSI", "time": "# Timestamp", "lat": "Latitude", "lon": "Longitude"},
+}
 _REQUIRED = {"mmsi", "time", "lat", "lon"}
 _TIME_FORMATS = {"marinecadastre": "%Y-%m-%dT%H:%M:%S", "dma": "%d/%m/%Y %H:%M:%S"}
 
@@ -196,7 +213,11 @@ def read_archive(
     without a double quote (the common case: quotes only appear around a name with a comma) is
     split by Polars' CSV reader after its field counts are checked line by line; any other batch
     (or every batch with ``fast=False``) goes through the standard :mod:`csv` module. Both give the
-    same rows, line numbers and rejects (``tests/maritime/test_ais_archive.py`` checks it).
+    same rows, line numbers and rejects (``tests/maritime/test_ais_archive.py`` checks it). A quote
+    that opens a field and is not closed within :data:`MAX_QUOTED_LINES` lines as a record of the
+    header's width rejects its line as ``unterminated_quote``; reading resumes at the next line.
+    A header of no known layout raises :class:`ArchiveError` naming ``source`` and the columns
+    missing.
 
     >>> rows = ["MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName",
     ...         "257000001,2024-01-01T00:00:00,70.5,20.1,10.2,45.0,511,POLAR",
@@ -205,41 +226,133 @@ def read_archive(
     >>> (b.positions.select("mmsi", "heading_deg").rows(), [(r.lineno, r.reason.value) for r in b.rejects])
     ([(257000001, None)], [(3, 'bad_field')])
     """
-    chunks = _record_chunks(iter(lines), batch_rows)
-    first, first_quoted = next(chunks, ([], False))
-    if not first:
+    damage: list[InputDamaged] = []
+
+    def guarded() -> Iterator[str]:
+        # damaged input ends the lines here; raised once every row read before it is given
+        try:
+            yield from lines
+        except InputDamaged as exc:
+            damage.append(exc)
+
+    it = guarded()
+    first = next(it, None)
+    if first is None:
         return
-    head = next(csv.reader(first[:1]), [])
+    # the header is one line: a header with a quoted line break is not a known layout
+    head = next(csv.reader([first]), [])
     found = detect_layout(head)
     if found is None:
-        raise ValueError(f"CSV header not recognised as MarineCadastre or DMA: {head[:6]}")
+        raise ArchiveError(f"{source}: {_not_recognised(head)}")
     layout, cols = found
     width = len(head)
     fast = fast and len(set(cols.values())) == len(cols)  # (a field named twice: csv keeps the last)
-    # the header is one line: a header with a quoted line break is not a known layout
     offset = 1
-    for chunk, quoted in itertools.chain([(first[1:], first_quoted)], chunks):
-        if not chunk:
-            continue
+    for chunk, quoted, stray in _record_chunks(it, batch_rows, width, offset + 1):
         if fast and not quoted:
-            yield _fast_chunk(chunk, offset, width, cols, layout, source)
+            yield _fast_chunk(chunk, offset, width, cols, layout, source, stray)
         else:
-            yield _csv_chunk(chunk, offset, width, cols, layout, source)
+            yield _csv_chunk(chunk, offset, width, cols, layout, source, stray)
         offset += len(chunk)
+    if damage:
+        raise damage[0]
 
 
-def _record_chunks(lines: Iterator[str], size: int) -> Iterator[tuple[list[str], bool]]:
-    """Lists of about ``size`` lines, each ending where no quoted field is open (an even count
-    of double quotes so far: RFC 4180 escapes a quote by doubling it), and whether the list holds
-    a double quote at all."""
-    while chunk := list(itertools.islice(lines, size)):
-        quoted = '"' in "".join(chunk)
-        if quoted:
-            odd = sum(line.count('"') for line in chunk) % 2 == 1
-            while odd and (line := next(lines, None)) is not None:
+def _not_recognised(head: list[str]) -> str:
+    """What a header lacks to be each known layout.
+
+    >>> print(_not_recognised(["mmsi", "lat", "lon", "when"]).replace(", #", ",\\n#"))
+    CSV header not recognised: missing BaseDateTime for MarineCadastre,
+    # Timestamp, Latitude, Longitude for DMA (header: 'mmsi', 'lat', 'lon', 'when')
+    """
+    keys = {_key(h) for h in head}
+    missing = []
+    for name, label in (("marinecadastre", "MarineCadastre"), ("dma", "DMA")):
+        have = {LAYOUTS[name][k] for k in keys if k in LAYOUTS[name]}
+        need = [col for f, col in _REQUIRED_NAMES[name].items() if f not in have]
+        missing.append(f"{', '.join(need)} for {label}")
+    shown = ", ".join(repr(h) for h in head[:8]) + (", ..." if len(head) > 8 else "")
+    return f"CSV header not recognised: missing {', '.join(missing)} (header: {shown})"
+
+
+def _opens_quote(line: str) -> bool:
+    """Whether a line leaves a quoted field open at its end, as the :mod:`csv` module reads it.
+
+    >>> _opens_quote('1,"BIG,2'), _opens_quote('1,"A, B",2'), _opens_quote('1,B"IG,2')
+    (True, False, False)
+    """
+    reader = csv.reader([line.rstrip("\r\n"), ""])
+    next(reader, None)
+    return reader.line_num > 1
+
+
+def _record_chunks(
+    lines: Iterator[str], size: int, width: int, first_lineno: int
+) -> Iterator[tuple[list[str], bool, list[Reject]]]:
+    """Lists of about ``size`` lines, each ending where no quoted field is open, whether the list
+    holds a double quote, and the lines rejected for a quote never closed (left in the list as
+    empty lines, so line numbers stay right).
+
+    A line that opens a quoted field takes the following lines up to the one that closes it (an
+    odd count of double quotes: RFC 4180 escapes a quote by doubling it), when that is within
+    :data:`MAX_QUOTED_LINES` lines and :data:`MAX_QUOTED_CHARS` characters, the record has the
+    header's ``width`` fields and no line between is a whole row of its own (two stray quotes);
+    otherwise the line alone is rejected and the next one read as
+    a line of its own. Memory stays bounded whatever the stray quotes.
+    """
+    back: deque[str] = deque()
+
+    def take() -> str | None:
+        return back.popleft() if back else next(lines, None)
+
+    lineno = first_lineno
+    while True:
+        chunk: list[str] = []
+        stray: list[Reject] = []
+        quoted = False
+        while len(chunk) < size:
+            line = take()
+            if line is None:
+                break
+            if '"' not in line or not _opens_quote(line):
+                quoted = quoted or '"' in line
                 chunk.append(line)
-                odd ^= line.count('"') % 2 == 1
-        yield chunk, quoted
+                continue
+            record, chars, closed = [line], len(line), False
+            while len(record) <= MAX_QUOTED_LINES and chars <= MAX_QUOTED_CHARS:
+                more = take()
+                if more is None:
+                    break
+                record.append(more)
+                chars += len(more)
+                if more.count('"') % 2 == 1:
+                    closed = True
+                    break
+            rows = list(csv.reader(record)) if closed else []
+            whole = any(len(next(csv.reader([m]), [])) == width for m in record[1:-1])
+            if len(rows) == 1 and len(rows[0]) == width and not whole:
+                quoted = True
+                chunk += record
+                continue
+            at = lineno + len(chunk)
+            if not closed:
+                why = f"quote opened here not closed within {MAX_QUOTED_LINES} lines"
+            elif whole:
+                why = f"quote opened here closes on line {at + len(record) - 1}, across whole rows"
+            else:
+                fields = sum(len(r) for r in rows)
+                why = (
+                    f"quote opened here closes on line {at + len(record) - 1}: "
+                    f"{fields} fields, {width} in the header"
+                )
+            text = line.rstrip("\r\n")
+            stray.append(Reject(at, RejectReason.UNTERMINATED_QUOTE, text.encode("utf-8", "replace"), why))
+            chunk.append("")  # the line keeps its number; its record is no row
+            back.extendleft(reversed(record[1:]))
+        if not chunk:
+            return
+        yield chunk, quoted, stray
+        lineno += len(chunk)
 
 
 def _malformed(lineno: int, text: str, fields: int, width: int) -> Reject:
@@ -252,12 +365,18 @@ def _malformed(lineno: int, text: str, fields: int, width: int) -> Reject:
 
 
 def _csv_chunk(
-    chunk: list[str], offset: int, width: int, cols: dict[int, str], layout: str, source: str
+    chunk: list[str],
+    offset: int,
+    width: int,
+    cols: dict[int, str],
+    layout: str,
+    source: str,
+    stray: list[Reject] = [],  # noqa: B006 (never changed)
 ) -> ArchiveBatch:
     reader = csv.reader(chunk)
     rows: list[list[str]] = []
     linenos: list[int] = []
-    bad: list[Reject] = []
+    bad: list[Reject] = list(stray)
     for row in reader:
         if not row:
             continue
@@ -275,7 +394,13 @@ def _csv_chunk(
 
 
 def _fast_chunk(
-    chunk: list[str], offset: int, width: int, cols: dict[int, str], layout: str, source: str
+    chunk: list[str],
+    offset: int,
+    width: int,
+    cols: dict[int, str],
+    layout: str,
+    source: str,
+    stray: list[Reject] = [],  # noqa: B006 (never changed)
 ) -> ArchiveBatch:
     # as the csv module: line ends stripped, an empty line is no row, a row needs `width` fields
     lines = pl.DataFrame(
@@ -286,7 +411,7 @@ def _fast_chunk(
     ).filter(pl.col("text") != "")
     lines = lines.with_columns(fields=pl.col("text").str.count_matches(",", literal=True) + 1)
     wrong = lines.filter(pl.col("fields") != width)
-    bad = [_malformed(k, text, n, width) for text, k, n in wrong.iter_rows()]
+    bad = [*stray, *(_malformed(k, text, n, width) for text, k, n in wrong.iter_rows())]
     good = lines.filter(pl.col("fields") == width)
     texts, linenos = good["text"], good["lineno"].to_list()
     if len(texts):
@@ -428,39 +553,133 @@ def _text(col: str) -> pl.Expr:
 
 
 def _open_text(path: Path) -> IO[str]:
-    with path.open("rb") as probe:
-        magic = probe.read(4)
-    if magic[:2] == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", errors="replace", newline="")
+    """The text of a CSV archive: plain, gzip (read by :func:`~veille.core.ais.sources.inflate`,
+    so damage ends the text and is raised by :func:`archive_lines` after the last lines) or the
+    first ``.csv`` in a zip (also read from its local header when the zip was cut short)."""
+    raw = path.open("rb")
+    magic = raw.read(4)
+    raw.seek(0)
+    if magic[:2] == GZIP_MAGIC:
+        stream = ChunkStream(inflate(raw, str(path)), raw.close)
+        return io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8-sig", errors="replace", newline="")
     if magic == b"PK\x03\x04":
-        zf = zipfile.ZipFile(path)
-        member = next((n for n in zf.namelist() if n.lower().endswith(".csv")), None)
-        if member is None:
-            raise ValueError(f"{path}: no .csv file in the zip archive")
-        return io.TextIOWrapper(zf.open(member), encoding="utf-8-sig", errors="replace", newline="")
+        try:
+            chunks = _zip_member(raw, path)
+        except BaseException:
+            raw.close()
+            raise
+        stream = ChunkStream(chunks, raw.close)
+        return io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8-sig", errors="replace", newline="")
+    raw.close()
     return path.open(encoding="utf-8-sig", errors="replace", newline="")
 
 
+def _zip_member(raw: IO[bytes], path: Path) -> Iterator[bytes]:
+    """The bytes of the first ``.csv`` in a zip, decompressed here (stored or deflated) so that a
+    damaged member gives every byte before its damage; the CRC-32 is checked at the end. A zip cut
+    short has lost its central directory: the members are then found by their local headers."""
+    infos: list[tuple[str, int, int | None, int | None]]
+    try:
+        with zipfile.ZipFile(raw) as zf:
+            infos = [(i.filename, i.header_offset, i.CRC, i.compress_size) for i in zf.infolist()]
+    except zipfile.BadZipFile:
+        infos = []
+        at = 0
+        while True:  # walk the local headers while their sizes are known
+            raw.seek(at)
+            head = raw.read(30)
+            if len(head) < 30 or head[:4] != b"PK\x03\x04":
+                break
+            flags, csize, nlen, xlen = struct.unpack("<6xH10xI4xHH", head)
+            name = raw.read(nlen).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+            infos.append((name, at, None, None))
+            if name.lower().endswith(".csv") or flags & 0x08:
+                break
+            at += 30 + nlen + xlen + csize
+    member = next((m for m in infos if m[0].lower().endswith(".csv")), None)
+    if member is None:
+        raise ArchiveError(f"{path}: no .csv file in the zip archive")
+    name, at, known_crc, known_size = member
+    raw.seek(at)
+    head = raw.read(30)
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise InputDamaged(f"{path}:{name}", 0, "local header missing")
+    flags, method, crc, csize, _, nlen, xlen = struct.unpack("<6xHH4xIIIHH", head)
+    if known_crc is not None and known_size is not None:  # the central directory's (a data
+        crc, csize = known_crc, known_size  # descriptor leaves the local header's at 0)
+    elif flags & 0x08:
+        crc = None  # cut short: only the data descriptor, lost with the rest, had the CRC
+    raw.seek(at + 30 + nlen + xlen)
+    return _checked(raw, f"{path}:{name}", method, csize, crc)
+
+
+def _checked(raw: IO[bytes], name: str, method: int, csize: int, crc: int | None) -> Iterator[bytes]:
+    if method == zipfile.ZIP_DEFLATED:
+        pieces = inflate(cast(Any, raw), name, wbits=-15, members=False)
+    elif method == zipfile.ZIP_STORED:
+        pieces = iter(lambda: raw.read(min(1 << 16, csize)), b"")  # (bounded below)
+    else:
+        raise ArchiveError(f"{name}: zip compression method {method} not supported (stored or deflated)")
+    total, check = 0, 0
+    for piece in pieces:
+        if method == zipfile.ZIP_STORED:
+            piece = piece[: csize - total]
+            if not piece:
+                break
+        total += len(piece)
+        check = zlib.crc32(piece, check)
+        yield piece
+    if method == zipfile.ZIP_STORED and total < csize:
+        raise InputDamaged(name, total, "stored data ends before its size (file truncated?)")
+    if crc is not None and check != crc:
+        raise InputDamaged(name, total, f"CRC-32 {check:08x}, the zip says {crc:08x}")
+
+
 def is_archive(path: str | Path) -> bool:
-    """Whether a file (plain, gzip or zip) is a CSV archive of a known layout, by its header line.
+    """Whether a file is to be read as a CSV archive: by its name (``.csv``, ``.csv.gz``, ``.zip``),
+    a zip's magic number, or a first line that looks like a CSV header (at least four fields, each
+    starting with a letter or ``#``, none with an NMEA start). Such a file is read as an archive,
+    so a header of no known layout raises :class:`ArchiveError` instead of rejecting every row as
+    NMEA.
 
     >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "x.csv")
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.txt")
     >>> _ = open(p, "w").write("MMSI,BaseDateTime,LAT,LON\\n")
-    >>> is_archive(p), is_archive(__file__)
-    (True, False)
+    >>> is_archive(p), is_archive(__file__), is_archive("positions.CSV.gz")
+    (True, False, True)
     """
+    name = Path(path).name.lower()
+    if name.endswith((".csv", ".csv.gz", ".zip")):
+        return True
     try:
+        with Path(path).open("rb") as probe:
+            if probe.read(4) == b"PK\x03\x04":
+                return True
         with _open_text(Path(path)) as f:
             first = f.readline(4096)
     except (OSError, ValueError, zipfile.BadZipFile):
         return False
-    if first[:1] in ("!", "\\", "$") or "," not in first:
+    return _looks_like_header(first)
+
+
+def _looks_like_header(line: str) -> bool:
+    """Whether a first line reads as a CSV header rather than NMEA.
+
+    >>> _looks_like_header("# Timestamp,Type of mobile,MMSI,Lat"), _looks_like_header("VDM,1,1,,A,1,0*4A")
+    (True, False)
+    """
+    if line[:1] in ("!", "\\", "$") or line.count(",") < 3:
         return False
-    return detect_layout(next(csv.reader([first]))) is not None
+    fields = [f.strip().strip('"').lstrip("#").strip() for f in line.rstrip("\r\n").split(",")]
+    return all(f[:1].isalpha() for f in fields)
 
 
 def archive_lines(path: str | Path) -> Iterator[str]:
-    """The text lines of a CSV archive (plain, gzip or the first CSV inside a zip)."""
+    """The text lines of a CSV archive (plain, gzip or the first CSV inside a zip). Damage in a
+    gzip or zip raises :class:`~veille.core.ais.sources.InputDamaged` once every line before it
+    has been given."""
     with _open_text(Path(path)) as f:
         yield from f
+        stream = getattr(f.buffer, "raw", None) if isinstance(f, io.TextIOWrapper) else None
+        if isinstance(stream, ChunkStream):
+            stream.check()

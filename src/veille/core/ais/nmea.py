@@ -36,6 +36,7 @@ class RejectReason(StrEnum):
     UNKNOWN_TYPE = "unknown_type"
     BAD_FIELD = "bad_field"
     LINE_TOO_LONG = "line_too_long"
+    UNTERMINATED_QUOTE = "unterminated_quote"
 
 
 @dataclass(frozen=True, slots=True)
