@@ -138,6 +138,20 @@ def test_a_feed_that_never_connected_before_until_is_an_input_error(tmp_path: Pa
     ), retries
 
 
+def test_watch_says_each_failed_connection_on_stderr(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    stderr = io.StringIO()
+    _run("watch", f"tcp://127.0.0.1:{port}", "--until", "2s", stderr=stderr)
+    retries = stderr.getvalue().splitlines()[:-1]  # then the run's summary
+    assert retries and all(
+        r == f"veille ais watch tcp://127.0.0.1:{port}: 127.0.0.1:{port}: connection refused; retrying"
+        for r in retries
+    ), retries
+    assert json.loads(stderr.getvalue().splitlines()[-1])["lines"] == 0
+
+
 # -- 5. read commands need an existing store ----------------------------------------------------
 
 
@@ -172,6 +186,8 @@ def test_read_commands_refuse_a_store_that_does_not_exist_or_is_a_file(tmp_path:
         (["events", "--output", "/nonexistent/x.csv"], "--output /nonexistent/x.csv"),
         (["watch", "FILE", "--until", "banana"], "--until"),
         (["watch", "tcp://localhost"], "tcp://HOST:PORT"),
+        (["watch", "tcp://127.0.0.1:99999"], "tcp://HOST:PORT"),
+        (["watch", "tcp://::1:10110"], "tcp://HOST:PORT"),  # an IPv6 address needs its brackets
     ],
 )
 def test_bad_arguments_exit_2_naming_the_option_before_any_work(

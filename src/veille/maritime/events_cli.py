@@ -269,10 +269,15 @@ def live(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
 
     item = opts["input"]
     if item.startswith("tcp://"):
-        host, _, port = item[6:].rpartition(":")
-        if not host or not port.isdigit():
-            raise CommandError(f"{item}: expected tcp://HOST:PORT")
-        batches = tcp_batches(host, int(port), stop=stop)
+        from veille.maritime.management.commands.ais import tcp_address
+
+        host, port = tcp_address(item)  # brackets for IPv6, ports 1-65535; exit 2 otherwise
+
+        def lost(message: str) -> None:
+            stderr.write(f"veille ais watch {item}: {message}; retrying\n")
+            stderr.flush()
+
+        batches = tcp_batches(host, port, stop=stop, on_error=lost)
     elif item != "-" and not Path(item).is_file():
         raise CommandError(f"{item}: no such file", returncode=3)
     else:
