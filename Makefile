@@ -29,8 +29,12 @@ demo: venv gettext
 	$(BIN)/veille demo
 	@echo ""
 	@echo "  veille is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "  for about five minutes a synthetic AIS feed is replayed through the live readers:"
+	@echo "  open /arctic/ to see its alerts arrive (the feed's log is under the AIS store, demo-feed/)"
 	@echo ""
-	$(BIN)/gunicorn veille.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 120 \
+	@$(BIN)/veille demo --feed --quiet > /dev/null & feed=$$!; \
+	  trap 'kill -TERM $$feed 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn veille.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 120 \
 	  --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## test: the whole suite on SQLite and on PostgreSQL, then the browser tests in Chromium

@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.arctic.conftest import ROOT
 from veille.arctic.demo import STAMP, load_ais
 
@@ -54,3 +56,29 @@ def test_the_demo_loads_vessels_tracks_and_events_once(picture: dict[str, Path],
         "unchanged"
     )
     assert _files(store) == before and STAMP in before
+
+
+def test_the_demo_feed_replays_a_scenario_through_the_live_readers(
+    picture: dict[str, Path], users: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real processes: two ``veille ais replay`` serve a fresh seeded scenario, ``ingest tcp://``
+    stores its positions and ``watch tcp:// --save`` its events, where open pages' streams read
+    them; the demo users with a membership have a rule that turns them into alerts."""
+    from veille.arctic import alerts as alert_stream
+    from veille.arctic.demo import DEMO_RULE, run_feed, seed_alert_rules
+    from veille.arctic.models import AlertRule
+    from veille.maritime.store import AisStore
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the test run's settings name the tests' own apps
+    assert seed_alert_rules().startswith("5 added") and seed_alert_rules().startswith("0 added")
+    ruled = sorted(AlertRule.objects.values_list("user__username", "flag"))
+    assert ruled == sorted((u, DEMO_RULE["flag"]) for u in ("alice", "nora", "pawel", "olga", "sam"))
+    store = picture["store"]
+    now = dt.datetime(2026, 3, 10, 18, tzinfo=dt.UTC)
+    said = run_feed(store, now=now, days=2, background=2, speed=2 * 86400 / 4, margin_s=4)
+    assert said["exit_codes"] == [0, 0, 0, 0] and said["lines"] > 1000, said
+    synthetic = AisStore(store).query("SELECT count(*) FROM positions WHERE source = 'synthetic'")
+    assert said["positions"] == synthetic.fetchall()[0][0] > 0
+    live = [e for e in alert_stream.read_events(store) if e["detail"].get("run_id", "").startswith("live-")]
+    assert len(live) == said["events"] > 0 and all(e["synthetic"] for e in live)
+    assert said["seed"] == 100 and (store / "demo-feed" / "feed-100.json").is_file()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -16,9 +18,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+        parser.add_argument(
+            "--feed",
+            action="store_true",
+            help="do not load: replay a fresh synthetic scenario through the live AIS readers (about "
+            "five minutes; run it beside the server after `veille demo`), so that open pages of the "
+            "Arctic picture receive alerts",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(stderr=True, quiet=options["quiet"])
+        if options["feed"]:
+            from django.conf import settings
+
+            from veille.arctic.demo import run_feed
+
+            console.print("Arctic live feed: a synthetic scenario replayed through the live readers")
+            self.stdout.write(json.dumps(run_feed(Path(settings.AIS_STORE))))
+            return
         for label, module in app_modules("demo"):
             console.rule(f"[bold]{label}")
             result = module.load(console)
