@@ -41,6 +41,12 @@ def store(picture: dict[str, Path], write_positions: Any) -> Path:
     write_positions(rows[:21], source="synthetic")
     write_positions(rows[21:])
     write_positions([(257100002, t0, 71.0, -8.0)])  # a single position: a vessel, no track
+    # either side of 180° (and one vessel crossing it), for a box that wraps across it
+    across = [(273100175, 175.0), (338100175, -175.0), (273100180, 179.99)]
+    write_positions(
+        [(m, t0 + dt.timedelta(minutes=5 * k), 65.0 + k / 10, lon + 0.02 * k - (360 * k if lon > 179 else 0))
+         for m, lon in across for k in range(2)]
+    )  # fmt: skip
     return picture["store"]
 
 
@@ -51,12 +57,22 @@ def test_the_fast_layers_say_what_the_straightforward_ones_say(store: Path) -> N
         ((-180.0, -90.0, 180.0, 90.0), utc(2026, 3, 1, 10, 30), utc(2026, 3, 1, 11, 10)),
         ((0.0, 70.0, 15.0, 80.0), *WIDE),
         ((100.0, 80.0, 120.0, 85.0), *WIDE),  # nothing inside
+        ((170.0, 60.0, -170.0, 70.0), *WIDE),  # across 180° (RFC 7946 §5.2)
+        ((170.0, 60.0, -170.0, 70.0), None, None),
     ]
     for bbox, since, until in cases:
         fast = aislayers.vessels(bbox, ALLIES, since, until)
         slow = layers.vessels(bbox, ALLIES, since, until)
         assert same(fast, slow), (bbox, since, until)
         assert same(aislayers.tracks(bbox, ALLIES, since, until), layers.tracks(bbox, ALLIES, since, until))
+        if bbox[0] > bbox[2]:  # both sides of 180° and nothing between, the same from both
+            assert {f["id"] for f in slow["features"]} == {273100175, 338100175, 273100180}, (since, until)
+            lines = {
+                f["id"]: f["geometry"]["coordinates"]
+                for f in layers.tracks(bbox, ALLIES, since, until)["features"]
+            }
+            assert lines.keys() == {273100175, 338100175, 273100180}
+            assert [p[0] for p in lines[273100180]] == [179.99, -179.99]  # its track across 180°
     wide = layers.vessels((-180.0, -90.0, 180.0, 90.0), ALLIES, *WIDE)
     groups = {f["properties"]["group"] for f in wide["features"]}
     assert {"RUS", "CHN", "ALLY", "OTHER", "UNKNOWN"} <= groups  # every branch of the flag rule is compared

@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from veille.arctic.geo import BBox
+from veille.arctic.geo import BBox, bbox_sql
 from veille.arctic.layers import ais_store, flag_group
 from veille.maritime.store import AisStore
 
@@ -213,8 +213,9 @@ def _vessels(
     since, until = _window(con, sig, since, until, 24)
     if until is None:
         return _envelope(None, {"since": None, "until": None, "vessels": 0})
+    inside, box = bbox_sql(bbox)
     con.execute(
-        """
+        f"""
         CREATE TEMP TABLE sel AS
         WITH latest AS (
           SELECT mmsi, arg_max(lat, timestamp) AS lat, arg_max(lon, timestamp) AS lon,
@@ -223,15 +224,15 @@ def _vessels(
                  arg_max(source, timestamp) AS source,
                  arg_max(coalesce(timestamp = received_at, false), timestamp) AS at_reception
           FROM positions
-          WHERE timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+          WHERE timestamp BETWEEN ? AND ? AND {inside}
           GROUP BY mmsi
         )
         SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
                v.length_m, v.width_m, l.source, l.at_reception
         FROM latest l LEFT JOIN vessels v USING (mmsi)
         ORDER BY l.mmsi LIMIT ?
-        """,
-        [since, until, bbox[1], bbox[3], bbox[0], bbox[2], limit],
+        """,  # noqa: S608 (a constant condition; values are parameters)
+        [since, until, *box, limit],
     )
     _register_flags(con, "sel", ally_set)
     row = con.execute(
@@ -276,8 +277,9 @@ def _tracks(
     since, until = _window(con, sig, since, until, 24)
     if until is None:
         return _envelope(None, {"since": None, "until": None, "points": 0})
-    params = [since, until, bbox[1], bbox[3], bbox[0], bbox[2]]
-    where = "timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+    inside, box = bbox_sql(bbox)
+    params = [since, until, *box]
+    where = f"timestamp BETWEEN ? AND ? AND {inside}"
     total = con.execute(f"SELECT count(*) FROM positions WHERE {where}", params).fetchone()  # noqa: S608
     n = int(total[0]) if total else 0
     step = max(1, -(-n // max_points))

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from veille.arctic.geo import BBox, collection, feature
+from veille.arctic.geo import BBox, bbox_sql, collection, feature
 from veille.core.events.schema import EVENT_TYPES as EVENT_TYPES  # the detectors' own list, re-exported
 
 # the first of each list that a file has is used
@@ -94,8 +94,9 @@ def read_events(
     where: list[str] = ["true"]
     params: list[Any] = []
     if bbox:
-        where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
-        params += [bbox[1], bbox[3], bbox[0], bbox[2]]
+        inside, box = bbox_sql(bbox)  # a box across 180° too
+        where.append(inside)
+        params += box
     if since:
         where.append('coalesce("end", start) >= ?')
         params.append(since)

@@ -2,8 +2,10 @@
 
 Areas are GeoJSON geometries in WGS 84 (longitude, latitude). A point with a radius is turned into
 a polygon (a geodesic circle on the sphere) only when it is compared with other areas. Shapes
-that cross the antimeridian are not expected in the High North data veille ships; a bounding box
-is the plain min/max of coordinates.
+that cross the antimeridian are not expected in the High North data veille ships; an area's
+bounding box is the plain min/max of coordinates. A bounding box asked for (``bbox=``) may wrap
+across 180°: ``min_lon > max_lon`` is the box from ``min_lon`` east to ``max_lon`` (RFC 7946
+§5.2), e.g. ``170,60,-170,70`` for the Bering Strait; :func:`bbox_parts` splits it in two.
 """
 
 from __future__ import annotations
@@ -93,10 +95,16 @@ def overlap(a: dict[str, Any] | None, ra: float | None, b: dict[str, Any] | None
 
 
 def parse_bbox(text: str | None) -> BBox | None:
-    """``"min_lon,min_lat,max_lon,max_lat"`` → a tuple; empty gives ``None``.
+    """``"min_lon,min_lat,max_lon,max_lat"`` → a tuple; empty gives ``None``. ``min_lon > max_lon``
+    is a box that wraps across 180° (RFC 7946 §5.2); latitudes need ``min_lat ≤ max_lat``.
 
     >>> parse_bbox("-30,60,40,85")
     (-30.0, 60.0, 40.0, 85.0)
+    >>> parse_bbox("170,60,-170,70")  # the Bering Strait, across 180°
+    (170.0, 60.0, -170.0, 70.0)
+    >>> parse_bbox("0,70,10,60")
+    Traceback (most recent call last):
+    veille.arctic.geo.AreaError: bbox latitudes need min_lat ≤ max_lat (got 70, 60)
     """
     if not text:
         return None
@@ -107,13 +115,53 @@ def parse_bbox(text: str | None) -> BBox | None:
         x0, y0, x1, y1 = (float(p) for p in parts)
     except ValueError as exc:
         raise AreaError("bbox values must be numbers") from exc
-    if not (-180 <= x0 <= 180 and -180 <= x1 <= 180 and -90 <= y0 <= y1 <= 90 and x0 <= x1):
-        raise AreaError("bbox must lie within -180..180, -90..90 with min ≤ max")
+    if not (-180 <= x0 <= 180 and -180 <= x1 <= 180 and -90 <= y0 <= 90 and -90 <= y1 <= 90):
+        raise AreaError("bbox must lie within -180..180 (longitudes), -90..90 (latitudes)")
+    if y0 > y1:
+        raise AreaError(f"bbox latitudes need min_lat ≤ max_lat (got {y0:g}, {y1:g})")
     return (x0, y0, x1, y1)
 
 
+def wraps(bbox: BBox) -> bool:
+    """Whether a box crosses 180° (``min_lon > max_lon``)."""
+    return bbox[0] > bbox[2]
+
+
+def bbox_parts(bbox: BBox) -> list[BBox]:
+    """A box as boxes that do not wrap: itself, or its parts east and west of 180°.
+
+    >>> bbox_parts((170.0, 60.0, -170.0, 70.0))
+    [(170.0, 60.0, 180.0, 70.0), (-180.0, 60.0, -170.0, 70.0)]
+    """
+    if not wraps(bbox):
+        return [bbox]
+    return [(bbox[0], bbox[1], 180.0, bbox[3]), (-180.0, bbox[1], bbox[2], bbox[3])]
+
+
+def in_bbox(lon: float, lat: float, bbox: BBox) -> bool:
+    """Whether a point lies in a box (edges included; a wrapping box too).
+
+    >>> in_bbox(175.0, 65.0, (170.0, 60.0, -170.0, 70.0)), in_bbox(0.0, 65.0, (170.0, 60.0, -170.0, 70.0))
+    (True, False)
+    """
+    return any(b[0] <= lon <= b[2] and b[1] <= lat <= b[3] for b in bbox_parts(bbox))
+
+
 def bbox_intersects(a: BBox, b: BBox) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+    """Whether two boxes meet (touching counts); either may wrap across 180°."""
+    pairs = ((p, q) for p in bbox_parts(a) for q in bbox_parts(b))
+    return any(p[0] <= q[2] and q[0] <= p[2] and p[1] <= q[3] and q[1] <= p[3] for p, q in pairs)
+
+
+def bbox_sql(bbox: BBox, lon: str = "lon", lat: str = "lat") -> tuple[str, list[float]]:
+    """A SQL condition (``?`` parameters) keeping the points of columns ``lon``, ``lat`` in ``bbox``.
+
+    >>> bbox_sql((170.0, 60.0, -170.0, 70.0))
+    ('lat BETWEEN ? AND ? AND (lon >= ? OR lon <= ?)', [60.0, 70.0, 170.0, -170.0])
+    """
+    if wraps(bbox):
+        return f"{lat} BETWEEN ? AND ? AND ({lon} >= ? OR {lon} <= ?)", [bbox[1], bbox[3], bbox[0], bbox[2]]
+    return f"{lat} BETWEEN ? AND ? AND {lon} BETWEEN ? AND ?", [bbox[1], bbox[3], bbox[0], bbox[2]]
 
 
 # --- the shipped files ---------------------------------------------------------------------------

@@ -23,10 +23,12 @@ from veille.arctic.geo import (
     ARCTIC_BBOX,
     BBox,
     bbox_intersects,
+    bbox_sql,
     collection,
     d3_winding,
     feature,
     for_the_sphere,
+    in_bbox,
     read_geojson,
 )
 from veille.core.ais.mid import load_mid_table, station_mid
@@ -103,7 +105,7 @@ def landing_points(bbox: BBox = ARCTIC_BBOX) -> dict[str, Any]:
     out = []
     for f in data["features"]:
         lon, lat = f["geometry"]["coordinates"][:2]
-        if bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]:
+        if in_bbox(lon, lat, bbox):
             p = f["properties"]
             out.append(feature(f["geometry"], {"layer": "landing", "id": p.get("id"), "name": p.get("name")}))
     return collection(out, meta={"source": "TeleGeography", "licence": CABLE_NOTICE})
@@ -208,8 +210,9 @@ def vessels(
     if until is None:
         return collection([], meta={"since": None, "until": None, "vessels": 0})
     con = ais_store().connect()
+    inside, box = bbox_sql(bbox)
     rows = con.execute(
-        """
+        f"""
         WITH latest AS (
           SELECT mmsi, arg_max(lat, timestamp) AS lat, arg_max(lon, timestamp) AS lon,
                  arg_max(sog_kn, timestamp) AS sog_kn, arg_max(cog_deg, timestamp) AS cog_deg,
@@ -217,15 +220,15 @@ def vessels(
                  arg_max(source, timestamp) AS source,
                  arg_max(coalesce(timestamp = received_at, false), timestamp) AS at_reception
           FROM positions
-          WHERE timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+          WHERE timestamp BETWEEN ? AND ? AND {inside}
           GROUP BY mmsi
         )
         SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
                v.length_m, v.width_m, l.source, l.at_reception
         FROM latest l LEFT JOIN vessels v USING (mmsi)
         ORDER BY l.mmsi LIMIT ?
-        """,
-        [since, until, bbox[1], bbox[3], bbox[0], bbox[2], limit],
+        """,  # noqa: S608 (a constant condition; values are parameters)
+        [since, until, *box, limit],
     ).fetchall()
     allies = set(allies)
     out = []
@@ -264,8 +267,9 @@ def tracks(
     if until is None:
         return collection([], meta={"since": None, "until": None, "points": 0})
     con = ais_store().connect()
-    params = [since, until, bbox[1], bbox[3], bbox[0], bbox[2]]
-    where = "timestamp BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+    inside, box = bbox_sql(bbox)
+    params = [since, until, *box]
+    where = f"timestamp BETWEEN ? AND ? AND {inside}"
     total = con.execute(f"SELECT count(*) FROM positions WHERE {where}", params).fetchone()  # noqa: S608
     n = int(total[0]) if total else 0
     step = max(1, -(-n // max_points))

@@ -12,7 +12,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from shapely.geometry import mapping
 
-from veille.arctic.geo import BBox, bbox_intersects, circle, collection, d3_winding, feature, overlap
+from veille.arctic.geo import (
+    BBox,
+    bbox_intersects,
+    bbox_parts,
+    circle,
+    collection,
+    d3_winding,
+    feature,
+    overlap,
+)
 from veille.arctic.models import Activity, Kind
 from veille.core.errors import InvalidInput
 from veille.nations.access import sees_everything
@@ -132,11 +141,15 @@ def activities(
     sentry: bool | None = None,
 ) -> QuerySet[Activity]:
     """The activities ``user`` may see, filtered. A bounding box keeps activities whose area's box
-    meets it; activities without an area are kept only when no box is given. A time window keeps
+    meets it (a box across 180°, ``min_lon > max_lon``, meets areas on either side); activities
+    without an area are kept only when no box is given. A time window keeps
     activities that overlap it (an open end overlaps everything after the start)."""
     qs = Activity.objects.visible_to(user).select_related("owner_nation")
     if bbox:
-        qs = qs.filter(min_lon__lte=bbox[2], max_lon__gte=bbox[0], min_lat__lte=bbox[3], max_lat__gte=bbox[1])
+        lons = Q()
+        for part in bbox_parts(bbox):
+            lons |= Q(min_lon__lte=part[2], max_lon__gte=part[0])
+        qs = qs.filter(lons, min_lat__lte=bbox[3], max_lat__gte=bbox[1])
     if until:
         qs = qs.filter(Q(starts_on__lte=until) | Q(starts_on__isnull=True))
     if since:
