@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from veille.arctic import aislayers, layers, queries, services
@@ -142,6 +143,38 @@ def layer(request: HttpRequest, name: str) -> HttpResponse:
 
 STORE_SPAN = dt.timedelta(days=60)
 
+# --- names for reading: the pages show these, the exports and the API keep the ids ------------------
+
+EVENT_LABELS = {
+    "gap": gettext_lazy("AIS gap"),
+    "encounter": gettext_lazy("Encounter"),
+    "loitering": gettext_lazy("Loitering"),
+    "zone_entry": gettext_lazy("Zone entry"),
+    "zone_exit": gettext_lazy("Zone exit"),
+    "cable": gettext_lazy("Slow near a cable"),
+    "identity_change": gettext_lazy("Identity change"),
+    "position_jump": gettext_lazy("Position jump"),
+    "shared_mmsi": gettext_lazy("Shared MMSI"),
+}
+
+
+def event_labels() -> dict[str, str]:
+    """Each detector's event type and its label in the reader's language (the type when none)."""
+    return {t: str(EVENT_LABELS.get(t, t)) for t in ev.EVENT_TYPES}
+
+
+def zone_names() -> dict[str, str]:
+    """Each zone's id and the name its file gives (the id when it gives none)."""
+    return {
+        f["properties"]["id"]: str(f["properties"].get("name") or f["properties"]["id"])
+        for f in layers.zones()["features"]
+    }
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """What map.js shows in place of ids (``json_script``: the page runs no inline script)."""
+    return {"zones": zone_names(), "events": event_labels()}
+
 
 def _time_range(rows: list[dict[str, Any]]) -> dict[str, int]:
     """The slider's range: the activities' bars and the AIS store's extent, in ms since 1970."""
@@ -180,6 +213,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "kinds": Kind.choices,
         "cable_notice": layers.CABLE_NOTICE,
         "zones_loaded": bool(layers.zone_files()),
+        "labels": labels(),
     }
     return render(request, "arctic/index.html", context)
 
@@ -362,11 +396,17 @@ def alerts(request: HttpRequest) -> HttpResponse:
             return redirect("arctic:alerts")
         except VeilleError as exc:
             error, status = str(exc), exc.http_status
+    zones, types = zone_names(), event_labels()
+    rules = list(AlertRule.objects.filter(user_id=int(request.user.pk or 0)))
+    alert_list = list(Alert.objects.filter(user_id=int(request.user.pk or 0))[:200])
+    for item in [*rules, *alert_list]:  # names to read; the ids stay in the data
+        item.zone_name = zones.get(item.zone, item.zone)
+        item.event_label = types.get(item.event_type, item.event_type)
     context = {
-        "rules": AlertRule.objects.filter(user_id=int(request.user.pk or 0)),
-        "alerts": Alert.objects.filter(user_id=int(request.user.pk or 0))[:200],
-        "zones": layers.zone_ids(),
-        "event_types": ev.EVENT_TYPES,
+        "rules": rules,
+        "alerts": alert_list,
+        "zones": list(zones.items()),
+        "event_types": list(types.items()),
         "error": error,
         "can_add_rules": can_add_rules,
         "no_rules_reason": None
