@@ -131,7 +131,9 @@ def test_an_event_written_to_the_store_reaches_the_open_page_as_an_alert(
     # listed without a reload (how fast is measured by bench/arctic.py, not here)
     w.page.wait_for_selector("#alert-list li[data-alert]", timeout=30000)
     item = w.page.locator("#alert-list li").first
-    assert "encounter" in item.inner_text() and "RUS" in item.inner_text()
+    # the event type and the zone by their names (the rule's zone: the event file names none)
+    assert "Encounter" in item.inner_text() and "RUS" in item.inner_text()
+    assert "Barents Sea" in item.inner_text() and "barents_sea" not in item.inner_text()
     assert w.page.locator("#alert-count").inner_text() == "1"
     w.screenshot("arctic-alert")
     item.get_by_role("button", name="Acknowledge").click()
@@ -394,4 +396,96 @@ def test_a_note_says_when_the_slider_is_outside_the_observed_traffic(
     set_time(w, int(w.page.locator("#arctic-time").get_attribute("value") or "0"))  # the last position
     wait_drawn(w, "vessels", lambda n: n == 25)
     note.wait_for(state="hidden", timeout=5000)
+    w.assert_clean()
+
+
+def zone_events(store: Path) -> None:
+    """A Russian-flag zone entry in the Barents Sea, as the zone detector writes it (with its zone)."""
+    folder = store / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(
+        {
+            "event_id": ["zone-entry-1"],
+            "type": ["zone_entry"],
+            "mmsi": [273100001],
+            "start": [dt.datetime(2026, 1, 1, 0, 2, tzinfo=dt.UTC)],
+            "end": [dt.datetime(2026, 1, 1, 0, 40, tzinfo=dt.UTC)],
+            "lat": [74.0],
+            "lon": [35.0],
+            "zone": ["barents_sea"],
+            "synthetic": [False],
+        },
+        schema={
+            "event_id": pl.String,
+            "type": pl.String,
+            "mmsi": pl.Int64,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+            "lat": pl.Float64,
+            "lon": pl.Float64,
+            "zone": pl.String,
+            "synthetic": pl.Boolean,
+        },
+    ).write_parquet(folder / "events-zone.parquet")
+
+
+def details(w: Watched) -> dict[str, str]:
+    return w.page.eval_on_selector(
+        "#arctic-details",
+        "el => Object.fromEntries([...el.querySelectorAll('dt')].map(dt =>"
+        " [dt.textContent, dt.nextElementSibling.textContent]))",
+    )
+
+
+def test_an_event_mark_on_the_timeline_shows_the_event_by_its_names(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    """Clicking an event on the timeline shows its details as the map does: its type and zone by
+    their names, the flag once."""
+    zone_events(loaded)
+    for locale, title, zone in (
+        ("en-GB", "Event: Zone entry", "Barents Sea"),
+        ("fr-FR", "Événement: Entrée en zone", "Barents Sea"),
+    ):
+        w = open_page("alice", locale=locale)
+        w.page.goto(live_server.url + "/arctic/")
+        w.page.wait_for_selector("#arctic-timeline[data-rendered=true] svg g.marks path", timeout=15000)
+        w.page.locator("#arctic-timeline svg g.marks path").first.click(force=True)
+        w.page.wait_for_selector("#arctic-details h3", timeout=5000)
+        assert w.page.locator("#arctic-details h3").inner_text() == title
+        shown = details(w)
+        assert zone in shown.values() and "barents_sea" not in shown.values(), shown
+        assert "RUS" in shown.values() and "RUS (RUS)" not in shown.values(), shown
+        # the same event clicked on the map gives the same details
+        w.page.locator("#arctic-details h3").evaluate("el => el.remove()")
+        set_time(w, 1_767_229_200_000)  # 2026-01-01T01:00Z, within the day after the event
+        wait_drawn(w, "events", lambda n: n == 1)
+        w.page.locator("#arctic-map svg g.m_events path").first.click(force=True)
+        w.page.wait_for_selector("#arctic-details h3", timeout=5000)
+        assert w.page.locator("#arctic-details h3").inner_text() == title
+        assert details(w) == shown
+        w.assert_clean()
+
+
+def test_a_vessel_shows_its_flag_once_and_its_group_when_it_says_more(
+    open_page: Callable[..., Watched], live_server: Any, loaded: Path
+) -> None:
+    w = open_page("alice")
+    api = w.page.request.get(live_server.url + "/api/v1/arctic/layers/vessels").json()["features"]
+    props = [f["properties"] for f in api]
+    same = next(k for k, p in enumerate(props) if p["group"] == p["flag"])  # RUS or CHN
+    other = next(k for k, p in enumerate(props) if p["flag"] and p["group"] in ("ALLY", "OTHER"))
+    w.page.goto(live_server.url + "/arctic/")
+    w.page.wait_for_selector("#arctic-map[data-rendered=true]", timeout=15000)
+    wait_drawn(w, "vessels", lambda n: n == len(api))
+    for k, expected in (
+        (same, props[same]["flag"]),
+        (other, props[other]["flag"] + (" (allied)" if props[other]["group"] == "ALLY" else " (other)")),
+    ):
+        w.page.locator("#arctic-map svg g.m_vessels path").nth(k).click(force=True)
+        w.page.wait_for_function(
+            "mmsi => document.querySelector('#arctic-details').textContent.includes(String(mmsi))",
+            arg=props[k]["mmsi"],
+        )
+        assert details(w)["Flag"] == expected, (details(w), props[k])
     w.assert_clean()

@@ -15,7 +15,9 @@
     landing: "Point d’atterrissement", ack: "Accuser réception", live: "En direct", reconnecting: "Reconnexion…",
     track: "Trace", points: "points", yes: "oui", no: "non", other: "Autre navire", events: "Événements AIS",
     shipType: "Type de navire (code AIS)", size: "Longueur × largeur",
-    atReception: "heure de réception ou de chargement : la phrase ne porte pas d’heure"
+    atReception: "heure de réception ou de chargement : la phrase ne porte pas d’heure",
+    groups: { ALLY: "allié", OTHER: "autre", UNKNOWN: "inconnu", RUS: "russe", CHN: "chinois" },
+    point: "point", pointRadius: "point, rayon de {km} km", polygon: "polygone"
   } : {
     nation: "Nation", kind: "Kind", window: "Window", area: "Area", approximate: "approximate", assets: "Assets",
     command: "Leading command", sentry: "Arctic Sentry", sources: "Sources", undated: "undated", open: "end not stated",
@@ -24,8 +26,36 @@
     landing: "Landing point", ack: "Acknowledge", live: "Live", reconnecting: "Reconnecting…",
     track: "Track", points: "points", yes: "yes", no: "no", other: "Other vessel", events: "AIS events",
     shipType: "Ship type (AIS code)", size: "Length × width",
-    atReception: "time of reception or loading: the sentence carries no time"
+    atReception: "time of reception or loading: the sentence carries no time",
+    groups: { ALLY: "allied", OTHER: "other", UNKNOWN: "unknown", RUS: "Russian", CHN: "Chinese" },
+    point: "point", pointRadius: "point, {km} km radius", polygon: "polygon"
   };
+  // names for reading, from the page (json_script): zones by their files' names, event types in the
+  // reader's language; an id the page does not name is shown as it is
+  const LABELS = (function () {
+    const el = document.getElementById("arctic-labels");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  const ZONES = LABELS.zones || {}, ETYPES = LABELS.events || {};
+  function zoneName(id) { return id ? (ZONES[id] || id) : ""; }
+  function eventLabel(type) { return type ? (ETYPES[type] || type) : ""; }
+  // the flag once, and the group only when it says something else ("NOR (allied)", not "CHN (CHN)")
+  function flagText(flag, group) {
+    if (!group || group === flag) { return flag || ""; }
+    const g = T.groups[group] || group;
+    return flag ? flag + " (" + g + ")" : g;
+  }
+  // an activity's area: its name, or what it is when it has none
+  function areaText(p, geometry) {
+    if (p.area_name) { return p.area_name; }
+    if (p.radius_km) { return T.pointRadius.replace("{km}", Number(p.radius_km).toLocaleString(fr ? "fr-FR" : "en-GB")); }
+    if (!geometry) { return ""; }
+    return geometry.type === "Point" ? T.point : T.polygon;
+  }
+  // Vega reads the labels from signals (its expressions see no page variables)
+  const LABEL_SIGNALS = [{ name: "zone_names", value: ZONES }, { name: "event_labels", value: ETYPES }];
+  const EVENT_TIP = "(event_labels[datum.properties.event_type] || datum.properties.event_type) + ' · ' + datum.properties.mmsi"
+    + " + (datum.properties.zone ? ' · ' + (zone_names[datum.properties.zone] || datum.properties.zone) : '')";
   const base = mapEl.dataset.layers;
   const BBOX = "-180,45,180,90";
   const DAY = 86400000;
@@ -57,6 +87,9 @@
     width: width, height: height, autosize: "none", padding: 0,
     signals: [
       { name: "t", value: t0 },
+      { name: "zone_names", value: ZONES },
+      { name: "event_labels", value: ETYPES },
+      { name: "synthetic_word", value: T.synthetic },
       { name: "show_activities", value: checked("activities") },
       { name: "show_vessels", value: checked("vessels") },
       { name: "show_tracks", value: checked("tracks") },
@@ -107,11 +140,11 @@
       { type: "symbol", name: "m_vessels", from: { data: "vessels" }, encode: { update: {
         x: { field: "x" }, y: { field: "y" }, size: { value: 36 }, fill: { scale: "group", field: "properties.group" },
         stroke: { signal: "datum.properties.synthetic ? '#7a3fb0' : '#ffffff'" }, strokeWidth: { signal: "datum.properties.synthetic ? 2 : 0.6" },
-        tooltip: { signal: "(datum.properties.name || datum.properties.mmsi) + ' · ' + datum.properties.flag + (datum.properties.synthetic ? ' · synthetic' : '')" } } } },
+        tooltip: { signal: "(datum.properties.name || datum.properties.mmsi) + ' · ' + datum.properties.flag + (datum.properties.synthetic ? ' · ' + synthetic_word : '')" } } } },
       { type: "symbol", name: "m_events", from: { data: "events" }, encode: { update: {
         x: { field: "x" }, y: { field: "y" }, shape: { value: "triangle-up" }, size: { value: 90 },
         fill: { scale: "etype", field: "properties.event_type" }, stroke: { signal: "datum.properties.synthetic ? '#7a3fb0' : '#ffffff'" }, strokeWidth: { value: 1.5 },
-        tooltip: { signal: "datum.properties.event_type + ' · ' + datum.properties.mmsi" } } } },
+        tooltip: { signal: EVENT_TIP } } } },
       { type: "symbol", name: "m_alerts", from: { data: "alerts" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, shape: { value: "diamond" }, size: { value: 260 }, fill: { value: null }, stroke: { value: "#b3261e" }, strokeWidth: { value: 3 } } } }
     ]
   };
@@ -158,6 +191,10 @@
     if (link) { const a = h("a", T.more); a.href = link; details.appendChild(h("p")).appendChild(a); }
   }
   function synthBadge(p) { return p.synthetic ? h("span", T.synthetic, "synthetic") : null; }
+  // an event's details, whether it was clicked on the map, on the timeline or is an alert
+  function showEvent(p) {
+    showDetails(T.event + ": " + eventLabel(p.event_type), [[T.mmsi, p.mmsi], [T.other, p.other_mmsi], [T.flag, flagText(p.flag, p.group)], [T.zone, zoneName(p.zone)], [T.start, p.start], [T.end, p.end], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
+  }
   view.addEventListener("click", function (event, item) {
     if (!item || !item.datum || !item.mark) { return; }
     const p = item.datum.properties || {};
@@ -165,14 +202,14 @@
     if (name === "activities") {
       const window_ = (p.starts_on || p.shown_from || "?") + " – " + (p.ends_on || T.open);
       showDetails(p.name, [[T.nation, p.nation || "NATO"], [T.kind, p.kind_label], [T.window, window_ + (p.window_note ? " · " + p.window_note : "")],
-        [T.area, (p.area_name || "") + (p.area_approximate ? " (" + T.approximate + ")" : "")], [T.assets, p.assets], [T.command, p.leading_command],
+        [T.area, areaText(p, item.datum.geometry) + (p.area_approximate ? " (" + T.approximate + ")" : "")], [T.assets, p.assets], [T.command, p.leading_command],
         [T.sentry, p.arctic_sentry ? T.yes : T.no]], p.sources, "/arctic/activities/" + p.id + "/");
     } else if (name === "vessels") {
-      showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, p.flag + " (" + p.group + ")"], [T.at, p.time_basis === "reception" ? p.at + " (" + T.atReception + ")" : p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], [T.shipType, p.ship_type], [T.size, p.length_m ? p.length_m + " × " + (p.width_m || "?") + " m" : null], ["", synthBadge(p)]], [{ title: "AIS" + (p.source ? ": " + p.source : ""), url: "", date: "" }]);
+      showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, flagText(p.flag, p.group)], [T.at, p.time_basis === "reception" ? p.at + " (" + T.atReception + ")" : p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], [T.shipType, p.ship_type], [T.size, p.length_m ? p.length_m + " × " + (p.width_m || "?") + " m" : null], ["", synthBadge(p)]], [{ title: "AIS" + (p.source ? ": " + p.source : ""), url: "", date: "" }]);
     } else if (name === "events" || name === "alerts") {
-      showDetails(T.event + ": " + p.event_type, [[T.mmsi, p.mmsi], [T.other, p.other_mmsi], [T.flag, p.flag], [T.zone, p.zone], [T.start, p.start], [T.end, p.end], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
+      showEvent(p);
     } else if (name === "tracks") {
-      showDetails(T.track + " " + p.mmsi, [[T.flag, p.flag], [T.start, p.from], [T.end, p.to], [T.points, p.points], ["", synthBadge(p)]]);
+      showDetails(T.track + " " + p.mmsi, [[T.flag, flagText(p.flag, p.group)], [T.start, p.from], [T.end, p.to], [T.points, p.points], ["", synthBadge(p)]]);
     } else if (name === "zones") {
       showDetails(T.zone + ": " + p.name, [["id", p.id], ["", p.drawn], ["", p.note]], p.source ? [{ url: /^https?:/.test(p.source) ? p.source : "", title: p.source, date: "" }] : []);
     } else if (name === "cables" || name === "landings") {
@@ -207,7 +244,7 @@
     const spec = {
       $schema: "https://vega.github.io/schema/vega/v6.json",
       width: tw - 300, height: 22 * names.length, padding: 5, autosize: "pad",
-      signals: [{ name: "t", value: t0 }, { name: "lo", value: lo }, { name: "hi", value: hi }],
+      signals: [{ name: "t", value: t0 }, { name: "lo", value: lo }, { name: "hi", value: hi }].concat(LABEL_SIGNALS),
       data: [
         { name: "rows", values: rows, format: { parse: { start: "date", end: "date" } },
           transform: [{ type: "filter", expr: inRange("time(datum.start)", "time(datum.end)") }] },
@@ -230,8 +267,8 @@
         { type: "symbol", name: "marks", from: { data: "events" }, clip: true, encode: { update: {
           x: { scale: "x", field: "properties.t0" }, y: { scale: "y", value: T.events, offset: { signal: "bandwidth('y') / 2" } },
           shape: { value: "triangle-up" }, size: { value: 60 }, fill: { scale: "etype", field: "properties.event_type" },
-          tooltip: { signal: "datum.properties.event_type + ' · ' + datum.properties.mmsi" } } } },
-        { type: "rule", name: "now", clip: true, encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
+          tooltip: { signal: EVENT_TIP } } } },
+        { type: "rule", name: "now", clip: true, interactive: false, encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
       ]
     };
     timeline = new vega.View(vega.parse(spec, null, { ast: true }), { renderer: "svg", container: timelineEl, hover: true, expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined });
@@ -242,6 +279,8 @@
         // Vega's "date" parse may give a Date or a number of milliseconds: new Date takes either
         const day = function (value) { return new Date(+value).toISOString().slice(0, 10); };
         showDetails(r.name, [[T.nation, r.nation], [T.kind, r.kind], [T.window, day(r.start) + " – " + (r.open_end ? T.open : day(+r.end - DAY))]], [], "/arctic/activities/" + r.id + "/");
+      } else if (item && item.mark && item.mark.name === "marks" && item.datum) {
+        showEvent(item.datum.properties || {});  // as when the event is clicked on the map
       }
     });
   }
@@ -303,8 +342,8 @@
       if (list.querySelector("[data-alert='" + alert.id + "']")) { return; }
       const li = h("li", null, alert.acknowledged ? "acknowledged" : "fresh");
       li.dataset.alert = String(alert.id);
-      li.appendChild(h("strong", alert.event_type));
-      li.appendChild(document.createTextNode(" · " + T.mmsi + " " + (alert.mmsi || "?") + " " + (alert.flag || "") + (alert.zone ? " · " + alert.zone : "") + " · " + alert.at.slice(0, 16).replace("T", " ")));
+      li.appendChild(h("strong", eventLabel(alert.event_type)));
+      li.appendChild(document.createTextNode(" · " + T.mmsi + " " + (alert.mmsi || "?") + " " + (alert.flag || "") + (alert.zone ? " · " + zoneName(alert.zone) : "") + " · " + alert.at.slice(0, 16).replace("T", " ")));
       if (alert.synthetic) { li.appendChild(document.createTextNode(" ")); li.appendChild(h("span", T.synthetic, "synthetic")); }
       if (!alert.acknowledged) {
         const button = h("button", T.ack);
