@@ -122,8 +122,31 @@ def read_events(
         )
         if e.get("event_id") is None:
             e["event_id"] = f"{e['event_type']}:{e['mmsi']}:{_iso(e['start'])}"
-        e["detail"] = json.loads(e["detail"]) if isinstance(e.get("detail"), str) else {}
+        e["detail"] = _detail(e.get("detail"))
     return out
+
+
+#: columns of the detectors' files that hold JSON as text (``veille.core.events.schema``)
+JSON_TEXT_COLUMNS = ("detail", "params")
+
+
+def _detail(text: Any) -> dict[str, Any]:
+    """An event's other columns as one object; the detectors' ``detail`` and ``params`` (JSON
+    written as text) read as the objects they are, other values kept as they are (so is text in
+    those columns that is not a JSON object or array)."""
+    if not isinstance(text, str):
+        return {}
+    detail: dict[str, Any] = json.loads(text)
+    for key in JSON_TEXT_COLUMNS:
+        value = detail.get(key)
+        if isinstance(value, str):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(parsed, dict | list):
+                detail[key] = parsed
+    return detail
 
 
 _synthetic_by_file: dict[tuple[str, int, int], frozenset[int]] = {}
