@@ -267,3 +267,26 @@ def test_ctrl_c_keeps_what_was_decoded_prints_the_summary_and_exits_130(tmp_path
     summary = json.loads(out)
     assert summary["interrupted"] is True
     assert summary["positions"] == _positions(store) > 0
+
+
+def test_ctrl_c_stops_watch_and_replay_with_exit_130_and_no_traceback(tmp_path: Path) -> None:
+    """The demo's feed stops its replays and readers this way."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    common = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "env": ENV, "start_new_session": True}
+    replay = subprocess.Popen([str(VEILLE), "ais", "replay", str(DMA), "--port", str(port), "--speed", "1"],
+                              **common)  # type: ignore[call-overload]  # fmt: skip
+    watch = subprocess.Popen([str(VEILLE), "ais", "watch", f"tcp://127.0.0.1:{port}", "--save",
+                              "--store", str(tmp_path / "s")], **common)  # type: ignore[call-overload]  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "s").glob("events/runs/live-*.json")):  # watch has started its run
+        assert time.monotonic() < deadline and watch.poll() is None
+        time.sleep(0.05)
+    time.sleep(1.0)  # the replay paces the capture in real time: both are busy
+    for proc in (replay, watch):  # the replay first: without its client it would end by itself
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130 and b"Traceback" not in err and b"interrupted" in err, err.decode()
+    stamp = json.loads(next((tmp_path / "s").glob("events/runs/live-*.json")).read_text())
+    assert "finished_at" in stamp  # the live run's stamp was completed

@@ -301,6 +301,9 @@ def live(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
                 out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
                 stdout.write(json.dumps(out, ensure_ascii=False))
             stdout.flush()
+    except KeyboardInterrupt:  # Ctrl-C: what was saved stays, the run's stamp is completed
+        stderr.write(json.dumps(stats.as_dict() | {"interrupted": True}))
+        raise CommandError("interrupted: events were saved as they completed", returncode=130) from None
     finally:
         if saver is not None:
             saver.close(stats.as_dict())

@@ -451,12 +451,15 @@ class Command(BaseCommand):
         speed = opts["speed"]
         with socket.create_server(("127.0.0.1", opts["port"])) as srv:
             self.stderr.write(f"serving {path} on 127.0.0.1:{srv.getsockname()[1]}")
-            while True:
-                conn, _ = srv.accept()
-                with conn, contextlib.suppress(OSError):  # the client went away
-                    _send(conn, path, speed)
-                if not opts["loop"]:
-                    return
+            try:
+                while True:
+                    conn, _ = srv.accept()
+                    with conn, contextlib.suppress(OSError):  # the client went away
+                        _send(conn, path, speed)
+                    if not opts["loop"]:
+                        return
+            except KeyboardInterrupt:
+                raise CommandError("interrupted", returncode=EXIT_INTERRUPTED) from None
 
 
 def _send(conn: socket.socket, path: Path, speed: float) -> None:
