@@ -399,7 +399,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
     zones, types = zone_names(), event_labels()
     rules = list(AlertRule.objects.filter(user_id=int(request.user.pk or 0)))
     alert_list = list(Alert.objects.filter(user_id=int(request.user.pk or 0))[:200])
-    for item in [*rules, *alert_list]:  # names to read; the ids stay in the data
+    shown: list[Any] = [*rules, *alert_list]  # given names to read; the ids stay in the data
+    for item in shown:
         item.zone_name = zones.get(item.zone, item.zone)
         item.event_label = types.get(item.event_type, item.event_type)
     context = {
