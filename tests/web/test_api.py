@@ -96,3 +96,17 @@ def test_a_nul_character_in_a_query_is_refused_on_every_database(token: str) -> 
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "kind"
     assert Client().get("/nations/", {"on": "2024\x00"}).status_code == 400
+
+
+def test_a_nul_character_in_a_json_or_form_body_is_refused_naming_its_field(token: str) -> None:
+    """Found by the API fuzzer on PostgreSQL: a JSON ``\\u0000`` reached a text column (a 500)."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = '{"ally": "NOR", "year": 2026, "items": [{"note": "a\\u0000b"}]}'
+    response = client.post("/api/v1/spending/plans", body, content_type="application/json")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["field"], error["where"]) == ("items[0].note", "body")
+    page = Client().post("/login/", {"username": "alice\x00", "password": "x"})
+    assert page.status_code == 400 and "username" in page.content.decode()
+    # a body without one goes on to the view, which answers for itself
+    assert client.post("/api/v1/spending/plans", "{}", content_type="application/json").status_code == 422

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,9 +73,31 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
 
+def _nul_in(value: Any, path: str = "") -> str | None:
+    """The path (``a.b[2]``) of the first key or string holding a NUL character in decoded JSON."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return where
+            found = _nul_in(item, where)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 class NullCharactersMiddleware:
-    """Refuse a query string that carries a NUL character (``%00``): no field of veille holds one, and
-    PostgreSQL refuses them in text, which would otherwise surface as a server error deep in a query."""
+    """Refuse a NUL character (``%00``, ``\\u0000``) in a query string, a form or a JSON body: no
+    field of veille holds one, and PostgreSQL refuses them in text, which would otherwise surface as
+    a server error deep in a query. (An uploaded file's content is read by its importer, which
+    names bad rows.)"""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -86,4 +110,26 @@ class NullCharactersMiddleware:
             message = _("The query parameter %(name)s contains a NUL character.") % {"name": repr(bad)}
             error = InvalidInput(message, field=bad.replace("\x00", ""), where="query string")
             return _refuse(request, error, page_status=400)
+        field = self._in_body(request)
+        if field is not None:
+            message = _("The field %(name)s contains a NUL character.") % {"name": repr(field)}
+            error = InvalidInput(message, field=field.replace("\x00", ""), where="body")
+            return _refuse(request, error, page_status=400)
         return self.get_response(request)
+
+    @staticmethod
+    def _in_body(request: HttpRequest) -> str | None:
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        kind = request.content_type or ""
+        if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):  # fields, not files
+            return next(
+                (k for k, values in request.POST.lists() if "\x00" in k or any("\x00" in v for v in values)),
+                None,
+            )
+        if kind == "application/json" and (b"\\u0000" in request.body or b"\x00" in request.body):
+            try:
+                return _nul_in(json.loads(request.body))
+            except ValueError:  # not JSON: the view says so
+                return None
+        return None
