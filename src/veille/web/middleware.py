@@ -96,8 +96,7 @@ def _nul_in(value: Any, path: str = "") -> str | None:
 class NullCharactersMiddleware:
     """Refuse a NUL character (``%00``, ``\\u0000``) in a query string, a form or a JSON body: no
     field of veille holds one, and PostgreSQL refuses them in text, which would otherwise surface as
-    a server error deep in a query. (An uploaded file's content is read by its importer, which
-    names bad rows.)"""
+    a server error deep in a query."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -122,7 +121,9 @@ class NullCharactersMiddleware:
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
         kind = request.content_type or ""
-        if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):  # fields, not files
+        # (a multipart body is left to its view: parsing it here would consume the stream that
+        # the view reads, and reading it whole would hold an upload in memory)
+        if kind == "application/x-www-form-urlencoded":
             return next(
                 (k for k, values in request.POST.lists() if "\x00" in k or any("\x00" in v for v in values)),
                 None,
