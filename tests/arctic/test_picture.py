@@ -426,6 +426,21 @@ def test_a_new_event_raises_an_alert_on_the_open_stream_once(
     assert Alert.objects.count() == 1
 
 
+def test_open_streams_end_at_their_next_poll_once_ending_is_set(users: Any) -> None:
+    """As before a server shuts down, or a browser test's database is emptied."""
+    page = alert_stream.stream(users["pawel"], max_seconds=60)
+    assert drain(page, "hello")[-1][0] == "hello"
+    assert alert_stream.open_streams() == 1
+    alert_stream.ENDING.set()
+    try:
+        started = time.monotonic()
+        rest = list(page)  # the generator returns instead of polling for a minute
+        assert time.monotonic() - started < 2 and all(not r.startswith("event: alert") for r in rest)
+    finally:
+        alert_stream.ENDING.clear()
+    assert alert_stream.open_streams() == 0
+
+
 def test_an_event_written_while_the_page_reconnects_still_raises_its_alert(
     actor_of: Any, users: Any, write_events: Any
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,14 @@ def open_page(
     yield make
     for context in contexts:
         context.close()
+    # the pages' alert streams run in the live server's threads until their next poll: end them
+    # before the test's database is emptied (a stream reading it then locks SQLite's schema)
+    from veille.arctic import alerts
+
+    alerts.ENDING.set()
+    try:
+        deadline = time.monotonic() + 10
+        while alerts.open_streams() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        alerts.ENDING.clear()

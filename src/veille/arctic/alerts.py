@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -118,9 +119,33 @@ def _sse(kind: str, data: dict[str, Any], event_id: str | None = None) -> str:
     return f"{head}event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+#: set to end every open stream at its next poll (a server shutting down; a test's teardown, before
+#: the database is emptied); cleared again by whoever set it
+ENDING = threading.Event()
+_open = 0
+_open_lock = threading.Lock()
+
+
+def open_streams() -> int:
+    """How many streams are running in this process."""
+    return _open
+
+
 def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Iterator[str]:
-    """The server-sent events of one open page for ``user`` (ends after ``max_seconds``; the browser
-    reconnects on its own, sending the last id it saw)."""
+    """The server-sent events of one open page for ``user`` (ends after ``max_seconds``, or at the
+    next poll once :data:`ENDING` is set; the browser reconnects on its own, sending the last id it
+    saw)."""
+    global _open
+    with _open_lock:
+        _open += 1
+    try:
+        yield from _stream(user, last_alert_id, max_seconds)
+    finally:
+        with _open_lock:
+            _open -= 1
+
+
+def _stream(user: Any, last_alert_id: int, max_seconds: float) -> Iterator[str]:
     root = layers.ais_store().root
     seen_files = _older_files(root, time.time() - RECENT_S)
     since = timezone.now()
@@ -170,10 +195,11 @@ def _poll(
         if time.monotonic() - last_beat > HEARTBEAT_S:
             last_beat = time.monotonic()
             yield ": keep-alive\n\n"
-        if time.monotonic() - started >= max_seconds:
+        if time.monotonic() - started >= max_seconds or ENDING.is_set():
             return
         _release()
-        time.sleep(POLL_S)
+        if ENDING.wait(POLL_S):
+            return
 
 
 def _older_files(root: Any, before_s: float) -> set[str]:
