@@ -146,4 +146,4 @@ def test_the_backoff_wait_ends_when_stop_turns_true() -> None:
     started = time.monotonic()
     # the first failure waits 5-15 s before trying again; stop() turns true after 0.5 s
     list(tcp_batches("127.0.0.1", port, stop=lambda: time.monotonic() >= deadline, backoff_s=10))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 4  # not the 5-15 s wait: a bound of behaviour, not a timing
