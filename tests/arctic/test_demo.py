@@ -75,7 +75,7 @@ def test_the_demo_feed_replays_a_scenario_through_the_live_readers(
     assert ruled == sorted((u, DEMO_RULE["flag"]) for u in ("alice", "nora", "pawel", "olga", "sam"))
     store = picture["store"]
     now = dt.datetime(2026, 3, 10, 18, tzinfo=dt.UTC)
-    said = run_feed(store, now=now, days=2, background=2, speed=2 * 86400 / 4, margin_s=4)
+    said = run_feed(store, now=now, days=2, background=2, speed=2 * 86400 / 4, margin_s=8)
     assert said["exit_codes"] == [0, 0, 0, 0] and said["lines"] > 1000, said
     synthetic = AisStore(store).query("SELECT count(*) FROM positions WHERE source = 'synthetic'")
     assert said["positions"] == synthetic.fetchall()[0][0] > 0
