@@ -32,7 +32,7 @@ import zipfile
 import zlib
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -371,7 +371,7 @@ def _csv_chunk(
     cols: dict[int, str],
     layout: str,
     source: str,
-    stray: list[Reject] = [],  # noqa: B006 (never changed)
+    stray: Sequence[Reject] = (),
 ) -> ArchiveBatch:
     reader = csv.reader(chunk)
     rows: list[list[str]] = []
@@ -400,7 +400,7 @@ def _fast_chunk(
     cols: dict[int, str],
     layout: str,
     source: str,
-    stray: list[Reject] = [],  # noqa: B006 (never changed)
+    stray: Sequence[Reject] = (),
 ) -> ArchiveBatch:
     # as the csv module: line ends stripped, an empty line is no row, a row needs `width` fields
     lines = pl.DataFrame(
