@@ -4,7 +4,6 @@ Real files, real stores in tmp_path, real sockets and real subprocesses (signals
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
@@ -21,12 +20,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.maritime.ais_inputs import DATA, DMA, positions, truncated_gz
 
 from veille.core.ais.sources import file_blocks
 from veille.maritime.store import AisStore, StoreError
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
-DMA = DATA / "dma_aislib_stream_example_2010-06-11.nmea"
 VEILLE = Path(sys.executable).parent / "veille"
 #: the settings of the test run may name the tests' own apps: the command must import them too
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
@@ -36,18 +34,6 @@ def _capture(tmp_path: Path, copies: int, name: str = "big.nmea") -> Path:
     path = tmp_path / name
     path.write_bytes(DMA.read_bytes() * copies)
     return path
-
-
-def _truncated_gz(tmp_path: Path) -> Path:
-    """A gzip of several MB of NMEA cut at 60 %: the readable part spans several blocks."""
-    data = gzip.compress(DMA.read_bytes() * 12, compresslevel=1)
-    path = tmp_path / "cut.nmea.gz"
-    path.write_bytes(data[: len(data) * 6 // 10])
-    return path
-
-
-def _positions(root: Path) -> int:
-    return AisStore(root).query("SELECT count(*) FROM positions").fetchall()[0][0]
 
 
 def _run(*args: str, **kw: object) -> None:
@@ -69,14 +55,14 @@ def test_the_commands_name_an_empty_part_and_exit_6(tmp_path: Path) -> None:
 
 
 def test_the_command_reports_what_it_kept_and_names_the_damaged_file(tmp_path: Path) -> None:
-    cut = _truncated_gz(tmp_path)
+    cut = truncated_gz(tmp_path)
     out = io.StringIO()
     with pytest.raises(CommandError) as err:
         call_command("ais", "ingest", str(cut), "--workers", "2", "--store", str(tmp_path / "s"),
                      "--format", "json", stdout=out, stderr=io.StringIO())  # fmt: skip
     assert err.value.returncode == 3 and str(cut) in str(err.value)
     summary = json.loads(out.getvalue())
-    assert summary["positions"] == _positions(tmp_path / "s") > 0
+    assert summary["positions"] == positions(tmp_path / "s") > 0
 
 
 # -- 3. the progress bar is drawn on stderr ---------------------------------------------------
@@ -237,7 +223,7 @@ def test_until_does_not_cut_file_inputs_and_says_so(tmp_path: Path) -> None:
     call_command("ais", "ingest", str(big), str(other), "--until", "2000-01-01T00:00:00", "--store",
                  str(tmp_path / "b"), "--format", "json", stdout=out, stderr=err)  # fmt: skip
     assert json.loads(out.getvalue())["positions"] == json.loads(whole.getvalue())["positions"]
-    assert _positions(tmp_path / "b") == _positions(tmp_path / "a")
+    assert positions(tmp_path / "b") == positions(tmp_path / "a")
     assert "--until applies to tcp:// feeds and standard input" in err.getvalue()
     assert str(big) in err.getvalue() and str(other) in err.getvalue()
 
@@ -266,7 +252,7 @@ def test_ctrl_c_keeps_what_was_decoded_prints_the_summary_and_exits_130(tmp_path
     assert b"Traceback" not in err and b"interrupted" in err
     summary = json.loads(out)
     assert summary["interrupted"] is True
-    assert summary["positions"] == _positions(store) > 0
+    assert summary["positions"] == positions(store) > 0
 
 
 def test_ctrl_c_stops_watch_and_replay_with_exit_130_and_no_traceback(tmp_path: Path) -> None:

@@ -3,31 +3,15 @@ part-way. Real files, real stores in tmp_path, a real subprocess whose writes ar
 
 from __future__ import annotations
 
-import gzip
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.maritime.ais_inputs import DMA, positions, truncated_gz
 
 from veille.core.ais.sources import Block, file_blocks
 from veille.maritime.store import AisStore, StoreDamaged
-
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
-DMA = DATA / "dma_aislib_stream_example_2010-06-11.nmea"
-
-
-def _truncated_gz(tmp_path: Path) -> Path:
-    """A gzip of several MB of NMEA cut at 60 %: the readable part spans several blocks."""
-    data = gzip.compress(DMA.read_bytes() * 12, compresslevel=1)
-    path = tmp_path / "cut.nmea.gz"
-    path.write_bytes(data[: len(data) * 6 // 10])
-    return path
-
-
-def _positions(root: Path) -> int:
-    return AisStore(root).query("SELECT count(*) FROM positions").fetchall()[0][0]
-
 
 # -- 1. no half-written part, and a clear error for one left by an older version -----------------
 
@@ -69,7 +53,7 @@ def test_an_empty_part_from_an_older_version_is_named_not_a_traceback(tmp_path: 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_blocks_read_before_a_damaged_end_are_all_stored(tmp_path: Path, workers: int) -> None:
-    cut = _truncated_gz(tmp_path)
+    cut = truncated_gz(tmp_path)
     given: list[Block] = []
 
     def recorded():  # the real reader; the blocks it gave are kept to compare with
@@ -81,4 +65,4 @@ def test_blocks_read_before_a_damaged_end_are_all_stored(tmp_path: Path, workers
         AisStore(tmp_path / "s").ingest_blocks(recorded(), workers=workers)
     assert len(given) >= 2
     whole = AisStore(tmp_path / "ref").ingest_blocks(given, workers=1)
-    assert _positions(tmp_path / "s") == whole.positions > 0
+    assert positions(tmp_path / "s") == whole.positions > 0
