@@ -61,6 +61,7 @@ def test_the_command_reports_what_it_kept_and_names_the_damaged_file(tmp_path: P
         call_command("ais", "ingest", str(cut), "--workers", "2", "--store", str(tmp_path / "s"),
                      "--format", "json", stdout=out, stderr=io.StringIO())  # fmt: skip
     assert err.value.returncode == 3 and str(cut) in str(err.value)
+    assert str(err.value).count(str(cut)) == 1  # named once, by the reader
     summary = json.loads(out.getvalue())
     assert summary["positions"] == positions(tmp_path / "s") > 0
 

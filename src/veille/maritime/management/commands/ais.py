@@ -19,7 +19,6 @@ import socket
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,9 +26,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from veille.core.ais.archive import is_archive
+from veille.core.ais.archive import ArchiveError, is_archive
 from veille.core.ais.nmea import PghpTime, Sentence, parse_line
-from veille.core.ais.sources import TcpStats, file_batches, file_blocks, parse_tcp_url, tcp_batches
+from veille.core.ais.sources import (
+    InputDamaged,
+    TcpStats,
+    file_batches,
+    file_blocks,
+    parse_tcp_url,
+    tcp_batches,
+)
 from veille.core.ais.synth import generate
 from veille.maritime import events_cli
 from veille.maritime.store import AisStore, IngestSummary, StoreError, default_store
@@ -39,8 +45,6 @@ EXIT_INPUT = 3
 EXIT_NOTHING_DECODED = 4
 EXIT_STORE = 6
 EXIT_INTERRUPTED = 130
-#: What a damaged input raises until every reader reports it as a ValueError (gzip, zlib, zip).
-INPUT_ERRORS = (OSError, ValueError, EOFError, zlib.error)
 
 
 def parse_until(text: str) -> float:
@@ -337,7 +341,9 @@ class Command(BaseCommand):
                             interrupt.interrupted = True
                         except StoreError as exc:
                             error = CommandError(str(exc), returncode=EXIT_STORE)
-                        except INPUT_ERRORS as exc:
+                        except (InputDamaged, ArchiveError) as exc:  # their message names the file
+                            error = CommandError(str(exc), returncode=EXIT_INPUT)
+                        except (OSError, ValueError) as exc:
                             error = CommandError(f"{item}: {exc}", returncode=EXIT_INPUT)
                         _merge(total, s)
                         bar.update(task, total=1, completed=1)
