@@ -35,7 +35,7 @@ from veille.core.ais.synth import SOURCE as SYNTHETIC
 from veille.core.events.batch import Detectors, detect_all
 from veille.core.events.schema import EVENT_SCHEMA, empty_events, mark_synthetic, sort_events
 from veille.core.tracks import QualityReport, clean
-from veille.maritime.store import AisStore
+from veille.maritime.store import AisStore, write_parquet
 
 UTC_TS = pl.Datetime("us", "UTC")
 
@@ -191,7 +191,7 @@ def run_events(
         stamped = mark_synthetic(events, synthetic_vessels(store, since, until)).with_columns(
             run_id=pl.lit(run_id), run_at=pl.lit(now).cast(UTC_TS)
         )
-        stamped.write_parquet(folder / "events.parquet", compression="zstd")
+        write_parquet(stamped, folder / "events.parquet")  # the alert stream polls the folder
         runs = store.root / "events" / "runs"
         runs.mkdir(parents=True, exist_ok=True)
         (runs / f"{run_id}.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
@@ -302,12 +302,10 @@ class LiveRun:
     def save(self, events: pl.DataFrame) -> Path:
         self.batches += 1
         path = self.folder / f"events-{self.batches:06d}.parquet"
-        tmp = self.folder / f".events-{self.batches:06d}.parquet.tmp"
         stamped = events.with_columns(run_id=pl.lit(self.run_id), run_at=pl.lit(self.now).cast(UTC_TS))
         if "received_at" not in stamped.columns:  # every file of a live run has the column
             stamped = stamped.with_columns(received_at=pl.lit(None, dtype=UTC_TS))
-        stamped.write_parquet(tmp, compression="zstd")
-        tmp.replace(path)
+        write_parquet(stamped, path)
         self.stamp["events"] += events.height
         self.stamp["files"] = self.batches
         return path
