@@ -243,7 +243,10 @@
     const inRange = function (from, to) { return "(" + to + " == null || " + to + " >= lo) && (" + from + " == null || " + from + " <= hi)"; };
     const spec = {
       $schema: "https://vega.github.io/schema/vega/v6.json",
-      width: tw - 300, height: 22 * names.length, padding: 5, autosize: "pad",
+      // "fit-x" with the padding inside: the whole chart (labels, axis, padding) is tw wide, whatever
+      // width the browser's fonts give the vessel and activity names ("pad" added them to tw - 300 and
+      // could overflow the box by a few pixels); the height grows with the rows as before.
+      width: tw, height: 22 * names.length, padding: 5, autosize: { type: "fit-x", contains: "padding" },
       signals: [{ name: "t", value: t0 }, { name: "lo", value: lo }, { name: "hi", value: hi }].concat(LABEL_SIGNALS),
       data: [
         { name: "rows", values: rows, format: { parse: { start: "date", end: "date" } },
@@ -252,7 +255,9 @@
           transform: [{ type: "filter", expr: inRange("datum.properties.t0", "datum.properties.t1") }] }
       ],
       scales: [
-        { name: "x", type: "utc", domain: [lo, hi], range: "width", clamp: true },
+        // inset by half an event mark, so that a mark at either end of the range is drawn whole and
+        // can be clicked (clipped at the plot's edge, half of it was out of reach)
+        { name: "x", type: "utc", domain: [lo, hi], range: [6, { signal: "width - 6" }], clamp: true },
         { name: "y", type: "band", domain: names, range: "height", padding: 0.2 },
         { name: "nation", type: "ordinal", domain: { data: "rows", field: "nation" }, range: NATION_COLOURS },
         { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "zone_exit", "cable", "identity_change", "position_jump", "shared_mmsi"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#558b2f", "#00838f", "#5d4037", "#ad1457", "#283593"] }
