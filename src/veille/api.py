@@ -17,8 +17,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from veille.core.errors import VeilleError
+from veille.kit.registry import app_modules
 from veille.nations.services import authenticate_token
-from veille.web.registry import app_modules
+from veille.web import audit_api
 
 
 class TokenAuth(HttpBearer):
@@ -90,3 +91,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 for _label, _module in app_modules("api"):
     api.add_router(f"/{_label}/", _module.router)
+# the shell's routers: the audit trail (read by coordinators and administrators)
+api.add_router("/audit/", audit_api.router)

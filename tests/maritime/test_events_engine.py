@@ -19,7 +19,8 @@ from veille.core.ais.sources import file_batches
 from veille.core.events.batch import Detectors, detect_all
 from veille.core.events.stream import StreamEngine
 from veille.core.tracks import clean
-from veille.maritime.events import LiveRun, load_positions, read_events, run_events
+from veille.maritime.event_files import event_records, read_events
+from veille.maritime.event_runs import LiveRun, load_positions, run_events
 from veille.maritime.live import WatchStats, watch
 from veille.maritime.store import AisStore
 
@@ -281,8 +282,6 @@ def test_watching_the_capture_gives_the_stored_batch_events(scenario: dict[str, 
 def test_a_saved_watch_stores_each_event_where_the_arctic_picture_reads_it(
     scenario: dict[str, Any], tmp_path: Any
 ) -> None:
-    from veille.arctic.events import read_events as arctic_events
-
     store = tmp_path / "live-store"
     end = scenario["manifest"]["end"]
     out, err = io.StringIO(), io.StringIO()
@@ -313,7 +312,7 @@ def test_a_saved_watch_stores_each_event_where_the_arctic_picture_reads_it(
     stamp = json.loads(next((store / "events" / "runs").glob("live-*.json")).read_text())
     assert stamp["mode"] == "live" and stamp["events"] == len(printed) and "finished_at" in stamp
     assert started.timestamp() <= stamp["stats"]["first_read_s"] <= stamp["stats"]["last_read_s"]
-    seen = arctic_events(store)
+    seen = event_records(store)
     assert len(seen) >= len(printed) > 0
     # and the Arctic picture's events (alerts' detail) carry it too
     assert all("received_at" in e["detail"] for e in seen)
@@ -419,7 +418,6 @@ def test_reads_closer_than_every_s_are_fed_together_and_give_the_same_events(
 def test_a_batch_run_stores_whether_each_event_is_synthetic(tmp_path: Path) -> None:
     """As a live run's events do: the Arctic picture then takes each at its word, and reads no
     positions file (here one that cannot be read at all)."""
-    from veille.arctic.events import read_events as arctic_events
     from veille.core.ais.encode import encode_message
     from veille.core.ais.messages import PositionReport
 
@@ -445,5 +443,5 @@ def test_a_batch_run_stores_whether_each_event_is_synthetic(tmp_path: Path) -> N
     assert gaps == {257000001: True, 257000002: False, 257000003: False}
     day = next((store.root / "positions").glob("day=*"))
     (day / "part-broken.parquet").write_bytes(b"not a parquet file")
-    seen = {e["mmsi"]: e["synthetic"] for e in arctic_events(store.root) if e["event_type"] == "gap"}
+    seen = {e["mmsi"]: e["synthetic"] for e in event_records(store.root) if e["type"] == "gap"}
     assert seen == gaps

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from veille.kit.importers import no_progress
 from veille.nations.access import Actor
 from veille.support.services import do_import_summary
-from veille.web.importers import no_progress
 
 pytestmark = pytest.mark.django_db
 

@@ -12,18 +12,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from shapely.geometry import mapping
 
-from veille.arctic.geo import (
-    BBox,
-    bbox_intersects,
-    bbox_parts,
-    circle,
-    collection,
-    d3_winding,
-    feature,
-    overlap,
-)
+from veille.arctic.geo import circle, collection, d3_winding, feature, overlap
 from veille.arctic.models import Activity, Kind
 from veille.core.errors import InvalidInput
+from veille.core.geo import BBox, bbox_intersects, bbox_parts
 from veille.nations.access import sees_everything
 from veille.nations.models import Nation, NationKind
 

@@ -34,7 +34,7 @@ from django.db.models import Case, F, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput, PermissionDenied
 from veille.core.fx import RateTable
 from veille.core.money import Money, check_currency
@@ -425,7 +425,7 @@ def _write(actor: Actor, checked: Checked) -> LedgerEvent:
     )
     event.save()
     figures.apply(event)  # the derived figures, in the same transaction
-    record(actor, f"ledger.{checked.kind}", event, after=snapshot(event))
+    do_audit(actor, f"ledger.{checked.kind}", event, after=snapshot(event))
     return event
 
 
@@ -691,7 +691,7 @@ def do_install_rates(actor: Actor, path: Path, dry_run: bool = False) -> tuple[R
     require_coordinator(actor, "install exchange rates")
     new, old = rates.install(path, dry_run=dry_run)
     if not dry_run:
-        record(
+        do_audit(
             actor,
             "ledger.rates.install",
             object_type="ledger.rates",

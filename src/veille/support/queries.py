@@ -279,7 +279,7 @@ def sensitivity(base: Definition) -> list[dict[str, Any]]:
 def other_checks() -> list[ClaimCheck]:
     """The report's other testable claims, when their data are loaded (PURL, spending)."""
     checks: list[ClaimCheck] = []
-    from veille.web.registry import app_modules
+    from veille.kit.registry import app_modules
 
     for _label, module in app_modules("claims"):
         checks.extend(module.claim_checks())

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from veille.core.claims import Definition
 from veille.core.errors import InvalidInput
+from veille.kit.exports import export_response
 from veille.support import charts, queries
-from veille.web.exports import export_response
 
 DONOR_COLUMNS = [
     "donor",

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import KM_PER_NM, ShoreIndex, haversine_km, shore_index
 from veille.core.tracks import US, Segmenter, implied_speed_kn
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import EARTH_RADIUS_KM, KM_PER_NM, haversine_km, shore_index
 from veille.core.tracks import US, implied_speed_kn
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from veille.core.errors import InvalidInput
+from veille.kit.exports import dumps
 from veille.support import queries
-from veille.web.exports import dumps
 
 
 class Command(BaseCommand):

@@ -1,16 +1,34 @@
+"""The audit trail's pages (``/audit/``), for coordinators and administrators.
+
+The trail (``veille.audit``) sits below ``veille.nations``; who may read it is a question of roles,
+so the pages that read it are here, in the shell.
+"""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from veille.audit.queries import AuditFilter, audit_events
+from veille.audit.models import AuditEvent
+from veille.audit.queries import AuditFilter, matching
 from veille.core.errors import InvalidInput, PermissionDenied
-from veille.web.exports import export_response
+from veille.kit.exports import export_response
+from veille.nations.access import sees_everything
 
 COLUMNS = ["at", "actor", "address", "via", "action", "object_type", "object_id", "before", "after", "note"]
+
+
+def audit_events(user: Any, flt: AuditFilter) -> QuerySet[AuditEvent]:
+    """The rows of the trail that ``flt`` keeps, for a coordinator or an administrator only."""
+    if not sees_everything(user):
+        raise PermissionDenied("only coordinators and administrators may read the audit trail")
+    return matching(flt)
 
 
 @login_required
@@ -28,7 +46,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     actions = sorted(set(qs.values_list("action", flat=True).distinct()[:200]))
     return render(
         request,
-        "audit/list.html",
+        "web/audit.html",
         {"page": page, "flt": flt, "error": error, "actions": actions},
         status=400 if error else 200,
     )

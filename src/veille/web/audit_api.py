@@ -1,4 +1,5 @@
 # No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
+"""The audit trail in the API (``/api/v1/audit/``), for coordinators and administrators."""
 
 import datetime as dt
 from typing import Any
@@ -7,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from veille.audit.queries import AuditFilter, audit_events
+from veille.audit.queries import AuditFilter
+from veille.web.audit_pages import audit_events
 
 router = Router(tags=["audit"])
 

@@ -1,19 +1,11 @@
-"""Events over the AIS store: the batch engine, the stored event table, scenarios and evaluation.
+"""Detector runs over the AIS store, which write the event files: a batch run over the stored
+positions (:func:`run_events`, ``veille ais events``) and a live run's batches as they complete
+(:class:`LiveRun`, ``veille ais watch --save``). Where the files go and how they are read back is
+:mod:`veille.maritime.event_files`.
 
-Layout under the store root (next to ``positions/`` and ``vessels/``)::
-
-    events/run=<run_id>/events.parquet    the events of one run (schema of core.events.schema),
-                                          each saying whether it is ``synthetic``
-    events/run=live-…/events-NNNNNN.parquet  a live run's batches (``veille ais watch --save``),
-                                          each event with ``received_at``, when the lines that
-                                          completed it were read, and ``synthetic``
-    events/runs/<run_id>.json             its stamp: code version, parameters, run time, time
-                                          window, input files with their SHA-256, quality report
-
-The ``events`` DuckDB view keeps, for every ``event_id``, the row of the latest run: an open gap
-(or loitering, encounter, cable run) that a later run sees closed is replaced by the closed one,
-which keeps its id. Runs over a window (``since``) start from each vessel's last fix before the
-window, so a silence that spans the start of the window is found.
+A run over a window (``since``) starts from each vessel's last fix before the window, so a silence
+that spans the start of the window is found; an open gap (or loitering, encounter, cable run) that a
+later run sees closed keeps its id, and the readers show the latest run's row.
 """
 
 from __future__ import annotations
@@ -27,25 +19,33 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
 from veille import __version__
 from veille.core.ais.synth import SOURCE as SYNTHETIC
+from veille.core.env import SOURCE_ROOT
 from veille.core.events.batch import Detectors, detect_all
-from veille.core.events.schema import EVENT_SCHEMA, empty_events, mark_synthetic, sort_events
+from veille.core.events.schema import mark_synthetic
 from veille.core.tracks import QualityReport, clean
+from veille.maritime.event_files import UTC_TS, as_utc, run_folder, stamp_file
 from veille.maritime.store import AisStore, write_parquet
 
-UTC_TS = pl.Datetime("us", "UTC")
+__all__ = [
+    "EventRun",
+    "LiveRun",
+    "code_version",
+    "load_history",
+    "load_positions",
+    "run_events",
+    "synthetic_vessels",
+]
 
 
 def code_version() -> str:
     """veille's version, with the git commit when run from a checkout."""
-    root = Path(__file__).resolve().parents[3]
     try:
         out = subprocess.run(  # noqa: S603 - fixed arguments
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],  # noqa: S607
+            ["git", "-C", str(SOURCE_ROOT), "rev-parse", "--short=12", "HEAD"],  # noqa: S607
             capture_output=True,
             text=True,
             timeout=5,
@@ -55,12 +55,6 @@ def code_version() -> str:
     except OSError:
         commit = ""
     return f"{__version__}+{commit}" if commit else __version__
-
-
-def _utc(df: pl.DataFrame, *cols: str) -> pl.DataFrame:
-    return df.with_columns(
-        [pl.col(c).dt.convert_time_zone("UTC").cast(UTC_TS) for c in cols if c in df.columns]
-    )
 
 
 def _sha256(path: Path) -> str:
@@ -102,7 +96,7 @@ def load_positions(
         and (until is None or d.name[4:] <= until.date().isoformat())
         for f in sorted(d.glob("*.parquet"))
     ]
-    return _utc(df, "timestamp"), files
+    return as_utc(df, "timestamp"), files
 
 
 def synthetic_vessels(
@@ -123,7 +117,7 @@ def synthetic_vessels(
 
 def load_history(store: AisStore) -> pl.DataFrame:
     """The registry's history of static data."""
-    return _utc(store.connect().sql("SELECT * FROM vessel_history").pl(), "valid_from")
+    return as_utc(store.connect().sql("SELECT * FROM vessel_history").pl(), "valid_from")
 
 
 @dataclass
@@ -184,7 +178,7 @@ def run_events(
     }
     run = EventRun(run_id, events, quality, stamp)
     if write:
-        folder = store.root / "events" / f"run={run_id}"
+        folder = run_folder(store.root, run_id)
         folder.mkdir(parents=True, exist_ok=True)
         # each event says whether it is synthetic, as a live run's do, so that readers (the Arctic
         # picture) need not look through the positions for it
@@ -192,72 +186,10 @@ def run_events(
             run_id=pl.lit(run_id), run_at=pl.lit(now).cast(UTC_TS)
         )
         write_parquet(stamped, folder / "events.parquet")  # the alert stream polls the folder
-        runs = store.root / "events" / "runs"
-        runs.mkdir(parents=True, exist_ok=True)
-        (runs / f"{run_id}.json").write_text(json.dumps(stamp, indent=1), encoding="utf-8")
+        stamp_path = stamp_file(store.root, run_id)
+        stamp_path.parent.mkdir(parents=True, exist_ok=True)
+        stamp_path.write_text(json.dumps(stamp, indent=1), encoding="utf-8")
     return run
-
-
-def events_view(store: AisStore) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the store's views and ``events`` (latest row per ``event_id``)."""
-    con = store.connect()
-    folder = store.root / "events"
-    if any(folder.glob("run=*/*.parquet")):
-        con.sql(
-            f"CREATE VIEW events_all AS SELECT * FROM read_parquet('{folder}/run=*/*.parquet', "  # noqa: S608
-            "hive_partitioning = false, union_by_name = true)"
-        )
-        con.sql(
-            "CREATE VIEW events AS SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER "
-            "(PARTITION BY event_id ORDER BY run_at DESC, run_id DESC) AS rn FROM events_all) WHERE rn = 1"
-        )
-    else:
-        con.register("events_empty", empty_events().to_arrow())
-        con.sql("CREATE VIEW events AS SELECT * FROM events_empty")
-    return con
-
-
-def read_events(
-    store: AisStore,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    zone: str | None = None,
-    types: list[str] | None = None,
-) -> pl.DataFrame:
-    """Stored events (latest version of each) that overlap ``[since, until)``, filtered."""
-    con = events_view(store)
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if since is not None:
-        where.append('("end" IS NULL OR "end" >= ?)')
-        params.append(since)
-    if until is not None:
-        where.append("start < ?")
-        params.append(until)
-    if types:
-        where.append("type IN (" + ", ".join("?" for _ in types) + ")")
-        params.extend(types)
-    cols = ", ".join(f'"{c}"' for c in EVENT_SCHEMA)
-    df = con.sql(f"SELECT {cols} FROM events WHERE {' AND '.join(where)}", params=params).pl()  # noqa: S608
-    df = _utc(df, "start", "end").cast(EVENT_SCHEMA)  # type: ignore[arg-type]
-    if zone:
-        df = filter_zone(df, zone)
-    return sort_events(df)
-
-
-def filter_zone(events: pl.DataFrame, zone: str, zones: Any = None) -> pl.DataFrame:
-    """Events of zone ``zone`` (entries and exits) or located in it (every other type)."""
-    from veille.core.events.zones import shipped_zones
-
-    zones = zones or shipped_zones()
-    if zone not in zones.ids:
-        raise KeyError(zone)
-    j = zones.ids.index(zone)
-    inside = zones.contains(
-        events["lat"].fill_null(91.0).to_numpy(), events["lon"].fill_null(181.0).to_numpy()
-    )[:, j]
-    return events.filter(pl.Series(inside) | (pl.col("zone") == zone))
 
 
 class LiveRun:
@@ -277,9 +209,9 @@ class LiveRun:
     ) -> None:
         self.now = now or datetime.now(UTC)
         self.run_id = f"live-{self.now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        self.folder = store.root / "events" / f"run={self.run_id}"
+        self.folder = run_folder(store.root, self.run_id)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.stamp_path = store.root / "events" / "runs" / f"{self.run_id}.json"
+        self.stamp_path = stamp_file(store.root, self.run_id)
         self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
         self.stamp: dict[str, Any] = {
             "run_id": self.run_id,

@@ -27,8 +27,8 @@ from veille.arctic.geo import AreaError, parse_area
 from veille.arctic.models import Precision
 from veille.arctic.services import NewActivity, check_activity, do_record_activity
 from veille.core.errors import VeilleError
+from veille.kit.importers import ImportSummary
 from veille.nations.access import Actor
-from veille.web.importers import ImportSummary
 
 COLUMNS = (
     "key", "name", "kind", "domains", "nation", "participants", "starts_on", "ends_on", "window_note", "area",

@@ -1,13 +1,13 @@
 """The vessels and tracks layers served fast: computed and written as GeoJSON text by DuckDB, cached
 per store state.
 
-:func:`veille.arctic.layers.vessels` and :func:`veille.arctic.layers.tracks` are the straightforward
-versions (rows fetched into Python, one dict per feature, ``json.dumps``); they stay as the reference
-that these must equal in content (``tests/arctic/test_layers_fast.py``) and as the baseline of
-``bench/arctic.py``. Here the store is read once per request by one SQL query per layer that ends in
-``string_agg(to_json(...))``: latest positions with ``arg_max``, tracks with ``list(... ORDER BY
-timestamp)``, flag groups joined from a table of the MMSIs seen (each computed once by
-:func:`veille.arctic.layers.flag_group`, so the rule lives in one place).
+:func:`veille.arctic.layers_reference.vessels` and :func:`veille.arctic.layers_reference.tracks`
+are the straightforward versions (rows fetched into Python, one dict per feature, ``json.dumps``);
+they stay as the reference that these must equal in content (``tests/arctic/test_layers_fast.py``)
+and as the baseline of ``bench/arctic.py``. Here the store is read once per request by one SQL
+query per layer that ends in ``string_agg(to_json(...))``: latest positions with ``arg_max``,
+tracks with ``list(... ORDER BY timestamp)``, flag groups joined from a table of the MMSIs seen
+(each computed once by :func:`veille.arctic.layers.flag_group`, so the rule lives in one place).
 
 Coordinates are rounded to 5 decimals (about 1 m) exactly as Python's ``round`` does: DuckDB's
 ``round`` multiplies by 10^5 and rounds half away from zero, which differs from Python's correctly
@@ -33,8 +33,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from veille.arctic.geo import BBox, bbox_sql
 from veille.arctic.layers import ais_store, flag_group
+from veille.core.geo import BBox, bbox_sql
 from veille.maritime.store import AisStore
 
 CACHE_ENTRIES = 32
@@ -171,7 +171,7 @@ def vessels(
     until: dt.datetime | None = None,
     limit: int = 20_000,
 ) -> bytes:
-    """The content of :func:`veille.arctic.layers.vessels`, as GeoJSON bytes."""
+    """The content of :func:`veille.arctic.layers_reference.vessels`, as GeoJSON bytes."""
     return _layer("vessels", _vessels, bbox, allies, since, until, limit)
 
 
@@ -261,7 +261,7 @@ def tracks(
     until: dt.datetime | None = None,
     max_points: int = 200_000,
 ) -> bytes:
-    """The content of :func:`veille.arctic.layers.tracks`, as GeoJSON bytes."""
+    """The content of :func:`veille.arctic.layers_reference.tracks`, as GeoJSON bytes."""
     return _layer("tracks", _tracks, bbox, allies, since, until, max_points)
 
 
