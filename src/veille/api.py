@@ -19,7 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 from veille.core.errors import VeilleError
 from veille.kit.registry import app_modules
 from veille.nations.services import authenticate_token
-from veille.web import audit_api
+from veille.web import audit_api, claims_api
 
 
 class TokenAuth(HttpBearer):
@@ -91,5 +91,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 for _label, _module in app_modules("api"):
     api.add_router(f"/{_label}/", _module.router)
-# the shell's routers: the audit trail (read by coordinators and administrators)
+# the shell's routers: the audit trail (read by coordinators and administrators), and the press
+# report's claims, which gather several mechanisms, at the address they had under support
 api.add_router("/audit/", audit_api.router)
+api.add_router("/support/", claims_api.router)

@@ -6,6 +6,7 @@ from veille.api import api
 from veille.kit.registry import app_modules
 from veille.web import views as web_views
 from veille.web.mechanisms import MECHANISMS, placeholder_urls
+from veille.web.urls import MECHANISM_PAGES
 
 urlpatterns = [
     path("", include("veille.web.urls")),
@@ -15,12 +16,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("veille.web.audit_urls")),
 ]
-# Each app's pages live at /<app>/ (nations, ledger, purl, support, spending, arctic …); a mechanism
-# without pages of its own yet (industry, training) shows the shell's overview there.
+# Each app's pages live at /<app>/ (nations, ledger, purl, support, spending, arctic …), with the
+# shell's pages that gather several mechanisms at their addresses there (MECHANISM_PAGES); a
+# mechanism without pages of its own yet (industry, training) shows the shell's overview there.
 _mounted = set()
 for _label, _module in app_modules("urls"):
     if _label != "web":
-        urlpatterns.append(path(f"{_label}/", include(_module)))
+        _patterns = [*MECHANISM_PAGES.get(_label, []), *_module.urlpatterns]
+        urlpatterns.append(path(f"{_label}/", include((_patterns, _module.app_name))))
         _mounted.add(_label)
 for _key in MECHANISMS:
     if _key not in _mounted:

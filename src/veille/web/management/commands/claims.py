@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from veille.core.errors import InvalidInput
 from veille.kit.exports import dumps
 from veille.support import queries
+from veille.web.claims_page import other_checks
 
 
 class Command(BaseCommand):
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         except InvalidInput as exc:
             raise CommandError(str(exc)) from exc
         check = queries.military_share_check(definition)
-        others = queries.other_checks()
+        others = other_checks()
         if options["format"] == "json":
             payload = {
                 "claims": [vars(c) for c in [check, *others]],
