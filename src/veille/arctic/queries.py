@@ -19,6 +19,24 @@ from veille.core.geo import BBox, bbox_intersects, bbox_parts
 from veille.nations.access import sees_everything
 from veille.nations.models import Nation, NationKind
 
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "Overlap",
+    "activities",
+    "activity_features",
+    "activity_row",
+    "allies",
+    "check_window",
+    "day_window",
+    "deconfliction",
+    "parse_day",
+    "parse_kind",
+    "parse_nation",
+    "parse_time",
+    "time_window",
+    "timeline_rows",
+]
+
 ACTIVITY_COLUMNS = [
     "key", "name", "kind", "domains", "nation", "participants", "starts_on", "starts_precision", "ends_on",
     "ends_precision", "window_note", "area_name", "area_approximate", "area_note", "radius_km", "assets",

@@ -30,6 +30,18 @@ from veille.nations.access import (
 )
 from veille.nations.models import Nation
 
+__all__ = [
+    "MAX_RADIUS_KM",
+    "NewActivity",
+    "check_activity",
+    "check_rule",
+    "do_acknowledge",
+    "do_add_rule",
+    "do_delete_rule",
+    "do_link_to_arctic_sentry",
+    "do_record_activity",
+]
+
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _URL = re.compile(r"^https?://\S+$")
 MAX_RADIUS_KM = 3000

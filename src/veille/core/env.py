@@ -15,6 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+__all__ = [
+    "SETTINGS",
+    "SOURCE_ROOT",
+    "Env",
+    "Setting",
+    "SettingError",
+    "data_dir",
+    "parse_database_url",
+    "parse_email_url",
+]
+
 
 class SettingError(ValueError):
     """A setting from the environment has a wrong value.

@@ -33,6 +33,22 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "KM_PER_DEG",
+    "KM_PER_NM",
+    "BBox",
+    "LineIndex",
+    "PolygonIndex",
+    "ShoreIndex",
+    "bbox_intersects",
+    "bbox_parts",
+    "bbox_sql",
+    "haversine_km",
+    "in_bbox",
+    "wraps",
+]
+
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]

@@ -13,3 +13,5 @@
 No module here imports an app (``veille.audit``, ``veille.nations``, a mechanism or the shell);
 ``tests/test_layers.py`` checks it.
 """
+
+__all__: list[str] = []

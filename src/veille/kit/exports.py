@@ -13,6 +13,8 @@ from django.http import HttpResponse, JsonResponse
 
 from veille.core.errors import InvalidInput
 
+__all__ = ["dumps", "export_response"]
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):

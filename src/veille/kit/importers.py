@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+__all__ = ["FLAGS", "ImportSummary", "Importer", "Progress", "no_progress"]
+
 
 class Progress(Protocol):
     def __call__(

@@ -19,6 +19,8 @@ from types import ModuleType
 
 from django.apps import apps
 
+__all__ = ["app_modules", "veille_apps"]
+
 
 def veille_apps() -> list[str]:
     return [cfg.name for cfg in apps.get_app_configs() if cfg.name.startswith("veille.")]

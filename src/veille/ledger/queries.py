@@ -39,6 +39,27 @@ from veille.ledger.models import (
 )
 from veille.nations.access import sees_everything
 
+__all__ = [
+    "CONSOLE",
+    "EVENT_COLUMNS",
+    "PERIODS",
+    "Figures",
+    "Report",
+    "Total",
+    "as_of_instant",
+    "chain",
+    "count_statuses_in_python",
+    "event_detail",
+    "event_row",
+    "event_rows",
+    "events",
+    "figures",
+    "period_of",
+    "report",
+    "report_dict",
+    "status_counts",
+]
+
 _UNITS = Case(When(measure=Measure.QUANTITY, then=F("quantity")), default=F("amount_minor"))
 PERIODS = ("year", "quarter", "month")
 _EXACT_DIGITS = 80  # for sums of converted groups: no rounding before the final one

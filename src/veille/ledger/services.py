@@ -61,6 +61,36 @@ from veille.nations.access import (
 )
 from veille.nations.models import Nation, Role
 
+__all__ = [
+    "Change",
+    "Checked",
+    "NewEvent",
+    "check_allocation",
+    "check_amendment",
+    "check_commitment",
+    "check_contract",
+    "check_disbursement",
+    "check_event",
+    "check_pledge",
+    "check_receipt",
+    "check_reversal",
+    "check_shipment",
+    "do_allocate",
+    "do_amend",
+    "do_commit",
+    "do_contract",
+    "do_disburse",
+    "do_install_rates",
+    "do_pledge",
+    "do_receive",
+    "do_record",
+    "do_reverse",
+    "do_ship",
+    "drawn_from",
+    "is_reversed",
+    "size_of",
+]
+
 
 @dataclass
 class NewEvent:

@@ -21,6 +21,23 @@ from veille.nations.exceptions import AccountLocked, UnknownNation
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
 
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "TOKEN_PREFIX",
+    "authenticate_token",
+    "check_login_allowed",
+    "check_membership",
+    "do_clear_login_failures",
+    "do_create_demo_users",
+    "do_create_token",
+    "do_load_reference",
+    "do_record_login_failure",
+    "do_revoke_token",
+    "do_set_membership",
+    "resolve_nation",
+]
+
 TOKEN_PREFIX = "vl_"  # noqa: S105 (a public prefix, not a secret)
 
 

@@ -533,4 +533,27 @@ def approved_items_left() -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["Origin"]
+__all__ = [
+    "HUNDRED",
+    "ZERO",
+    "Funding",
+    "Origin",
+    "Rates",
+    "active_items",
+    "approved_items_left",
+    "board",
+    "commitments_by_month",
+    "contribution_rows",
+    "coverage",
+    "coverage_by_month",
+    "item_rows",
+    "list_summary",
+    "lists",
+    "month_chart",
+    "package_items",
+    "pct",
+    "shipment_rows",
+    "status_of",
+    "steps_done",
+    "trail",
+]

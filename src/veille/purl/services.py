@@ -432,6 +432,7 @@ __all__ = [
     "check_create_list",
     "check_decision",
     "check_item",
+    "check_item_value",
     "check_package",
     "check_receipt",
     "check_shipment",
@@ -450,4 +451,5 @@ __all__ = [
     "do_ship",
     "do_update_item",
     "get_list",
+    "packaged_quantity",
 ]

@@ -19,6 +19,25 @@ from veille.core.errors import InvalidInput
 from veille.nations.models import Nation
 from veille.support.models import DonorFigure, MonthFigure, TrackerRelease, WeaponFigure
 
+__all__ = [
+    "BILLION",
+    "CENT",
+    "REPORT_SENTENCE_EN",
+    "REPORT_SENTENCE_FR",
+    "contributions",
+    "dataset_meta",
+    "definition_labels",
+    "donor_table",
+    "latest_release",
+    "military_share_check",
+    "month_table",
+    "parse_definition",
+    "releases_in_use",
+    "result_detail",
+    "sensitivity",
+    "weapon_table",
+]
+
 BILLION = Decimal(1_000_000_000)
 CENT = Decimal("0.01")
 

@@ -247,4 +247,11 @@ def run_workbook(
     return do_import_workbook(actor, path, progress, dry_run, allow_unknown)
 
 
-__all__ = ["VeilleError", "do_import_summary", "do_import_workbook", "nation_index"]
+__all__ = [
+    "VeilleError",
+    "do_import_summary",
+    "do_import_workbook",
+    "nation_index",
+    "run_summary",
+    "run_workbook",
+]

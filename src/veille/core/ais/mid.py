@@ -18,6 +18,8 @@ import polars as pl
 
 from veille.core.env import data_dir
 
+__all__ = ["Flag", "flag_state", "mid_expr", "mid_frame", "station_mid"]
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:

@@ -31,6 +31,8 @@ from veille.core.tracks import US, Segmenter
 
 from .schema import event_frame
 
+__all__ = ["CABLE_FILE", "NOTICE", "CableDetector"]
+
 CABLE_FILE = Path("geo") / "telegeography_cable-geo.json"
 NOTICE = (
     "Submarine cable routes: TeleGeography, submarinecablemap.com, CC BY-NC-SA 3.0 "

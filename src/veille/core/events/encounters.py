@@ -31,6 +31,8 @@ from veille.core.tracks import US, Segmenter
 
 from .schema import event_frame
 
+__all__ = ["EncounterDetector", "cell3", "finish_runs", "pairs_within"]
+
 # the cell itself and the 13 neighbours "after" it: every pair of cells is looked at once
 _OFFSETS = np.array(
     [(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1) if (a, b, c) >= (0, 0, 0)],

@@ -35,6 +35,8 @@ from veille.core.tracks import US, Segmenter, implied_speed_kn
 
 from .schema import event_frame
 
+__all__ = ["RX_CELL_LAT", "RX_CELL_LON", "GapDetector", "reception_table", "rx_cells"]
+
 RX_CELL_LAT = 0.5
 RX_CELL_LON = 1.0
 

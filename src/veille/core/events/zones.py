@@ -31,6 +31,8 @@ from veille.core.tracks import Segmenter
 
 from .schema import event_frame
 
+__all__ = ["ZoneDetector", "Zones"]
+
 
 @dataclass
 class Zones:
