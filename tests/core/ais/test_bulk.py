@@ -20,7 +20,7 @@ from veille.core.ais.reader import AisReader
 from veille.core.ais.sources import Block, read_batches, read_blocks
 from veille.core.ais.synth import generate
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
+DATA = Path(__file__).resolve().parents[3] / "data" / "ais"
 CAPTURES = sorted(p for p in DATA.iterdir() if p.suffix in (".nmea", ".aivdm"))
 
 

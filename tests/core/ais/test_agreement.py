@@ -22,7 +22,7 @@ from veille.core.ais.reader import AisReader
 
 pyais = pytest.importorskip("pyais")
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
+DATA = Path(__file__).resolve().parents[3] / "data" / "ais"
 CAPTURES = sorted(p for p in DATA.iterdir() if p.suffix in {".nmea", ".aivdm"})
 
 #: pyais name -> veille name (same meaning, same unit once normalised).

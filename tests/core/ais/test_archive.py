@@ -16,7 +16,7 @@ from veille.core.ais import archive
 from veille.core.ais.archive import ArchiveError, archive_lines, is_archive, read_archive
 from veille.core.ais.sources import InputDamaged
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
+DATA = Path(__file__).resolve().parents[3] / "data" / "ais"
 HEADER = (
     "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"
     "Length,Width,Draft,Cargo,TransceiverClass"

@@ -15,7 +15,7 @@ from veille.core.ais.mid import flag_state, load_mid_table
 from veille.core.ais.reader import AisReader
 from veille.core.ais.synth import generate
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
+DATA = Path(__file__).resolve().parents[3] / "data" / "ais"
 TEXT = st.text(st.sampled_from(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.")), max_size=20).map(
     lambda s: s.rstrip(" ")
 )

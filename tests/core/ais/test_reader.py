@@ -19,7 +19,7 @@ from veille.core.ais.nmea import RejectReason, parse_line
 from veille.core.ais.reader import AisReader, batch_checksums
 from veille.core.ais.sources import LineSplitter, TcpStats, file_batches, tcp_batches
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ais"
+DATA = Path(__file__).resolve().parents[3] / "data" / "ais"
 GOOD = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
 GOOD2 = b"!BSVDM,1,1,,A,13:WB@0vC2PmgjpP`WO=DbdF0<0U,0*5D"
 PART1 = b"!AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0*65"
