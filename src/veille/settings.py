@@ -52,8 +52,9 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     # veille's apps first: their French catalogues take precedence over Django's own ("Log in" is
-    # "Se connecter" here, not the admin's "Connexion"). Foundation first: later apps may depend on
-    # earlier ones, never the reverse.
+    # "Se connecter" here, not the admin's "Connexion"), the shell's over the others'. Then from the
+    # bottom of the layers (DESIGN.md §1) up: an app may depend on the apps listed before it, never on
+    # those after it (veille.kit is no app: it has no models, templates or text).
     "veille.web",
     "veille.nations",
     "veille.audit",
