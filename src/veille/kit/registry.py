@@ -8,6 +8,11 @@ An app ``veille.<app>`` may provide:
 * ``summary.py`` with ``home_counts(user) -> list[Count]`` shown on the home page;
 * ``claims.py`` with ``claim_checks() -> list[ClaimCheck]``: the press report's sentences that the
   app's data can test, shown on the claims page.
+
+Only the layers that may depend on every app look hooks up: the shell (``veille.web``: home page,
+claims page, ``veille demo``, ``veille import``) and the wiring (``veille/urls.py``,
+``veille/api.py``). An app never reaches another app through here (DESIGN.md §1). Since the shell
+is an app too, its own modules do not take these names.
 """
 
 from __future__ import annotations
