@@ -13,8 +13,8 @@ Layout under the store root (next to ``positions/`` and ``vessels/``)::
 The runs that write them are :mod:`veille.maritime.event_runs`. Every Parquet file under
 ``events/`` is read, through DuckDB (``union_by_name``), with the detectors' column names
 (:data:`veille.core.events.schema.EVENT_SCHEMA`): a file written by another tool may name a column
-otherwise (the first of each list in :data:`ALIASES` that a file has is used); a column that no
-file has is read as empty. An event seen by several runs keeps its ``event_id`` (an open gap that a
+otherwise (each name of :data:`ALIASES`: the first of the list that a row has is used); a column
+that no file has is read as empty. An event seen by several runs keeps its ``event_id`` (an open gap that a
 later run sees closed, say): it is read once, as the latest run (``run_at``, then ``run_id``) wrote it.
 
 Two shapes come out of that one reading:
@@ -40,6 +40,7 @@ import polars as pl
 from veille.core.ais.synth import SOURCE as SYNTHETIC
 from veille.core.events.schema import EVENT_SCHEMA, empty_events, sort_events
 from veille.core.geo import BBox, bbox_sql
+from veille.maritime.store import AisStore
 
 __all__ = [
     "ALIASES",
@@ -59,8 +60,8 @@ __all__ = [
 
 UTC_TS = pl.Datetime("us", "UTC")
 
-#: The columns of an event that other writers may name otherwise: the first name of each list that a
-#: file has is read (the detectors' own name is among them). These are also the fields of
+#: The columns of an event that other writers may name otherwise: of each list, the first name that a
+#: row has a value in is read (the detectors' own name is among them). These are also the fields of
 #: :func:`event_records`; every other column goes into its ``detail``.
 ALIASES: dict[str, tuple[str, ...]] = {
     "event_id": ("event_id", "id"),
@@ -137,30 +138,30 @@ def _open(files: list[Path]) -> tuple[duckdb.DuckDBPyConnection, set[str]]:
     source = f"read_parquet([{names}], union_by_name = true)"
     con.sql(f"CREATE VIEW raw_events AS SELECT * FROM {source}")  # noqa: S608 (paths from the store, quoted)
     have = {r[0] for r in con.execute("DESCRIBE raw_events").fetchall()}
-    event_id = _column("event_id", have)
-    if event_id and "run_at" in have:
+    event_id = _value("event_id", have)
+    if event_id != "NULL" and "run_at" in have:
         # each run writes its own file; an event seen open by one run and closed by a later one keeps
         # its id: the latest run's row stands
         order = "run_at DESC NULLS LAST" + (", run_id DESC NULLS LAST" if "run_id" in have else "")
         con.sql(
             f"CREATE OR REPLACE VIEW raw_events AS SELECT * FROM {source} QUALIFY "  # noqa: S608 (paths from the store, quoted)
-            f'"{event_id}" IS NULL OR row_number() OVER (PARTITION BY "{event_id}" ORDER BY {order}) = 1'
+            f"{event_id} IS NULL OR row_number() OVER (PARTITION BY {event_id} ORDER BY {order}) = 1"
         )
     return con, have
 
 
-def _column(name: str, have: set[str]) -> str | None:
-    """The column of the files that holds ``name`` (its aliases tried in order), if any."""
-    return next((c for c in ALIASES.get(name, (name,)) if c in have), None)
+def _value(name: str, have: set[str]) -> str:
+    """The SQL value of ``name`` in a row: its column, or the first of its aliases that the row has
+    (files of different writers side by side), ``NULL`` when no file has any of them."""
+    cols = [f'"{c}"' for c in ALIASES.get(name, (name,)) if c in have]
+    if not cols:
+        return "NULL"
+    return f"coalesce({', '.join(cols)})" if len(cols) > 1 else cols[0]
 
 
 def _select(names: Iterable[str], have: set[str]) -> str:
-    """``"col" AS name`` for each of ``names`` (``NULL`` when the files have no such column)."""
-    out = []
-    for name in names:
-        col = _column(name, have)
-        out.append(f'"{col}" AS "{name}"' if col else f'NULL AS "{name}"')
-    return ", ".join(out)
+    """``value AS name`` for each of ``names`` (:func:`_value`)."""
+    return ", ".join(f'{_value(name, have)} AS "{name}"' for name in names)
 
 
 def _types_sql(types: Iterable[str] | None, where: list[str], params: list[Any]) -> None:
@@ -173,7 +174,7 @@ def _types_sql(types: Iterable[str] | None, where: list[str], params: list[Any])
 
 
 def read_events(
-    store: Any,
+    store: AisStore | Path,
     *,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -183,7 +184,7 @@ def read_events(
     """Stored events (each as its latest run saw it) that overlap ``[since, until)``, in the columns
     of ``EVENT_SCHEMA``, sorted; ``zone`` keeps those of a shipped zone (``KeyError`` if unknown).
     ``store`` is an :class:`veille.maritime.store.AisStore` or its root folder."""
-    files = event_files(Path(getattr(store, "root", store)))
+    files = event_files(store.root if isinstance(store, AisStore) else Path(store))
     if not files:
         df = empty_events()
     else:
