@@ -69,6 +69,20 @@ def test_a_relative_ais_store_is_taken_from_the_source_tree_too(
     assert p.ais_store == SOURCE_ROOT / "ais-elsewhere"
 
 
+def test_the_paths_resolve_without_django(tmp_path: Path) -> None:
+    """``veille.kit.paths`` is a plain function of the environment: no Django module is loaded."""
+    script = (
+        "import sys\n"
+        "from veille.kit.paths import resolve\n"
+        "p = resolve({'VEILLE_VAR_DIR': '/x/var'})\n"
+        "assert str(p.ais_store) == '/x/var/ais', p\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja')))\n"
+    )
+    done = _run(["-c", script], tmp_path, _env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def _env(**values: str) -> dict[str, str]:
     """The environment of a fresh ``veille`` process: none of this run's settings, only ``values``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("VEILLE_", "DATABASE_URL", "PYTEST"))}
