@@ -84,7 +84,7 @@ fmt: venv
 ## messages: refresh the French catalogues (one per app) after changing user-facing text
 messages: venv gettext
 	@for app in src/veille/*/apps.py; do d=$$(dirname $$app); mkdir -p $$d/locale; \
-	  (cd $$d && ../../../$(BIN)/veille makemessages -l fr --no-obsolete -v0 --ignore='static/vendor/*' --ignore='migrations/*'); done
+	  (cd $$d && ../../../$(BIN)/veille makemessages -l fr --no-obsolete --no-location -v0 --ignore='static/vendor/*' --ignore='migrations/*'); done
 	@echo "now translate the empty msgstr entries in src/veille/*/locale/fr/LC_MESSAGES/django.po"
 
 clean:

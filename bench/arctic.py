@@ -4,9 +4,9 @@
    by the seeded generator (``veille.core.ais.synth``, every sentence tagged ``s:synthetic``) and
    ingested by the store. The vessels and tracks layers are timed as served:
 
-   - *baseline*: the straightforward implementation (``veille.arctic.layers.vessels`` / ``tracks``,
+   - *baseline*: the straightforward implementation (``veille.arctic.layers_reference.vessels`` / ``tracks``,
      rows fetched into Python, one dict per feature, ``json.dumps``), as the view served it before;
-   - *DuckDB, first request*: ``veille.arctic.aislayers`` on the process's first request (a new
+   - *DuckDB, first request*: ``veille.arctic.layers_fast`` on the process's first request (a new
      DuckDB connection, nothing cached);
    - *DuckDB, after an ingest or new filters*: a request the cache has not seen (the connection is
      kept: its views read the store's folders at each query);
@@ -119,23 +119,23 @@ def _times(fn: Callable[[], Any], before: Callable[[], None], repeat: int) -> li
 def bench_layers(store: Path, repeat: int) -> dict[str, Any]:
     from django.conf import settings
 
-    from veille.arctic import aislayers, layers
+    from veille.arctic import layers_fast, layers_reference
     from veille.arctic.geo import ARCTIC_BBOX
-    from veille.web.exports import dumps
+    from veille.kit.exports import dumps
 
     settings.AIS_STORE = store
     allies = _nato()
     results: dict[str, Any] = {}
     for name in ("vessels", "tracks"):
-        slow = getattr(layers, name)
-        fast = getattr(aislayers, name)
+        slow = getattr(layers_reference, name)
+        fast = getattr(layers_fast, name)
 
         def baseline(slow: Any = slow) -> bytes:
             return dumps(slow(ARCTIC_BBOX, allies)).encode()
 
         def fresh() -> None:
-            aislayers._bases.clear()
-            aislayers.clear_cache()
+            layers_fast._bases.clear()
+            layers_fast.clear_cache()
 
         body = baseline()
         same = json.loads(fast(ARCTIC_BBOX, allies)) == json.loads(body)
@@ -145,7 +145,7 @@ def bench_layers(store: Path, repeat: int) -> dict[str, Any]:
                 lambda fast=fast: fast(ARCTIC_BBOX, allies), fresh, repeat
             ),
             "DuckDB, after an ingest or new filters": _times(
-                lambda fast=fast: fast(ARCTIC_BBOX, allies), aislayers.clear_cache, repeat
+                lambda fast=fast: fast(ARCTIC_BBOX, allies), layers_fast.clear_cache, repeat
             ),
             "DuckDB, repeated": _times(lambda fast=fast: fast(ARCTIC_BBOX, allies), lambda: None, repeat),
         }

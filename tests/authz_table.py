@@ -93,6 +93,8 @@ ROUTES: dict[str, Expect] = {
     "support:index": Expect("/support/", EVERYONE_200),
     "support:claims": Expect("/support/claims/", EVERYONE_200),
     "support:export": Expect("/support/donors.csv", EVERYONE_200),
+    # the donors export carries the share of GDP (spending's data): the shell serves it under support
+    "support:donors_export": Expect("/support/donors.json", EVERYONE_200),
     "api:donors": Expect("/api/v1/support/donors", API_LOGGED_IN),
     "api:months": Expect("/api/v1/support/months", API_LOGGED_IN),
     "api:weapons": Expect("/api/v1/support/weapons", API_LOGGED_IN),

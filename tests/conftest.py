@@ -58,6 +58,22 @@ def actor_of(users: dict[str, Any]) -> Callable[[str], Actor]:
 
 
 @pytest.fixture
+def kiel_release28(users: dict[str, Any]) -> None:
+    """Support to Ukraine's shipped Kiel release 28 (the summary), imported through the service: the
+    support pages and the shell's pages that gather support with other mechanisms read it."""
+    from django.conf import settings
+
+    from veille.kit.importers import no_progress
+    from veille.support.services import do_import_summary
+
+    do_import_summary(
+        Actor.system_process("tests"),
+        settings.DATA_DIR / "ukraine_aid" / "kiel_release28_summary_engelde.json",
+        no_progress,
+    )
+
+
+@pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
 

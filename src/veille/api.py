@@ -17,8 +17,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from veille.core.errors import VeilleError
+from veille.kit.registry import app_modules
 from veille.nations.services import authenticate_token
-from veille.web.registry import app_modules
+from veille.web import audit_api, claims_api
 
 
 class TokenAuth(HttpBearer):
@@ -90,3 +91,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 for _label, _module in app_modules("api"):
     api.add_router(f"/{_label}/", _module.router)
+# the shell's routers: the audit trail (read by coordinators and administrators), and the press
+# report's claims, which gather several mechanisms, at the address they had under support
+api.add_router("/audit/", audit_api.router)
+api.add_router("/support/", claims_api.router)

@@ -10,14 +10,17 @@ import secrets
 from pathlib import Path
 
 from veille.core.env import Env, SettingError, parse_database_url, parse_email_url
+from veille.kit.paths import resolve
 
 env = Env()
+# every path from the environment, as the commands that run without these settings resolve them
+paths = resolve()
 
-ROOT_DIR = Path(__file__).resolve().parents[2]
+ROOT_DIR = paths.root
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = env.path("VEILLE_DATA_DIR", ROOT_DIR)
-VAR_DIR = env.path("VEILLE_VAR_DIR", ROOT_DIR)
-AIS_STORE = env.path("VEILLE_AIS_STORE", ROOT_DIR) if env.str("VEILLE_AIS_STORE") else VAR_DIR / "ais"
+DATA_DIR = paths.data_dir
+VAR_DIR = paths.var_dir
+AIS_STORE = paths.ais_store
 
 DEBUG = env.bool("VEILLE_DEBUG")
 TESTING = bool(os.environ.get("PYTEST_VERSION")) or env.str("VEILLE_TEST_DB") != "sqlite"
@@ -28,7 +31,7 @@ if not SECRET_KEY:
         SECRET_KEY = "insecure-development-key-" + "x" * 40
     else:
         # A key kept in var/ so that sessions survive restarts of a single-machine install.
-        key_file = VAR_DIR / "secret_key"
+        key_file = paths.secret_key_file
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         if not key_file.exists():
             key_file.write_text(secrets.token_urlsafe(50))
@@ -49,8 +52,9 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     # veille's apps first: their French catalogues take precedence over Django's own ("Log in" is
-    # "Se connecter" here, not the admin's "Connexion"). Foundation first: later apps may depend on
-    # earlier ones, never the reverse.
+    # "Se connecter" here, not the admin's "Connexion"), the shell's over the others'. Then from the
+    # bottom of the layers (DESIGN.md §1) up: an app may depend on the apps listed before it, never on
+    # those after it (veille.kit is no app: it has no models, templates or text).
     "veille.web",
     "veille.nations",
     "veille.audit",
@@ -119,9 +123,7 @@ if env.choice("VEILLE_TEST_DB", ("sqlite", "postgres")) == "postgres":
     # One test database per process, so that runs side by side never collide.
     _db["TEST"] = {"NAME": f"test_veille_{os.getpid()}"}
 else:
-    _db = parse_database_url(
-        env.str("DATABASE_URL") or f"sqlite:////{VAR_DIR / 'veille.sqlite3'}", base=ROOT_DIR
-    )
+    _db = parse_database_url(paths.database_url, base=ROOT_DIR)
     if str(_db["ENGINE"]).endswith("sqlite3"):
         Path(str(_db["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         _db["OPTIONS"] = {
@@ -192,7 +194,7 @@ USE_TZ = True
 
 # --- static files (vendored; never a CDN) ----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = paths.static_root
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

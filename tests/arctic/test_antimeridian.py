@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from tests.arctic.conftest import square, utc
-from veille.arctic import aislayers, layers
-from veille.arctic.geo import bbox_intersects, in_bbox, parse_bbox
+from veille.arctic import layers_fast, layers_reference
+from veille.arctic.geo import parse_bbox
 from veille.arctic.services import NewActivity, do_record_activity
+from veille.core.geo import bbox_intersects, in_bbox
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,8 @@ def mmsis(data: dict[str, Any] | bytes | str) -> set[int]:
 
 def test_vessels_and_tracks_across_180_are_the_same_from_both_implementations(positions: Path) -> None:
     for name in ("vessels", "tracks"):
-        slow = getattr(layers, name)(BOX, ALLIES)
-        fast = getattr(aislayers, name)(BOX, ALLIES)
+        slow = getattr(layers_reference, name)(BOX, ALLIES)
+        fast = getattr(layers_fast, name)(BOX, ALLIES)
         assert mmsis(slow) == {EAST, WEST} == mmsis(fast), name
         assert json.loads(fast) == json.loads(json.dumps(slow)), name
 

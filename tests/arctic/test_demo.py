@@ -64,9 +64,9 @@ def test_the_demo_feed_replays_a_scenario_through_the_live_readers(
     """Real processes: two ``veille ais replay`` serve a fresh seeded scenario, ``ingest tcp://``
     stores its positions and ``watch tcp:// --save`` its events, where open pages' streams read
     them; the demo users with a membership have a rule that turns them into alerts."""
-    from veille.arctic import alerts as alert_stream
     from veille.arctic.demo import DEMO_RULE, run_feed, seed_alert_rules
     from veille.arctic.models import AlertRule
+    from veille.maritime.event_files import event_records
     from veille.maritime.store import AisStore
 
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the test run's settings name the tests' own apps
@@ -79,6 +79,6 @@ def test_the_demo_feed_replays_a_scenario_through_the_live_readers(
     assert said["exit_codes"] == [0, 0, 0, 0] and said["lines"] > 1000, said
     synthetic = AisStore(store).query("SELECT count(*) FROM positions WHERE source = 'synthetic'")
     assert said["positions"] == synthetic.fetchall()[0][0] > 0
-    live = [e for e in alert_stream.read_events(store) if e["detail"].get("run_id", "").startswith("live-")]
+    live = [e for e in event_records(store) if e["detail"].get("run_id", "").startswith("live-")]
     assert len(live) == said["events"] > 0 and all(e["synthetic"] for e in live)
     assert said["seed"] == 100 and (store / "demo-feed" / "feed-100.json").is_file()

@@ -12,9 +12,9 @@ import pytest
 from tests.arctic.conftest import utc
 from veille.arctic import alerts as alert_stream
 from veille.arctic import layers
-from veille.arctic.events import read_events
 from veille.arctic.models import Alert
 from veille.arctic.services import do_add_rule
+from veille.maritime.event_files import event_records
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def gap(write_events: Any) -> None:
 
 
 def test_the_reader_gives_detail_and_params_as_objects(gap: None) -> None:
-    (event,) = read_events(layers.ais_store().root)
+    (event,) = event_records(layers.ais_store().root)
     assert event["detail"] == EXPECTED
 
 
@@ -53,7 +53,7 @@ def test_detail_and_params_that_are_no_json_object_stay_as_written(write_events:
         [{"event_id": "gap-2", "event_type": "gap", "mmsi": 273100001, "start": utc(2026, 3, 2, 6),
           "end": None, "lat": 72.0, "lon": 30.0, "detail": "cut short {", "params": "42"}]
     )  # fmt: skip
-    (event,) = read_events(layers.ais_store().root)
+    (event,) = event_records(layers.ais_store().root)
     assert event["detail"] == {"detail": "cut short {", "params": "42"}
 
 
@@ -71,6 +71,6 @@ def test_the_layers_and_geojson_exports_carry_the_objects(client_as: Any, gap: N
 
 def test_an_alert_keeps_the_objects(actor_of: Any, users: Any, gap: None) -> None:
     do_add_rule(actor_of("pawel"), flag="RUS")
-    created = alert_stream.raise_alerts(users["pawel"], read_events(layers.ais_store().root))
+    created = alert_stream.raise_alerts(users["pawel"], event_records(layers.ais_store().root))
     assert created == 1
     assert Alert.objects.get(user=users["pawel"]).detail == EXPECTED

@@ -1,5 +1,6 @@
-"""The vessels and tracks layers served by DuckDB (``veille.arctic.aislayers``) say exactly what the
-straightforward Python versions (``veille.arctic.layers``) say, and follow the store when it changes."""
+"""The vessels and tracks layers served by DuckDB (``veille.arctic.layers_fast``) say exactly what the
+straightforward Python versions (``veille.arctic.layers_reference``) say, and follow the store when it
+changes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.arctic.conftest import utc
-from veille.arctic import aislayers, layers
+from veille.arctic import layers_fast, layers_reference
 from veille.maritime.store import AisStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,19 +62,22 @@ def test_the_fast_layers_say_what_the_straightforward_ones_say(store: Path) -> N
         ((170.0, 60.0, -170.0, 70.0), None, None),
     ]
     for bbox, since, until in cases:
-        fast = aislayers.vessels(bbox, ALLIES, since, until)
-        slow = layers.vessels(bbox, ALLIES, since, until)
+        fast = layers_fast.vessels(bbox, ALLIES, since, until)
+        slow = layers_reference.vessels(bbox, ALLIES, since, until)
         assert same(fast, slow), (bbox, since, until)
-        assert same(aislayers.tracks(bbox, ALLIES, since, until), layers.tracks(bbox, ALLIES, since, until))
+        assert same(
+            layers_fast.tracks(bbox, ALLIES, since, until),
+            layers_reference.tracks(bbox, ALLIES, since, until),
+        )
         if bbox[0] > bbox[2]:  # both sides of 180° and nothing between, the same from both
             assert {f["id"] for f in slow["features"]} == {273100175, 338100175, 273100180}, (since, until)
             lines = {
                 f["id"]: f["geometry"]["coordinates"]
-                for f in layers.tracks(bbox, ALLIES, since, until)["features"]
+                for f in layers_reference.tracks(bbox, ALLIES, since, until)["features"]
             }
             assert lines.keys() == {273100175, 338100175, 273100180}
             assert [p[0] for p in lines[273100180]] == [179.99, -179.99]  # its track across 180°
-    wide = layers.vessels((-180.0, -90.0, 180.0, 90.0), ALLIES, *WIDE)
+    wide = layers_reference.vessels((-180.0, -90.0, 180.0, 90.0), ALLIES, *WIDE)
     groups = {f["properties"]["group"] for f in wide["features"]}
     assert {"RUS", "CHN", "ALLY", "OTHER", "UNKNOWN"} <= groups  # every branch of the flag rule is compared
     # the registry's dimensions (A + B, C + D of message 5) are compared too, where the capture gives them
@@ -91,26 +95,28 @@ def test_the_fast_layers_say_what_the_straightforward_ones_say(store: Path) -> N
 def test_thinned_tracks_keep_the_same_positions(store: Path) -> None:
     bbox = (-180.0, -90.0, 180.0, 90.0)
     for max_points in (5, 17, 40):
-        fast = json.loads(aislayers.tracks(bbox, ALLIES, *WIDE, max_points=max_points))
+        fast = json.loads(layers_fast.tracks(bbox, ALLIES, *WIDE, max_points=max_points))
         assert fast["meta"]["kept_every"] > 1
-        assert fast == json.loads(json.dumps(layers.tracks(bbox, ALLIES, *WIDE, max_points=max_points)))
+        assert fast == json.loads(
+            json.dumps(layers_reference.tracks(bbox, ALLIES, *WIDE, max_points=max_points))
+        )
 
 
 def test_the_answer_follows_the_store_and_the_allies(store: Path, write_positions: Any) -> None:
     bbox = (-180.0, 45.0, 180.0, 90.0)
-    first = json.loads(aislayers.vessels(bbox, ALLIES))
-    assert aislayers.vessels(bbox, ALLIES) == aislayers.vessels(bbox, ALLIES)
+    first = json.loads(layers_fast.vessels(bbox, ALLIES))
+    assert layers_fast.vessels(bbox, ALLIES) == layers_fast.vessels(bbox, ALLIES)
     write_positions([(230100001, utc(2026, 3, 1, 12), 70.0, 25.0)])
-    after = json.loads(aislayers.vessels(bbox, ALLIES))
+    after = json.loads(layers_fast.vessels(bbox, ALLIES))
     assert {f["id"] for f in after["features"]} - {f["id"] for f in first["features"]} == {230100001}
-    assert after == json.loads(json.dumps(layers.vessels(bbox, ALLIES)))
+    assert after == json.loads(json.dumps(layers_reference.vessels(bbox, ALLIES)))
     finland = {
-        f["id"]: f["properties"]["group"] for f in json.loads(aislayers.vessels(bbox, {"FIN"}))["features"]
+        f["id"]: f["properties"]["group"] for f in json.loads(layers_fast.vessels(bbox, {"FIN"}))["features"]
     }
     assert finland[230100001] == "ALLY" and finland[257100001] == "OTHER"
 
 
 def test_an_empty_store_serves_empty_layers(picture: dict[str, Path]) -> None:
     for name in ("vessels", "tracks"):
-        fast = getattr(aislayers, name)((-180.0, 45.0, 180.0, 90.0), ALLIES)
-        assert same(fast, getattr(layers, name)((-180.0, 45.0, 180.0, 90.0), ALLIES))
+        fast = getattr(layers_fast, name)((-180.0, 45.0, 180.0, 90.0), ALLIES)
+        assert same(fast, getattr(layers_reference, name)((-180.0, 45.0, 180.0, 90.0), ALLIES))

@@ -19,6 +19,7 @@ from veille.arctic.coverage import coverage
 from veille.arctic.models import Activity, Alert
 from veille.arctic.services import NewActivity, do_acknowledge, do_add_rule, do_record_activity
 from veille.audit.models import AuditEvent
+from veille.maritime.event_files import event_records
 
 pytestmark = pytest.mark.django_db
 SECRET = "Norwegian-only patrol"
@@ -347,15 +348,15 @@ def test_requests_that_look_up_synthetic_vessels_at_once_do_not_share_a_connecti
     and the timeline ask at the same moment, on two server threads."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from veille.arctic import events as arctic_events
+    from veille.maritime import event_files
 
     for day in range(1, 9):
         write_positions([(257100001, utc(2026, 3, day, 6), 69.0, 15.0)], source="synthetic")
     write_events(EVENTS)  # no synthetic column
 
     def read(_: int) -> dict[str, bool]:
-        arctic_events._synthetic_by_file.clear()  # each call reads the positions files again
-        return {e["event_id"]: e["synthetic"] for e in alert_stream.read_events(picture["store"])}
+        event_files._synthetic_by_file.clear()  # each call reads the positions files again
+        return {e["event_id"]: e["synthetic"] for e in event_records(picture["store"])}
 
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(read, range(64)))
@@ -375,11 +376,11 @@ def test_an_event_that_says_whether_it_is_synthetic_is_taken_at_its_word(
         {**EVENTS[1], "synthetic": True},
     ]
     write_events(said)
-    got = {e["event_id"]: e["synthetic"] for e in alert_stream.read_events(picture["store"])}
+    got = {e["event_id"]: e["synthetic"] for e in event_records(picture["store"])}
     assert got == {"enc-1": False, "gap-1": True}
     write_events([{**EVENTS[1], "event_id": "gap-2"}])  # a file that does not say: the positions are read
     with pytest.raises(duckdb.Error):
-        alert_stream.read_events(picture["store"])
+        event_records(picture["store"])
 
 
 # --- alerts ---------------------------------------------------------------------------------------
@@ -462,12 +463,7 @@ def test_acknowledging_an_alert_is_audited_and_only_by_its_owner(
 ) -> None:
     do_add_rule(actor_of("pawel"), flag="FOREIGN")
     write_events(EVENTS)
-    assert (
-        alert_stream.raise_alerts(
-            users["pawel"], alert_stream.read_events(alert_stream.layers.ais_store().root)
-        )
-        == 1
-    )
+    assert alert_stream.raise_alerts(users["pawel"], event_records(alert_stream.layers.ais_store().root)) == 1
     alert = Alert.objects.get(user=users["pawel"])
     assert alert.event_id == "enc-1"  # the Norwegian-flag gap is not foreign
     assert client_as("nora").post(f"/arctic/alerts/{alert.pk}/acknowledge/").status_code == 404

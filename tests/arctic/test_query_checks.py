@@ -12,7 +12,7 @@ import pytest
 
 from veille.arctic import queries
 from veille.arctic.coverage import MAX_DAYS
-from veille.arctic.events import EVENT_TYPES
+from veille.core.events.schema import EVENT_TYPES
 
 pytestmark = pytest.mark.django_db
 

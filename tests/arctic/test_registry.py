@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 
 from tests.arctic.conftest import STARTER
+from veille.arctic.activities_csv import do_import_activities
 from veille.arctic.exceptions import BadArea, RowsRejected
-from veille.arctic.imports import do_import_activities
 from veille.arctic.models import Activity
 from veille.arctic.services import NewActivity, do_link_to_arctic_sentry, do_record_activity
 from veille.audit.models import AuditEvent
 from veille.core.errors import InvalidInput, PermissionDenied
+from veille.kit.importers import no_progress
 from veille.nations.access import Actor
 from veille.nations.exceptions import NotAMember, WrongNation
-from veille.web.importers import no_progress
 
 pytestmark = pytest.mark.django_db
 IMPORT = Actor.system_process("import:arctic-activities")

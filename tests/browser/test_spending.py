@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 
 from tests.browser.conftest import Watched
+from veille.kit.importers import no_progress
 from veille.nations.access import Actor
 from veille.spending.importers import IMPORTERS
-from veille.web.importers import no_progress
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

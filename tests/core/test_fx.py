@@ -19,6 +19,7 @@ from veille.core.fx import (
     NoRateBefore,
     RatesFileInvalid,
     RateTable,
+    RateUsed,
     UnsupportedCurrency,
 )
 from veille.core.money import Money
@@ -194,3 +195,21 @@ def test_converting_never_changes_the_original(a: str, b: str, day: dt.date, uni
     assert c.original is original and original == Money.from_minor(units, a)
     assert c.amount.currency == b
     assert (c.amount.amount >= 0) == (units >= 0)
+
+
+@given(live, live, recent, st.integers(min_value=1, max_value=10**12))
+def test_the_rate_used_names_what_the_conversion_used(a: str, b: str, day: dt.date, units: int) -> None:
+    c = FX.convert(Money.from_minor(units, a), b, day)
+    used = RateUsed.of(c)
+    assert (used.currency, used.to_currency) == (a, b)
+    assert (used.value_date, used.rate_date, used.rate, used.source) == (day, c.rate_date, c.rate, FX.source)
+    assert used.as_dict() == {
+        "currency": a,
+        "to_currency": b,
+        "value_date": day.isoformat(),
+        "rate_date": c.rate_date.isoformat(),
+        "rate": str(c.rate),
+        "source": FX.source,
+    }
+    rounded = c.rate.quantize(Decimal("0.01"))
+    assert RateUsed.of(c, rounded).rate == rounded  # a report that applied the rate rounded says so

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from tests.maritime.ais_inputs import DATA, DMA, positions, truncated_gz
 
+from tests.maritime.ais_inputs import DATA, DMA, positions, truncated_gz
 from veille.core.ais.sources import file_blocks
 from veille.maritime.store import AisStore, StoreError
 

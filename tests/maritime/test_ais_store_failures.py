@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.maritime.ais_inputs import DMA, positions, truncated_gz
 
+from tests.maritime.ais_inputs import DMA, positions, truncated_gz
 from veille.core.ais.sources import Block, file_blocks
 from veille.maritime.store import AisStore, StoreDamaged
 

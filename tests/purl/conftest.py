@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from veille.kit.importers import no_progress
 from veille.nations.access import Actor
 from veille.nations.services import DEMO_PASSWORD, do_set_membership
-from veille.web.importers import no_progress
 
 CSV = Path(settings.DATA_DIR) / "purl" / "purl_contributions.csv"
 SOURCE = ["test fixture"]

@@ -14,6 +14,7 @@ import pytest
 from tests.purl.conftest import CSV
 from veille.core.fx import FxConverter, RateTable
 from veille.core.money import Money
+from veille.kit.importers import no_progress
 from veille.ledger.models import LedgerEvent
 from veille.ledger.queries import CONSOLE
 from veille.nations.access import Actor
@@ -21,7 +22,6 @@ from veille.purl.claims import claim_checks
 from veille.purl.exceptions import BadAnnouncement
 from veille.purl.models import Contribution, Package
 from veille.purl.public_record import countries, do_import_announcements, totals
-from veille.web.importers import no_progress
 
 FX = FxConverter(RateTable.bundled())
 

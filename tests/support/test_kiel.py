@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from veille.core.claims import Definition
+from veille.kit.importers import no_progress
 from veille.ledger.models import LedgerEvent
 from veille.nations.access import Actor
 from veille.support import queries
@@ -22,7 +23,6 @@ from veille.support.exceptions import ReleaseChanged, RowsRejected, UnknownDonor
 from veille.support.kiel import MAIN_SHEET, KielFormatError
 from veille.support.models import DonorFigure, TrackerRelease
 from veille.support.services import do_import_summary, do_import_workbook
-from veille.web.importers import no_progress
 
 pytestmark = pytest.mark.django_db
 SUMMARY = settings.DATA_DIR / "ukraine_aid" / "kiel_release28_summary_engelde.json"

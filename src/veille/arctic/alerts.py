@@ -23,9 +23,9 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 from django.utils import timezone
 
 from veille.arctic import layers
-from veille.arctic.events import current_files, read_events
 from veille.arctic.models import Activity, Alert, AlertRule
 from veille.arctic.queries import allies
+from veille.maritime.event_files import current_files, event_records
 
 POLL_S = 0.5
 HEARTBEAT_S = 15.0
@@ -37,7 +37,7 @@ RECENT_S = 60.0
 
 def matches(rule: AlertRule, event: dict[str, Any], flag: str, group: str, zones: dict[str, Any]) -> bool:
     """Whether an event falls under a rule (zone, flag state and event type; empty means any)."""
-    if rule.event_type and rule.event_type != event.get("event_type"):
+    if rule.event_type and rule.event_type != event.get("type"):
         return False
     if rule.flag == AlertRule.FOREIGN:
         if group == "ALLY":
@@ -80,7 +80,7 @@ def raise_alerts(user: Any, events: list[dict[str, Any]]) -> int:
                     event_id=str(e["event_id"])[:120],
                     defaults={
                         "rule": rule,
-                        "event_type": e.get("event_type") or "",
+                        "event_type": e.get("type") or "",
                         "mmsi": mmsi,
                         "flag": flag,
                         "zone": e.get("zone") or rule.zone,
@@ -182,7 +182,7 @@ def _poll(
         now_files = current_files(root)
         new = now_files - seen_files
         if new:
-            events = read_events(root, after_files=seen_files)
+            events = event_records(root, after_files=seen_files)
             seen_files = now_files
             raise_alerts(user, events)
         for a in Alert.objects.filter(user=user, pk__gt=last_alert).order_by("pk"):

@@ -14,8 +14,8 @@ from veille.arctic import queries, services, views
 from veille.arctic.exceptions import NoSuchActivity
 from veille.arctic.models import Activity, Alert
 from veille.core.errors import PermissionDenied
+from veille.kit.exports import export_response
 from veille.nations.access import Actor, sees_everything
-from veille.web.exports import export_response
 
 router = Router(tags=["arctic"])
 

@@ -19,11 +19,11 @@ import shapely
 from django.utils.translation import gettext as _
 
 from veille.arctic import layers
-from veille.arctic.events import read_events
 from veille.arctic.geo import geometry_of
 from veille.arctic.models import Activity
 from veille.arctic.queries import activities, allies
 from veille.core.errors import InvalidInput
+from veille.maritime.event_files import event_records
 
 
 @dataclass
@@ -170,7 +170,7 @@ def coverage_report(
                 cell.synthetic = cell.synthetic or day in synthetic_days
 
     # events located in a zone, by foreign-flag vessels
-    for e in read_events(layers.ais_store().root, since=start, until=end):
+    for e in event_records(layers.ais_store().root, since=start, until=end):
         if e.get("lat") is None or e.get("mmsi") is None or e.get("start") is None:
             continue
         if layers.flag_group(int(e["mmsi"]), ally)[1] == "ALLY":

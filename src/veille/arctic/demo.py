@@ -22,8 +22,8 @@ from typing import Any
 from django.conf import settings
 
 from veille.arctic.importers import IMPORTERS
+from veille.kit.importers import no_progress
 from veille.nations.access import Actor
-from veille.web.importers import no_progress
 
 SCENARIO_DAYS = 4  # two rounds of planted events (each takes two days)
 SCENARIO_SEED = 1
@@ -64,7 +64,7 @@ def load_ais(
     the load time (the captures' untimed sentences get it, the scenario ends on its day)."""
     from veille.core.ais.sources import file_batches, line_batches
     from veille.core.events.scenario import generate
-    from veille.maritime.events import run_events
+    from veille.maritime.event_runs import run_events
     from veille.maritime.store import AisStore
 
     stamp_path = root / STAMP

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from veille.core.errors import InvalidInput, NotFound
 
+__all__ = ["BadArea", "NoSuchActivity", "RowsRejected"]
+
 
 class BadArea(InvalidInput):
     pass

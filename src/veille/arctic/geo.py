@@ -5,7 +5,8 @@ a polygon (a geodesic circle on the sphere) only when it is compared with other 
 that cross the antimeridian are not expected in the High North data veille ships; an area's
 bounding box is the plain min/max of coordinates. A bounding box asked for (``bbox=``) may wrap
 across 180°: ``min_lon > max_lon`` is the box from ``min_lon`` east to ``max_lon`` (RFC 7946
-§5.2), e.g. ``170,60,-170,70`` for the Bering Strait; :func:`bbox_parts` splits it in two.
+§5.2), e.g. ``170,60,-170,70`` for the Bering Strait (:mod:`veille.core.geo` has the boxes'
+arithmetic: ``bbox_parts``, ``in_bbox``, ``bbox_sql``…).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from veille.core.geo import BBox, bbox_intersects
+
 EARTH_RADIUS_KM = 6371.0088
-BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
 ARCTIC_BBOX: BBox = (-180.0, 45.0, 180.0, 90.0)
 
 
@@ -120,48 +122,6 @@ def parse_bbox(text: str | None) -> BBox | None:
     if y0 > y1:
         raise AreaError(f"bbox latitudes need min_lat ≤ max_lat (got {y0:g}, {y1:g})")
     return (x0, y0, x1, y1)
-
-
-def wraps(bbox: BBox) -> bool:
-    """Whether a box crosses 180° (``min_lon > max_lon``)."""
-    return bbox[0] > bbox[2]
-
-
-def bbox_parts(bbox: BBox) -> list[BBox]:
-    """A box as boxes that do not wrap: itself, or its parts east and west of 180°.
-
-    >>> bbox_parts((170.0, 60.0, -170.0, 70.0))
-    [(170.0, 60.0, 180.0, 70.0), (-180.0, 60.0, -170.0, 70.0)]
-    """
-    if not wraps(bbox):
-        return [bbox]
-    return [(bbox[0], bbox[1], 180.0, bbox[3]), (-180.0, bbox[1], bbox[2], bbox[3])]
-
-
-def in_bbox(lon: float, lat: float, bbox: BBox) -> bool:
-    """Whether a point lies in a box (edges included; a wrapping box too).
-
-    >>> in_bbox(175.0, 65.0, (170.0, 60.0, -170.0, 70.0)), in_bbox(0.0, 65.0, (170.0, 60.0, -170.0, 70.0))
-    (True, False)
-    """
-    return any(b[0] <= lon <= b[2] and b[1] <= lat <= b[3] for b in bbox_parts(bbox))
-
-
-def bbox_intersects(a: BBox, b: BBox) -> bool:
-    """Whether two boxes meet (touching counts); either may wrap across 180°."""
-    pairs = ((p, q) for p in bbox_parts(a) for q in bbox_parts(b))
-    return any(p[0] <= q[2] and q[0] <= p[2] and p[1] <= q[3] and q[1] <= p[3] for p, q in pairs)
-
-
-def bbox_sql(bbox: BBox, lon: str = "lon", lat: str = "lat") -> tuple[str, list[float]]:
-    """A SQL condition (``?`` parameters) keeping the points of columns ``lon``, ``lat`` in ``bbox``.
-
-    >>> bbox_sql((170.0, 60.0, -170.0, 70.0))
-    ('lat BETWEEN ? AND ? AND (lon >= ? OR lon <= ?)', [60.0, 70.0, 170.0, -170.0])
-    """
-    if wraps(bbox):
-        return f"{lat} BETWEEN ? AND ? AND ({lon} >= ? OR {lon} <= ?)", [bbox[1], bbox[3], bbox[0], bbox[2]]
-    return f"{lat} BETWEEN ? AND ? AND {lon} BETWEEN ? AND ?", [bbox[1], bbox[3], bbox[0], bbox[2]]
 
 
 # --- the shipped files ---------------------------------------------------------------------------

@@ -1,5 +1,8 @@
-from veille.arctic.imports import run
-from veille.web.importers import Importer
+"""The Arctic picture's importers for ``veille import KIND PATH`` (the reading itself:
+:mod:`veille.arctic.activities_csv`)."""
+
+from veille.arctic.activities_csv import run
+from veille.kit.importers import Importer
 
 IMPORTERS = {
     "arctic-activities": Importer(

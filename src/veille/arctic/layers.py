@@ -1,5 +1,11 @@
-"""Map layers as GeoJSON: the shipped basemap, cables, landing points and zones; vessels and tracks
-read from the AIS store. No Django models here; views pass in what they need (the allies).
+"""Map layers as GeoJSON: the shipped basemap, cables, landing points and zones, and the events read
+from the AIS store; and what every layer shares: the data folder, the AIS store, flag groups. No
+Django models here; views pass in what they need (the allies).
+
+The vessels and tracks layers have two implementations of the same content:
+:mod:`veille.arctic.layers_fast` (DuckDB writes the GeoJSON; the pages use it) and
+:mod:`veille.arctic.layers_reference` (straightforward Python; the reference the fast one is tested
+against, and the benchmarks' baseline).
 
 AIS layers are public observations (AIS is broadcast in the clear); rows whose ``source`` is
 ``synthetic`` are marked ``synthetic: true`` and drawn as such.
@@ -19,19 +25,10 @@ import shapely.affinity
 from django.conf import settings
 from shapely.geometry import box, mapping, shape
 
-from veille.arctic.geo import (
-    ARCTIC_BBOX,
-    BBox,
-    bbox_intersects,
-    bbox_sql,
-    collection,
-    d3_winding,
-    feature,
-    for_the_sphere,
-    in_bbox,
-    read_geojson,
-)
+from veille.arctic.geo import ARCTIC_BBOX, collection, d3_winding, feature, for_the_sphere, read_geojson
 from veille.core.ais.mid import load_mid_table, station_mid
+from veille.core.geo import BBox, bbox_intersects, in_bbox
+from veille.maritime.event_files import iso_z
 from veille.maritime.store import AisStore
 
 #: How the picture groups flag states; Russia (MID 273) and China (MIDs 412-414) stand apart.
@@ -174,130 +171,33 @@ def flag_group(mmsi: int, allies: Iterable[str]) -> tuple[str, str]:
     return iso3, "ALLY" if iso3 in set(allies) else "OTHER"
 
 
-def _ts(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
 def store_extent() -> tuple[dt.datetime | None, dt.datetime | None]:
     """First and last position time in the store (``None`` when empty)."""
     row = ais_store().connect().execute("SELECT min(timestamp), max(timestamp) FROM positions").fetchone()
     return (row[0], row[1]) if row else (None, None)
 
 
-def _window(
-    since: dt.datetime | None, until: dt.datetime | None, default_hours: float
-) -> tuple[dt.datetime | None, dt.datetime | None]:
-    if until is None:
-        _, until = store_extent()
-        if until is None:
-            return None, None
-    if since is None:
-        since = until - dt.timedelta(hours=default_hours)
-    return since, until
-
-
-def vessels(
-    bbox: BBox,
-    allies: Iterable[str],
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    limit: int = 20_000,
-) -> dict[str, Any]:
-    """Each vessel's latest position in ``[since, until]`` (default: the last 24 h of the store) inside
-    ``bbox``, with its flag group, name, ship type, length and width (the registry's latest), and
-    whether the data are synthetic."""
-    since, until = _window(since, until, 24)
-    if until is None:
-        return collection([], meta={"since": None, "until": None, "vessels": 0})
-    con = ais_store().connect()
-    inside, box = bbox_sql(bbox)
-    rows = con.execute(
-        f"""
-        WITH latest AS (
-          SELECT mmsi, arg_max(lat, timestamp) AS lat, arg_max(lon, timestamp) AS lon,
-                 arg_max(sog_kn, timestamp) AS sog_kn, arg_max(cog_deg, timestamp) AS cog_deg,
-                 max(timestamp) AS at, bool_or(source = 'synthetic') AS synthetic,
-                 arg_max(source, timestamp) AS source,
-                 arg_max(coalesce(timestamp = received_at, false), timestamp) AS at_reception
-          FROM positions
-          WHERE timestamp BETWEEN ? AND ? AND {inside}
-          GROUP BY mmsi
-        )
-        SELECT l.mmsi, l.lat, l.lon, l.sog_kn, l.cog_deg, l.at, l.synthetic, v.name, v.ship_type,
-               v.length_m, v.width_m, l.source, l.at_reception
-        FROM latest l LEFT JOIN vessels v USING (mmsi)
-        ORDER BY l.mmsi LIMIT ?
-        """,  # noqa: S608 (a constant condition; values are parameters)
-        [since, until, *box, limit],
-    ).fetchall()
-    allies = set(allies)
+def event_features(events: list[dict[str, Any]], allies: set[str]) -> dict[str, Any]:
+    """Stored events (:func:`veille.maritime.event_files.event_records`) as GeoJSON points where each
+    began, with the vessel's flag group; an event without a position is left out."""
     out = []
-    for mmsi, lat, lon, sog, cog, at, synthetic, name, ship_type, length_m, width_m, source, at_rx in rows:
-        flag, group = flag_group(mmsi, allies)
+    for e in events:
+        if e.get("lat") is None or e.get("lon") is None:
+            continue
+        flag, group = flag_group(int(e["mmsi"]), allies) if e.get("mmsi") is not None else ("", "UNKNOWN")
         props = {
-            "layer": "vessel",
-            "mmsi": mmsi,
+            "layer": "event",
+            "event_id": e["event_id"],
+            "event_type": e["type"],
+            "mmsi": e.get("mmsi"),
+            "other_mmsi": e.get("mmsi2"),
             "flag": flag,
             "group": group,
-            "name": name or "",
-            "ship_type": ship_type,
-            "length_m": length_m,
-            "width_m": width_m,
-            "sog_kn": sog,
-            "cog_deg": cog,
-            "at": _ts(at),
-            "time_basis": "reception" if at_rx else "sentence",
-            "source": source or "",
-            "synthetic": bool(synthetic),
+            "zone": e.get("zone") or "",
+            "start": iso_z(e.get("start")),
+            "end": iso_z(e.get("end")),
+            "synthetic": e["synthetic"],
+            "detail": e.get("detail") or {},
         }
-        out.append(feature({"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]}, props, mmsi))
-    return collection(out, meta={"since": _ts(since), "until": _ts(until), "vessels": len(out)})
-
-
-def tracks(
-    bbox: BBox,
-    allies: Iterable[str],
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    max_points: int = 200_000,
-) -> dict[str, Any]:
-    """One line per vessel through its positions in ``[since, until]`` (default: the store's last
-    24 h) inside ``bbox``; when there are more than ``max_points`` positions, every n-th is kept."""
-    since, until = _window(since, until, 24)
-    if until is None:
-        return collection([], meta={"since": None, "until": None, "points": 0})
-    con = ais_store().connect()
-    inside, box = bbox_sql(bbox)
-    params = [since, until, *box]
-    where = f"timestamp BETWEEN ? AND ? AND {inside}"
-    total = con.execute(f"SELECT count(*) FROM positions WHERE {where}", params).fetchone()  # noqa: S608
-    n = int(total[0]) if total else 0
-    step = max(1, -(-n // max_points))
-    rows = con.execute(
-        f"""
-        SELECT mmsi, list(lon ORDER BY timestamp), list(lat ORDER BY timestamp),
-               min(timestamp), max(timestamp), bool_or(source = 'synthetic')
-        FROM (SELECT *, row_number() OVER (ORDER BY mmsi, timestamp) AS rn FROM positions WHERE {where})
-        WHERE rn % ? = 0 OR ? = 1
-        GROUP BY mmsi HAVING count(*) >= 2 ORDER BY mmsi
-        """,  # noqa: S608 (the WHERE clause is a constant; values are parameters)
-        [*params, step, step],
-    ).fetchall()
-    allies = set(allies)
-    out = []
-    for mmsi, lons, lats, first, last, synthetic in rows:
-        flag, group = flag_group(mmsi, allies)
-        coords = [[round(x, 5), round(y, 5)] for x, y in zip(lons, lats, strict=True)]
-        props = {
-            "layer": "track",
-            "mmsi": mmsi,
-            "flag": flag,
-            "group": group,
-            "from": _ts(first),
-            "to": _ts(last),
-            "points": len(coords),
-            "synthetic": bool(synthetic),
-        }
-        out.append(feature({"type": "LineString", "coordinates": coords}, props, mmsi))
-    meta = {"since": _ts(since), "until": _ts(until), "points": n, "kept_every": step}
-    return collection(out, meta=meta)
+        out.append(feature({"type": "Point", "coordinates": [e["lon"], e["lat"]]}, props, e["event_id"]))
+    return collection(out)

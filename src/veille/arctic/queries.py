@@ -12,20 +12,30 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from shapely.geometry import mapping
 
-from veille.arctic.geo import (
-    BBox,
-    bbox_intersects,
-    bbox_parts,
-    circle,
-    collection,
-    d3_winding,
-    feature,
-    overlap,
-)
+from veille.arctic.geo import circle, collection, d3_winding, feature, overlap
 from veille.arctic.models import Activity, Kind
 from veille.core.errors import InvalidInput
+from veille.core.geo import BBox, bbox_intersects, bbox_parts
 from veille.nations.access import sees_everything
 from veille.nations.models import Nation, NationKind
+
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "Overlap",
+    "activities",
+    "activity_features",
+    "activity_row",
+    "allies",
+    "check_window",
+    "day_window",
+    "deconfliction",
+    "parse_day",
+    "parse_kind",
+    "parse_nation",
+    "parse_time",
+    "time_window",
+    "timeline_rows",
+]
 
 ACTIVITY_COLUMNS = [
     "key", "name", "kind", "domains", "nation", "participants", "starts_on", "starts_precision", "ends_on",

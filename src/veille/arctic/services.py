@@ -17,7 +17,7 @@ from django.utils import timezone
 from veille.arctic.exceptions import BadArea, NoSuchActivity
 from veille.arctic.geo import AreaError, bbox_of, validate_geometry
 from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind, Precision
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import Conflict, InvalidInput, NotFound
 from veille.nations.access import (
     Actor,
@@ -29,6 +29,18 @@ from veille.nations.access import (
     validate_releasability,
 )
 from veille.nations.models import Nation
+
+__all__ = [
+    "MAX_RADIUS_KM",
+    "NewActivity",
+    "check_activity",
+    "check_rule",
+    "do_acknowledge",
+    "do_add_rule",
+    "do_delete_rule",
+    "do_link_to_arctic_sentry",
+    "do_record_activity",
+]
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _URL = re.compile(r"^https?://\S+$")
@@ -221,7 +233,7 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
             if current is None:
                 raise
         else:
-            record(actor, "arctic.activity.create", activity, after=snapshot(activity))
+            do_audit(actor, "arctic.activity.create", activity, after=snapshot(activity))
             return activity, "created"
     if create_only or not _sees(actor, current):
         raise _key_taken(new.key)
@@ -238,7 +250,7 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
     for k, v in values.items():
         setattr(current, k, v)
     current.save()
-    record(actor, "arctic.activity.update", current, before=before, after=snapshot(current))
+    do_audit(actor, "arctic.activity.update", current, before=before, after=snapshot(current))
     return current, "updated"
 
 
@@ -254,7 +266,7 @@ def do_link_to_arctic_sentry(actor: Actor, activity_id: int, linked: bool = True
     activity.linked_at = timezone.now() if linked else None
     activity.linked_by = actor.label if linked else ""
     activity.save(update_fields=["arctic_sentry", "linked_at", "linked_by", "updated_at"])
-    record(
+    do_audit(
         actor,
         "arctic.activity.link" if linked else "arctic.activity.unlink",
         activity,
@@ -271,8 +283,8 @@ def check_rule(actor: Actor, zone: str, flag: str, event_type: str) -> tuple[str
     if actor.user is None:
         raise InvalidInput("only a logged-in user has alert rules", field="user")
     require_member(actor)
-    from veille.arctic.events import EVENT_TYPES
     from veille.arctic.layers import zone_ids
+    from veille.core.events.schema import EVENT_TYPES
 
     zone, flag, event_type = zone.strip(), flag.strip().upper(), event_type.strip()
     if zone and zone not in zone_ids():
@@ -291,7 +303,7 @@ def do_add_rule(actor: Actor, zone: str = "", flag: str = "", event_type: str = 
         user=actor.user, zone=zone, flag=flag, event_type=event_type
     )
     if created:
-        record(actor, "arctic.rule.create", rule, after=snapshot(rule))
+        do_audit(actor, "arctic.rule.create", rule, after=snapshot(rule))
     return rule
 
 
@@ -302,7 +314,9 @@ def do_delete_rule(actor: Actor, rule_id: int) -> None:
         raise NotFound(f"you have no rule {rule_id}", field="rule")
     before = snapshot(rule)
     rule.delete()
-    record(actor, "arctic.rule.delete", object_type="arctic.alertrule", object_id=str(rule_id), before=before)
+    do_audit(
+        actor, "arctic.rule.delete", object_type="arctic.alertrule", object_id=str(rule_id), before=before
+    )
 
 
 @transaction.atomic
@@ -316,7 +330,7 @@ def do_acknowledge(actor: Actor, alert_id: int) -> Alert:
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
         alert.save(update_fields=["acknowledged_at"])
-        record(
+        do_audit(
             actor,
             "arctic.alert.acknowledge",
             alert,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from veille.arctic.models import Activity
-from veille.web.counts import Count
+from veille.kit.counts import Count
 
 
 def home_counts(user: Any) -> list[Count]:

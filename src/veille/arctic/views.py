@@ -17,16 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from veille.arctic import aislayers, layers, queries, services
 from veille.arctic import alerts as alerts_module
 from veille.arctic import coverage as cov
-from veille.arctic import events as ev
-from veille.arctic.geo import ARCTIC_BBOX, AreaError, BBox, parse_bbox
+from veille.arctic import layers, layers_fast, queries, services
+from veille.arctic.geo import ARCTIC_BBOX, AreaError, parse_bbox
 from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind
 from veille.core.errors import InvalidInput, VeilleError
+from veille.core.events.schema import EVENT_TYPES
+from veille.core.geo import BBox
+from veille.kit.exports import dumps, export_response
+from veille.maritime.event_files import event_records
 from veille.nations.access import Actor, sees_everything
 from veille.nations.models import Nation
-from veille.web.exports import dumps, export_response
 
 LAYERS = ("land", "countries", "activities", "zones", "cables", "landings", "vessels", "tracks", "events")
 SENTRY_LAUNCH = {
@@ -95,13 +97,13 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
     since, until = queries.time_window(g)
     allies = queries.allies()
     if name == "vessels":
-        return aislayers.vessels(bbox or ARCTIC_BBOX, allies, since, until)
+        return layers_fast.vessels(bbox or ARCTIC_BBOX, allies, since, until)
     if name == "tracks":
-        return aislayers.tracks(bbox or ARCTIC_BBOX, allies, since, until)
+        return layers_fast.tracks(bbox or ARCTIC_BBOX, allies, since, until)
     if name == "events":
         types = event_types(g.get("types"))
-        found = ev.read_events(layers.ais_store().root, bbox or ARCTIC_BBOX, since, until, types)
-        data = ev.as_features(found, allies)
+        found = event_records(layers.ais_store().root, bbox or ARCTIC_BBOX, since, until, types)
+        data = layers.event_features(found, allies)
         for f in data["features"]:
             p = f["properties"]
             p["t0"] = _ms_iso(p["start"])
@@ -113,10 +115,10 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
 def event_types(text: str | None) -> tuple[str, ...] | None:
     """``types=gap,encounter``: each must be one of the detectors' types (none given: all)."""
     types = tuple(t.strip() for t in (text or "").split(",") if t.strip())
-    unknown = [t for t in types if t not in ev.EVENT_TYPES]
+    unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:
         raise InvalidInput(
-            f"unknown event type(s) {', '.join(unknown)}: the types are {', '.join(ev.EVENT_TYPES)}",
+            f"unknown event type(s) {', '.join(unknown)}: the types are {', '.join(EVENT_TYPES)}",
             field="types",
         )
     return types or None
@@ -160,7 +162,7 @@ EVENT_LABELS = {
 
 def event_labels() -> dict[str, str]:
     """Each detector's event type and its label in the reader's language (the type when none)."""
-    return {t: str(EVENT_LABELS.get(t, t)) for t in ev.EVENT_TYPES}
+    return {t: str(EVENT_LABELS.get(t, t)) for t in EVENT_TYPES}
 
 
 def zone_names() -> dict[str, str]:

@@ -1,4 +1,9 @@
-"""Reading the audit trail, with filters; only coordinators and admins may."""
+"""Reading the audit trail, with filters.
+
+Only coordinators and administrators may read it: that rule belongs to ``veille.nations`` (roles),
+which sits above the trail, so the pages that check it are in the shell
+(``veille.web.audit_pages.audit_events``); :func:`matching` only filters.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from veille.audit.models import AuditEvent
-from veille.core.errors import InvalidInput, PermissionDenied
-from veille.nations.access import sees_everything
+from veille.core.errors import InvalidInput
+
+__all__ = ["AuditFilter", "matching"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,8 @@ class AuditFilter:
         )
 
 
-def audit_events(user: Any, flt: AuditFilter) -> QuerySet[AuditEvent]:
-    if not sees_everything(user):
-        raise PermissionDenied("only coordinators and administrators may read the audit trail")
+def matching(flt: AuditFilter) -> QuerySet[AuditEvent]:
+    """The rows of the trail that ``flt`` keeps, newest first (the caller checks who may read them)."""
     qs = AuditEvent.objects.all()
     if flt.actor:
         qs = qs.filter(actor__icontains=flt.actor)

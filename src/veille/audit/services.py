@@ -1,4 +1,9 @@
-"""Writing the audit trail. Every ``do_*`` service calls :func:`record` inside its transaction."""
+"""Writing the audit trail. Every ``do_*`` service calls :func:`do_audit` inside its transaction.
+
+The trail sits below ``veille.nations``: who acts is any :class:`veille.kit.actors.ActorLike`
+(``veille.nations.access.Actor`` is one), and the pages that read the trail, which only
+coordinators and administrators may, are in the shell (``veille.web.audit_pages``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from veille.audit.models import AuditEvent
-from veille.nations.access import Actor
+from veille.kit.actors import ActorLike
+
+__all__ = ["do_audit", "jsonable", "snapshot"]
 
 
 def jsonable(value: Any) -> Any:
@@ -40,8 +47,8 @@ def snapshot(instance: models.Model | None) -> dict[str, Any] | None:
     return result
 
 
-def record(
-    actor: Actor,
+def do_audit(
+    actor: ActorLike,
     action: str,
     obj: models.Model | None = None,
     *,
@@ -51,6 +58,9 @@ def record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
+    """Write one row of the trail: ``actor`` did ``action`` (``"thing.verb"``) to ``obj`` (or to the
+    object named by ``object_type`` and ``object_id``), with the state ``before`` and ``after``. Call it
+    inside the transaction of the change, so that the change and its record stand or fall together."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -22,6 +22,19 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+__all__ = [
+    "CENT",
+    "CLASSES",
+    "EU_INSTITUTIONS",
+    "ClaimCheck",
+    "Contribution",
+    "Definition",
+    "Result",
+    "all_definitions",
+    "classify",
+    "shares",
+]
+
 CLASSES = ("ally", "partner", "eu_institution", "other")
 CENT = Decimal("0.01")
 EU_INSTITUTIONS = "EUI"

@@ -15,6 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+__all__ = [
+    "SETTINGS",
+    "SOURCE_ROOT",
+    "Env",
+    "Setting",
+    "SettingError",
+    "data_dir",
+    "parse_database_url",
+    "parse_email_url",
+]
+
 
 class SettingError(ValueError):
     """A setting from the environment has a wrong value.
@@ -64,6 +75,10 @@ SETTINGS: tuple[Setting, ...] = (
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
 
+#: The source tree's root (where ``pyproject.toml`` and ``data/`` are). A relative path in a setting
+#: is taken from here, never from the current directory, so that every command finds the same folders.
+SOURCE_ROOT = Path(__file__).resolve().parents[3]
+
 
 class Env:
     """Typed readers over a mapping of variables (``os.environ`` by default).
@@ -112,6 +127,21 @@ class Env:
     def path(self, name: builtins.str, base: Path) -> Path:
         raw = self.str(name)
         return (base / raw).resolve() if raw and not Path(raw).is_absolute() else Path(raw)
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The shipped data folder: ``VEILLE_DATA_DIR`` (relative to :data:`SOURCE_ROOT`), else ``data/``
+    there. ``veille.kit.paths`` gives it to the apps; the detectors in ``veille.core`` find their
+    reference files (zones, coastline, cables, MID table) through it.
+
+    >>> (data_dir() / "reference" / "itu_mid.csv").exists()
+    True
+    >>> data_dir({"VEILLE_DATA_DIR": "/srv/data"})
+    PosixPath('/srv/data')
+    >>> data_dir({"VEILLE_DATA_DIR": "data"}) == SOURCE_ROOT / "data"
+    True
+    """
+    return Env(environ).path("VEILLE_DATA_DIR", SOURCE_ROOT)
 
 
 def parse_database_url(url: str, *, base: Path, name: str = "DATABASE_URL") -> dict[str, object]:

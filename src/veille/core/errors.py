@@ -15,6 +15,8 @@ wrong, the ``field`` it concerns and ``where`` it was found (a file, sheet and c
 
 from __future__ import annotations
 
+__all__ = ["Conflict", "InvalidInput", "NotFound", "PermissionDenied", "VeilleError"]
+
 
 class VeilleError(Exception):
     """Base class: a message, and optionally the field and place it concerns.

@@ -18,7 +18,9 @@ Rate-date policy (what rate applies to a value date):
   to B's minor unit.
 
 Every :class:`Conversion` carries the amount, the rate, the rate date, the legs and the source
-(file name, SHA-256, covered dates), so that any report can list the rates it used.
+(file name, SHA-256, covered dates), so that any report can list the rates it used, each as a
+:class:`RateUsed` (the one shape of "rates used": the ledger's balances, PURL's funding, the share
+of GDP of support to Ukraine).
 
 >>> fx = FxConverter(RateTable.bundled())
 >>> c = fx.convert(Money.parse("1000000", "NOK"), "USD", dt.date(2024, 3, 30))  # a Saturday
@@ -55,12 +57,14 @@ __all__ = [
     "BUNDLED_RATES_FILE",
     "DEFAULT_LOOK_BACK",
     "ECB_SOURCE",
+    "ECB_URL",
     "Conversion",
     "FxConverter",
     "FxError",
     "Leg",
     "NoRateBefore",
     "RateTable",
+    "RateUsed",
     "RatesFileInvalid",
     "RatesSource",
     "UnsupportedCurrency",
@@ -133,6 +137,53 @@ class Conversion:
             "rate": str(self.rate),
             "value_date": self.value_date.isoformat(),
             "rate_date": self.rate_date.isoformat(),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class RateUsed:
+    """One rate a report used: ``rate`` units of ``to_currency`` per unit of ``currency`` for the
+    amounts of ``value_date``, from the ECB quotes of ``rate_date``, out of the file ``source``.
+
+    Reports list the rates they used as these records; their pages and exports name the fields as
+    each always has (``rate`` in the ledger's, ``usd_per_unit`` in PURL's, ``eur_usd`` in support's).
+
+    >>> fx = FxConverter(RateTable.bundled())
+    >>> used = RateUsed.of(fx.convert(Money.parse("100", "NOK"), "USD", dt.date(2024, 3, 30)))
+    >>> used.currency, used.to_currency, used.value_date, used.rate_date, used.rate
+    ('NOK', 'USD', datetime.date(2024, 3, 30), datetime.date(2024, 3, 28), Decimal('0.0924096076588'))
+    >>> used.as_dict()["rate"], used.as_dict()["rate_date"]
+    ('0.0924096076588', '2024-03-28')
+    """
+
+    currency: str
+    to_currency: str
+    value_date: dt.date
+    rate_date: dt.date
+    rate: Decimal
+    source: str
+
+    @classmethod
+    def of(cls, conversion: Conversion, rate: Decimal | None = None) -> RateUsed:
+        """The rate ``conversion`` used (or ``rate``, where a report applied it rounded otherwise)."""
+        return cls(
+            conversion.original.currency,
+            conversion.amount.currency,
+            conversion.value_date,
+            conversion.rate_date,
+            conversion.rate if rate is None else rate,
+            conversion.source,
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        """Every field as text (dates in ISO 8601), for JSON."""
+        return {
+            "currency": self.currency,
+            "to_currency": self.to_currency,
+            "value_date": self.value_date.isoformat(),
+            "rate_date": self.rate_date.isoformat(),
+            "rate": str(self.rate),
             "source": self.source,
         }
 

@@ -10,6 +10,10 @@
 - :class:`PolygonIndex` answers "which polygons contain these points?" with a raster of cells
   known to be fully inside, fully outside or on the boundary; only boundary cells are tested
   exactly with Shapely.
+- Bounding boxes (:data:`BBox`: ``min_lon, min_lat, max_lon, max_lat``) may wrap across 180°:
+  ``min_lon > max_lon`` is the box from ``min_lon`` east to ``max_lon`` (RFC 7946 §5.2), e.g.
+  ``(170, 60, -170, 70)`` for the Bering Strait; :func:`bbox_parts` splits such a box in two, and
+  :func:`in_bbox`, :func:`bbox_intersects` and :func:`bbox_sql` (a DuckDB condition) honour it.
 - :func:`shore_index` builds the coast from Natural Earth's 1:110m land polygons
   (``data/geo/ne_110m_land.geojson``). At that scale the coast is generalised by a few km, so
   "distance to shore" is approximate (see docs/events.md).
@@ -29,9 +33,26 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "KM_PER_DEG",
+    "KM_PER_NM",
+    "BBox",
+    "LineIndex",
+    "PolygonIndex",
+    "ShoreIndex",
+    "bbox_intersects",
+    "bbox_parts",
+    "bbox_sql",
+    "haversine_km",
+    "in_bbox",
+    "wraps",
+]
+
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
+BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 KM_PER_NM = 1.852
@@ -287,7 +308,7 @@ def _land_lines(path: Path) -> list[list[tuple[float, float]]]:
 class ShoreIndex:
     """Distance to the nearest coast in km (0 on land), ``inf`` beyond ``cap_km``.
 
-    >>> from veille.core.ais.mid import data_dir
+    >>> from veille.core.env import data_dir
     >>> shore = shore_index(str(data_dir()))
     >>> d = shore.distance_km(np.array([74.0, 69.0]), np.array([35.0, 25.0]))  # Barents Sea; Finnmark
     >>> bool(d[0] > 100), float(d[1])
@@ -313,3 +334,48 @@ def shore_index(data: str, cap_km: float = 200.0) -> ShoreIndex:
     geoms = [g for g in geoms if not g.is_empty]
     land = PolygonIndex.from_geometries(geoms, [str(i) for i in range(len(geoms))], res=0)
     return ShoreIndex(LineIndex.from_lines(lines, [str(i) for i in range(len(lines))], cap_km=cap_km), land)
+
+
+# --- bounding boxes ------------------------------------------------------------------------------
+
+
+def wraps(bbox: BBox) -> bool:
+    """Whether a box crosses 180° (``min_lon > max_lon``)."""
+    return bbox[0] > bbox[2]
+
+
+def bbox_parts(bbox: BBox) -> list[BBox]:
+    """A box as boxes that do not wrap: itself, or its parts east and west of 180°.
+
+    >>> bbox_parts((170.0, 60.0, -170.0, 70.0))
+    [(170.0, 60.0, 180.0, 70.0), (-180.0, 60.0, -170.0, 70.0)]
+    """
+    if not wraps(bbox):
+        return [bbox]
+    return [(bbox[0], bbox[1], 180.0, bbox[3]), (-180.0, bbox[1], bbox[2], bbox[3])]
+
+
+def in_bbox(lon: float, lat: float, bbox: BBox) -> bool:
+    """Whether a point lies in a box (edges included; a wrapping box too).
+
+    >>> in_bbox(175.0, 65.0, (170.0, 60.0, -170.0, 70.0)), in_bbox(0.0, 65.0, (170.0, 60.0, -170.0, 70.0))
+    (True, False)
+    """
+    return any(b[0] <= lon <= b[2] and b[1] <= lat <= b[3] for b in bbox_parts(bbox))
+
+
+def bbox_intersects(a: BBox, b: BBox) -> bool:
+    """Whether two boxes meet (touching counts); either may wrap across 180°."""
+    pairs = ((p, q) for p in bbox_parts(a) for q in bbox_parts(b))
+    return any(p[0] <= q[2] and q[0] <= p[2] and p[1] <= q[3] and q[1] <= p[3] for p, q in pairs)
+
+
+def bbox_sql(bbox: BBox, lon: str = "lon", lat: str = "lat") -> tuple[str, list[float]]:
+    """A SQL condition (``?`` parameters) keeping the points of columns ``lon``, ``lat`` in ``bbox``.
+
+    >>> bbox_sql((170.0, 60.0, -170.0, 70.0))
+    ('lat BETWEEN ? AND ? AND (lon >= ? OR lon <= ?)', [60.0, 70.0, 170.0, -170.0])
+    """
+    if wraps(bbox):
+        return f"{lat} BETWEEN ? AND ? AND ({lon} >= ? OR {lon} <= ?)", [bbox[1], bbox[3], bbox[0], bbox[2]]
+    return f"{lat} BETWEEN ? AND ? AND {lon} BETWEEN ? AND ?", [bbox[1], bbox[3], bbox[0], bbox[2]]

@@ -17,6 +17,37 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
+__all__ = [
+    "CORE_TARGET_PCT",
+    "EQUIPMENT_GUIDELINE_PCT",
+    "GUIDELINE_PCT",
+    "HUNDRED",
+    "RESILIENCE_CAP_PCT",
+    "REVIEW_YEAR",
+    "TARGET_YEAR",
+    "TOTAL_TARGET_PCT",
+    "Aggregate",
+    "AllyYear",
+    "EquipmentCheck",
+    "PathPoint",
+    "PlanAssessment",
+    "PlanYear",
+    "SpendingStep",
+    "aggregate",
+    "annual_step_pct",
+    "assess_plan",
+    "average_increase_usd",
+    "check_equipment_pct",
+    "count_at_or_above",
+    "equipment_share",
+    "median",
+    "path_in_usd",
+    "real_growth_pct",
+    "round_pct",
+    "share_of_gdp_pct",
+    "straight_path",
+]
+
 #: The Hague pledge (NATO, The Hague Summit Declaration, 25 June 2025, paragraph 2).
 TARGET_YEAR = 2035
 REVIEW_YEAR = 2029

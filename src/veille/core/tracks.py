@@ -34,6 +34,8 @@ import polars as pl
 
 from veille.core.geo import KM_PER_NM, haversine_km
 
+__all__ = ["QUALITY", "US", "QualityReport", "Segmenter", "clean", "implied_speed_kn", "mark_arrays", "valid"]
+
 QUALITY = ("ok", "no_position", "null_island", "future")
 US = 1_000_000
 

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from veille.kit.exports import export_response
 from veille.ledger import queries
 from veille.ledger.exceptions import EventNotFound
 from veille.ledger.models import Kind
-from veille.web.exports import export_response
 
 router = Router(tags=["ledger"])
 

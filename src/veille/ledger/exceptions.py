@@ -28,6 +28,20 @@ from __future__ import annotations
 
 from veille.core.errors import Conflict, InvalidInput, NotFound
 
+__all__ = [
+    "AlreadyReversed",
+    "AppendOnly",
+    "BadFigure",
+    "EventNotFound",
+    "ExceedsParent",
+    "HasLiveChildren",
+    "MeasureMismatch",
+    "MissingSource",
+    "PartyMismatch",
+    "UnknownParty",
+    "WrongParent",
+]
+
 
 class UnknownParty(InvalidInput):
     pass

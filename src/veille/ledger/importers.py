@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from veille.kit.importers import Importer, ImportSummary, Progress
 from veille.ledger.services import do_install_rates
 from veille.nations.access import Actor
-from veille.web.importers import Importer, ImportSummary, Progress
 
 
 def run_ecb_rates(path: Path, actor: Actor, progress: Progress, dry_run: bool) -> ImportSummary:

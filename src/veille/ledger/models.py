@@ -83,8 +83,10 @@ class Status(models.TextChoices):
 def derive_status(size: int, drawn: int, reversed_: bool = False) -> Status:
     """none / partial / complete from an event's size and what its children drew from it.
 
-    >>> derive_status(100, 0), derive_status(100, 40), derive_status(100, 100)
-    (<Status.NONE: 'none'>, <Status.PARTIAL: 'partial'>, <Status.COMPLETE: 'complete'>)
+    >>> [derive_status(100, 0).value, derive_status(100, 40).value, derive_status(100, 100).value]
+    ['none', 'partial', 'complete']
+    >>> derive_status(100, 100, reversed_=True).value
+    'reversed'
     """
     if reversed_ or size == 0:
         return Status.REVERSED if reversed_ else Status.NONE

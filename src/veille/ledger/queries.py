@@ -24,7 +24,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
 from veille.core.errors import InvalidInput
-from veille.core.fx import FxConverter
+from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money, check_currency, minor_unit
 from veille.ledger import rates
 from veille.ledger.models import (
@@ -38,6 +38,27 @@ from veille.ledger.models import (
     derive_status,
 )
 from veille.nations.access import sees_everything
+
+__all__ = [
+    "CONSOLE",
+    "EVENT_COLUMNS",
+    "PERIODS",
+    "Figures",
+    "Report",
+    "Total",
+    "as_of_instant",
+    "chain",
+    "count_statuses_in_python",
+    "event_detail",
+    "event_row",
+    "event_rows",
+    "events",
+    "figures",
+    "period_of",
+    "report",
+    "report_dict",
+    "status_counts",
+]
 
 _UNITS = Case(When(measure=Measure.QUANTITY, then=F("quantity")), default=F("amount_minor"))
 PERIODS = ("year", "quarter", "month")
@@ -148,16 +169,6 @@ def count_statuses_in_python(qs: QuerySet[LedgerEvent], fig: Figures) -> dict[tu
 # --- totals and balances -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RateUsed:
-    currency: str
-    to_currency: str
-    value_date: dt.date
-    rate_date: dt.date
-    rate: str
-    source: str
-
-
 @dataclass
 class Total:
     party: str
@@ -220,7 +231,7 @@ class _Rates:
                 shown = b.per_eur / a.per_eur
             found = self.known[key] = (
                 factor,
-                RateUsed(currency, self.to, day, b.rate_date, str(shown), self.fx.source),
+                RateUsed(currency, self.to, day, b.rate_date, shown, self.fx.source),
             )
         return found
 
@@ -647,7 +658,7 @@ def report_dict(rep: Report) -> dict[str, Any]:
                 "to_currency": r.to_currency,
                 "value_date": r.value_date.isoformat(),
                 "rate_date": r.rate_date.isoformat(),
-                "rate": r.rate,
+                "rate": str(r.rate),
             }
             for r in rep.rates
         ],

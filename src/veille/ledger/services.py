@@ -34,7 +34,7 @@ from django.db.models import Case, F, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput, PermissionDenied
 from veille.core.fx import RateTable
 from veille.core.money import Money, check_currency
@@ -60,6 +60,36 @@ from veille.nations.access import (
     validate_releasability,
 )
 from veille.nations.models import Nation, Role
+
+__all__ = [
+    "Change",
+    "Checked",
+    "NewEvent",
+    "check_allocation",
+    "check_amendment",
+    "check_commitment",
+    "check_contract",
+    "check_disbursement",
+    "check_event",
+    "check_pledge",
+    "check_receipt",
+    "check_reversal",
+    "check_shipment",
+    "do_allocate",
+    "do_amend",
+    "do_commit",
+    "do_contract",
+    "do_disburse",
+    "do_install_rates",
+    "do_pledge",
+    "do_receive",
+    "do_record",
+    "do_reverse",
+    "do_ship",
+    "drawn_from",
+    "is_reversed",
+    "size_of",
+]
 
 
 @dataclass
@@ -425,7 +455,7 @@ def _write(actor: Actor, checked: Checked) -> LedgerEvent:
     )
     event.save()
     figures.apply(event)  # the derived figures, in the same transaction
-    record(actor, f"ledger.{checked.kind}", event, after=snapshot(event))
+    do_audit(actor, f"ledger.{checked.kind}", event, after=snapshot(event))
     return event
 
 
@@ -691,7 +721,7 @@ def do_install_rates(actor: Actor, path: Path, dry_run: bool = False) -> tuple[R
     require_coordinator(actor, "install exchange rates")
     new, old = rates.install(path, dry_run=dry_run)
     if not dry_run:
-        record(
+        do_audit(
             actor,
             "ledger.rates.install",
             object_type="ledger.rates",

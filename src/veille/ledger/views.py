@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from veille.core.errors import VeilleError
+from veille.kit.exports import export_response
 from veille.ledger import queries
 from veille.nations.models import Nation
-from veille.web.exports import export_response
 
 
 def _filters(request: HttpRequest) -> tuple[dict[str, Any], str | None]:

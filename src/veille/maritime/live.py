@@ -11,7 +11,7 @@ day's evidence of a shared MMSI), which no sentence completed. And each event sa
 ``synthetic``: whether sentences of its vessel (or of either vessel of an encounter) were tagged
 ``s:synthetic`` (the generators' mark), so that readers need not look for the vessel's positions.
 Nothing is stored here: ``veille ais ingest`` keeps the positions, ``veille ais watch --save``
-(:class:`veille.maritime.events.LiveRun`) the events.
+(:class:`veille.maritime.event_runs.LiveRun`) the events.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block,
 from veille.core.ais.messages import StaticDataReportB
 from veille.core.ais.reader import AisReader
 from veille.core.ais.sources import Block
+from veille.kit.paths import resolve
 
 STATIC_FIELDS = (
     "name",
@@ -173,13 +174,15 @@ def write_parquet(df: pl.DataFrame, path: Path) -> None:
 
 
 def default_store() -> Path:
-    """``VEILLE_AIS_STORE`` if set, else ``./var/ais``.
+    """The store the pages read: ``VEILLE_AIS_STORE``, else ``VEILLE_VAR_DIR/ais``, as
+    :func:`veille.kit.paths.resolve` gives it (relative values from the source tree's root, not
+    from the current directory).
 
-    >>> os.environ.pop("VEILLE_AIS_STORE", None) and None
-    >>> default_store()
-    PosixPath('var/ais')
+    >>> from veille.kit.paths import resolve
+    >>> default_store() == resolve().ais_store
+    True
     """
-    return Path(os.environ.get("VEILLE_AIS_STORE") or "var/ais")
+    return resolve().ais_store
 
 
 @dataclass

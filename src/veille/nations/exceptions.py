@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from veille.core.errors import Conflict, InvalidInput, PermissionDenied
 
+__all__ = ["AccountLocked", "NotAMember", "UnknownNation", "WrongNation"]
+
 
 class UnknownNation(InvalidInput):
     pass

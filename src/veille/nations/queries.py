@@ -7,6 +7,8 @@ from typing import Any
 
 from veille.nations.models import Nation
 
+__all__ = ["nation_rows"]
+
 
 def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """One row per nation with its status on ``on`` (today by default)."""

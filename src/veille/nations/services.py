@@ -14,12 +14,29 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput, NotFound
 from veille.nations.access import Actor, require_coordinator
 from veille.nations.exceptions import AccountLocked, UnknownNation
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "TOKEN_PREFIX",
+    "authenticate_token",
+    "check_login_allowed",
+    "check_membership",
+    "do_clear_login_failures",
+    "do_create_demo_users",
+    "do_create_token",
+    "do_load_reference",
+    "do_record_login_failure",
+    "do_revoke_token",
+    "do_set_membership",
+    "resolve_nation",
+]
 
 TOKEN_PREFIX = "vl_"  # noqa: S105 (a public prefix, not a secret)
 
@@ -51,14 +68,14 @@ def do_load_reference(actor: Actor, folder: Path | None = None) -> dict[str, int
         current = Nation.objects.filter(code=code).first()
         if current is None:
             nation = Nation.objects.create(code=code, **values)
-            record(actor, "nation.create", nation, after=snapshot(nation))
+            do_audit(actor, "nation.create", nation, after=snapshot(nation))
             counts["created"] += 1
         elif any(getattr(current, k) != v for k, v in values.items()):
             before = snapshot(current)
             for k, v in values.items():
                 setattr(current, k, v)
             current.save()
-            record(actor, "nation.update", current, before=before, after=snapshot(current))
+            do_audit(actor, "nation.update", current, before=before, after=snapshot(current))
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
@@ -84,7 +101,7 @@ def do_set_membership(actor: Actor, user: Any, nation_code: str | None, role: st
     current = Membership.objects.filter(user=user).first()
     before = snapshot(current)
     membership, _ = Membership.objects.update_or_create(user=user, defaults={"nation": nation, "role": role})
-    record(actor, "membership.set", membership, before=before, after=snapshot(membership))
+    do_audit(actor, "membership.set", membership, before=before, after=snapshot(membership))
     return membership
 
 
@@ -105,7 +122,7 @@ def do_create_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
         raise InvalidInput("give the token a name of 1 to 80 characters", field="name")
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=actor.user, name=name, prefix=clear[:10], key_sha256=_digest(clear))
-    record(actor, "token.create", token, after={"name": name, "prefix": token.prefix})
+    do_audit(actor, "token.create", token, after={"name": name, "prefix": token.prefix})
     return token, clear
 
 
@@ -116,7 +133,7 @@ def do_revoke_token(actor: Actor, token_id: int) -> ApiToken:
         raise NotFound(f"you have no active token {token_id}", field="token")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(actor, "token.revoke", token, after={"prefix": token.prefix})
+    do_audit(actor, "token.revoke", token, after={"prefix": token.prefix})
     return token
 
 
@@ -159,9 +176,9 @@ def do_record_login_failure(username: str, address: str | None) -> LoginFailure:
         entry.locked_until = now + dt.timedelta(minutes=settings.VEILLE_LOGIN_LOCK_MINUTES)
     entry.save()
     actor = Actor(ip=address, system=None, via="web")
-    record(actor, "login.failure", entry, note=f"{entry.failures} failure(s) for {entry.username}")
+    do_audit(actor, "login.failure", entry, note=f"{entry.failures} failure(s) for {entry.username}")
     if entry.locked_until:
-        record(actor, "login.locked", entry, note=f"locked until {entry.locked_until.isoformat()}")
+        do_audit(actor, "login.locked", entry, note=f"locked until {entry.locked_until.isoformat()}")
     return entry
 
 
@@ -198,7 +215,7 @@ def do_create_demo_users(actor: Actor) -> list[str]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             created.append(username)
-            record(actor, "user.create", user, after={"username": username, "demo": True})
+            do_audit(actor, "user.create", user, after={"username": username, "demo": True})
         if role is not None and not Membership.objects.filter(user=user).exists():
             do_set_membership(actor, user, nation_code, role)
     return created

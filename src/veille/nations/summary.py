@@ -5,8 +5,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from veille.kit.counts import Count
 from veille.nations.models import Nation, NationKind
-from veille.web.counts import Count
 
 
 def home_counts(user: Any) -> list[Count]:

@@ -5,9 +5,9 @@ import datetime as dt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from veille.kit.exports import export_response
 from veille.nations.models import NationKind
 from veille.nations.queries import nation_rows
-from veille.web.exports import export_response
 
 COLUMNS = [
     "code",

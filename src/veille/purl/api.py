@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from veille.kit.exports import export_response
 from veille.nations.access import Actor, Releasability
 from veille.purl import queries, services
 from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import RequirementList
 from veille.purl.public_record import totals
 from veille.purl.views import COLUMNS, table_rows
-from veille.web.exports import export_response
 
 router = Router(tags=["purl"])
 
@@ -362,7 +362,7 @@ def purl_receive(request: HttpRequest, shipment_id: int, body: ReceiptIn) -> Any
 def purl_record(request: HttpRequest) -> Any:
     import json
 
-    from veille.web.exports import dumps
+    from veille.kit.exports import dumps
 
     return json.loads(dumps(totals(request.user)))
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
 from veille.nations.access import Actor
 from veille.purl import notify
@@ -78,7 +78,7 @@ def do_ship(
         shipment = Shipment.objects.create(
             **values, recorded_at=timezone.now(), recorded_by=actor.label, synthetic=synthetic
         )
-        record(actor, "purl.ship", shipment, after=snapshot(shipment))
+        do_audit(actor, "purl.ship", shipment, after=snapshot(shipment))
         return shipment
 
 
@@ -112,7 +112,7 @@ def do_receive(actor: Actor, shipment_id: Any, received_on: Any, note: str = "")
         shipment.received_by = actor.label
         shipment.receipt_note = (note or "").strip()
         shipment.save(update_fields=["received_on", "received_at", "received_by", "receipt_note"])
-        record(actor, "purl.receive", shipment, after=snapshot(shipment))
+        do_audit(actor, "purl.receive", shipment, after=snapshot(shipment))
         package = shipment.package_item.package
         nations = set(Contribution.objects.filter(package=package).values_list("nation_id", flat=True))
         nations |= set(

@@ -28,6 +28,24 @@ from __future__ import annotations
 
 from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
+__all__ = [
+    "AlreadyApproved",
+    "AlreadyReceived",
+    "BadAnnouncement",
+    "BadItem",
+    "DuplicateMonth",
+    "DuplicateRank",
+    "EmptyList",
+    "ItemNotApproved",
+    "ListLocked",
+    "NotAmendable",
+    "OutOfOrder",
+    "OverDelivery",
+    "PurlNotFound",
+    "QuantityTaken",
+    "WrongApprover",
+]
+
 
 class BadItem(InvalidInput):
     pass

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
 from veille.core.money import Money
 from veille.ledger import services as ledger
@@ -195,7 +195,7 @@ def do_create_package(
             package.target_usd = _composition(package)[1]
             package.save(update_fields=["target_usd"])
         version = _version(actor, package, "composed")
-        record(
+        do_audit(
             actor,
             "purl.package.create",
             package,
@@ -245,7 +245,7 @@ def do_change_package(
         package.version += 1
         package.save(update_fields=["version", "target_usd"])
         version = _version(actor, package, reason.strip())
-        record(
+        do_audit(
             actor,
             "purl.package.change",
             package,
@@ -354,7 +354,7 @@ def do_pledge(actor: Actor, data: ContributionData, **extra: Any) -> Contributio
         event = ledger.do_pledge(actor, _new_event(data, package))
         contribution = _contribution(actor, data, package, share, event, **extra)
         FundingEvent.objects.create(contribution=contribution, event=event, role=Role.PLEDGE, package=package)
-        record(
+        do_audit(
             actor,
             "purl.pledge",
             contribution,
@@ -394,7 +394,7 @@ def do_commit(
             event = ledger.do_commit(actor, _new_event(data, package))
             target = _contribution(actor, data, package, share, event, **extra)
         FundingEvent.objects.create(contribution=target, event=event, role=Role.COMMITMENT, package=package)
-        record(actor, "purl.commit", target, after={"ledger_event": event.pk, "amount": str(event.amount)})
+        do_audit(actor, "purl.commit", target, after={"ledger_event": event.pk, "amount": str(event.amount)})
         if package is not None:
             _notify_if_funded(package, was)
         return target
@@ -416,7 +416,7 @@ def do_amend_pledge(
                 event=pledge.event_id, amount=delta, currency=current.currency, sources=sources, note=note
             ),
         )
-        record(
+        do_audit(
             actor, "purl.pledge.amend", current, after={"ledger_event": event.pk, "delta": str(event.amount)}
         )
         return event
@@ -466,7 +466,7 @@ def do_allocate(
         link = FundingEvent.objects.create(
             contribution=current, event=event, role=Role.ALLOCATION, package=package
         )
-        record(actor, "purl.allocate", current, after={"ledger_event": event.pk, "package": package.pk})
+        do_audit(actor, "purl.allocate", current, after={"ledger_event": event.pk, "package": package.pk})
         _notify_if_funded(package, was)
         return link
 

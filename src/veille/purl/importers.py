@@ -1,8 +1,8 @@
 from pathlib import Path
 from typing import Any
 
+from veille.kit.importers import Importer, ImportSummary
 from veille.nations.access import Actor
-from veille.web.importers import Importer, ImportSummary
 
 
 def run_announcements(path: Path, actor: Actor, progress: Any, dry_run: bool) -> ImportSummary:

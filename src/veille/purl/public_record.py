@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from veille.audit.services import record
+from veille.audit.services import do_audit
 from veille.core.money import Money
+from veille.kit.importers import ImportSummary
 from veille.ledger import services as ledger
 from veille.nations.access import Actor, Releasability, encode_nations, require_coordinator
 from veille.nations.exceptions import UnknownNation
@@ -29,7 +30,6 @@ from veille.purl.exceptions import BadAnnouncement
 from veille.purl.funding import ContributionData, do_commit, do_pledge
 from veille.purl.models import AnnouncementFile, Contribution, FundingEvent, Origin, Package, Role
 from veille.purl.queries import ZERO, Rates, coverage
-from veille.web.importers import ImportSummary
 
 GENERAL = None
 
@@ -78,7 +78,7 @@ def _package(actor: Actor, row: Row, codes: list[str]) -> Package:
         owner_nation_id="UKR",
         created_at=timezone.now(),
     )
-    record(
+    do_audit(
         actor, "purl.package.announce", package, after={"name": name, "amount": str(package.announced_amount)}
     )
     return package
@@ -141,7 +141,7 @@ def do_import_announcements(actor: Actor, path: Path, progress: Any, dry_run: bo
         AnnouncementFile.objects.create(
             file_name=path.name, sha256=sha, rows=len(rows), imported_at=timezone.now()
         )
-        record(
+        do_audit(
             actor,
             "purl.announcements.import",
             object_type="purl.announcementfile",

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
-from veille.core.fx import FxConverter
+from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
 from veille.ledger import rates
 from veille.ledger.models import Kind, LedgerEvent
@@ -64,24 +64,25 @@ class Rates:
     """Converts to USD at each value date and remembers every rate it used."""
 
     fx: FxConverter = field(default_factory=rates.converter)
-    used: dict[tuple[str, dt.date], dict[str, str]] = field(default_factory=dict)
+    used: dict[tuple[str, dt.date], RateUsed] = field(default_factory=dict)
 
     def usd(self, money: Money, day: dt.date) -> Decimal:
         conversion = self.fx.convert(money, "USD", day)
         if money.currency != "USD":
-            self.used.setdefault(
-                (money.currency, day),
-                {
-                    "currency": money.currency,
-                    "value_date": day.isoformat(),
-                    "rate_date": conversion.rate_date.isoformat(),
-                    "usd_per_unit": str(conversion.rate),
-                },
-            )
+            self.used.setdefault((money.currency, day), RateUsed.of(conversion))
         return conversion.amount.amount
 
     def listed(self) -> list[dict[str, str]]:
-        return [self.used[k] for k in sorted(self.used)]
+        """The rates used, as PURL's pages and exports show them (USD per unit of each currency)."""
+        return [
+            {
+                "currency": r.currency,
+                "value_date": r.value_date.isoformat(),
+                "rate_date": r.rate_date.isoformat(),
+                "usd_per_unit": str(r.rate),
+            }
+            for r in (self.used[k] for k in sorted(self.used))
+        ]
 
     @property
     def source(self) -> str:
@@ -532,4 +533,27 @@ def approved_items_left() -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["Origin"]
+__all__ = [
+    "HUNDRED",
+    "ZERO",
+    "Funding",
+    "Origin",
+    "Rates",
+    "active_items",
+    "approved_items_left",
+    "board",
+    "commitments_by_month",
+    "contribution_rows",
+    "coverage",
+    "coverage_by_month",
+    "item_rows",
+    "list_summary",
+    "lists",
+    "month_chart",
+    "package_items",
+    "pct",
+    "shipment_rows",
+    "status_of",
+    "steps_done",
+    "trail",
+]

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
 from veille.core.money import Money
 from veille.nations.access import Actor, Releasability, validate_releasability
@@ -206,7 +206,7 @@ def do_create_list(
             created_by=actor.label,
             synthetic=synthetic,
         )
-        record(actor, "purl.list.create", lst, after=snapshot(lst))
+        do_audit(actor, "purl.list.create", lst, after=snapshot(lst))
         return lst
 
 
@@ -220,7 +220,7 @@ def do_add_item(actor: Actor, list_id: Any, data: ItemData) -> RequirementItem:
         item = RequirementItem.objects.create(requirement_list=lst, **values)
         lst.version += 1
         lst.save(update_fields=["version"])
-        record(actor, "purl.item.add", item, after=snapshot(item))
+        do_audit(actor, "purl.item.add", item, after=snapshot(item))
         return item
 
 
@@ -259,7 +259,7 @@ def do_update_item(actor: Actor, item_id: Any, changes: dict[str, Any]) -> Requi
             item.save()
             lst.version += 1
             lst.save(update_fields=["version"])
-            record(actor, "purl.item.update", item, before=before, after=snapshot(item))
+            do_audit(actor, "purl.item.update", item, before=before, after=snapshot(item))
         return item
 
 
@@ -275,7 +275,7 @@ def do_remove_item(actor: Actor, item_id: Any) -> RequirementItem:
         item.save(update_fields=["active"])
         lst.version += 1
         lst.save(update_fields=["version"])
-        record(actor, "purl.item.remove", item, after={"active": False})
+        do_audit(actor, "purl.item.remove", item, after={"active": False})
         return item
 
 
@@ -312,7 +312,7 @@ def do_decide(actor: Actor, list_id: Any, step: str, decision: str, comment: str
             by=actor.label,
             user=actor.user if actor.user is not None and actor.user.pk else None,
         )
-        record(
+        do_audit(
             actor,
             f"purl.list.{decision}",
             lst,
@@ -401,7 +401,7 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
             by=actor.label,
             user=actor.user if actor.user is not None and actor.user.pk else None,
         )
-        record(
+        do_audit(
             actor,
             "purl.list.amend",
             lst,
@@ -432,6 +432,7 @@ __all__ = [
     "check_create_list",
     "check_decision",
     "check_item",
+    "check_item_value",
     "check_package",
     "check_receipt",
     "check_shipment",
@@ -450,4 +451,5 @@ __all__ = [
     "do_ship",
     "do_update_item",
     "get_list",
+    "packaged_quantity",
 ]

@@ -8,11 +8,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from veille.kit.counts import Count
 from veille.nations.access import Actor
 from veille.purl import notify, workflow
 from veille.purl.models import Contribution, Package, RequirementList
 from veille.purl.rights import is_editor_of
-from veille.web.counts import Count
 
 
 def awaiting(user: Any) -> list[RequirementList]:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from veille.kit.exports import export_response
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
 from veille.purl import notify, queries, workflow
@@ -18,7 +19,6 @@ from veille.purl.claims import claim_checks
 from veille.purl.models import Notification, Package, RequirementList
 from veille.purl.public_record import countries, totals
 from veille.purl.rights import is_editor_of
-from veille.web.exports import export_response
 
 
 def _can(request: HttpRequest) -> dict[str, bool]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from veille.core.errors import InvalidInput, NotFound
 
+__all__ = ["InvalidPlan", "NoSuchAlly", "UnreadableNumber", "WorkbookLayoutError"]
+
 
 class WorkbookLayoutError(InvalidInput):
     pass

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from veille.kit.importers import Importer, ImportSummary, Progress
 from veille.nations.access import Actor
 from veille.spending.services import do_import
 from veille.spending.workbooks import Parsed, read_nato, read_press, read_sipri
-from veille.web.importers import Importer, ImportSummary, Progress
 
 
 def _runner(reader: Callable[[Path], Parsed]) -> Callable[[Path, Actor, Progress, bool], ImportSummary]:

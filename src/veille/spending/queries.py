@@ -20,6 +20,35 @@ from veille.nations.models import Nation, NationKind
 from veille.spending.models import Figure, NationalPlan, Source, SourceKind
 from veille.spending.workbooks import MEASURES as MEASURE_LABELS
 
+__all__ = [
+    "CITED",
+    "FIGURE_COLUMNS",
+    "FIRST_YEAR",
+    "OVERVIEW_COLUMNS",
+    "OVERVIEW_MEASURES",
+    "PLAN_COLUMNS",
+    "READ_FIELDS",
+    "SIPRI_REFERENCES",
+    "TABLE_COLUMNS",
+    "Overview",
+    "ally_series",
+    "available_years",
+    "figure_dict",
+    "figure_rows",
+    "home_figures",
+    "last_actual_share",
+    "latest_source",
+    "nato_share_series",
+    "overview",
+    "overview_export_rows",
+    "plan_rows",
+    "press_series",
+    "sipri_series",
+    "source_meta",
+    "visible_plans",
+    "year_table",
+]
+
 #: What the overview shows for each ally, from NATO's tables.
 OVERVIEW_MEASURES = (
     "share_gdp_pct",

@@ -9,9 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from veille.audit.services import record, snapshot
+from veille.audit.services import do_audit, snapshot
 from veille.core import spending as core
 from veille.core.errors import VeilleError
+from veille.kit.importers import ImportSummary, Progress, no_progress
 from veille.nations.access import Actor, require_coordinator, require_editor_for, validate_releasability
 from veille.nations.exceptions import UnknownNation
 from veille.nations.models import Nation, NationKind
@@ -19,7 +20,6 @@ from veille.nations.services import resolve_nation
 from veille.spending.exceptions import InvalidPlan
 from veille.spending.models import Figure, NationalPlan, PlanYear, Source
 from veille.spending.workbooks import Parsed, RawFigure
-from veille.web.importers import ImportSummary, Progress, no_progress
 
 #: The fields that make a stored figure what it is; a re-import compares them all.
 COMPARED = (
@@ -123,13 +123,13 @@ def _store(
     }
     if source is None:
         source = Source.objects.create(kind=info.kind, sha256=info.sha256, **values)
-        record(actor, "spending.source.create", source, after=snapshot(source))
+        do_audit(actor, "spending.source.create", source, after=snapshot(source))
     elif any(getattr(source, k) != v for k, v in values.items()):
         before = snapshot(source)
         for k, v in values.items():
             setattr(source, k, v)
         source.save()
-        record(actor, "spending.source.update", source, before=before, after=snapshot(source))
+        do_audit(actor, "spending.source.update", source, before=before, after=snapshot(source))
     existing = {
         _key(f.measure, f.entity, f.price_base, f.year, f.edition): f
         for f in Figure.objects.filter(source=source).only(
@@ -187,7 +187,7 @@ def _store(
         )
     summary.created, summary.updated = len(to_create), len(to_update)
     if to_create or to_update:
-        record(
+        do_audit(
             actor,
             "spending.import",
             source,
@@ -308,7 +308,7 @@ def do_record_plan(
         )
         after = snapshot(record_) or {}
         after["years"] = {str(p.year): [str(p.core_pct), str(p.resilience_pct)] for p in plan}
-        record(
+        do_audit(
             actor,
             "spending.plan.record",
             record_,

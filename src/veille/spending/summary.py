@@ -5,8 +5,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from veille.kit.counts import Count
 from veille.spending.models import Figure, NationalPlan
-from veille.web.counts import Count
 
 
 def home_counts(user: Any) -> list[Count]:

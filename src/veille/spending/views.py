@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from veille.core import spending as core
 from veille.core.errors import VeilleError
+from veille.kit.exports import export_response
 from veille.nations.access import Actor, Releasability, membership_of
 from veille.nations.models import Nation, NationKind, Role
 from veille.spending import charts, queries
 from veille.spending.models import Source, SourceKind
 from veille.spending.services import do_record_plan
 from veille.spending.workbooks import MEASURES
-from veille.web.exports import export_response
 
 SERIES_MEASURES = (
     "share_gdp_pct",

@@ -1,11 +1,12 @@
 # No "from __future__ import annotations" here: django-ninja reads the annotations at run time.
-"""Support to Ukraine: donors, months, weapons and the claim checks (public data)."""
+"""Support to Ukraine: donors, months and weapons (public data). The claims (``/claims``) are the
+shell's: :mod:`veille.web.claims_api`, mounted here."""
 
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from veille.support import queries
@@ -40,28 +41,6 @@ class WeaponOut(Schema):
     where: str
 
 
-class ClaimQuery(Schema):
-    aid_type: str = "military"
-    basis: str = "allocation"
-    membership: str = "present"
-    eu: str = "own"
-    since: str = ""
-    until: str = ""
-
-
-class ClaimOut(Schema):
-    key: str
-    sentence_fr: str
-    sentence_en: str
-    claim: str
-    computed: str
-    holds: bool | None
-    data: str
-    definitions: dict[str, str]
-    detail: dict[str, Any]
-    pending: str
-
-
 @router.get("/donors", response=list[DonorOut], summary="Allocations by donor and type (EUR), latest release")
 @paginate
 def donors(request: HttpRequest) -> Any:
@@ -80,9 +59,3 @@ def months(request: HttpRequest) -> Any:
 @paginate
 def weapons(request: HttpRequest, by_donor: bool = False) -> Any:
     return queries.weapon_table(by_donor=by_donor)
-
-
-@router.get("/claims", response=list[ClaimOut], summary="The press report's claims computed from the data")
-def claims(request: HttpRequest, q: Query[ClaimQuery]) -> Any:
-    definition = queries.parse_definition(q.dict())
-    return [queries.military_share_check(definition), *queries.other_checks()]

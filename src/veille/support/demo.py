@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 
+from veille.kit.importers import no_progress
 from veille.nations.access import Actor
 from veille.support.importers import IMPORTERS
-from veille.web.importers import no_progress
 
 
 def load(console: Any) -> dict[str, object]:

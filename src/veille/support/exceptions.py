@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from veille.core.errors import Conflict, InvalidInput
 
+__all__ = ["ReleaseChanged", "RowsRejected", "UnknownDonors"]
+
 
 class UnknownDonors(InvalidInput):
     def __init__(self, names: list[str], where: str) -> None:

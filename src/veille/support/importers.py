@@ -1,5 +1,5 @@
+from veille.kit.importers import Importer
 from veille.support.services import run_summary, run_workbook
-from veille.web.importers import Importer
 
 IMPORTERS = {
     "kiel-summary": Importer(

@@ -1,9 +1,14 @@
-"""Read models of support to Ukraine: donors ranked, months, weapons, and the claim checks."""
+"""Read models of support to Ukraine: donors ranked, months, weapons, and the claim check of the
+report's 99 % sentence.
+
+Pages that set support beside another mechanism's data (the overview's share of GDP, the claims
+page with PURL's and spending's claims) are the shell's: ``veille.web.support_overview`` and
+``veille.web.claims_page``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +18,25 @@ from veille.core.claims import ClaimCheck, Contribution, Definition, Result, sha
 from veille.core.errors import InvalidInput
 from veille.nations.models import Nation
 from veille.support.models import DonorFigure, MonthFigure, TrackerRelease, WeaponFigure
+
+__all__ = [
+    "BILLION",
+    "CENT",
+    "REPORT_SENTENCE_EN",
+    "REPORT_SENTENCE_FR",
+    "contributions",
+    "dataset_meta",
+    "definition_labels",
+    "donor_table",
+    "latest_release",
+    "military_share_check",
+    "month_table",
+    "parse_definition",
+    "releases_in_use",
+    "result_detail",
+    "sensitivity",
+    "weapon_table",
+]
 
 BILLION = Decimal(1_000_000_000)
 CENT = Decimal("0.01")
@@ -25,6 +49,26 @@ def latest_release(kind: str = "summary") -> TrackerRelease | None:
 def releases_in_use() -> list[TrackerRelease]:
     """The releases whose figures the pages show: the latest summary and the latest workbook."""
     return [r for r in (latest_release("summary"), latest_release("workbook")) if r is not None]
+
+
+def dataset_meta() -> dict[str, object]:
+    """The ``meta`` of support's exports: the tracker releases in use, the unit and the basis."""
+    return {
+        "dataset": [
+            {
+                "tracker": r.source_name,
+                "release": r.number,
+                "file": r.file_name,
+                "sha256": r.sha256,
+                "last_updated": r.last_updated,
+                "licence": r.licence,
+                "source": r.source_url,
+            }
+            for r in releases_in_use()
+        ],
+        "unit": "EUR",
+        "basis": "allocations",
+    }
 
 
 def donor_table(release: TrackerRelease | None = None, basis: str = "allocation") -> list[dict[str, Any]]:
@@ -274,66 +318,3 @@ def sensitivity(base: Definition) -> list[dict[str, Any]]:
                     }
                 )
     return out
-
-
-def other_checks() -> list[ClaimCheck]:
-    """The report's other testable claims, when their data are loaded (PURL, spending)."""
-    checks: list[ClaimCheck] = []
-    from veille.web.registry import app_modules
-
-    for _label, module in app_modules("claims"):
-        checks.extend(module.claim_checks())
-    return checks
-
-
-# --- support as a share of the donor's GDP (when spending data are loaded) ----------------------
-
-GDP_YEAR = 2021  # the last year before the full-scale invasion, as the Kiel tracker itself relates aid to GDP
-
-
-@dataclass(frozen=True)
-class GdpBasis:
-    """How the share of GDP is computed, for the page to state."""
-
-    year: int
-    source: str
-    rate: Decimal
-    rate_date: dt.date
-    rate_source: str
-
-
-def with_gdp_share(rows: list[dict[str, Any]], release: TrackerRelease | None = None) -> GdpBasis | None:
-    """Add ``total_pct_gdp`` (and per type) to donor rows: support in EUR converted to USD at the ECB
-    rate of the release date, over the donor's GDP of 2021 in current USD (NATO, Table 5). Donors
-    without a NATO GDP figure (partners, others) get None. Returns the basis used, or None when no
-    NATO spending data are loaded."""
-    from veille.core.money import Money
-    from veille.ledger.rates import converter
-    from veille.spending.models import Figure, SourceKind
-    from veille.spending.queries import latest_source
-
-    release = release or latest_release()
-    source = latest_source(SourceKind.NATO)
-    if release is None or source is None or not rows:
-        return None
-    gdp_musd = dict(
-        Figure.objects.filter(
-            source=source, measure="gdp_usd_current", year=GDP_YEAR, nation__isnull=False
-        ).values_list("nation_id", "value")
-    )
-    if not gdp_musd:
-        return None
-    day = release.last_updated or release.imported_at.date()
-    conversion = converter().convert(Money(Decimal(1), "EUR"), "USD", day)
-    rate = conversion.amount.amount / conversion.original.amount
-    for row in rows:
-        gdp = gdp_musd.get(row["donor"])
-        for key in ("military", "financial", "humanitarian", "total"):
-            row[f"{key}_pct_gdp"] = (row[key] * rate / (gdp * 1_000_000) * 100) if gdp else None
-    return GdpBasis(
-        GDP_YEAR,
-        f"{source.publisher}, {source.title}, Table 5 (current prices)",
-        rate,
-        conversion.rate_date,
-        conversion.source,
-    )

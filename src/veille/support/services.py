@@ -16,8 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from veille.audit.services import record
+from veille.audit.services import do_audit
 from veille.core.errors import VeilleError
+from veille.kit.importers import ImportSummary
 from veille.ledger import services as ledger
 from veille.ledger.models import Kind
 from veille.nations.access import Actor, Releasability, require_coordinator
@@ -25,7 +26,6 @@ from veille.nations.models import Nation
 from veille.support import kiel
 from veille.support.exceptions import ReleaseChanged, RowsRejected, UnknownDonors
 from veille.support.models import DonorFigure, MonthFigure, TrackerRelease, WeaponFigure
-from veille.web.importers import ImportSummary
 
 CENT = Decimal("0.01")
 
@@ -88,7 +88,7 @@ def _new_release(actor: Actor, rel: kiel.Release, kind: str) -> TrackerRelease:
         licence=kiel.KIEL_LICENCE,
         imported_at=timezone.now(),
     )
-    record(
+    do_audit(
         actor,
         "support.release.import",
         release,
@@ -247,4 +247,11 @@ def run_workbook(
     return do_import_workbook(actor, path, progress, dry_run, allow_unknown)
 
 
-__all__ = ["VeilleError", "do_import_summary", "do_import_workbook", "nation_index"]
+__all__ = [
+    "VeilleError",
+    "do_import_summary",
+    "do_import_workbook",
+    "nation_index",
+    "run_summary",
+    "run_workbook",
+]

@@ -1,4 +1,9 @@
-"""What each mechanism is, in the words of the press report, for its overview page."""
+"""What each mechanism is, in the words of the press report, for its overview page.
+
+A mechanism that has no pages of its own yet (no ``urls.py``) gets the shell's placeholder at
+``/<mechanism>/`` (URL name ``<mechanism>:index``): :func:`placeholder_urls`, mounted by
+``veille/urls.py``. Once the mechanism has its own ``urls.py``, that takes the address instead.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 MECHANISMS = {
@@ -63,3 +69,9 @@ def overview(key: str) -> Callable[[HttpRequest], HttpResponse]:
 
     view.__name__ = f"{key}_overview"
     return view
+
+
+def placeholder_urls(key: str) -> tuple[list[URLPattern], str]:
+    """The URL patterns of a mechanism without pages of its own: its overview, named ``index``, in the
+    mechanism's namespace (for ``include``)."""
+    return [path("", overview(key), name="index")], key

@@ -1,6 +1,8 @@
-from django.urls import path
+"""The shell's pages at the root, and the shell's pages that keep an address under a mechanism."""
 
-from veille.web import views
+from django.urls import URLPattern, path
+
+from veille.web import claims_page, support_overview, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,3 +11,13 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("account/tokens/", views.tokens, name="tokens"),
 ]
+
+#: Pages that gather several mechanisms but live at a mechanism's address, under its URL names:
+#: ``veille/urls.py`` adds them to that mechanism's namespace, ahead of its own patterns.
+MECHANISM_PAGES: dict[str, list[URLPattern]] = {
+    "support": [
+        path("", support_overview.index, name="index"),
+        path("donors.<str:fmt>", support_overview.donors_export, name="donors_export"),
+        path("claims/", claims_page.claims, name="claims"),
+    ],
+}

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from veille.audit.services import do_audit
 from veille.core.errors import VeilleError
+from veille.kit.registry import app_modules
 from veille.nations import services as nation_services
 from veille.nations.access import Actor
 from veille.nations.models import ApiToken
 from veille.web.forms import LoginForm, TokenForm
-from veille.web.registry import app_modules
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -59,9 +60,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 nation_services.do_clear_login_failures(username)
                 login(request, user)
-                from veille.audit.services import record
-
-                record(Actor.from_request(request), "login.success", user)
+                do_audit(Actor.from_request(request), "login.success", user)
                 return redirect(next_url or "web:home")
     elif request.method == "POST":
         status = 400

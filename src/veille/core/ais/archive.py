@@ -44,6 +44,24 @@ from .bulk import POSITION_COLUMNS
 from .nmea import Reject, RejectReason
 from .sources import GZIP_MAGIC, ChunkStream, InputDamaged, inflate
 
+__all__ = [
+    "BATCH_ROWS",
+    "DMA",
+    "LAYOUTS",
+    "MARINECADASTRE",
+    "MAX_QUOTED_CHARS",
+    "MAX_QUOTED_LINES",
+    "NAV_STATUS",
+    "SHIP_TYPE",
+    "ArchiveBatch",
+    "ArchiveError",
+    "ArchiveStatic",
+    "archive_lines",
+    "detect_layout",
+    "is_archive",
+    "read_archive",
+]
+
 BATCH_ROWS = 100_000
 #: A quoted field may hold line breaks, but a quote still open this many lines (or characters)
 #: after the line that opened it is a stray quote: that line is rejected (``unterminated_quote``)

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 import binascii
 
+__all__ = [
+    "ARMOR",
+    "SIXBIT_TEXT",
+    "ArmorError",
+    "bits_to_payload",
+    "is_armored",
+    "payload_bits",
+    "sixbit_text",
+    "text_sixbit",
+]
+
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 #: Armoured characters in 6-bit value order.
 ARMOR = bytes(list(range(48, 88)) + list(range(96, 120)))

@@ -34,6 +34,18 @@ from .messages import ClassBExtendedReport, StaticDataReportA, StaticDataReportB
 from .nmea import Parsed, PghpTime, Reject, RejectReason, Sentence, parse_line
 from .reader import MAX_LINE_BYTES, AisReader, RawMessage
 
+__all__ = [
+    "POSITION_COLUMNS",
+    "STATIC_TYPES",
+    "BlockResult",
+    "BlockScan",
+    "BulkReader",
+    "Decoded",
+    "decode_block",
+    "decode_raw_messages",
+    "scan_block",
+]
+
 I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
 STATIC_TYPES = (StaticVoyageData, StaticDataReportA, StaticDataReportB, ClassBExtendedReport)

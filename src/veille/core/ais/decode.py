@@ -42,6 +42,8 @@ from .messages_link import (
     UtcDateInquiry,
 )
 
+__all__ = ["MESSAGE_CLASSES", "DecodeError", "Decoder", "decode_bits", "decode_payload"]
+
 
 class DecodeError(ValueError):
     """A payload cannot be decoded; ``reason`` is a short stable key used to count rejects.

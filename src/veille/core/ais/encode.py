@@ -13,6 +13,8 @@ from .messages import AisMessage, StaticDataReportB
 from .messages_link import SingleSlotBinaryMessage
 from .nmea import nmea_checksum
 
+__all__ = ["MAX_PAYLOAD_CHARS", "EncodeError", "encode_message", "encode_payload", "sentences", "tag_block"]
+
 MAX_PAYLOAD_CHARS = 60  # keeps each sentence within the 82 characters of IEC 61162-1
 
 

@@ -24,6 +24,15 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .armor import ARMOR
 
+__all__ = [
+    "POSITION_TYPES",
+    "WIDTH",
+    "arrow_array",
+    "decode_positions",
+    "position_columns",
+    "position_frame",
+]
+
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 WIDTH = 28  # characters that hold every position field (168 bits)
 _CHUNK = 32_768  # rows per pass: the working arrays stay in the CPU cache (2.5M -> 3.7M rows/s)

@@ -15,6 +15,18 @@ from typing import Any, Literal
 
 from .armor import sixbit_text, text_sixbit
 
+__all__ = [
+    "Bits",
+    "Kind",
+    "PayloadTooShortError",
+    "bits",
+    "compile_decoder",
+    "data_bits_field",
+    "encode_record",
+    "layout",
+    "min_bits",
+]
+
 Kind = Literal["u", "i", "b", "t", "raw"]
 
 

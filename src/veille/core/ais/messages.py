@@ -16,6 +16,20 @@ from typing import Any, ClassVar
 
 from .fields import bits
 
+__all__ = [
+    "AidToNavigationReport",
+    "AisMessage",
+    "BaseStationReport",
+    "ClassBExtendedReport",
+    "ClassBPositionReport",
+    "LongRangeReport",
+    "PositionReport",
+    "SarAircraftReport",
+    "StaticDataReportA",
+    "StaticDataReportB",
+    "StaticVoyageData",
+]
+
 
 def _lon() -> Any:
     return bits(28, "i", divisor=600_000, na=181 * 600_000)

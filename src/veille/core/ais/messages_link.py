@@ -13,6 +13,24 @@ from typing import ClassVar
 from .fields import bits, data_bits_field
 from .messages import AisMessage
 
+__all__ = [
+    "Acknowledgement",
+    "AddressedBinaryMessage",
+    "AddressedSafetyMessage",
+    "AssignmentModeCommand",
+    "BinaryBroadcastMessage",
+    "ChannelManagementAddressed",
+    "ChannelManagementBroadcast",
+    "DataLinkManagement",
+    "GnssBroadcast",
+    "GroupAssignmentCommand",
+    "Interrogation",
+    "MultiSlotBinaryMessage",
+    "SafetyBroadcastMessage",
+    "SingleSlotBinaryMessage",
+    "UtcDateInquiry",
+]
+
 
 @dataclass(slots=True)
 class AddressedBinaryMessage(AisMessage):

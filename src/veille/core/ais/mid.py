@@ -10,12 +10,15 @@ devices carry no flag. The table ships as ``data/reference/itu_mid.csv``.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
+
+from veille.core.env import data_dir
+
+__all__ = ["Flag", "flag_state", "mid_expr", "mid_frame", "station_mid"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,18 +28,6 @@ class Flag:
     mid: int
     iso3: str
     name: str
-
-
-def data_dir() -> Path:
-    """The shipped data folder: ``VEILLE_DATA_DIR``, else ``data/`` at the root of the source tree.
-
-    >>> (data_dir() / "reference" / "itu_mid.csv").exists()
-    True
-    """
-    env = os.environ.get("VEILLE_DATA_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[4] / "data"
 
 
 @lru_cache(maxsize=4)

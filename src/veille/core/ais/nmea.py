@@ -15,6 +15,17 @@ from enum import StrEnum
 from functools import lru_cache, reduce
 from operator import xor
 
+__all__ = [
+    "Parsed",
+    "PghpTime",
+    "Reject",
+    "RejectReason",
+    "Sentence",
+    "TagBlock",
+    "nmea_checksum",
+    "parse_line",
+]
+
 
 class RejectReason(StrEnum):
     """Why a line or a message was not used. The values are stable keys for counting."""

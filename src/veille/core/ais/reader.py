@@ -20,6 +20,8 @@ import numpy as np
 
 from .nmea import PghpTime, Reject, RejectReason, Sentence, parse_line
 
+__all__ = ["MAX_LINE_BYTES", "AisReader", "RawMessage", "batch_checksums"]
+
 MAX_LINE_BYTES = 1024
 
 

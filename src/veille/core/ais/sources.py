@@ -24,6 +24,28 @@ from typing import Any, BinaryIO, cast
 
 from .reader import MAX_LINE_BYTES
 
+__all__ = [
+    "BOM",
+    "GZIP_MAGIC",
+    "READ_BYTES",
+    "Block",
+    "BlockSplitter",
+    "ChunkStream",
+    "InputDamaged",
+    "LineEnds",
+    "LineSplitter",
+    "TcpStats",
+    "file_batches",
+    "file_blocks",
+    "inflate",
+    "line_batches",
+    "open_binary",
+    "parse_tcp_url",
+    "read_batches",
+    "read_blocks",
+    "tcp_batches",
+]
+
 READ_BYTES = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 

@@ -22,6 +22,8 @@ from .messages import (
     StaticVoyageData,
 )
 
+__all__ = ["SOURCE", "generate"]
+
 SOURCE = "synthetic"
 _MIDS = (257, 258, 259, 273, 219, 230, 231, 232, 251, 265, 211, 244, 636, 538, 351)
 _NAMES = ("POLAR", "NORD", "ARCTIC", "BOREAS", "VARANGER", "FINNMARK", "KOLA", "SVALBARD", "TROMSO", "BERING")

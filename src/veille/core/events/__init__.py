@@ -14,3 +14,5 @@
 
 docs/events.md has the definitions, their defaults and sources.
 """
+
+__all__: list[str] = []

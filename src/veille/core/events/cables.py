@@ -25,11 +25,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import LineIndex
 from veille.core.tracks import US, Segmenter
 
 from .schema import event_frame
+
+__all__ = ["CABLE_FILE", "NOTICE", "CableDetector"]
 
 CABLE_FILE = Path("geo") / "telegeography_cable-geo.json"
 NOTICE = (

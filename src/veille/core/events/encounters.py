@@ -25,11 +25,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import EARTH_RADIUS_KM, ShoreIndex, haversine_km, shore_index
 from veille.core.tracks import US, Segmenter
 
 from .schema import event_frame
+
+__all__ = ["EncounterDetector", "cell3", "finish_runs", "pairs_within"]
 
 # the cell itself and the 13 neighbours "after" it: every pair of cells is looked at once
 _OFFSETS = np.array(

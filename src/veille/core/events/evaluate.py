@@ -13,6 +13,8 @@ from typing import Any
 
 import polars as pl
 
+__all__ = ["REPORT", "TOLERANCE", "evaluate"]
+
 REPORT = timedelta(minutes=3)
 TOLERANCE = {
     "gap": timedelta(seconds=1),

@@ -29,11 +29,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import KM_PER_NM, ShoreIndex, haversine_km, shore_index
 from veille.core.tracks import US, Segmenter, implied_speed_kn
 
 from .schema import event_frame
+
+__all__ = ["RX_CELL_LAT", "RX_CELL_LON", "GapDetector", "reception_table", "rx_cells"]
 
 RX_CELL_LAT = 0.5
 RX_CELL_LON = 1.0

@@ -17,6 +17,8 @@ from veille.core.ais.mid import mid_expr
 
 from .schema import event_frame
 
+__all__ = ["FIELDS", "IdentityDetector"]
+
 FIELDS = ("name", "call_sign", "ship_type")
 
 

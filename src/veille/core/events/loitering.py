@@ -22,6 +22,8 @@ from veille.core.tracks import US, Segmenter
 
 from .schema import event_frame
 
+__all__ = ["LoiteringDetector"]
+
 
 @dataclass(frozen=True)
 class LoiteringDetector:

@@ -37,6 +37,19 @@ from veille.core.ais.messages import PositionReport, StaticVoyageData
 
 from .zones import Zones, shipped_zones
 
+__all__ = [
+    "BARENTS_BOX",
+    "DAY",
+    "REPORT_S",
+    "SOURCE",
+    "START",
+    "Leg",
+    "Scenario",
+    "Ship",
+    "fixes",
+    "generate",
+]
+
 SOURCE = "synthetic"
 START = datetime(2026, 1, 5, tzinfo=UTC)
 REPORT_S = 180

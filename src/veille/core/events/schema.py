@@ -18,6 +18,16 @@ from typing import Any
 
 import polars as pl
 
+__all__ = [
+    "EVENT_SCHEMA",
+    "EVENT_TYPES",
+    "TS",
+    "empty_events",
+    "event_frame",
+    "mark_synthetic",
+    "sort_events",
+]
+
 EVENT_TYPES = (
     "gap",
     "encounter",

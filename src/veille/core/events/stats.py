@@ -16,6 +16,8 @@ from veille.core.ais.mid import mid_expr, mid_frame
 
 from .zones import Zones, shipped_zones
 
+__all__ = ["HIGHLIGHT_MIDS", "statistics"]
+
 HIGHLIGHT_MIDS = (273, 412, 413, 414)
 
 

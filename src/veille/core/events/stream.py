@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import EARTH_RADIUS_KM, KM_PER_NM, haversine_km, shore_index
 from veille.core.tracks import US, implied_speed_kn
 
@@ -631,4 +631,4 @@ def _kn(lat1: float, lon1: float, lat2: float, lon2: float, dt_us: int) -> float
     return km / KM_PER_NM / (max(dt_us / US, 1.0) / 3600.0)
 
 
-__all__ = ["EVENT_SCHEMA", "StreamEngine", "Vessel"]
+__all__ = ["EVENT_SCHEMA", "HOUR_US", "StreamEngine", "Vessel", "deep_size"]

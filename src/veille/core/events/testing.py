@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+__all__ = ["SCHEMA", "T0", "steady", "track"]
+
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 SCHEMA: dict[str, Any] = {
     "mmsi": pl.UInt32,

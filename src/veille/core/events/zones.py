@@ -25,11 +25,13 @@ import numpy as np
 import polars as pl
 import shapely
 
-from veille.core.ais.mid import data_dir
+from veille.core.env import data_dir
 from veille.core.geo import PolygonIndex
 from veille.core.tracks import Segmenter
 
 from .schema import event_frame
+
+__all__ = ["ZoneDetector", "Zones"]
 
 
 @dataclass

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from veille.kit.exports import dumps
 from veille.ledger.queries import CONSOLE
 from veille.purl import claims, queries
 from veille.purl.public_record import totals
-from veille.web.exports import dumps
 
 
 def summary() -> dict[str, Any]:

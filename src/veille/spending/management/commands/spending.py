@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from veille.kit.exports import dumps
 from veille.spending import queries
 from veille.spending.models import SourceKind
-from veille.web.exports import dumps
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 
+from veille.kit.registry import app_modules
 from veille.nations.services import DEMO_PASSWORD, DEMO_USERS
-from veille.web.registry import app_modules
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from veille.core.errors import VeilleError
+from veille.kit.importers import FLAGS, Importer
+from veille.kit.registry import app_modules
 from veille.nations.access import Actor
-from veille.web.importers import FLAGS, Importer
-from veille.web.registry import app_modules
 
 
 def all_importers() -> dict[str, Importer]:

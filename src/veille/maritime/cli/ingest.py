@@ -1,0 +1,289 @@
+"""``veille ais ingest``: read NMEA (files, .gz, stdin, tcp://HOST:PORT) or CSV archives and append
+their positions and vessel data to the store. The work is done by :mod:`veille.core.ais` and
+:mod:`veille.maritime.store`; this module parses arguments and reports (exit codes:
+:mod:`veille.maritime.cli.common`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from veille.core.ais.archive import ArchiveError, is_archive
+from veille.core.ais.sources import InputDamaged, TcpStats, file_blocks, tcp_batches
+from veille.maritime.cli.common import (
+    EXIT_ARGS,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING_DECODED,
+    EXIT_STORE,
+    check_output,
+    parse_until,
+    store_of,
+    tcp_address,
+)
+from veille.maritime.store import AisStore, IngestSummary, StoreError
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub: Any) -> CommandParser:
+    parser = sub.add_parser(
+        "ingest",
+        help="read NMEA and store positions and vessel data",
+        description="Read NMEA or CSV archives and append their positions and vessel data to the "
+        "store. Nothing is de-duplicated: ingesting a file again (after an interrupted run, say) "
+        "stores its rows again. To start over, remove the day folders concerned "
+        "(positions/day=YYYY-MM-DD) or the run's files (part-<run>-*.parquet under positions/ and "
+        "vessels/; the summary gives the run id), or ingest into a fresh --store.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        help="NMEA files (plain or .gz), CSV archives (MarineCadastre or DMA layout; plain, .gz or "
+        ".zip), - for stdin, or tcp://HOST:PORT",
+    )
+    parser.add_argument(
+        "--until",
+        help="stop tcp:// feeds and standard input at this UTC time or after this duration (30s, 10m, "
+        "2h); files are read whole (a warning says so)",
+    )
+    parser.add_argument("--rejects", help="write rejected lines here (line, reason, raw line; tab-separated)")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="threads that scan and decode blocks of a file in parallel (default: 2, 1 on a one-core "
+        "machine)",
+    )
+    return parser
+
+
+class _Interrupt:
+    """Ctrl-C during an ingest: the first one asks the run to stop at the next block (or, while
+    the main thread waits for input, stops that read at once); what was decoded is written and
+    the summary printed. A second Ctrl-C stops at once (files are still never half-written)."""
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self.reading = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        again, self.interrupted = self.interrupted, True
+        if self.reading or again:
+            raise KeyboardInterrupt
+
+    def guard(self, source: Iterable[Any]) -> Iterator[Any]:
+        """``source``, marked as waiting for input while the next item is read."""
+        it = iter(source)
+        while True:
+            self.reading = True
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.reading = False
+            yield item
+
+
+def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
+    """Ingest every input in turn; the summary on ``stdout``; exit codes as the module says."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # every argument is checked before any work starts (exit 2), then every input (exit 3)
+    workers = _workers(opts.get("workers"))
+    deadline = parse_until(opts["until"]) if opts.get("until") is not None else None
+    if opts.get("rejects"):
+        check_output("--rejects", opts["rejects"])
+    for item in opts["inputs"]:
+        if item.startswith("tcp://"):
+            tcp_address(item)
+        elif item != "-" and not Path(item).is_file():
+            raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
+    store = store_of(opts)
+    if store.root.exists() and not store.root.is_dir():
+        raise CommandError(f"store {store.root}: not a folder", returncode=EXIT_STORE)
+    files = [i for i in opts["inputs"] if not i.startswith("tcp://") and i != "-"]
+    if deadline is not None and files:
+        stderr.write(f"--until applies to tcp:// feeds and standard input; read whole: {', '.join(files)}")
+
+    try:
+        rejects = open(opts["rejects"], "wb") if opts.get("rejects") else None  # noqa: SIM115
+    except OSError as exc:
+        raise CommandError(
+            f"--rejects {opts['rejects']}: {exc.strerror or exc}", returncode=EXIT_ARGS
+        ) from exc
+    total = IngestSummary()
+    error: CommandError | None = None
+    with _Interrupt() as interrupt:
+
+        def stop_live() -> bool:
+            return interrupt.interrupted or (deadline is not None and time.time() >= deadline)
+
+        def stop_file() -> bool:
+            return interrupt.interrupted
+
+        try:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                TimeElapsedColumn(), transient=opts["format"] == "json",
+                console=Console(file=sys.stderr), disable=not sys.stderr.isatty(),
+            ) as bar:  # fmt: skip
+                for item in opts["inputs"]:
+                    task = bar.add_task(item, total=None, info="")
+
+                    def progress(s: IngestSummary, task: Any = task) -> None:
+                        bar.update(
+                            task, info=f"{s.messages:,} messages, {sum(s.rejected.values()):,} rejected"
+                        )
+
+                    s = IngestSummary()
+                    try:
+                        if item.startswith("tcp://"):
+                            error = _tcp(item, stderr, store, interrupt, stop_live, rejects, progress, s)
+                        elif item != "-" and is_archive(item):
+                            store.ingest_archive(
+                                item, rejects=rejects, progress=progress, stop=stop_file, summary=s
+                            )
+                        else:
+                            store.ingest_blocks(
+                                interrupt.guard(file_blocks(item)),
+                                workers=workers,
+                                rejects=rejects,
+                                progress=progress,
+                                stop=stop_live if item == "-" else stop_file,
+                                summary=s,
+                            )
+                    except KeyboardInterrupt:
+                        interrupt.interrupted = True
+                    except StoreError as exc:
+                        error = CommandError(str(exc), returncode=EXIT_STORE)
+                    except (InputDamaged, ArchiveError) as exc:  # their message names the file
+                        error = CommandError(str(exc), returncode=EXIT_INPUT)
+                    except (OSError, ValueError) as exc:
+                        error = CommandError(f"{item}: {exc}", returncode=EXIT_INPUT)
+                    _merge(total, s)
+                    bar.update(task, total=1, completed=1)
+                    if error is not None or interrupt.interrupted:
+                        break
+        except KeyboardInterrupt:  # a second Ctrl-C outside the ingest itself
+            interrupt.interrupted = True
+        finally:
+            if rejects is not None:
+                rejects.close()
+    summary = total.as_dict()
+    if interrupt.interrupted:
+        summary["interrupted"] = True
+    _report(stdout, summary, opts["format"], store.run)
+    if interrupt.interrupted:
+        raise CommandError(
+            f"interrupted: the summary above is what was stored (run {store.run})",
+            returncode=EXIT_INTERRUPTED,
+        )
+    if error is not None:
+        raise error
+    if total.messages and not total.decoded:
+        raise CommandError("no message could be decoded", returncode=EXIT_NOTHING_DECODED)
+    if total.lines and not total.messages:
+        raise CommandError("no AIS message found in the input", returncode=EXIT_NOTHING_DECODED)
+
+
+def _tcp(
+    item: str,
+    stderr: Any,
+    store: AisStore,
+    interrupt: _Interrupt,
+    stop: Callable[[], bool],
+    rejects: Any,
+    progress: Callable[[IngestSummary], None],
+    summary: IngestSummary,
+) -> CommandError | None:
+    """Ingest a TCP feed until ``stop``; the error to report if it never connected."""
+    host, port = tcp_address(item)
+    stats = TcpStats()
+    last = ["no attempt made"]
+
+    def on_error(message: str) -> None:  # "host:port: reason", before the wait to retry
+        last[0] = message.removeprefix(f"{item[6:]}: ")
+
+    def wait(seconds: float) -> None:  # between attempts: say why and for how long, stop on time
+        stderr.write(f"veille ais ingest {item}: {last[0]}; retrying in {seconds:.1f} s")
+        end = time.monotonic() + seconds
+        while not stop() and time.monotonic() < end:
+            time.sleep(min(0.1, max(0.0, end - time.monotonic())))
+
+    batches = tcp_batches(host, port, stop=stop, stats=stats, on_error=on_error, sleep=wait)
+    store.ingest(interrupt.guard(batches), rejects=rejects, progress=progress, stop=stop, summary=summary)
+    if stats.connections == 0 and not interrupt.interrupted:
+        return CommandError(f"could not connect to {item[6:]}: {last[0]}", returncode=EXIT_INPUT)
+    return None
+
+
+def _workers(asked: int | None) -> int:
+    if asked is not None:
+        if asked < 1:
+            raise CommandError(f"--workers {asked}: expected 1 or more", returncode=EXIT_ARGS)
+        return asked
+    return min(2, os.cpu_count() or 1)
+
+
+def _report(stdout: Any, summary: dict[str, Any], fmt: str, run: str) -> None:
+    if fmt == "json":
+        stdout.write(json.dumps({**summary, "run": run}, indent=2))
+        return
+    span = summary["time_span"]
+    lines = [
+        f"messages   {summary['messages']:,} from {summary['lines']:,} lines",
+        f"decoded    {summary['decoded']:,} ({summary['positions']:,} positions, "
+        f"{summary['static_reports']:,} static reports, {summary['vessel_changes']:,} registry changes)",
+        f"rejected   {summary['rejected_total']:,}"
+        + "".join(f"\n  {reason:<22}{n:,}" for reason, n in summary["rejected"].items()),
+        f"vessels    {summary['vessels']:,}",
+        f"time span  {span[0]} .. {span[1]}"
+        + (f" ({summary['without_time']:,} messages without a time)" if summary["without_time"] else ""),
+        f"rate       {summary['messages_per_s']:,} messages/s ({summary['elapsed_s']} s)",
+        f"run        {run} (files part-{run}-*.parquet)"
+        + (", interrupted" if summary.get("interrupted") else ""),
+    ]
+    stdout.write("\n".join(lines))
+
+
+def _merge(total: IngestSummary, s: IngestSummary) -> None:
+    for name in (
+        "lines",
+        "messages",
+        "decoded",
+        "positions",
+        "statics",
+        "vessel_changes",
+        "untimed",
+        "elapsed_s",
+    ):
+        setattr(total, name, getattr(total, name) + getattr(s, name))
+    total.rejected.update(s.rejected)
+    total.mmsis |= s.mmsis
+    for t in (s.first_s, s.last_s):
+        if t is not None:
+            total.first_s = t if total.first_s is None else min(total.first_s, t)
+            total.last_s = t if total.last_s is None else max(total.last_s, t)
