@@ -15,6 +15,7 @@ import pytest
 
 from tests.arctic.conftest import square, utc
 from veille.arctic import alerts as alert_stream
+from veille.arctic import services
 from veille.arctic.coverage import coverage
 from veille.arctic.models import Activity, Alert
 from veille.arctic.services import NewActivity, do_acknowledge, do_add_rule, do_record_activity
@@ -463,8 +464,10 @@ def test_acknowledging_an_alert_is_audited_and_only_by_its_owner(
     do_add_rule(actor_of("pawel"), flag="FOREIGN")
     write_events(EVENTS)
     assert (
-        alert_stream.raise_alerts(
-            users["pawel"], alert_stream.read_events(alert_stream.layers.ais_store().root)
+        services.do_raise_alerts(
+            services.ALERT_STREAM,
+            users["pawel"],
+            alert_stream.read_events(alert_stream.layers.ais_store().root),
         )
         == 1
     )

@@ -1,10 +1,19 @@
-from veille.arctic.imports import run
-from veille.web.importers import Importer
+from pathlib import Path
+from typing import Any
+
+from veille.arctic.services import do_import_activities
+from veille.nations.access import Actor
+from veille.web.importers import Importer, ImportSummary
+
+
+def run_activities(path: Path, actor: Actor, progress: Any, dry_run: bool) -> ImportSummary:
+    return do_import_activities(actor, path, progress, dry_run)
+
 
 IMPORTERS = {
     "arctic-activities": Importer(
         help="Allied activities in the High North (CSV with area, window, assets, sources per row)",
-        run=run,
+        run=run_activities,
         default_path="arctic/activities_2026.csv",
     ),
 }
