@@ -165,8 +165,14 @@ def do_record_login_failure(username: str, address: str | None) -> LoginFailure:
     return entry
 
 
-def do_clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username.casefold()).delete()
+@transaction.atomic
+def do_record_login(actor: Actor) -> None:
+    """A successful login of ``actor.user``: its failures are forgotten, the login audited."""
+    if actor.user is None:
+        raise InvalidInput("only a user logs in", field="username")
+    username = actor.user.get_username().casefold()
+    cleared, _ = LoginFailure.objects.filter(username=username).delete()
+    record(actor, "login.success", actor.user, note=f"{cleared} failure(s) forgotten" if cleared else "")
 
 
 # --- demo users -----------------------------------------------------------------------------

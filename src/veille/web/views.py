@@ -57,11 +57,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, _("Wrong user name or password."))
                     status = 401
             else:
-                nation_services.do_clear_login_failures(username)
                 login(request, user)
-                from veille.audit.services import record
-
-                record(Actor.from_request(request), "login.success", user)
+                nation_services.do_record_login(Actor.from_request(request))
                 return redirect(next_url or "web:home")
     elif request.method == "POST":
         status = 400
