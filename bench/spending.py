@@ -136,11 +136,11 @@ def veille_import() -> int:
     from django.db import transaction
 
     from veille.nations.access import Actor
-    from veille.spending.services import do_import
+    from veille.spending.services import do_import_figures
     from veille.spending.workbooks import read_nato
 
     with transaction.atomic():
-        summary = do_import(Actor.system_process("bench"), read_nato(NATO))
+        summary = do_import_figures(Actor.system_process("bench"), read_nato(NATO))
         transaction.set_rollback(True)
     return summary.created
 

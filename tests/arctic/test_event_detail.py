@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from tests.arctic.conftest import utc
-from veille.arctic import alerts as alert_stream
-from veille.arctic import layers
+from veille.arctic import layers, services
 from veille.arctic.models import Alert
 from veille.arctic.services import do_add_rule
 from veille.maritime.event_files import event_records
@@ -71,6 +70,8 @@ def test_the_layers_and_geojson_exports_carry_the_objects(client_as: Any, gap: N
 
 def test_an_alert_keeps_the_objects(actor_of: Any, users: Any, gap: None) -> None:
     do_add_rule(actor_of("pawel"), flag="RUS")
-    created = alert_stream.raise_alerts(users["pawel"], event_records(layers.ais_store().root))
+    created = services.do_raise_alerts(
+        services.ALERT_STREAM, users["pawel"], event_records(layers.ais_store().root)
+    )
     assert created == 1
     assert Alert.objects.get(user=users["pawel"]).detail == EXPECTED

@@ -15,6 +15,7 @@ import pytest
 
 from tests.arctic.conftest import square, utc
 from veille.arctic import alerts as alert_stream
+from veille.arctic import services
 from veille.arctic.coverage import coverage
 from veille.arctic.models import Activity, Alert
 from veille.arctic.services import NewActivity, do_acknowledge, do_add_rule, do_record_activity
@@ -463,7 +464,14 @@ def test_acknowledging_an_alert_is_audited_and_only_by_its_owner(
 ) -> None:
     do_add_rule(actor_of("pawel"), flag="FOREIGN")
     write_events(EVENTS)
-    assert alert_stream.raise_alerts(users["pawel"], event_records(alert_stream.layers.ais_store().root)) == 1
+    assert (
+        services.do_raise_alerts(
+            services.ALERT_STREAM,
+            users["pawel"],
+            event_records(alert_stream.layers.ais_store().root),
+        )
+        == 1
+    )
     alert = Alert.objects.get(user=users["pawel"])
     assert alert.event_id == "enc-1"  # the Norwegian-flag gap is not foreign
     assert client_as("nora").post(f"/arctic/alerts/{alert.pk}/acknowledge/").status_code == 404

@@ -11,10 +11,14 @@ from typing import Any
 import pytest
 
 from tests.arctic.conftest import STARTER
-from veille.arctic.activities_csv import do_import_activities
 from veille.arctic.exceptions import BadArea, RowsRejected
 from veille.arctic.models import Activity
-from veille.arctic.services import NewActivity, do_link_to_arctic_sentry, do_record_activity
+from veille.arctic.services import (
+    NewActivity,
+    do_import_activities,
+    do_link_to_arctic_sentry,
+    do_record_activity,
+)
 from veille.audit.models import AuditEvent
 from veille.core.errors import InvalidInput, PermissionDenied
 from veille.kit.importers import no_progress

@@ -14,9 +14,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.browser.conftest import Watched
-from veille.arctic.activities_csv import do_import_activities
-from veille.arctic.alerts import raise_alerts
-from veille.arctic.services import do_add_rule
+from veille.arctic import services
+from veille.arctic.services import do_add_rule, do_import_activities
 from veille.core.ais.synth import generate
 from veille.kit.importers import no_progress
 from veille.maritime.event_files import event_records
@@ -362,7 +361,7 @@ def test_every_pending_alert_is_drawn_on_the_map(
             for k in range(2)
         ],
     )  # fmt: skip
-    assert raise_alerts(pawel, event_records(loaded)) == 2
+    assert services.do_raise_alerts(services.ALERT_STREAM, pawel, event_records(loaded)) == 2
     w = open_page("pawel")
     w.page.goto(live_server.url + "/arctic/")
     w.page.locator("#alert-list li[data-alert]").nth(1).wait_for(timeout=15000)  # both listed

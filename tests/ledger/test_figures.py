@@ -39,7 +39,7 @@ def test_kept_figures_follow_each_write_and_equal_a_rebuild(
     assert (day.amount_minor, day.events) == (20_000, 1)
     LedgerDaySum.objects.filter(pk=day.pk).update(amount_minor=1)
     assert len(figures.differences()) == 2
-    assert figures.rebuild() == 4
+    assert services.do_rebuild_figures(system) == 4
     assert figures.differences() == {}
     assert queries.status_counts(queries.CONSOLE) == queries.status_counts(queries.CONSOLE, as_of=_later())
 
@@ -81,4 +81,28 @@ def test_the_command_finds_and_repairs_damaged_figures(write: Callable[..., Ledg
     out = StringIO()
     call_command("ledger", "check-figures", "--rebuild", stdout=out)
     assert "1 differ" in out.getvalue() and "rebuilt" in out.getvalue()
+    assert figures.differences() == {}
+
+
+@pytest.mark.django_db
+def test_a_rebuild_goes_through_the_service_audited_and_never_for_a_viewer(
+    write: Callable[..., LedgerEvent], actor_of: Callable[[str], Actor]
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from veille.audit.models import AuditEvent
+    from veille.core.errors import PermissionDenied
+
+    c = write("commitment", amount="10", currency="EUR")
+    LedgerFigure.objects.filter(pk=c.pk).update(size=1)
+    with pytest.raises(PermissionDenied):
+        services.do_rebuild_figures(actor_of("pawel"))
+    assert set(figures.differences()) == {c.pk}
+    assert not AuditEvent.objects.filter(action="ledger.figures.rebuild").exists()
+    call_command("ledger", "check-figures", "--rebuild", stdout=StringIO())
+    (audited,) = AuditEvent.objects.filter(action="ledger.figures.rebuild")
+    assert audited.actor == "system:ledger:check-figures"
+    assert audited.after == {"figures": 1, "differed": 1}
     assert figures.differences() == {}

@@ -85,6 +85,6 @@ def package(approved: Any, actor_of: Callable[[str], Actor]) -> Any:
 
 @pytest.fixture
 def public_record(users: dict[str, Any]) -> Any:
-    from veille.purl.public_record import do_import_announcements
+    from veille.purl.services import do_import_announcements
 
     return do_import_announcements(Actor.system_process("import:purl-announcements"), CSV, no_progress)

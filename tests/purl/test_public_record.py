@@ -21,7 +21,8 @@ from veille.nations.access import Actor
 from veille.purl.claims import claim_checks
 from veille.purl.exceptions import BadAnnouncement
 from veille.purl.models import Contribution, Package
-from veille.purl.public_record import countries, do_import_announcements, totals
+from veille.purl.public_record import countries, totals
+from veille.purl.services import do_import_announcements
 
 FX = FxConverter(RateTable.bundled())
 

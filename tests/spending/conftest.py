@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from veille.nations.access import Actor
-from veille.spending.services import do_import
+from veille.spending.services import do_import_figures
 from veille.spending.workbooks import Parsed, read_nato, read_press, read_sipri
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "defence_spending"
@@ -42,7 +42,7 @@ def load(nations: None) -> Callable[[Parsed], Any]:
     """``load(parsed)`` stores a parsed file as an import would."""
 
     def run(parsed: Parsed) -> Any:
-        return do_import(Actor.system_process("tests"), parsed)
+        return do_import_figures(Actor.system_process("tests"), parsed)
 
     return run
 

@@ -6,7 +6,8 @@ releasable_to, sources, note`` (``releasable_nations`` optional). Lists are ``|`
 dates are ``YYYY-MM-DD`` or ``YYYY-MM`` (then known to the month only); ``assets`` is
 ``type:number:note; …``; ``sources`` is ``DATE URL ; …`` with ``undated`` for a page without a
 date, and at least one source must be dated. Every row is read and checked before anything is
-written; one bad row rejects the file and the error lists every bad row with its line.
+written; one bad row rejects the file and the error lists every bad row with its line. The import
+itself is :func:`veille.arctic.services.do_import_activities`.
 """
 
 from __future__ import annotations
@@ -15,19 +16,16 @@ import calendar
 import csv
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from veille.arctic.exceptions import RowsRejected
 from veille.arctic.geo import AreaError, parse_area
 from veille.arctic.models import Precision
-from veille.arctic.services import NewActivity, check_activity, do_record_activity
+from veille.arctic.services import NewActivity, check_activity
 from veille.core.errors import VeilleError
-from veille.kit.importers import ImportSummary
 from veille.nations.access import Actor
 
 COLUMNS = (
@@ -164,27 +162,3 @@ def read_activities(path: Path, actor: Actor) -> tuple[list[NewActivity], list[s
             continue
         activities.append(new)
     return activities, problems
-
-
-def do_import_activities(
-    actor: Actor, path: Path, progress: Callable[..., None], dry_run: bool = False
-) -> ImportSummary:
-    """Import the registry CSV in one transaction (all rows or none)."""
-    activities, problems = read_activities(path, actor)
-    result = ImportSummary(source=str(path), read=len(activities) + len(problems))
-    if problems:
-        raise RowsRejected(problems, path.name)
-    if dry_run:
-        result.created = len(activities)
-        return result
-    progress(0, total=len(activities))
-    with transaction.atomic():
-        for new in activities:
-            _, what = do_record_activity(actor, new)
-            setattr(result, what, getattr(result, what) + 1)
-            progress(1)
-    return result
-
-
-def run(path: Path, actor: Actor, progress: Any, dry_run: bool) -> ImportSummary:
-    return do_import_activities(actor, path, progress, dry_run)

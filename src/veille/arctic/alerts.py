@@ -2,7 +2,8 @@
 
 The stream of one page polls twice a second: new event files in the AIS store (at the start, those
 of the last minute, which may have come while the page was reconnecting) are matched against the
-user's rules (an alert is created once per user and event, whichever page sees it first); then
+user's rules and raised through :func:`veille.arctic.services.do_raise_alerts` (audited; an alert
+is created once per user and event, whichever page sees it first); then
 every alert of the user not yet sent on this connection is sent, and so is every activity the user
 may see that changed since the last poll. Nothing reaches a user that ``visible_to`` would
 not show them: alerts belong to their user, activities are read through ``visible_to``.
@@ -17,12 +18,13 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
-from veille.arctic import layers
+from veille.arctic import layers, services
 from veille.arctic.models import Activity, Alert, AlertRule
 from veille.arctic.queries import allies
 from veille.maritime.event_files import current_files, event_records
@@ -56,45 +58,29 @@ def matches(rule: AlertRule, event: dict[str, Any], flag: str, group: str, zones
     return True
 
 
-def raise_alerts(user: Any, events: list[dict[str, Any]]) -> int:
-    """Create the user's alerts for the events that match one of their rules; returns how many."""
-    rules = list(AlertRule.objects.filter(user=user))
+@dataclass(frozen=True)
+class Match:
+    """An event that falls under one of a user's rules, with the vessel's flag state."""
+
+    event: dict[str, Any]
+    rule: AlertRule
+    flag: str
+
+
+def match_events(rules: list[AlertRule], events: list[dict[str, Any]]) -> list[Match]:
+    """Each event that falls under one of ``rules`` (the first that matches); reads only."""
     if not rules or not events:
-        return 0
+        return []
     ally = allies()
     zones = layers.zone_shapes() if any(r.zone for r in rules) else {}
-    created = 0
+    found = []
     for e in events:
         mmsi = e.get("mmsi")
         flag, group = layers.flag_group(int(mmsi), ally) if mmsi is not None else ("", "UNKNOWN")
         rule = next((r for r in rules if matches(r, e, flag, group, zones)), None)
-        if rule is None:
-            continue
-        start = e.get("start")
-        if isinstance(start, dt.datetime) and start.tzinfo is None:
-            start = start.replace(tzinfo=dt.UTC)
-        try:
-            with transaction.atomic():
-                _, made = Alert.objects.get_or_create(
-                    user=user,
-                    event_id=str(e["event_id"])[:120],
-                    defaults={
-                        "rule": rule,
-                        "event_type": e.get("type") or "",
-                        "mmsi": mmsi,
-                        "flag": flag,
-                        "zone": e.get("zone") or rule.zone,
-                        "at": start or timezone.now(),
-                        "lat": e.get("lat"),
-                        "lon": e.get("lon"),
-                        "synthetic": bool(e.get("synthetic")),
-                        "detail": json.loads(json.dumps(e.get("detail") or {}, default=str)),
-                    },
-                )
-        except IntegrityError:  # another page of the same user created it in between
-            made = False
-        created += int(made)
-    return created
+        if rule is not None:
+            found.append(Match(e, rule, flag))
+    return found
 
 
 def alert_payload(a: Alert) -> dict[str, Any]:
@@ -184,7 +170,7 @@ def _poll(
         if new:
             events = event_records(root, after_files=seen_files)
             seen_files = now_files
-            raise_alerts(user, events)
+            services.do_raise_alerts(services.ALERT_STREAM, user, events)
         for a in Alert.objects.filter(user=user, pk__gt=last_alert).order_by("pk"):
             last_alert = a.pk
             yield _sse("alert", alert_payload(a), str(a.pk))

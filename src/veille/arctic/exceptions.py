@@ -4,9 +4,11 @@ VeilleError
 ├── InvalidInput
 │   ├── BadArea                an area that cannot be read (point, country list, WKT or GeoJSON)
 │   └── RowsRejected           registry rows that cannot be read (each with its line); nothing is written
-├── PermissionDenied           (veille.core.errors) an editor acting for another nation, a viewer writing
-└── NotFound
-    └── NoSuchActivity         no activity with this key or id, or not one the caller may see
+├── PermissionDenied           (veille.core.errors) an editor acting for another nation, a viewer writing,
+│                              anyone but the event matcher raising an alert
+├── NotFound
+│   └── NoSuchActivity         no activity with this key or id, or not one the caller may see
+└── Conflict                   (veille.core.errors) a key held by a record the caller may not change
 """
 
 from __future__ import annotations

@@ -1,24 +1,31 @@
-"""Every write of the Arctic picture: activities, the Arctic Sentry link, alert rules, acknowledgements.
+"""Every write of the Arctic picture: activities (one by one, or a registry file), the Arctic
+Sentry link, alert rules, alerts and their acknowledgement.
 
 Editors record their own nation's activities only; coordinators (and imports, which act with
-coordinator rights) record any and link activities to Arctic Sentry. Every change is audited.
+coordinator rights) record any and link activities to Arctic Sentry. Alerts are raised by the
+event matcher of open pages (:data:`ALERT_STREAM`, a named system process), never by a user.
+Every change is audited.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from veille.arctic.exceptions import BadArea, NoSuchActivity
+from veille.arctic.exceptions import BadArea, NoSuchActivity, RowsRejected
 from veille.arctic.geo import AreaError, bbox_of, validate_geometry
 from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind, Precision
 from veille.audit.services import do_audit, snapshot
-from veille.core.errors import Conflict, InvalidInput, NotFound
+from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from veille.kit.importers import ImportSummary
 from veille.nations.access import (
     Actor,
     Releasability,
@@ -31,14 +38,19 @@ from veille.nations.access import (
 from veille.nations.models import Nation
 
 __all__ = [
+    "ALERT_STREAM",
     "MAX_RADIUS_KM",
     "NewActivity",
     "check_activity",
+    "check_import_activities",
+    "check_raise_alerts",
     "check_rule",
     "do_acknowledge",
     "do_add_rule",
     "do_delete_rule",
+    "do_import_activities",
     "do_link_to_arctic_sentry",
+    "do_raise_alerts",
     "do_record_activity",
 ]
 
@@ -254,6 +266,36 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
     return current, "updated"
 
 
+def check_import_activities(actor: Actor, path: Path) -> list[NewActivity]:
+    """Every row of a registry file (:mod:`veille.arctic.activities_csv`), read and checked with the
+    caller's rights before anything is written; one bad row rejects the file, naming every bad row
+    with its line (:class:`RowsRejected`)."""
+    from veille.arctic.activities_csv import read_activities
+
+    activities, problems = read_activities(path, actor)
+    if problems:
+        raise RowsRejected(problems, path.name)
+    return activities
+
+
+def do_import_activities(
+    actor: Actor, path: Path, progress: Callable[..., None], dry_run: bool = False
+) -> ImportSummary:
+    """Import the registry CSV in one transaction (all rows or none)."""
+    activities = check_import_activities(actor, path)
+    result = ImportSummary(source=str(path), read=len(activities))
+    if dry_run:
+        result.created = len(activities)
+        return result
+    progress(0, total=len(activities))
+    with transaction.atomic():
+        for new in activities:
+            _, what = do_record_activity(actor, new)
+            setattr(result, what, getattr(result, what) + 1)
+            progress(1)
+    return result
+
+
 @transaction.atomic
 def do_link_to_arctic_sentry(actor: Actor, activity_id: int, linked: bool = True) -> Activity:
     """A coordinator links an activity to Arctic Sentry (or removes the link)."""
@@ -337,3 +379,65 @@ def do_acknowledge(actor: Actor, alert_id: int) -> Alert:
             after={"event_id": alert.event_id, "event_type": alert.event_type, "mmsi": alert.mmsi},
         )
     return alert
+
+
+#: Who raises alerts: the matcher that runs in each open page's event stream, a named system
+#: process of the web server (the user whose page it is asked for nothing; the audit says so).
+ALERT_STREAM = Actor(system="arctic:alert-stream", via="web")
+
+
+def check_raise_alerts(actor: Actor, user: Any) -> list[AlertRule]:
+    """Only the matcher (a system process) raises alerts, for a user; returns the user's rules."""
+    if actor.system is None:
+        raise PermissionDenied(f"alerts are raised by the event matcher; {actor.label} may not", field="user")
+    if user is None or not getattr(user, "pk", None):
+        raise InvalidInput("alerts are raised for a user", field="user")
+    return list(AlertRule.objects.filter(user=user))
+
+
+def do_raise_alerts(actor: Actor, user: Any, events: list[dict[str, Any]]) -> int:
+    """Create the user's alerts for the events that match one of their rules, once per user and
+    event (whichever page sees it first); each creation is audited. Returns how many were created."""
+    from veille.arctic.alerts import match_events
+
+    created = 0
+    for m in match_events(check_raise_alerts(actor, user), events):
+        e = m.event
+        start = e.get("start")
+        if isinstance(start, dt.datetime) and start.tzinfo is None:
+            start = start.replace(tzinfo=dt.UTC)
+        try:
+            with transaction.atomic():
+                alert, made = Alert.objects.get_or_create(
+                    user=user,
+                    event_id=str(e["event_id"])[:120],
+                    defaults={
+                        "rule": m.rule,
+                        "event_type": e.get("type") or "",
+                        "mmsi": e.get("mmsi"),
+                        "flag": m.flag,
+                        "zone": e.get("zone") or m.rule.zone,
+                        "at": start or timezone.now(),
+                        "lat": e.get("lat"),
+                        "lon": e.get("lon"),
+                        "synthetic": bool(e.get("synthetic")),
+                        "detail": json.loads(json.dumps(e.get("detail") or {}, default=str)),
+                    },
+                )
+                if made:
+                    do_audit(
+                        actor,
+                        "arctic.alert.raise",
+                        alert,
+                        after={
+                            "user": user.get_username(),
+                            "rule": m.rule.pk,
+                            "event_id": alert.event_id,
+                            "event_type": alert.event_type,
+                            "mmsi": alert.mmsi,
+                        },
+                    )
+        except IntegrityError:  # another page of the same user created it in between
+            made = False
+        created += int(made)
+    return created

@@ -1,5 +1,6 @@
-"""Pages of the Arctic picture: the map and timeline, an activity, coverage, deconfliction, alerts;
-GeoJSON layers and exports. Every read of activities goes through ``visible_to``."""
+"""Pages of the Arctic picture: the map and timeline, an activity and the editors' form, coverage,
+deconfliction; GeoJSON layers and exports. The alerts' pages and stream are in
+:mod:`veille.arctic.views_alerts`. Every read of activities goes through ``visible_to``."""
 
 from __future__ import annotations
 
@@ -7,28 +8,27 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from veille.arctic import alerts as alerts_module
 from veille.arctic import coverage as cov
 from veille.arctic import layers, layers_fast, queries, services
+from veille.arctic.forms import ActivityForm
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, parse_bbox
-from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind
+from veille.arctic.models import Activity, Domain, Kind
 from veille.core.errors import InvalidInput, VeilleError
 from veille.core.events.schema import EVENT_TYPES
 from veille.core.geo import BBox
 from veille.kit.exports import dumps, export_response
 from veille.maritime.event_files import event_records
-from veille.nations.access import Actor, sees_everything
-from veille.nations.models import Nation
+from veille.nations.access import Actor, membership_of, sees_everything
+from veille.nations.models import Nation, Role
 
 LAYERS = ("land", "countries", "activities", "zones", "cables", "landings", "vessels", "tracks", "events")
 SENTRY_LAUNCH = {
@@ -240,6 +240,39 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_activity(request: HttpRequest) -> HttpResponse:
+    """The editors' form (:class:`veille.arctic.forms.ActivityForm`); it records through the service,
+    never changing an existing record (``create_only``)."""
+    m = membership_of(request.user)
+    if not sees_everything(request.user) and (m is None or m.role != Role.EDITOR or m.nation_id is None):
+        return render(
+            request,
+            "web/error.html",
+            {
+                "status": 403,
+                "title": _("Not allowed"),
+                "message": _("Only a nation's editors and coordinators record activities."),
+            },
+            status=403,
+        )
+    form = ActivityForm(request.POST if request.method == "POST" else None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                activity, _what = services.do_record_activity(
+                    Actor.from_request(request), form.to_new_activity(), create_only=True
+                )
+            except VeilleError as exc:
+                form.add_service_error(exc)
+            else:
+                return redirect("arctic:activity", pk=activity.pk)
+        status = 422
+    return render(request, "arctic/activity_form.html", {"form": form}, status=status)
+
+
 @require_POST
 @login_required
 def link(request: HttpRequest, pk: int) -> HttpResponse:
@@ -375,91 +408,3 @@ def _meta(
     if runs is not None:
         meta["detector_runs"] = sorted(r for r in runs if r)
     return meta
-
-
-# --- alerts ------------------------------------------------------------------------------------
-
-
-@login_required
-def alerts(request: HttpRequest) -> HttpResponse:
-    """The user's rules and alerts. Rules belong to members (a nation's users, NATO staff): a user
-    without membership gets no rule form (``can_add_rules``), only the sentence saying why."""
-    error, status = None, 200
-    can_add_rules = Actor.from_request(request).membership is not None
-    if request.method == "POST":
-        try:
-            services.do_add_rule(
-                Actor.from_request(request),
-                request.POST.get("zone", ""),
-                request.POST.get("flag", ""),
-                request.POST.get("event_type", ""),
-            )
-            messages.success(request, _("Rule added."))
-            return redirect("arctic:alerts")
-        except VeilleError as exc:
-            error, status = str(exc), exc.http_status
-    zones, types = zone_names(), event_labels()
-    rules = list(AlertRule.objects.filter(user_id=int(request.user.pk or 0)))
-    alert_list = list(Alert.objects.filter(user_id=int(request.user.pk or 0))[:200])
-    shown: list[Any] = [*rules, *alert_list]  # given names to read; the ids stay in the data
-    for item in shown:
-        item.zone_name = zones.get(item.zone, item.zone)
-        item.event_label = types.get(item.event_type, item.event_type)
-    context = {
-        "rules": rules,
-        "alerts": alert_list,
-        "zones": list(zones.items()),
-        "event_types": list(types.items()),
-        "error": error,
-        "can_add_rules": can_add_rules,
-        "no_rules_reason": None
-        if can_add_rules
-        else _(
-            "Alert rules belong to the users of a nation and to NATO staff; your account has no "
-            "membership, so you cannot add one. An administrator can give you one."
-        ),
-    }
-    return render(request, "arctic/alerts.html", context, status=status)
-
-
-@require_POST
-@login_required
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.do_delete_rule(Actor.from_request(request), pk)
-    except VeilleError as exc:
-        raise Http404(str(exc)) from exc
-    return redirect("arctic:alerts")
-
-
-@require_POST
-@login_required
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        alert = services.do_acknowledge(Actor.from_request(request), pk)
-    except VeilleError as exc:
-        if request.headers.get("Accept", "").startswith("application/json"):
-            return _error_json(exc)
-        raise Http404(str(exc)) from exc
-    if request.headers.get("Accept", "").startswith("application/json"):
-        acked = alert.acknowledged_at.isoformat() if alert.acknowledged_at else None
-        return JsonResponse({"id": alert.pk, "acknowledged_at": acked})
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/arctic/") else reverse("arctic:alerts"))
-
-
-def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Server-sent events for the open page: the user's alerts and the activities they may see."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('web:login')}?next={reverse('arctic:index')}")
-    try:
-        last = int(request.headers.get("Last-Event-ID") or request.GET.get("last") or 0)
-        limit = min(max(float(request.GET.get("max_seconds", 120)), 0.0), 600.0)
-    except ValueError:
-        return _error_json(InvalidInput("last and max_seconds must be numbers", field="max_seconds"))
-    response = StreamingHttpResponse(
-        alerts_module.stream(request.user, last, limit), content_type="text/event-stream; charset=utf-8"
-    )
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response

@@ -15,6 +15,8 @@ VeilleError
 │   ├── MeasureMismatch        money under materiel, another item…        field: currency / item
 │   ├── MissingSource          no source given                            field: sources
 │   └── BadFigure              missing, zero or negative amount/quantity  field: amount / quantity
+├── PermissionDenied           (veille.core.errors, nations.WrongNation) a write for another nation;
+│                              installing rates or rebuilding the kept figures without a coordinator
 ├── NotFound
 │   └── EventNotFound          no such event, or not visible to the user  field: parent / event
 └── Conflict

@@ -72,6 +72,7 @@ __all__ = [
     "check_disbursement",
     "check_event",
     "check_pledge",
+    "check_rebuild_figures",
     "check_receipt",
     "check_reversal",
     "check_shipment",
@@ -82,6 +83,7 @@ __all__ = [
     "do_disburse",
     "do_install_rates",
     "do_pledge",
+    "do_rebuild_figures",
     "do_receive",
     "do_record",
     "do_reverse",
@@ -730,3 +732,27 @@ def do_install_rates(actor: Actor, path: Path, dry_run: bool = False) -> tuple[R
             after={"source": str(new.source)},
         )
     return new, old
+
+
+# --- derived figures ------------------------------------------------------------------------------
+
+
+def check_rebuild_figures(actor: Actor) -> None:
+    require_coordinator(actor, "rebuild the ledger's kept figures")
+
+
+def do_rebuild_figures(actor: Actor) -> int:
+    """Recompute the kept figures and day sums from the events (they are never the record: a
+    damaged table is repaired from the events); audited with what differed. Returns the number of
+    figure rows."""
+    check_rebuild_figures(actor)
+    with transaction.atomic():
+        differed = len(figures.differences())
+        rows = figures.rebuild()
+        do_audit(
+            actor,
+            "ledger.figures.rebuild",
+            object_type="ledger.figures",
+            after={"figures": rows, "differed": differed},
+        )
+        return rows

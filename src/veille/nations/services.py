@@ -28,10 +28,10 @@ __all__ = [
     "authenticate_token",
     "check_login_allowed",
     "check_membership",
-    "do_clear_login_failures",
     "do_create_demo_users",
     "do_create_token",
     "do_load_reference",
+    "do_record_login",
     "do_record_login_failure",
     "do_revoke_token",
     "do_set_membership",
@@ -182,8 +182,14 @@ def do_record_login_failure(username: str, address: str | None) -> LoginFailure:
     return entry
 
 
-def do_clear_login_failures(username: str) -> None:
-    LoginFailure.objects.filter(username=username.casefold()).delete()
+@transaction.atomic
+def do_record_login(actor: Actor) -> None:
+    """A successful login of ``actor.user``: its failures are forgotten, the login audited."""
+    if actor.user is None:
+        raise InvalidInput("only a user logs in", field="username")
+    username = actor.user.get_username().casefold()
+    cleared, _ = LoginFailure.objects.filter(username=username).delete()
+    do_audit(actor, "login.success", actor.user, note=f"{cleared} failure(s) forgotten" if cleared else "")
 
 
 # --- demo users -----------------------------------------------------------------------------

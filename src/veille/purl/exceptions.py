@@ -7,9 +7,10 @@ VeilleError
 │   ├── DuplicateMonth          a list for that month exists already               field: month
 │   ├── EmptyList               approving a list without items                     field: items
 │   ├── ItemNotApproved         packaging an item of a list that is not approved   field: item
-│   ├── BadAnnouncement         a row of the public record cannot be read           field: the column
-│   │   (plus the ledger's UnknownCurrency, TooManyDecimals, NoRateBefore…, raised as they are)
-├── PermissionDenied
+│   └── BadAnnouncement         a row of the public record cannot be read           field: the column
+│       (plus InvalidInput itself: a missing reason, a date a form cannot read…; and the ledger's
+│       UnknownCurrency, TooManyDecimals, NoRateBefore…, raised as they are)
+├── PermissionDenied            (veille.core.errors) a step by someone without its role (rights.py)
 │   └── WrongApprover           an approval step taken by someone not of its role   field: step
 ├── NotFound
 │   └── PurlNotFound            no such list, item, package, contribution or shipment, or not visible

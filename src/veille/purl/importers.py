@@ -6,7 +6,7 @@ from veille.nations.access import Actor
 
 
 def run_announcements(path: Path, actor: Actor, progress: Any, dry_run: bool) -> ImportSummary:
-    from veille.purl.public_record import do_import_announcements
+    from veille.purl.services import do_import_announcements
 
     return do_import_announcements(actor, path, progress, dry_run)
 

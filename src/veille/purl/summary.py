@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.kit.counts import Count
 from veille.nations.access import Actor
-from veille.purl import notify, workflow
-from veille.purl.models import Contribution, Package, RequirementList
+from veille.purl import workflow
+from veille.purl.models import Contribution, Notification, Package, RequirementList
 from veille.purl.rights import is_editor_of
 
 
@@ -30,14 +30,21 @@ def awaiting(user: Any) -> list[RequirementList]:
     return list(RequirementList.objects.visible_to(user).filter(state__in=steps))
 
 
+def unread(user: Any) -> int:
+    """How many of the user's notifications are unread."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at=None).count()
+
+
 def home_counts(user: Any) -> list[Count]:
     out = []
     mine = awaiting(user)
     if mine:
         out.append(Count(_("PURL lists awaiting your decision"), len(mine), reverse("purl:lists")))
-    unread = notify.unread(user)
-    if unread:
-        out.append(Count(_("New PURL notifications"), unread, reverse("purl:notifications")))
+    unread_count = unread(user)
+    if unread_count:
+        out.append(Count(_("New PURL notifications"), unread_count, reverse("purl:notifications")))
     packages = Package.objects.visible_to(user)
     if packages.exists():
         out.append(

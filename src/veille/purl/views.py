@@ -1,9 +1,11 @@
 """PURL's reading pages: the package board, the monthly lists with their approval trail, a package,
 a nation's contributions, the public record beside NATO's statement, notifications, exports.
-The forms of the workflow are in :mod:`veille.purl.forms_views`."""
+The workflow's forms (:mod:`veille.purl.forms`) are shown by :mod:`veille.purl.views_lists` and
+:mod:`veille.purl.views_packages`, through :func:`form_page`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,11 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
-from veille.purl import notify, queries, workflow
+from veille.purl import queries, services, workflow
 from veille.purl.claims import claim_checks
+from veille.purl.forms import StepForm
 from veille.purl.models import Notification, Package, RequirementList
 from veille.purl.public_record import countries, totals
 from veille.purl.rights import is_editor_of
@@ -31,6 +35,26 @@ def _can(request: HttpRequest) -> dict[str, bool]:
         "ship": actor.user is not None and (actor.is_coordinator or is_editor_of(actor, "USA")),
         "receive": is_editor_of(actor, "UKR"),
     }
+
+
+def form_page(
+    request: HttpRequest,
+    form: StepForm,
+    then: Callable[[Any], str],
+    *,
+    title: str,
+    submit: str,
+    lead: str = "",
+) -> HttpResponse:
+    """GET shows the form; POST validates it and submits it, then goes to ``then(what it made)``.
+    A refused step shows the form again with its named error, answered with the error's status."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return redirect(then(form.submit()))
+        except VeilleError as exc:
+            form.fail(exc)
+    context = {"form": form, "title": title, "lead": lead, "submit": submit}
+    return render(request, "purl/form.html", context, status=form.status)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -143,7 +167,7 @@ def record(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        notify.mark_read(request.user)
+        services.do_mark_read(Actor.from_request(request))
         return redirect("purl:notifications")
     notes = list(Notification.objects.filter(user_id=int(request.user.pk or 0))[:200])
     from veille.purl.summary import awaiting

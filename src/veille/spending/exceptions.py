@@ -6,7 +6,8 @@ VeilleError
 │   │                          and what was expected; nothing is written
 │   ├── UnreadableNumber       a data cell holds something that is not a number: names sheet and cell
 │   └── InvalidPlan            a national plan with a wrong year or share (names the field)
-├── PermissionDenied           (nations.WrongNation: an editor recording another nation's plan)
+├── PermissionDenied           (nations.WrongNation: an editor recording another nation's plan; an
+│                              import by anyone but a coordinator or an import job)
 └── NotFound
     └── NoSuchAlly             no ally with that code, or no figures for it
 """

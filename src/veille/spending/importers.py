@@ -7,7 +7,7 @@ from pathlib import Path
 
 from veille.kit.importers import Importer, ImportSummary, Progress
 from veille.nations.access import Actor
-from veille.spending.services import do_import
+from veille.spending.services import do_import_figures
 from veille.spending.workbooks import Parsed, read_nato, read_press, read_sipri
 
 
@@ -15,7 +15,7 @@ def _runner(reader: Callable[[Path], Parsed]) -> Callable[[Path, Actor, Progress
     def run(path: Path, actor: Actor, progress: Progress, dry_run: bool) -> ImportSummary:
         progress(0, total=None, description=f"reading {path.name}")
         parsed = reader(path)
-        return do_import(actor, parsed, progress, dry_run)
+        return do_import_figures(actor, parsed, progress, dry_run)
 
     return run
 

@@ -63,18 +63,15 @@ def _resolve_all(entities: Iterable[str]) -> dict[str, str | None]:
     return codes
 
 
-def do_import(
-    actor: Actor, parsed: Parsed, progress: Progress = no_progress, dry_run: bool = False
-) -> ImportSummary:
-    """Store a parsed file in one transaction; a second import of the same file changes nothing.
-
-    Countries of NATO's tables and of the press file must be known nations (else their rows are
-    rejected and reported); SIPRI's other countries are kept under SIPRI's name without a nation.
-    """
+def check_import_figures(
+    actor: Actor, parsed: Parsed
+) -> tuple[list[tuple[RawFigure, str | None]], dict[str, int]]:
+    """The caller's right to import, and the nation of each figure: the figures kept (with their
+    nation's code, ``None`` for a SIPRI country veille does not know) and, by name, how many were
+    rejected. Countries of NATO's tables and of the press file must be known allies; SIPRI's other
+    countries are kept under SIPRI's name without a nation."""
     require_coordinator(actor, "import spending figures")
     info = parsed.source
-    summary = ImportSummary(source=f"{info.file_name} (sha256 {info.sha256[:12]}…)", read=len(parsed.figures))
-    summary.problems.extend(parsed.problems)
     codes = _resolve_all({f.entity for f in parsed.figures if not f.aggregate})
     allies = set(Nation.objects.filter(kind=NationKind.ALLY).values_list("code", flat=True))
     accepted: list[tuple[RawFigure, str | None]] = []
@@ -85,6 +82,21 @@ def do_import(
             rejected_names[f.entity] = rejected_names.get(f.entity, 0) + 1
             continue
         accepted.append((f, code))
+    return accepted, rejected_names
+
+
+def do_import_figures(
+    actor: Actor, parsed: Parsed, progress: Progress = no_progress, dry_run: bool = False
+) -> ImportSummary:
+    """Store a parsed file in one transaction; a second import of the same file changes nothing.
+
+    The rows :func:`check_import_figures` rejects are reported (with the spelling to add to the
+    reference nations' aliases), never stored.
+    """
+    accepted, rejected_names = check_import_figures(actor, parsed)
+    info = parsed.source
+    summary = ImportSummary(source=f"{info.file_name} (sha256 {info.sha256[:12]}…)", read=len(parsed.figures))
+    summary.problems.extend(parsed.problems)
     for name, n in sorted(rejected_names.items()):
         summary.problems.append(
             f"{name!r} is not an ally veille knows ({n} figures rejected); add the spelling "
@@ -318,4 +330,4 @@ def do_record_plan(
     return record_
 
 
-__all__ = ["VeilleError", "check_plan", "do_import", "do_record_plan"]
+__all__ = ["VeilleError", "check_import_figures", "check_plan", "do_import_figures", "do_record_plan"]

@@ -1,10 +1,11 @@
 """Errors of the support app.
 
 VeilleError
-└── InvalidInput
-    ├── KielFormatError        (veille.support.kiel) the file is not laid out as published
-    ├── UnknownDonors          donor names that match no nation (listed); --allow-unknown imports the rest
-    └── RowsRejected           rows that cannot be read (each with sheet and row); nothing is written
+├── InvalidInput
+│   ├── KielFormatError        (veille.support.kiel) the file is not laid out as published
+│   ├── UnknownDonors          donor names that match no nation (listed); --allow-unknown imports the rest
+│   └── RowsRejected           rows that cannot be read (each with sheet and row); nothing is written
+├── PermissionDenied           (veille.core.errors) an import by anyone but a coordinator or an import job
 └── Conflict
     └── ReleaseChanged         the same release number was imported from a different file
 """

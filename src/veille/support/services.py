@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -102,12 +101,28 @@ def _resolve(names: list[str], index: dict[str, str]) -> tuple[dict[str, str], l
     return known, sorted({n for n in names if n not in known})
 
 
+def check_import_summary(actor: Actor, path: Path) -> kiel.Summary:
+    """The caller's right to import tracker data, and the release summary read as published
+    (:class:`~veille.support.kiel.KielFormatError` names what is not)."""
+    require_coordinator(actor, "import tracker data")
+    return kiel.read_summary(path)
+
+
+def check_import_workbook(actor: Actor, path: Path, progress: Callable[..., None]) -> kiel.WorkbookRead:
+    """The caller's right to import tracker data, and every row of the workbook read; rows that
+    cannot be read reject the file, each named with its sheet and row (:class:`RowsRejected`)."""
+    require_coordinator(actor, "import tracker data")
+    read = kiel.read_workbook(path, progress)
+    if read.problems:
+        raise RowsRejected(read.problems, f"{path.name}, sheet {read.sheet!r}")
+    return read
+
+
 def do_import_summary(
     actor: Actor, path: Path, progress: Callable[..., None], dry_run: bool = False
 ) -> ImportSummary:
     """Import a Kiel release summary (JSON): donors by type, months, weapons; post donors to the ledger."""
-    require_coordinator(actor, "import tracker data")
-    summary = kiel.read_summary(path)
+    summary = check_import_summary(actor, path)
     result = ImportSummary(
         source=str(path), read=len(summary.donors) + len(summary.months) + len(summary.weapons)
     )
@@ -174,16 +189,13 @@ def do_import_workbook(
     allow_unknown: bool = False,
 ) -> ImportSummary:
     """Import Kiel's full workbook (sheet "Bilateral Assistance, MAIN DATA"), one figure per activity."""
-    require_coordinator(actor, "import tracker data")
+    read = check_import_workbook(actor, path, progress)
     sha = kiel.sha256_of(path)
-    read = kiel.read_workbook(path, progress)
     result = ImportSummary(source=str(path), read=read.rows_read)
     if read.unknown_columns:
         result.problems.append(
             f"columns not used (unknown to this importer): {', '.join(read.unknown_columns)}"
         )
-    if read.problems:
-        raise RowsRejected(read.problems, f"{path.name}, sheet {read.sheet!r}")
     number = _release_number(path)
     if _existing(number, "workbook", sha, path.name):
         result.unchanged = result.read
@@ -237,21 +249,11 @@ def _release_number(path: Path) -> int:
     return int(match.group(1)) if match else 0
 
 
-def run_summary(path: Path, actor: Actor, progress: Any, dry_run: bool) -> ImportSummary:
-    return do_import_summary(actor, path, progress, dry_run)
-
-
-def run_workbook(
-    path: Path, actor: Actor, progress: Any, dry_run: bool, allow_unknown: bool = False
-) -> ImportSummary:
-    return do_import_workbook(actor, path, progress, dry_run, allow_unknown)
-
-
 __all__ = [
     "VeilleError",
+    "check_import_summary",
+    "check_import_workbook",
     "do_import_summary",
     "do_import_workbook",
     "nation_index",
-    "run_summary",
-    "run_workbook",
 ]

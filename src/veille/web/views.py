@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from veille.audit.services import do_audit
 from veille.core.errors import VeilleError
 from veille.kit.registry import app_modules
 from veille.nations import services as nation_services
@@ -58,9 +57,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, _("Wrong user name or password."))
                     status = 401
             else:
-                nation_services.do_clear_login_failures(username)
                 login(request, user)
-                do_audit(Actor.from_request(request), "login.success", user)
+                nation_services.do_record_login(Actor.from_request(request))
                 return redirect(next_url or "web:home")
     elif request.method == "POST":
         status = 400

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from veille.core.errors import VeilleError
-from veille.ledger import figures, queries
+from veille.ledger import figures, queries, services
+from veille.nations.access import Actor
 from veille.nations.models import Nation
 
 
@@ -111,7 +112,7 @@ class Command(BaseCommand):
         differing = figures.differences()
         self.stdout.write(f"kept figures and day sums: {len(differing)} differ from the events")
         if rebuild:
-            rows = figures.rebuild()
+            rows = services.do_rebuild_figures(Actor.system_process("ledger:check-figures"))
             self.stdout.write(f"rebuilt from the events: {rows} event figures")
         elif differing:
             raise CommandError("the kept tables differ from the events: run with --rebuild")

@@ -1,4 +1,5 @@
-"""The editors' form to record an activity in the High North (the API and imports do the same)."""
+"""The editors' form to record an activity in the High North (the API and imports do the same,
+through the same service). The page is :func:`veille.arctic.views.new_activity`."""
 
 from __future__ import annotations
 
@@ -8,19 +9,15 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
 
 from veille.arctic.exceptions import BadArea
 from veille.arctic.models import Activity, Domain, Kind
-from veille.arctic.services import NewActivity, do_record_activity
+from veille.arctic.services import NewActivity
 from veille.core.errors import VeilleError
-from veille.nations.access import Actor, Releasability, membership_of, sees_everything
-from veille.nations.models import Nation, Role
+from veille.nations.access import Releasability, membership_of, sees_everything
+from veille.nations.models import Nation
 
 #: Service field → form field, so that an error from the service shows beside the right input.
 FIELD_OF = {
@@ -131,6 +128,15 @@ class ActivityForm(forms.Form):
     def _codes(text: str) -> list[str]:
         return [c.strip().upper() for c in re.split(r"[,\s]+", text) if c.strip()]
 
+    def add_service_error(self, exc: VeilleError) -> None:
+        """Show the service's error beside the input it concerns (:data:`FIELD_OF`), or above."""
+        field = (
+            FIELD_OF.get(exc.field or "", exc.field)
+            if exc.field in self.fields or exc.field in FIELD_OF
+            else None
+        )
+        self.add_error(field, exc.message)
+
     def to_new_activity(self) -> NewActivity:
         """The form's values as a :class:`NewActivity`; an area given in two ways, half a point or
         a polygon that is not a GeoJSON geometry is refused naming its field (nothing is dropped)."""
@@ -189,39 +195,3 @@ def _free_key(base: str) -> str:
         n += 1
         key = f"{base}-{n}"
     return key
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def new_activity(request: HttpRequest) -> HttpResponse:
-    m = membership_of(request.user)
-    if not sees_everything(request.user) and (m is None or m.role != Role.EDITOR or m.nation_id is None):
-        return render(
-            request,
-            "web/error.html",
-            {
-                "status": 403,
-                "title": _("Not allowed"),
-                "message": _("Only a nation's editors and coordinators record activities."),
-            },
-            status=403,
-        )
-    form = ActivityForm(request.POST if request.method == "POST" else None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                activity, _what = do_record_activity(
-                    Actor.from_request(request), form.to_new_activity(), create_only=True
-                )
-            except VeilleError as exc:
-                form.add_error(
-                    FIELD_OF.get(exc.field or "", exc.field)
-                    if exc.field in form.fields or exc.field in FIELD_OF
-                    else None,
-                    exc.message,
-                )
-            else:
-                return redirect("arctic:activity", pk=activity.pk)
-        status = 422
-    return render(request, "arctic/activity_form.html", {"form": form}, status=status)

@@ -31,7 +31,7 @@ from veille.nations.access import (
     require_editor_for,
     validate_releasability,
 )
-from veille.purl import notify, workflow
+from veille.purl import workflow
 from veille.purl.exceptions import ItemNotApproved, PurlNotFound, QuantityTaken
 from veille.purl.models import (
     Contribution,
@@ -44,6 +44,8 @@ from veille.purl.models import (
     RequirementItem,
     Role,
 )
+from veille.purl.services import notifications as notify
+from veille.purl.services.lists import check_reason
 
 RECIPIENT = "UKR"
 
@@ -66,7 +68,8 @@ def get_package(actor: Actor, package_id: Any, *, lock: bool = False) -> Package
     return found
 
 
-def _usd(value: Any, field_name: str) -> Decimal | None:
+def check_usd(value: Any, field_name: str) -> Decimal | None:
+    """An amount in USD given as text or a Decimal (empty: ``None``), more than zero."""
     if value in (None, ""):
         return None
     if isinstance(value, float):
@@ -180,7 +183,7 @@ def do_create_package(
             number=number,
             name=name,
             origin=Origin.WORKFLOW,
-            target_usd=_usd(target_usd, "target_usd"),
+            target_usd=check_usd(target_usd, "target_usd"),
             releasable_to=releasable,
             releasable_nations=encoded,
             owner_nation_id=RECIPIENT,
@@ -214,8 +217,7 @@ def do_change_package(
     """Change a package's composition (``{item: quantity}``, 0 takes an item out) or its target;
     every change is a new version."""
     require_coordinator(actor, "compose packages")
-    if not (reason or "").strip():
-        raise InvalidInput("say why the package changes", field="reason")
+    check_reason(reason, "the package changes")
     with transaction.atomic():
         package = get_package(actor, package_id, lock=True)
         if package.origin != Origin.WORKFLOW:
@@ -237,7 +239,7 @@ def do_change_package(
                 PackageItem.objects.create(
                     package=package, item=item, quantity=quantity, unit_cost_usd=item.unit_cost_usd
                 )
-        target = _usd(target_usd, "target_usd")
+        target = check_usd(target_usd, "target_usd")
         if target is not None:
             package.target_usd = target
         if not package.items.exists():

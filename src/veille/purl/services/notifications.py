@@ -1,8 +1,9 @@
 """Notifications: a list awaiting a user's approval (or returned to Ukraine), a package that became
-fully funded, a delivery received. Each is a row shown on the user's home page and PURL's
-notifications page, and an e-mail through Django's mail API to users who have an address
-(``VEILLE_EMAIL_URL``; the console backend in the demo). Mail is sent once the transaction commits,
-and a mail server that fails never undoes the write it reports.
+fully funded, a delivery received. PURL's services send them inside their own transaction. Each is
+a row shown on the user's home page and PURL's notifications page, and an e-mail through Django's
+mail API to users who have an address (``VEILLE_EMAIL_URL``; the console backend in the demo). Mail
+is sent once the transaction commits, and a mail server that fails never undoes the write it
+reports.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from veille.audit.services import do_audit
+from veille.core.errors import InvalidInput
+from veille.nations.access import Actor
 from veille.nations.models import Membership, Role
 from veille.purl.models import Notice, Notification
 
@@ -71,11 +75,14 @@ def _mail(ids: list[int]) -> None:
         Notification.objects.filter(pk=note.pk).update(emailed=True)
 
 
-def unread(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user_id=user.pk, read_at=None).count()
-
-
-def mark_read(user: Any) -> int:
-    return Notification.objects.filter(user_id=user.pk, read_at=None).update(read_at=timezone.now())
+def do_mark_read(actor: Actor) -> int:
+    """The user marks every notification of theirs read; returns how many were unread (audited)."""
+    if actor.user is None:
+        raise InvalidInput("only a logged-in user has notifications", field="user")
+    with transaction.atomic():
+        count = Notification.objects.filter(user_id=actor.user.pk, read_at=None).update(
+            read_at=timezone.now()
+        )
+        if count:
+            do_audit(actor, "purl.notifications.read", object_type="purl.notification", after={"read": count})
+        return count

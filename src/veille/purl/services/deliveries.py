@@ -18,13 +18,14 @@ from django.utils import timezone
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
 from veille.nations.access import Actor
-from veille.purl import notify
 from veille.purl.exceptions import AlreadyReceived, OverDelivery, PurlNotFound
 from veille.purl.models import Contribution, FundingEvent, Notice, PackageItem, Shipment
 from veille.purl.rights import require_shipper, require_ukraine_editor
+from veille.purl.services import notifications as notify
 
 
-def _date(value: Any, field: str) -> dt.date:
+def check_day(value: Any, field: str) -> dt.date:
+    """A day given as ``YYYY-MM-DD`` (or a date), not in the future."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         day = value
     else:
@@ -35,6 +36,17 @@ def _date(value: Any, field: str) -> dt.date:
     if day > timezone.now().date():
         raise InvalidInput("cannot be in the future", field=field)
     return day
+
+
+def check_quantity(quantity: Any) -> int:
+    """How many are shipped: a whole number, 1 or more."""
+    try:
+        count = int(str(quantity).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{quantity!r} is not a whole number", field="quantity") from None
+    if count < 1:
+        raise InvalidInput("must be 1 or more", field="quantity")
+    return count
 
 
 def _package_item(actor: Actor, package_item_id: Any) -> PackageItem:
@@ -52,12 +64,7 @@ def check_shipment(
 ) -> dict[str, Any]:
     require_shipper(actor)
     pi = _package_item(actor, package_item_id)
-    try:
-        count = int(str(quantity).strip())
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{quantity!r} is not a whole number", field="quantity") from None
-    if count < 1:
-        raise InvalidInput("must be 1 or more", field="quantity")
+    count = check_quantity(quantity)
     shipped = int(pi.shipments.aggregate(q=Sum("quantity"))["q"] or 0)
     if shipped + count > pi.quantity:
         raise OverDelivery(
@@ -67,7 +74,12 @@ def check_shipment(
     hub = (hub or "").strip()
     if not hub or len(hub) > 120:
         raise InvalidInput("name the hub (1 to 120 characters)", field="hub")
-    return {"package_item": pi, "quantity": count, "hub": hub, "shipped_on": _date(shipped_on, "shipped_on")}
+    return {
+        "package_item": pi,
+        "quantity": count,
+        "hub": hub,
+        "shipped_on": check_day(shipped_on, "shipped_on"),
+    }
 
 
 def do_ship(
@@ -96,7 +108,7 @@ def check_receipt(actor: Actor, shipment_id: Any, received_on: Any) -> tuple[Shi
             f"by {shipment.received_by}",
             field="shipment",
         )
-    day = _date(received_on, "received_on")
+    day = check_day(received_on, "received_on")
     if day < shipment.shipped_on:
         raise InvalidInput(
             f"is before the shipment left ({shipment.shipped_on.isoformat()})", field="received_on"

@@ -1,9 +1,7 @@
-"""Every write of PURL's requirement lists: drafting, the three approvals, amendments.
+"""Writes of PURL's requirement lists: drafting, the three approvals, amendments.
 
 ``check_*`` validates and raises a named error (:mod:`veille.purl.exceptions`); ``do_*`` writes
-in one transaction, with the list's row locked, and audits. Packages and contributions are in
-:mod:`veille.purl.funding`, shipments in :mod:`veille.purl.deliveries`; their functions are
-re-exported here so that callers find every write in one module.
+in one transaction, with the list's row locked, and audits.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
 from veille.core.money import Money
 from veille.nations.access import Actor, Releasability, validate_releasability
-from veille.purl import notify, workflow
+from veille.purl import workflow
 from veille.purl.exceptions import (
     BadItem,
     DuplicateMonth,
@@ -33,6 +31,7 @@ from veille.purl.exceptions import (
 )
 from veille.purl.models import Amendment, Approval, Category, Notice, RequirementItem, RequirementList
 from veille.purl.rights import require_step_role, require_ukraine_editor
+from veille.purl.services import notifications as notify
 
 ITEM_FIELDS = (
     "rank",
@@ -161,13 +160,28 @@ def packaged_quantity(item: RequirementItem) -> int:
     return int(item.package_items.aggregate(q=Sum("quantity"))["q"] or 0)
 
 
-def _month(value: Any) -> dt.date:
+def check_month(value: Any) -> dt.date:
+    """The first day of the month ``value`` names (``YYYY-MM``, or a date)."""
     if isinstance(value, dt.date):
         return value.replace(day=1)
     try:
         return dt.date.fromisoformat(str(value).strip()[:7] + "-01")
     except ValueError:
         raise InvalidInput(f"{value!r} is not a month (YYYY-MM)", field="month") from None
+
+
+def check_reason(reason: Any, why: str) -> str:
+    """The reason a change gives (an amendment, a new version of a package): required."""
+    text = str(reason or "").strip()
+    if not text:
+        raise InvalidInput(f"say why {why}", field="reason")
+    return text
+
+
+def check_list_editable(actor: Actor, lst: RequirementList) -> None:
+    """Ukraine's editors change a list's items while it is a draft (or returned to them)."""
+    require_ukraine_editor(actor, "edit requirement lists")
+    _require_editable(lst)
 
 
 # --- lists and items ----------------------------------------------------------------------------
@@ -177,7 +191,7 @@ def check_create_list(
     actor: Actor, month: Any, title: str, releasable_to: str, nations: Any
 ) -> dict[str, Any]:
     require_ukraine_editor(actor, "draft requirement lists")
-    first = _month(month)
+    first = check_month(month)
     if RequirementList.objects.filter(month=first).exists():
         raise DuplicateMonth(f"a list for {first:%Y-%m} exists already; amend or edit it", field="month")
     releasable, encoded = validate_releasability(releasable_to, nations)
@@ -341,8 +355,7 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
     ``{"add": {…item fields…}}`` to add one, ``{"remove": id}`` to remove one. The amendment reopens
     the approvals the changed fields affect (:data:`veille.purl.workflow.REOPENS`)."""
     require_ukraine_editor(actor, "amend requirement lists")
-    if not (reason or "").strip():
-        raise InvalidInput("say why the list is amended", field="reason")
+    check_reason(reason, "the list is amended")
     with transaction.atomic():
         lst = get_list(actor, list_id, lock=True)
         log: list[dict[str, Any]] = []
@@ -410,46 +423,3 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
         )
         _notify_state(lst)
         return amendment
-
-
-from veille.purl.deliveries import check_receipt, check_shipment, do_receive, do_ship  # noqa: E402
-from veille.purl.funding import (  # noqa: E402
-    ContributionData,
-    check_contribution,
-    check_package,
-    do_allocate,
-    do_amend_pledge,
-    do_change_package,
-    do_commit,
-    do_create_package,
-    do_pledge,
-)
-
-__all__ = [
-    "ContributionData",
-    "ItemData",
-    "check_contribution",
-    "check_create_list",
-    "check_decision",
-    "check_item",
-    "check_item_value",
-    "check_package",
-    "check_receipt",
-    "check_shipment",
-    "do_add_item",
-    "do_allocate",
-    "do_amend_list",
-    "do_amend_pledge",
-    "do_change_package",
-    "do_commit",
-    "do_create_list",
-    "do_create_package",
-    "do_decide",
-    "do_pledge",
-    "do_receive",
-    "do_remove_item",
-    "do_ship",
-    "do_update_item",
-    "get_list",
-    "packaged_quantity",
-]
