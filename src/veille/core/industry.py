@@ -142,7 +142,7 @@ def per_unit_tonnes(value: Decimal, unit: str) -> Conversion:
     if factor == 1:
         shown = f"{fmt(value)} {unit} (as stated)"
     else:
-        shown = f"{fmt(value)} {unit} ÷ {fmt(divisor)} = {fmt(converted)} tonnes per unit"
+        shown = f"{fmt(value)} {unit} ÷ {fmt(divisor)} = {fmt(round(converted, 8))} tonnes per unit"
     return Conversion(converted, "tonnes per unit", value, unit, factor, shown)
 
 
