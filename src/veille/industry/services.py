@@ -197,6 +197,9 @@ def _store(actor: Actor, parsed: Parsed, summary: ImportSummary, progress: Progr
                 site = sites[row.site] = Site.objects.create(
                     name=row.site, producer=producer, nation=subject["nation"]
                 )
+            elif site.producer_id is None and producer is not None:
+                site.producer = producer
+                site.save(update_fields=["producer"])
         values = {
             "kind": row.kind,
             "raw": row.raw,
