@@ -179,7 +179,11 @@ def _store(actor: Actor, parsed: Parsed, summary: ImportSummary, progress: Progr
     for row in parsed.figures:
         subject = subject_of(row, nations)
         producer = None
-        if subject["producer"] and subject["kind"] in (SubjectKind.COMPANY, SubjectKind.SITE, SubjectKind.GROUP):
+        if subject["producer"] and subject["kind"] in (
+            SubjectKind.COMPANY,
+            SubjectKind.SITE,
+            SubjectKind.GROUP,
+        ):
             # a contract's country may be the buyer's: a producer's nation comes from its other rows
             nation = subject["nation"] if row.kind != "contract" else None
             producer = producers.get(subject["producer"])

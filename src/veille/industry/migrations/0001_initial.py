@@ -5,233 +5,551 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('nations', '0001_initial'),
+        ("nations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contradiction',
+            name="Contradiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True)),
-                ('refs', models.CharField(help_text='Row ids separated by spaces', max_length=200)),
-                ('what', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True)),
+                ("refs", models.CharField(help_text="Row ids separated by spaces", max_length=200)),
+                ("what", models.TextField()),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='DataFile',
+            name="DataFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('licence', models.CharField(max_length=300)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200)),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("licence", models.CharField(max_length=300)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-imported_at'],
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='Input',
+            name="Input",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('unit', models.CharField(default='tonnes', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("unit", models.CharField(default="tonnes", max_length=20)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(help_text='As the sources name it', max_length=120, unique=True)),
-                ('category', models.CharField(blank=True, choices=[('munition', 'Munition'), ('interceptor', 'Interceptor'), ('air_defence_system', 'Air-defence system'), ('energetics', 'Energetics'), ('rocket', 'Rocket')], max_length=20)),
-                ('family', models.CharField(help_text='Labels that count the same thing at another precision share a family', max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(help_text="As the sources name it", max_length=120, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("munition", "Munition"),
+                            ("interceptor", "Interceptor"),
+                            ("air_defence_system", "Air-defence system"),
+                            ("energetics", "Energetics"),
+                            ("rocket", "Rocket"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "family",
+                    models.CharField(
+                        help_text="Labels that count the same thing at another precision share a family",
+                        max_length=80,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name'],
+                "ordering": ["category", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CapacityFigure',
+            name="CapacityFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('releasable_to', models.CharField(choices=[('PUBLIC', 'Public'), ('NATO', 'All NATO allies'), ('NATIONS', 'Listed nations only')], db_index=True, default='NATO', max_length=8)),
-                ('releasable_nations', models.CharField(blank=True, default='', max_length=400)),
-                ('ref', models.CharField(help_text="The dataset's row id (IND-001) or a recorded figure's id", max_length=24)),
-                ('revision', models.PositiveSmallIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('actual_capacity', 'Capacity reached'), ('target_capacity', 'Target'), ('production_actual', 'Production'), ('contract', 'Contract'), ('investment', 'Investment')], max_length=20)),
-                ('quantity', models.DecimalField(decimal_places=4, max_digits=24)),
-                ('raw', models.CharField(help_text='The quantity exactly as read', max_length=40)),
-                ('unit', models.CharField(max_length=30)),
-                ('bound', models.CharField(blank=True, choices=[('', 'as stated'), ('range_lower', 'lower bound of a range'), ('upper_bound', 'upper bound'), ('increment', 'increment, not a total')], default='', max_length=12)),
-                ('period_label', models.CharField(blank=True, max_length=120)),
-                ('target_date', models.CharField(blank=True, help_text='YYYY, YYYY-MM or YYYY-MM-DD', max_length=10)),
-                ('stated', models.CharField(help_text='When the figure was said: YYYY-MM or YYYY-MM-DD', max_length=10)),
-                ('stated_on', models.DateField(help_text="The last day of the statement's date, from which it is known")),
-                ('subject_kind', models.CharField(choices=[('site', 'Site'), ('company', 'Company'), ('nation', 'Nation'), ('group', 'Several nations'), ('eu', 'European Union'), ('europe', 'Europe'), ('alliance', 'NATO')], max_length=10)),
-                ('subject_label', models.CharField(max_length=120)),
-                ('actor', models.CharField(max_length=200)),
-                ('actor_type', models.CharField(max_length=20)),
-                ('country', models.CharField(blank=True, help_text='As the dataset gives it', max_length=80)),
-                ('source_title', models.CharField(max_length=400)),
-                ('source_url', models.CharField(max_length=600)),
-                ('source_date', models.CharField(blank=True, max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.CharField(max_length=150)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('owner_nation', models.ForeignKey(blank=True, help_text='The nation whose record this is; its users always see it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('data_file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='industry.datafile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "releasable_to",
+                    models.CharField(
+                        choices=[
+                            ("PUBLIC", "Public"),
+                            ("NATO", "All NATO allies"),
+                            ("NATIONS", "Listed nations only"),
+                        ],
+                        db_index=True,
+                        default="NATO",
+                        max_length=8,
+                    ),
+                ),
+                ("releasable_nations", models.CharField(blank=True, default="", max_length=400)),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text="The dataset's row id (IND-001) or a recorded figure's id", max_length=24
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("actual_capacity", "Capacity reached"),
+                            ("target_capacity", "Target"),
+                            ("production_actual", "Production"),
+                            ("contract", "Contract"),
+                            ("investment", "Investment"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quantity", models.DecimalField(decimal_places=4, max_digits=24)),
+                ("raw", models.CharField(help_text="The quantity exactly as read", max_length=40)),
+                ("unit", models.CharField(max_length=30)),
+                (
+                    "bound",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "as stated"),
+                            ("range_lower", "lower bound of a range"),
+                            ("upper_bound", "upper bound"),
+                            ("increment", "increment, not a total"),
+                        ],
+                        default="",
+                        max_length=12,
+                    ),
+                ),
+                ("period_label", models.CharField(blank=True, max_length=120)),
+                (
+                    "target_date",
+                    models.CharField(blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD", max_length=10),
+                ),
+                (
+                    "stated",
+                    models.CharField(
+                        help_text="When the figure was said: YYYY-MM or YYYY-MM-DD", max_length=10
+                    ),
+                ),
+                (
+                    "stated_on",
+                    models.DateField(
+                        help_text="The last day of the statement's date, from which it is known"
+                    ),
+                ),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("site", "Site"),
+                            ("company", "Company"),
+                            ("nation", "Nation"),
+                            ("group", "Several nations"),
+                            ("eu", "European Union"),
+                            ("europe", "Europe"),
+                            ("alliance", "NATO"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("subject_label", models.CharField(max_length=120)),
+                ("actor", models.CharField(max_length=200)),
+                ("actor_type", models.CharField(max_length=20)),
+                ("country", models.CharField(blank=True, help_text="As the dataset gives it", max_length=80)),
+                ("source_title", models.CharField(max_length=400)),
+                ("source_url", models.CharField(max_length=600)),
+                ("source_date", models.CharField(blank=True, max_length=10)),
+                ("note", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("recorded_by", models.CharField(max_length=150)),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
+                (
+                    "owner_nation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The nation whose record this is; its users always see it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
+                (
+                    "data_file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="industry.datafile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ref', 'revision'],
+                "ordering": ["ref", "revision"],
             },
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('releasable_to', models.CharField(choices=[('PUBLIC', 'Public'), ('NATO', 'All NATO allies'), ('NATIONS', 'Listed nations only')], db_index=True, default='NATO', max_length=8)),
-                ('releasable_nations', models.CharField(blank=True, default='', max_length=400)),
-                ('ref', models.CharField(db_index=True, help_text="Its figure's ref", max_length=24)),
-                ('buyer_kind', models.CharField(blank=True, choices=[('nation', 'Nation'), ('nspa', 'NSPA'), ('eu', 'EU joint procurement'), ('joint', 'Several nations'), ('', 'not stated in the row')], max_length=8)),
-                ('buyer_label', models.CharField(blank=True, max_length=120)),
-                ('quantity', models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
-                ('quantity_unit', models.CharField(blank=True, max_length=12)),
-                ('value_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
-                ('value_currency', models.CharField(blank=True, max_length=3)),
-                ('signed', models.CharField(max_length=10)),
-                ('signed_on', models.DateField()),
-                ('delivery_label', models.CharField(blank=True, max_length=120)),
-                ('buyer_nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('figure', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contract', to='industry.capacityfigure')),
-                ('owner_nation', models.ForeignKey(blank=True, help_text='The nation whose record this is; its users always see it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "releasable_to",
+                    models.CharField(
+                        choices=[
+                            ("PUBLIC", "Public"),
+                            ("NATO", "All NATO allies"),
+                            ("NATIONS", "Listed nations only"),
+                        ],
+                        db_index=True,
+                        default="NATO",
+                        max_length=8,
+                    ),
+                ),
+                ("releasable_nations", models.CharField(blank=True, default="", max_length=400)),
+                ("ref", models.CharField(db_index=True, help_text="Its figure's ref", max_length=24)),
+                (
+                    "buyer_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nation", "Nation"),
+                            ("nspa", "NSPA"),
+                            ("eu", "EU joint procurement"),
+                            ("joint", "Several nations"),
+                            ("", "not stated in the row"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("buyer_label", models.CharField(blank=True, max_length=120)),
+                ("quantity", models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
+                ("quantity_unit", models.CharField(blank=True, max_length=12)),
+                ("value_amount", models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
+                ("value_currency", models.CharField(blank=True, max_length=3)),
+                ("signed", models.CharField(max_length=10)),
+                ("signed_on", models.DateField()),
+                ("delivery_label", models.CharField(blank=True, max_length=120)),
+                (
+                    "buyer_nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
+                (
+                    "figure",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contract",
+                        to="industry.capacityfigure",
+                    ),
+                ),
+                (
+                    "owner_nation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The nation whose record this is; its users always see it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_on', 'ref'],
+                "ordering": ["-signed_on", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryLine',
+            name="DeliveryLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due', models.CharField(max_length=10)),
-                ('due_on', models.DateField()),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='industry.contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due", models.CharField(max_length=10)),
+                ("due_on", models.DateField()),
+                ("quantity", models.DecimalField(decimal_places=3, max_digits=20)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="industry.contract",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on'],
+                "ordering": ["due_on"],
             },
         ),
         migrations.CreateModel(
-            name='Producer',
+            name="Producer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='contract',
-            name='supplier',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='industry.producer'),
+            model_name="contract",
+            name="supplier",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contracts",
+                to="industry.producer",
+            ),
         ),
         migrations.AddField(
-            model_name='capacityfigure',
-            name='producer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='industry.producer'),
+            model_name="capacityfigure",
+            name="producer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="figures",
+                to="industry.producer",
+            ),
         ),
         migrations.CreateModel(
-            name='InputRequirement',
+            name="InputRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=24, unique=True)),
-                ('quantity', models.DecimalField(decimal_places=6, max_digits=20)),
-                ('unit', models.CharField(help_text="As published: 'kg per shell', 'tonnes per 500000 charges'", max_length=60)),
-                ('per_unit_tonnes', models.DecimalField(decimal_places=12, max_digits=20)),
-                ('conversion', models.CharField(max_length=200)),
-                ('source_title', models.CharField(max_length=400)),
-                ('source_url', models.CharField(max_length=600)),
-                ('note', models.TextField(blank=True)),
-                ('data_file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='industry.datafile')),
-                ('input', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='industry.input')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='industry.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(max_length=24, unique=True)),
+                ("quantity", models.DecimalField(decimal_places=6, max_digits=20)),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="As published: 'kg per shell', 'tonnes per 500000 charges'", max_length=60
+                    ),
+                ),
+                ("per_unit_tonnes", models.DecimalField(decimal_places=12, max_digits=20)),
+                ("conversion", models.CharField(max_length=200)),
+                ("source_title", models.CharField(max_length=400)),
+                ("source_url", models.CharField(max_length=600)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "data_file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="industry.datafile",
+                    ),
+                ),
+                (
+                    "input",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="industry.input",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="industry.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ref'],
+                "ordering": ["ref"],
             },
         ),
         migrations.AddField(
-            model_name='contract',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='industry.product'),
+            model_name="contract",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="contracts", to="industry.product"
+            ),
         ),
         migrations.AddField(
-            model_name='capacityfigure',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='industry.product'),
+            model_name="capacityfigure",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="figures", to="industry.product"
+            ),
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('lat', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
-                ('lon', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
-                ('coordinates_source', models.CharField(blank=True, max_length=300)),
-                ('nation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nations.nation')),
-                ('producer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='industry.producer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("lat", models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
+                ("lon", models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True)),
+                ("coordinates_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "nation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="nations.nation",
+                    ),
+                ),
+                (
+                    "producer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="industry.producer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='capacityfigure',
-            name='site',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='industry.site'),
+            model_name="capacityfigure",
+            name="site",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="figures",
+                to="industry.site",
+            ),
         ),
         migrations.CreateModel(
-            name='CategoryMapping',
+            name="CategoryMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purl_category', models.CharField(max_length=40)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.CharField(max_length=150)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mappings', to='industry.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purl_category", models.CharField(max_length=40)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_by", models.CharField(max_length=150)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mappings",
+                        to="industry.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['purl_category', 'product__name'],
-                'constraints': [models.UniqueConstraint(fields=('purl_category', 'product'), name='industry_mapping_once')],
+                "ordering": ["purl_category", "product__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("purl_category", "product"), name="industry_mapping_once")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='capacityfigure',
-            index=models.Index(fields=['product', 'kind'], name='industry_ca_product_c79e19_idx'),
+            model_name="capacityfigure",
+            index=models.Index(fields=["product", "kind"], name="industry_ca_product_c79e19_idx"),
         ),
         migrations.AddIndex(
-            model_name='capacityfigure',
-            index=models.Index(fields=['ref'], name='industry_ca_ref_417a94_idx'),
+            model_name="capacityfigure",
+            index=models.Index(fields=["ref"], name="industry_ca_ref_417a94_idx"),
         ),
         migrations.AddConstraint(
-            model_name='capacityfigure',
-            constraint=models.UniqueConstraint(fields=('ref', 'revision'), name='industry_figure_revision_once'),
+            model_name="capacityfigure",
+            constraint=models.UniqueConstraint(
+                fields=("ref", "revision"), name="industry_figure_revision_once"
+            ),
         ),
     ]
