@@ -271,6 +271,7 @@ def read_folder(path: Path, today: dt.date | None = None) -> Parsed:
             else:
                 marks[m["id"].strip()] = m["mark"]
     seen: set[str] = set()
+    ids = {(r.get("id") or "").strip() for r in rows}  # a contradiction may name a rejected row
     for line, r in enumerate(rows, start=2):
         try:
             row, problems = _figure(line, r, marks, today)
@@ -321,7 +322,7 @@ def read_folder(path: Path, today: dt.date | None = None) -> Parsed:
         digest.update(c_data)
         parsed.files[CONTRADICTIONS_FILE] = hashlib.sha256(c_data).hexdigest()
         for line, r in enumerate(c_rows, start=2):
-            unknown = [ref for ref in r["rows"].split() if ref not in seen]
+            unknown = [ref for ref in r["rows"].split() if ref not in ids]
             if not r["number"].strip().isdigit() or unknown:
                 parsed.problems.append(
                     Problem(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from veille.core.errors import VeilleError
 from veille.industry import charts, scenarios
 from veille.industry.forms import FigureForm, MappingForm, WhatIfForm
-from veille.industry.models import CategoryMapping
+from veille.industry.models import CategoryMapping, Product
 from veille.industry.services import do_map_category, do_record_figure, do_unmap_category
 from veille.nations.access import Actor, membership_of, sees_everything
 from veille.nations.models import Role
@@ -45,6 +45,8 @@ def _bottlenecks(request: HttpRequest) -> dict[str, Any]:
 
 
 def bottlenecks(request: HttpRequest) -> HttpResponse:
+    if not Product.objects.exists():
+        return render(request, "industry/bottlenecks.html", {"empty": True})
     try:
         ctx = _bottlenecks(request)
     except VeilleError as exc:
@@ -55,6 +57,8 @@ def bottlenecks(request: HttpRequest) -> HttpResponse:
 def bottlenecks_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json"):
         raise Http404(f"no export as {fmt}")
+    if not Product.objects.exists():
+        raise Http404("no industry data loaded: run veille import industry data/industry")
     ctx = _bottlenecks(request)
     r = ctx["result"]
     rows = [
