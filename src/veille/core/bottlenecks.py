@@ -157,10 +157,10 @@ def _unbounded(
 
 def _infeasible(
     products: Sequence[ProductLine], inputs: Sequence[InputLine], requirements: Sequence[Requirement]
-) -> list[str]:
-    """The constraints the minimum outputs break on their own (a first reading of infeasibility)."""
+) -> list[tuple[str, str]]:
+    """The constraints the minimum outputs break on their own (field, why): a first reading."""
     out = [
-        f"products.{p.name}.minimum ({p.minimum} above its capacity {p.capacity})"
+        (f"products.{p.name}.minimum", f"{p.name}: minimum {p.minimum} above its capacity {p.capacity}")
         for p in products
         if p.capacity is not None and p.minimum > p.capacity
     ]
@@ -168,7 +168,9 @@ def _infeasible(
     for i in inputs:
         need = sum((r.per_unit * minimum[r.product] for r in requirements if r.input == i.name), Decimal(0))
         if need > i.capacity:
-            out.append(f"inputs.{i.name} (the minimum outputs need {need}, capacity {i.capacity})")
+            out.append(
+                (f"inputs.{i.name}", f"{i.name}: the minimum outputs need {need}, capacity {i.capacity}")
+            )
     return out
 
 
@@ -223,8 +225,9 @@ def solve(
     if status == highspy.HighsModelStatus.kInfeasible:
         reasons = _infeasible(products, inputs, requirements)
         raise InfeasibleScenario(
-            "the minimum outputs cannot all be met: " + ("; ".join(reasons) or "the constraints together"),
-            field=reasons[0].split(" ")[0] if reasons else "products",
+            "the minimum outputs cannot all be met: "
+            + ("; ".join(why for _, why in reasons) or "the constraints together"),
+            field=reasons[0][0] if reasons else "products",
         )
     if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         raise UnboundedScenario("the weighted output has no limit: give more capacities", field="products")
