@@ -187,7 +187,8 @@ def main() -> None:
         "",
         "| measure | veille | baseline | ratio | target |",
         "|---|---:|---:|---:|---|",
-        f"| bottleneck programme, {PRODUCTS} products x {INPUTS} inputs (synthetic, seeded): read the what-if form, "
+        f"| bottleneck programme, {PRODUCTS} products x {INPUTS} inputs (synthetic, seeded): "
+        "read the what-if form, "
         f"solve before and after it, render the page (median of 15) | {ms(page_lp)} | - | - | "
         f"< 200 ms ({'met' if lp_ms < 200 else 'NOT met'}) |",
         f"| one solve with HiGHS (matrix passed whole) vs highspy's modelling layer, one variable and "

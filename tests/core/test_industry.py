@@ -149,7 +149,7 @@ def test_the_growth_needed_reaches_the_target_on_its_date(
     growth = 1 + float(pct) / 100
     reached = float(latest) * growth**years
     # the percentage is rounded to 0.1 (0.0005 of growth either way): allow that much per year
-    slack = (1 + 0.0005 / growth) ** years - 1 + 1e-9
+    slack = (1 + 0.0005 / (growth - 0.0005)) ** years - 1 + 1e-9
     assert abs(reached - float(goal)) <= float(goal) * slack * 1.01
 
 

@@ -185,10 +185,12 @@ CAPACITY_COLUMNS = [
 ]
 
 
-def capacity_rows(user: Any, as_of: dt.date, product: str | None = None) -> list[dict[str, Any]]:
+def capacity_rows(
+    user: Any, as_of: dt.date, product: str | None = None, fams: list[Family] | None = None
+) -> list[dict[str, Any]]:
     """Per product family and subject: the capacity as of a date, each figure used, with conversions."""
     rows = []
-    for fam in families(user):
+    for fam in families(user) if fams is None else fams:
         if product and product not in (fam.slug, fam.name, *fam.products):
             continue
         for cap in core.capacity_as_of(fam.figures, as_of):
@@ -257,10 +259,12 @@ TARGET_COLUMNS = [
 ]
 
 
-def target_rows(user: Any, as_of: dt.date, product: str | None = None) -> list[dict[str, Any]]:
+def target_rows(
+    user: Any, as_of: dt.date, product: str | None = None, fams: list[Family] | None = None
+) -> list[dict[str, Any]]:
     """Every target (undated ones reported as such), tracked against its subject's actual figures."""
     rows = []
-    for fam in families(user):
+    for fam in families(user) if fams is None else fams:
         if product and product not in (fam.slug, fam.name, *fam.products):
             continue
         for t in fam.figures:

@@ -53,9 +53,9 @@ def _meta(as_of: dt.date | None = None) -> dict[str, Any]:
     return meta
 
 
-def _family_charts(user: Any, only: str | None = None) -> list[dict[str, Any]]:
+def _family_charts(fams: list[queries.Family], only: str | None = None) -> list[dict[str, Any]]:
     out = []
-    for k, fam in enumerate(queries.families(user)):
+    for k, fam in enumerate(fams):
         if only and only not in (fam.slug, fam.name, *fam.products):
             continue
         title = fam.name if len(fam.products) == 1 else f"{fam.name} ({', '.join(fam.products)})"
@@ -77,15 +77,16 @@ def _family_charts(user: Any, only: str | None = None) -> list[dict[str, Any]]:
 def index(request: HttpRequest) -> HttpResponse:
     form, as_of = _as_of(request)
     figs = queries.figures(request.user)
-    targets = queries.target_rows(request.user, as_of)
+    fams = queries.families(request.user)
+    targets = queries.target_rows(request.user, as_of, fams=fams)
     return render(
         request,
         "industry/index.html",
         {
             "form": form,
             "as_of": as_of,
-            "charts": _family_charts(request.user),
-            "capacity": queries.capacity_rows(request.user, as_of),
+            "charts": _family_charts(fams),
+            "capacity": queries.capacity_rows(request.user, as_of, fams=fams),
             "targets": targets,
             "undated": [t for t in targets if t["status"] == "undated"],
             "contradictions": Contradiction.objects.all(),
@@ -122,6 +123,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(f"no product {slug!r}")
     form, as_of = _as_of(request)
     family = list(Product.objects.filter(family=item.family))
+    fams = queries.families(request.user)
     return render(
         request,
         "industry/product.html",
@@ -130,9 +132,9 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "family": family,
             "form": form,
             "as_of": as_of,
-            "charts": _family_charts(request.user, item.name),
-            "capacity": queries.capacity_rows(request.user, as_of, item.name),
-            "targets": queries.target_rows(request.user, as_of, item.name),
+            "charts": _family_charts(fams, item.name),
+            "capacity": queries.capacity_rows(request.user, as_of, item.name, fams),
+            "targets": queries.target_rows(request.user, as_of, item.name, fams),
             "figures": [r for p in family for r in queries.figure_rows(request.user, product=p.slug)],
             "contracts": [r for p in family for r in queries.contract_rows(request.user, p.slug)],
             "requirements": InputRequirement.objects.filter(product__in=family).select_related("input"),

@@ -20,6 +20,9 @@ from veille.nations.access import Actor, membership_of, sees_everything
 from veille.nations.models import Role
 from veille.web.exports import export_response
 
+#: Ratios listed on the page; a large scenario's others are in the exports.
+SHOWN = 60
+
 # --- bottlenecks --------------------------------------------------------------------------------
 
 
@@ -38,6 +41,8 @@ def _bottlenecks(request: HttpRequest) -> dict[str, Any]:
     return {
         "form": form,
         "result": result,
+        "requirements_shown": result["requirements"][:SHOWN],
+        "requirements_more": max(0, len(result["requirements"]) - SHOWN),
         "error": error,
         "changed": bool(changes) and error is None,
         "spec": charts.bottleneck_chart(result["inputs"]),
@@ -85,6 +90,16 @@ def bottlenecks_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "conversion": (p["origin"] or {}).get("conversion", ""),
         }
         for p in r["products"]
+    ]
+    rows += [
+        {
+            "what": "requirement",
+            "name": f"{q['product']} <- {q['input']}",
+            "capacity": q["per_unit_tonnes"],
+            "from": (q["origin"] or {}).get("ref") or (q["origin"] or {}).get("kind", ""),
+            "conversion": (q["origin"] or {}).get("conversion", ""),
+        }
+        for q in r["requirements"]
     ]
     columns = ["what", "name", "capacity", "used_or_output", "dual", "binding", "from", "conversion"]
     meta = {
