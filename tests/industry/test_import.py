@@ -183,3 +183,13 @@ def test_only_coordinators_import(users: Any, actor_of: Any) -> None:
 def test_a_dry_run_writes_nothing(users: Any) -> None:
     summary = IMPORTERS["industry"].run(DATA, Actor.system_process("tests"), no_progress, True)
     assert summary.created == 88 and CapacityFigure.objects.count() == 0
+
+
+def test_a_text_longer_than_its_column_is_rejected_not_truncated(users: Any, tmp_path: Path) -> None:
+    def edit(rows: list[dict[str, str]]) -> None:
+        next(r for r in rows if r["id"] == "IND-036")["site"] = "R" * 121
+
+    summary = run(copy_with(tmp_path, edit))
+    assert summary.rejected == 1 and any(
+        "(IND-036): site: at most 120 characters" in p for p in summary.problems
+    )

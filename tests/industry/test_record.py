@@ -68,6 +68,7 @@ def test_an_editor_cannot_record_for_another_nations_site(industry: Any, actor_o
         ({"stated": "2099-01"}, InvalidFigure, "date"),
         ({"kind": "target_capacity", "target_date": ""}, InvalidFigure, "target_date"),
         ({"source_url": ""}, InvalidFigure, "source_url"),
+        ({"period_label": "x" * 121}, InvalidFigure, "period_label"),
     ],
 )
 def test_a_bad_figure_is_refused_naming_the_field(

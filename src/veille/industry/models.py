@@ -75,7 +75,7 @@ class Product(models.Model):
     name = models.CharField(max_length=120, unique=True, help_text=_("As the sources name it"))
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     family = models.CharField(
-        max_length=80, help_text=_("Labels that count the same thing at another precision share a family")
+        max_length=120, help_text=_("Labels that count the same thing at another precision share a family")
     )
 
     class Meta:

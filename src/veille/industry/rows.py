@@ -186,12 +186,30 @@ def check_figure_values(
             )
 
 
+#: The longest text each column may hold (the database's limits).
+LIMITS = {
+    "id": 24,
+    "actor": 200,
+    "product": 120,
+    "unit": 30,
+    "period_label": 120,
+    "site": 120,
+    "country": 80,
+    "source_title": 400,
+    "source_url": 600,
+    "source_date": 10,
+}
+
+
 def _figure(
     line: int, r: dict[str, str], marks: dict[str, str], today: dt.date
 ) -> tuple[FigureRow, list[Problem]]:
     ref = (r.get("id") or "").strip()
     if not ref:
         raise InvalidFigure("every row needs an id", field="id")
+    for name, limit in LIMITS.items():
+        if len((r.get(name) or "").strip()) > limit:
+            raise InvalidFigure(f"at most {limit} characters", field=name)
     stated = core.PartialDate.parse(r["date"], field="date")
     kind, category, unit = r["kind"].strip(), r["product_category"].strip(), r["unit"].strip()
     if not r["product"].strip():

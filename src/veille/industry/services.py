@@ -375,6 +375,9 @@ def check_figure(actor: Actor, values: Mapping[str, Any], today: dt.date | None 
     for name in ("source_title", "source_url"):
         if not str(values.get(name) or "").strip():
             raise InvalidFigure("every figure needs its source", field=name)
+    for name, limit in (("source_title", 400), ("source_url", 600), ("period_label", 120), ("quantity", 40)):
+        if len(str(values.get(name) or "").strip()) > limit:
+            raise InvalidFigure(f"at most {limit} characters", field=name)
     marking, nations = validate_releasability(
         str(values.get("releasable_to") or Releasability.NATO), values.get("releasable_nations") or ()
     )
@@ -407,7 +410,7 @@ def do_record_figure(actor: Actor, values: Mapping[str, Any]) -> CapacityFigure:
             quantity=ok["quantity"],
             raw=ok["raw"],
             unit=ok["unit"],
-            period_label=str(values.get("period_label") or "").strip()[:120],
+            period_label=str(values.get("period_label") or "").strip(),
             target_date=str(ok["target"]) if ok["target"] else "",
             stated=str(ok["stated"]),
             stated_on=ok["stated"].last_day,
@@ -419,8 +422,8 @@ def do_record_figure(actor: Actor, values: Mapping[str, Any]) -> CapacityFigure:
             actor=actor.label,
             actor_type="government" if actor.nation_code else "alliance",
             country=nation.name,
-            source_title=str(values["source_title"]).strip()[:400],
-            source_url=str(values["source_url"]).strip()[:600],
+            source_title=str(values["source_title"]).strip(),
+            source_url=str(values["source_url"]).strip(),
             note=str(values.get("note") or "").strip(),
             recorded_by=actor.label,
             releasable_to=ok["marking"],
