@@ -98,6 +98,8 @@ def test_a_users_scenario_is_marked_as_such(industry: Any) -> None:
             "inputs[0].capacity.value",
         ),
         ({"products": [{"product": "GMLRS rocket"}]}, UnboundedScenario, "products"),
+        ({"requirements": 7}, ScenarioError, "requirements"),
+        ({"inputs": "powder"}, ScenarioError, "inputs"),
         (
             {
                 "products": [

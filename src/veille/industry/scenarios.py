@@ -141,6 +141,8 @@ def build(spec: Mapping[str, Any], user: Any) -> Built:
         if origin:
             built.origins[f"product:{name}"] = origin
             built.user_values |= origin.kind == "scenario"
+    if not isinstance(spec.get("inputs") or [], list):
+        raise ScenarioError("expected a list of inputs", field="inputs")
     for k, i in enumerate(spec.get("inputs") or []):
         if not isinstance(i, Mapping) or not str(i.get("input") or "").strip():
             raise ScenarioError("name the input", field=f"inputs[{k}].input")
@@ -158,6 +160,8 @@ def build(spec: Mapping[str, Any], user: Any) -> Built:
             product__name__in=products, input__name__in=inputs
         )
         given = [{"row": r.ref} for r in rows]
+    if not isinstance(given, list):
+        raise ScenarioError("expected a list of requirements", field="requirements")
     for k, r in enumerate(given):
         where = f"requirements[{k}]"
         if not isinstance(r, Mapping):
