@@ -184,6 +184,9 @@ ROUTES: dict[str, Expect] = {
     "api:industry_capacity": Expect("/api/v1/industry/capacity", API_LOGGED_IN),
     "api:industry_targets": Expect("/api/v1/industry/targets", API_LOGGED_IN),
     "api:industry_contracts": Expect("/api/v1/industry/contracts", API_LOGGED_IN),
+    "api:industry_record_contract": Expect(
+        "/api/v1/industry/contracts", {"anon": 401, "*": 400}, method="post"
+    ),
     "api:industry_products": Expect("/api/v1/industry/products", API_LOGGED_IN),
     # the example scenario names products the matrix's data do not hold
     "api:industry_bottlenecks": Expect("/api/v1/industry/bottlenecks", {"anon": 401, "*": 404}),

@@ -12,7 +12,7 @@ from veille.audit.models import AuditEvent
 from veille.core.errors import Conflict, PermissionDenied
 from veille.industry import queries
 from veille.industry.exceptions import InvalidFigure, InvalidMapping, NoSuchProduct, NoSuchSite, UnknownUnit
-from veille.industry.models import CapacityFigure, CategoryMapping
+from veille.industry.models import CapacityFigure, CategoryMapping, Contract
 from veille.industry.services import do_map_category, do_record_figure, do_unmap_category
 from veille.nations.exceptions import WrongNation
 
@@ -134,3 +134,55 @@ def test_capacity_for_products_answers_each_product_asked(industry: Any) -> None
     lockheed = next(r for r in out["pac-3-mse-interceptor"] if r["subject"] == "Lockheed Martin")
     assert lockheed["refs"] == "IND-060" and lockheed["per_year"] == 620
     assert out["stinger-missile"] == []  # contracts only: no stated capacity
+
+
+ORDER = {
+    "product": "155-mm-artillery-shell",
+    "buyer_kind": "nation",
+    "buyer_nation": "NOR",
+    "supplier": "Nammo",
+    "quantity": "30000",
+    "quantity_unit": "units",
+    "signed": "2025-11-02",
+    "deliveries": [{"due": "2026-06", "quantity": "10000"}, {"due": "2027", "quantity": "20000"}],
+    "source_title": "Norwegian MoD press release",
+    "source_url": "https://www.regjeringen.no/example",
+}
+
+
+def test_an_editor_records_her_nations_contract_with_its_delivery_lines(
+    industry: Any, client_as: Any
+) -> None:
+    r = client_as("nora").post(
+        "/api/v1/industry/contracts", json.dumps(ORDER), content_type="application/json"
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["buyer"] == "Norway" and r.json()["delivery"] == "2026-06: 10000; 2027: 20000"
+    assert CapacityFigure.objects.get(ref=r.json()["ref"]).kind == "contract"
+    assert AuditEvent.objects.filter(action="industry.contract.record").exists()
+
+
+@pytest.mark.parametrize(
+    "who, change, status, field",
+    [
+        ("sam", {}, 403, "nation"),
+        ("nora", {"buyer_kind": "nspa"}, 403, None),
+        ("nora", {"deliveries": [{"due": "2026", "quantity": "40000"}]}, 422, "deliveries"),
+        ("nora", {"quantity": "-1"}, 422, "quantity"),
+        ("nora", {"signed": "2099-01"}, 422, "signed"),
+        ("nora", {"quantity": "", "value_amount": ""}, 422, "quantity"),
+        ("nora", {"quantity": "", "value_amount": "100", "value_currency": "XYZ"}, 422, "value_currency"),
+        ("nora", {"product": "death-ray"}, 404, "product"),
+    ],
+)
+def test_a_contract_that_cannot_be_recorded_says_why(
+    industry: Any, client_as: Any, who: str, change: dict[str, Any], status: int, field: str | None
+) -> None:
+    before = Contract.objects.count()
+    r = client_as(who).post(
+        "/api/v1/industry/contracts", json.dumps({**ORDER, **change}), content_type="application/json"
+    )
+    assert r.status_code == status, r.content
+    if field:
+        assert r.json()["error"]["field"] == field
+    assert Contract.objects.count() == before

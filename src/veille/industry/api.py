@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from veille.industry import queries, scenarios
 from veille.industry.models import CategoryMapping, Kind, Product
-from veille.industry.services import do_map_category, do_record_figure
+from veille.industry.services import do_map_category, do_record_contract, do_record_figure
 from veille.nations.access import Actor
 
 router = Router(tags=["industry"])
@@ -76,6 +76,28 @@ class ScenarioIn(Schema):
     what_if: dict[str, Decimal] = {}
 
 
+class DeliveryIn(Schema):
+    due: str
+    quantity: str
+
+
+class ContractIn(Schema):
+    product: str
+    buyer_kind: str
+    buyer_nation: str = ""
+    buyer_label: str = ""
+    supplier: str = ""
+    quantity: str = ""
+    quantity_unit: str = "units"
+    value_amount: str = ""
+    value_currency: str = ""
+    signed: str
+    deliveries: list[DeliveryIn] = []
+    source_title: str
+    source_url: str
+    note: str = ""
+
+
 class MappingIn(Schema):
     purl_category: str
     product: str
@@ -114,6 +136,17 @@ def industry_targets(request: HttpRequest, filters: Query[CapacityQuery]):
 @router.get("/contracts", response=list[dict[str, Any]], summary="Contracts as reported")
 def industry_contracts(request: HttpRequest, product: str | None = None):
     return queries.contract_rows(request.user, product)
+
+
+@router.post(
+    "/contracts",
+    response={201: dict[str, Any]},
+    summary="Record a contract and its delivery lines (buyer's editors)",
+)
+def industry_record_contract(request: HttpRequest, body: ContractIn) -> Status[dict[str, Any]]:
+    contract = do_record_contract(Actor.from_request(request, via="api"), body.dict())
+    row = next(r for r in queries.contract_rows(request.user) if r["ref"] == contract.ref)
+    return Status(201, row)
 
 
 @router.get("/products", response=list[dict[str, Any]], summary="Products, their category and family")

@@ -321,6 +321,7 @@ def contract_rows(user: Any, product: str | None = None) -> list[dict[str, Any]]
     qs = (
         Contract.objects.visible_to(user)
         .select_related("product", "supplier", "figure")
+        .prefetch_related("deliveries")
         .filter(figure__in=CapacityFigure.objects.current())
     )
     if product:
@@ -339,7 +340,8 @@ def contract_rows(user: Any, product: str | None = None) -> list[dict[str, Any]]
             "value": k.value_amount,
             "currency": k.value_currency,
             "signed": k.signed,
-            "delivery": k.delivery_label,
+            "delivery": k.delivery_label
+            or "; ".join(f"{d.due}: {d.quantity.normalize():f}" for d in k.deliveries.all()),
             "source_title": k.figure.source_title if k.figure else "",
             "source_url": k.figure.source_url if k.figure else "",
             "contradicts": " ".join(sorted({r for x in c.get(k.ref, []) for r in x.ref_list if r != k.ref})),

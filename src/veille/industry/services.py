@@ -1,8 +1,5 @@
-"""Every write of the industry app: importing the dataset, recording a figure, mapping PURL categories.
-
-Figures are append-only: an import adds the rows it has not seen, and a row whose content changed
-becomes a new revision of its ``ref`` (the earlier one is kept); nothing is overwritten.
-"""
+"""Every write of the industry app: importing the dataset (``imports.do_import``), recording a figure
+or a contract, mapping PURL categories. Figures are append-only: a new one is a new row."""
 
 from __future__ import annotations
 
@@ -13,28 +10,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from veille.audit.services import record, snapshot
 from veille.core import industry as core
 from veille.core.errors import Conflict, InvalidInput
 from veille.core.money import check_currency
 from veille.industry.exceptions import InvalidFigure, InvalidMapping, NoSuchProduct, NoSuchSite
+from veille.industry.imports import do_import
 from veille.industry.models import (
     BuyerKind,
     CapacityFigure,
     CategoryMapping,
     Contract,
-    Contradiction,
-    DataFile,
-    Input,
-    InputRequirement,
+    DeliveryLine,
     Producer,
     Product,
     Site,
     SubjectKind,
 )
-from veille.industry.rows import LICENCE, FigureRow, Parsed, check_figure_values
+from veille.industry.rows import check_figure_values
 from veille.nations.access import (
     Actor,
     Releasability,
@@ -42,291 +36,9 @@ from veille.nations.access import (
     require_editor_for,
     validate_releasability,
 )
-from veille.nations.exceptions import UnknownNation
 from veille.nations.models import Nation
-from veille.nations.services import resolve_nation
-from veille.web.importers import ImportSummary, Progress, no_progress
 
-#: The same company under another name in the sources.
-PRODUCER_ALIASES = {"RTX": "Raytheon"}
-#: The fields a re-import compares to tell an unchanged row from a revised one.
-COMPARED = (
-    "kind",
-    "raw",
-    "unit",
-    "bound",
-    "period_label",
-    "target_date",
-    "stated",
-    "actor",
-    "actor_type",
-    "country",
-    "source_title",
-    "source_url",
-    "source_date",
-    "note",
-)
 PURL_CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-
-
-class _DryRun(Exception):
-    pass
-
-
-def producer_name(actor: str) -> str:
-    """``"Rheinmetall (CEO Armin Papperger)"`` → ``"Rheinmetall"``; ``"RTX / COMLOG"`` → ``"Raytheon"``."""
-    name = actor.split(" (")[0].split(" / ")[0].strip()
-    return PRODUCER_ALIASES.get(name, name)
-
-
-def _nation(name: str, cache: dict[str, Nation | None]) -> Nation | None:
-    if name not in cache:
-        try:
-            cache[name] = resolve_nation(name)
-        except UnknownNation:
-            cache[name] = None
-    return cache[name]
-
-
-def subject_of(row: FigureRow, nations: dict[str, Nation | None]) -> dict[str, Any]:
-    """Whose figure a row is: a site, a company, a nation, several nations, the EU, Europe or NATO."""
-    country = row.country
-    producer = producer_name(row.actor) if row.actor_type == "company" else ""
-    group = re.fullmatch(r"multinational \((.+?)(?: group)?\)", country)
-    if group and not producer:
-        producer = producer_name(group.group(1))
-    special = group or country in ("EU", "Europe", "NATO") or "," in country
-    nation = None if special or not country else _nation(country, nations)
-    if row.site:
-        kind, label = SubjectKind.SITE, row.site
-    elif group:
-        kind, label = SubjectKind.COMPANY, producer
-    elif country == "EU":
-        kind, label = SubjectKind.EU, "EU"
-    elif country == "Europe":
-        kind, label = SubjectKind.EUROPE, "Europe"
-    elif country == "NATO":
-        kind, label = SubjectKind.ALLIANCE, "NATO"
-    elif "," in country:
-        kind, label = SubjectKind.GROUP, country
-    elif producer:
-        kind, label = SubjectKind.COMPANY, producer
-    else:
-        kind, label = SubjectKind.NATION, nation.code if nation else country
-    return {"kind": kind, "label": label, "nation": nation, "producer": producer}
-
-
-def _buyer(row: FigureRow, subject: Mapping[str, Any]) -> dict[str, Any]:
-    if row.actor_type == "alliance" or row.country == "NATO":
-        return {"buyer_kind": BuyerKind.NSPA, "buyer_label": "NSPA", "buyer_nation": None}
-    if "," in row.country:
-        return {"buyer_kind": BuyerKind.JOINT, "buyer_label": row.country, "buyer_nation": None}
-    if row.actor_type == "government" and subject["nation"] is not None:
-        n = subject["nation"]
-        return {"buyer_kind": BuyerKind.NATION, "buyer_label": n.name, "buyer_nation": n}
-    return {"buyer_kind": BuyerKind.NOT_STATED, "buyer_label": "", "buyer_nation": None}
-
-
-def do_import(
-    actor: Actor, parsed: Parsed, progress: Progress = no_progress, dry_run: bool = False
-) -> ImportSummary:
-    """Store the dataset in one transaction; the rows set aside by the reader are reported."""
-    require_coordinator(actor, "import industry figures")
-    summary = ImportSummary(
-        source=f"{parsed.folder} (sha256 {parsed.sha256[:12]}…)", read=len(parsed.figures)
-    )
-    summary.problems.extend(str(p) for p in parsed.problems)
-    summary.rejected = sum(1 for p in parsed.problems if p.severity == "rejected")
-    summary.extra["undated_targets"] = parsed.undated_targets
-    summary.extra["inputs"] = len(parsed.inputs)
-    try:
-        with transaction.atomic():
-            _store(actor, parsed, summary, progress)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    return summary
-
-
-def _store(actor: Actor, parsed: Parsed, summary: ImportSummary, progress: Progress) -> None:
-    data_file, created_file = DataFile.objects.get_or_create(
-        sha256=parsed.sha256,
-        defaults={
-            "file_name": ", ".join(parsed.files),
-            "title": "Industry capacity announcements",
-            "licence": LICENCE,
-        },
-    )
-    nations: dict[str, Nation | None] = {}
-    products = {p.name: p for p in Product.objects.all()}
-    producers = {p.name: p for p in Producer.objects.all()}
-    sites = {s.name: s for s in Site.objects.all()}
-    latest: dict[str, CapacityFigure] = {}
-    for f in CapacityFigure.objects.filter(ref__in=[r.ref for r in parsed.figures]).order_by(
-        "ref", "revision"
-    ):
-        latest[f.ref] = f
-
-    def product_for(name: str, category: str, family: str) -> Product:
-        if name not in products:
-            products[name] = Product.objects.create(
-                name=name, slug=_slug(name), category=category, family=family
-            )
-        return products[name]
-
-    progress(0, total=len(parsed.figures), description="industry: storing figures")
-    for row in parsed.figures:
-        subject = subject_of(row, nations)
-        producer = None
-        if subject["producer"] and subject["kind"] in (
-            SubjectKind.COMPANY,
-            SubjectKind.SITE,
-            SubjectKind.GROUP,
-        ):
-            # a contract's country may be the buyer's: a producer's nation comes from its other rows
-            nation = subject["nation"] if row.kind != "contract" else None
-            producer = producers.get(subject["producer"])
-            if producer is None:
-                producer = producers[subject["producer"]] = Producer.objects.create(
-                    name=subject["producer"], nation=nation
-                )
-            elif producer.nation_id is None and nation is not None:
-                producer.nation = nation
-                producer.save(update_fields=["nation"])
-        site = None
-        if row.site:
-            site = sites.get(row.site)
-            if site is None:
-                site = sites[row.site] = Site.objects.create(
-                    name=row.site, producer=producer, nation=subject["nation"]
-                )
-            elif site.producer_id is None and producer is not None:
-                site.producer = producer
-                site.save(update_fields=["producer"])
-        values = {
-            "kind": row.kind,
-            "raw": row.raw,
-            "unit": row.unit,
-            "bound": row.bound,
-            "period_label": row.period_label,
-            "target_date": str(row.target) if row.target else "",
-            "stated": str(row.stated),
-            "actor": row.actor,
-            "actor_type": row.actor_type,
-            "country": row.country,
-            "source_title": row.source_title,
-            "source_url": row.source_url,
-            "source_date": row.source_date,
-            "note": row.note,
-        }
-        current = latest.get(row.ref)
-        if (
-            current is not None
-            and all(getattr(current, k) == v for k, v in values.items())
-            and (current.product.name == row.product)
-        ):
-            summary.unchanged += 1
-            progress(1)
-            continue
-        figure = CapacityFigure.objects.create(
-            ref=row.ref,
-            revision=(current.revision + 1) if current else 1,
-            data_file=data_file,
-            product=product_for(row.product, row.category, row.family),
-            quantity=row.quantity,
-            stated_on=row.stated.last_day,
-            subject_kind=subject["kind"],
-            subject_label=subject["label"],
-            nation=subject["nation"],
-            producer=producer,
-            site=site,
-            recorded_by=actor.label,
-            releasable_to=Releasability.PUBLIC,
-            **values,
-        )
-        if current is None:
-            summary.created += 1
-        else:
-            summary.updated += 1
-            summary.problems.append(
-                f"{row.ref}: revised (revision {figure.revision}); revision {current.revision} kept"
-            )
-        if row.kind == "contract":
-            _contract(figure, row, subject, producer)
-        progress(1)
-    _requirements(parsed, data_file, product_for)
-    for number, refs, what in parsed.contradictions:
-        Contradiction.objects.update_or_create(number=number, defaults={"refs": refs, "what": what})
-    if summary.created or summary.updated or created_file:
-        record(
-            actor,
-            "industry.import",
-            data_file,
-            after={
-                "files": parsed.files,
-                "created": summary.created,
-                "revised": summary.updated,
-                "unchanged": summary.unchanged,
-                "rejected": summary.rejected,
-                "undated_targets": parsed.undated_targets,
-            },
-        )
-
-
-def _slug(name: str) -> str:
-    base = slugify(name)[:70] or "product"
-    slug, n = base, 2
-    while Product.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _contract(
-    figure: CapacityFigure, row: FigureRow, subject: Mapping[str, Any], producer: Producer | None
-) -> None:
-    money = core.unit_kind(row.unit) == "money"
-    Contract.objects.create(
-        figure=figure,
-        ref=row.ref,
-        product=figure.product,
-        supplier=producer,
-        quantity=None if money else row.quantity,
-        quantity_unit="" if money else row.unit,
-        value_amount=row.quantity if money else None,
-        value_currency=row.unit if money else "",
-        signed=str(row.stated),
-        signed_on=row.stated.last_day,
-        delivery_label=row.period_label,
-        releasable_to=Releasability.PUBLIC,
-        **_buyer(row, subject),
-    )
-
-
-def _requirements(parsed: Parsed, data_file: DataFile, product_for: Any) -> None:
-    inputs = {i.name: i for i in Input.objects.all()}
-    stored = set(InputRequirement.objects.values_list("ref", flat=True))
-    for r in parsed.inputs:
-        if r.ref in stored:
-            continue
-        if r.input not in inputs:
-            inputs[r.input] = Input.objects.create(name=r.input, unit="tonnes")
-        existing = Product.objects.filter(name=r.product).first()
-        product = existing or product_for(r.product, "", r.product)
-        InputRequirement.objects.create(
-            ref=r.ref,
-            data_file=data_file,
-            product=product,
-            input=inputs[r.input],
-            quantity=r.quantity,
-            unit=r.unit,
-            per_unit_tonnes=r.conversion.value.quantize(Decimal("1e-12")),
-            conversion=r.conversion.shown,
-            source_title=r.source_title,
-            source_url=r.source_url,
-            note=r.note,
-        )
-
 
 # --- a figure recorded by an editor -------------------------------------------------------------
 
@@ -434,6 +146,149 @@ def do_record_figure(actor: Actor, values: Mapping[str, Any]) -> CapacityFigure:
     return figure
 
 
+# --- a contract recorded by a buyer's editor ------------------------------------------------------
+
+
+def check_contract(actor: Actor, values: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+    """Validate a contract: its buyer (a nation's editors record their nation's orders; NSPA, EU and
+    joint orders are for coordinators), a quantity or a value, the signing date, delivery lines that
+    never exceed the quantity ordered, and the source."""
+    today = today or dt.date.today()
+    product = (
+        Product.objects.filter(slug=values.get("product")).first()
+        or Product.objects.filter(name=values.get("product")).first()
+    )
+    if product is None:
+        raise NoSuchProduct(f"no product {values.get('product')!r}", field="product")
+    kind = str(values.get("buyer_kind") or "")
+    if kind not in (BuyerKind.NATION, BuyerKind.NSPA, BuyerKind.EU, BuyerKind.JOINT):
+        raise InvalidFigure("expected nation, nspa, eu or joint", field="buyer_kind")
+    nation = None
+    if kind == BuyerKind.NATION:
+        nation = Nation.objects.filter(code=str(values.get("buyer_nation") or "").upper()).first()
+        if nation is None:
+            raise InvalidFigure(f"no nation {values.get('buyer_nation')!r}", field="buyer_nation")
+        require_editor_for(actor, nation.code, "record a contract")
+    else:
+        require_coordinator(actor, "record NSPA, EU or joint contracts")
+    supplier = None
+    if values.get("supplier"):
+        supplier = Producer.objects.filter(name=values["supplier"]).first()
+        if supplier is None:
+            raise InvalidFigure(f"no producer {values['supplier']!r}", field="supplier")
+    quantity = _non_negative(values.get("quantity"), "quantity")
+    amount = _non_negative(values.get("value_amount"), "value_amount")
+    if quantity is None and amount is None:
+        raise InvalidFigure("give a quantity or a value", field="quantity")
+    unit = str(values.get("quantity_unit") or "units")
+    if quantity is not None and unit not in core.STOCKS:
+        raise InvalidFigure(f"{unit!r}: expected units or tonnes", field="quantity_unit")
+    currency = (
+        check_currency(values.get("value_currency"), field="value_currency") if amount is not None else ""
+    )
+    signed = core.PartialDate.parse(str(values.get("signed") or ""), field="signed")
+    if signed.first_day > today:
+        raise InvalidFigure(f"a contract signed on {signed} is dated in the future", field="signed")
+    lines = []
+    for k, line in enumerate(values.get("deliveries") or []):
+        due = core.PartialDate.parse(str(line.get("due") or ""), field=f"deliveries[{k}].due")
+        q = _non_negative(line.get("quantity"), f"deliveries[{k}].quantity")
+        if not q:
+            raise InvalidFigure("expected a quantity above zero", field=f"deliveries[{k}].quantity")
+        lines.append((due, q))
+    if lines and quantity is None:
+        raise InvalidFigure("delivery lines need the quantity ordered", field="deliveries")
+    if quantity is not None and sum((q for _, q in lines), Decimal(0)) > quantity:
+        raise InvalidFigure(
+            f"the delivery lines add up to more than the {quantity} ordered", field="deliveries"
+        )
+    for name in ("source_title", "source_url"):
+        if not str(values.get(name) or "").strip():
+            raise InvalidFigure("every contract needs its source", field=name)
+    return {
+        "product": product,
+        "kind": kind,
+        "nation": nation,
+        "supplier": supplier,
+        "quantity": quantity,
+        "unit": unit,
+        "amount": amount,
+        "currency": currency,
+        "signed": signed,
+        "lines": lines,
+    }
+
+
+def _non_negative(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except ArithmeticError:
+        raise InvalidFigure(f"{value!r} is not a number", field=field) from None
+    if not number.is_finite() or number < 0:
+        raise InvalidFigure(f"{value}: expected zero or more", field=field)
+    return number
+
+
+def do_record_contract(actor: Actor, values: Mapping[str, Any]) -> Contract:
+    """Record a contract, its figure (a new row) and its delivery lines, in one transaction."""
+    ok = check_contract(actor, values)
+    nation: Nation | None = ok["nation"]
+    label = nation.name if nation else str(values.get("buyer_label") or ok["kind"].upper())[:120]
+    prefix = nation.code if nation else "NATO"
+    with transaction.atomic():
+        n = CapacityFigure.objects.select_for_update().filter(ref__startswith=f"{prefix}-").count()
+        ref = f"{prefix}-{n + 1:04d}"
+        money = ok["amount"] is not None and ok["quantity"] is None
+        figure = CapacityFigure.objects.create(
+            ref=ref,
+            product=ok["product"],
+            kind="contract",
+            quantity=ok["amount"] if money else ok["quantity"],
+            raw=str(ok["amount"] if money else ok["quantity"]),
+            unit=ok["currency"] if money else ok["unit"],
+            stated=str(ok["signed"]),
+            stated_on=ok["signed"].last_day,
+            subject_kind=SubjectKind.NATION if nation else SubjectKind.ALLIANCE,
+            subject_label=nation.code if nation else label,
+            nation=nation,
+            producer=ok["supplier"],
+            actor=actor.label,
+            actor_type="government" if nation else "alliance",
+            country=nation.name if nation else label,
+            source_title=str(values["source_title"]).strip()[:400],
+            source_url=str(values["source_url"]).strip()[:600],
+            note=str(values.get("note") or "").strip(),
+            recorded_by=actor.label,
+            releasable_to=Releasability.PUBLIC,
+            owner_nation=nation,
+        )
+        contract = Contract.objects.create(
+            figure=figure,
+            ref=ref,
+            product=ok["product"],
+            buyer_kind=ok["kind"],
+            buyer_label=label,
+            buyer_nation=nation,
+            supplier=ok["supplier"],
+            quantity=ok["quantity"],
+            quantity_unit=ok["unit"] if ok["quantity"] is not None else "",
+            value_amount=ok["amount"],
+            value_currency=ok["currency"],
+            signed=str(ok["signed"]),
+            signed_on=ok["signed"].last_day,
+            releasable_to=Releasability.PUBLIC,
+            owner_nation=nation,
+        )
+        for due, q in ok["lines"]:
+            DeliveryLine.objects.create(contract=contract, due=str(due), due_on=due.last_day, quantity=q)
+        after = snapshot(contract) or {}
+        after["deliveries"] = [[str(d), str(q)] for d, q in ok["lines"]]
+        record(actor, "industry.contract.record", contract, after=after)
+    return contract
+
+
 # --- PURL category → product mapping -------------------------------------------------------------
 
 
@@ -486,10 +341,12 @@ def known_units() -> Iterable[str]:
 
 __all__ = [
     "InvalidInput",
+    "check_contract",
     "check_figure",
     "check_mapping",
     "do_import",
     "do_map_category",
+    "do_record_contract",
     "do_record_figure",
     "do_unmap_category",
 ]
