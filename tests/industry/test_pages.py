@@ -58,3 +58,21 @@ def test_every_figure_on_the_overview_chart_carries_its_row_and_source(industry:
 def test_a_bad_as_of_date_is_named_on_the_page(industry: Any, client_as: Any) -> None:
     page = client_as(None).get("/industry/?as_of=2025-13").content.decode()
     assert "is not a calendar date" in page
+
+
+def test_an_export_is_stamped_with_the_files_it_comes_from(industry: Any, client_as: Any) -> None:
+    from veille.industry.models import DataFile
+
+    meta = client_as(None).get("/industry/export.json?as_of=2025-06").json()["meta"]
+    assert meta["sha256"] == DataFile.objects.get().sha256 and meta["as_of"] == "2025-06-30"
+    assert "capacity_announcements.csv" in meta["files"]
+
+
+def test_the_demo_loads_the_dataset_once(users: Any) -> None:
+    from veille.industry import demo
+    from veille.industry.models import CapacityFigure
+
+    first = demo.load(None)["industry"]
+    second = demo.load(None)["industry"]
+    assert "created 88" in first and "created 0, unchanged 88" in second
+    assert CapacityFigure.objects.count() == 88

@@ -22,7 +22,16 @@ from shapely.geometry import box, mapping, shape
 from veille.core.errors import VeilleError
 from veille.industry import charts, claims, queries
 from veille.industry.forms import AsOfForm
-from veille.industry.models import Category, Contradiction, InputRequirement, Kind, Producer, Product, Site
+from veille.industry.models import (
+    Category,
+    Contradiction,
+    DataFile,
+    InputRequirement,
+    Kind,
+    Producer,
+    Product,
+    Site,
+)
 from veille.web.exports import export_response
 
 #: The map's extent: North America to the Urals (every named site lies in it).
@@ -48,6 +57,9 @@ def _meta(as_of: dt.date | None = None) -> dict[str, Any]:
         "licence": "facts from public sources; cite each row's source_url",
         "note": "announced capacity is not production; conflicting figures are kept side by side",
     }
+    latest = DataFile.objects.order_by("-imported_at").first()
+    if latest is not None:
+        meta.update(files=latest.file_name, sha256=latest.sha256, imported_at=latest.imported_at.isoformat())
     if as_of:
         meta["as_of"] = as_of.isoformat()
     return meta
