@@ -193,6 +193,9 @@ ROUTES: dict[str, Expect] = {
     "api:industry_run_bottlenecks": Expect(
         "/api/v1/industry/bottlenecks", {"anon": 401, "*": 400}, method="post"
     ),
+    "api:industry_locate_site": Expect(
+        "/api/v1/industry/sites/location", {"anon": 401, "*": 400}, method="post"
+    ),
     "api:industry_mappings": Expect("/api/v1/industry/mappings", API_LOGGED_IN),
     "api:industry_map_category": Expect("/api/v1/industry/mappings", {"anon": 401, "*": 400}, method="post"),
     # ledger: pages and exports show what each user may see (no events in the matrix's data)

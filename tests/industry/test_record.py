@@ -186,3 +186,30 @@ def test_a_contract_that_cannot_be_recorded_says_why(
     if field:
         assert r.json()["error"]["field"] == field
     assert Contract.objects.count() == before
+
+
+def test_a_coordinator_places_a_site_with_its_source_and_the_map_draws_it(
+    industry: Any, client_as: Any
+) -> None:
+    body = {"site": "Raufoss", "lat": "60.72", "lon": "10.61", "source": "a named public gazetteer entry"}
+    refused = client_as("nora").post(
+        "/api/v1/industry/sites/location", json.dumps(body), content_type="application/json"
+    )
+    assert refused.status_code == 403
+    for bad, field in (
+        ({"lat": "91"}, "lat"),
+        ({"lon": "east"}, "lon"),
+        ({"source": " "}, "source"),
+        ({"site": "Atlantis"}, "site"),
+    ):
+        r = client_as("alice").post(
+            "/api/v1/industry/sites/location", json.dumps({**body, **bad}), content_type="application/json"
+        )
+        assert r.status_code in (404, 422) and r.json()["error"]["field"] == field
+    ok = client_as("alice").post(
+        "/api/v1/industry/sites/location", json.dumps(body), content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["source"] == body["source"]
+    page = client_as(None).get("/industry/producers/").content.decode()
+    assert '"latitude"' in page and "a named public gazetteer entry" in page
+    assert AuditEvent.objects.filter(action="industry.site.locate").exists()

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from veille.industry import queries, scenarios
 from veille.industry.models import CategoryMapping, Kind, Product
-from veille.industry.services import do_map_category, do_record_contract, do_record_figure
+from veille.industry.services import do_locate_site, do_map_category, do_record_contract, do_record_figure
 from veille.nations.access import Actor
 
 router = Router(tags=["industry"])
@@ -98,6 +98,13 @@ class ContractIn(Schema):
     note: str = ""
 
 
+class LocationIn(Schema):
+    site: str
+    lat: str
+    lon: str
+    source: str
+
+
 class MappingIn(Schema):
     purl_category: str
     product: str
@@ -170,6 +177,16 @@ def industry_bottlenecks(request: HttpRequest):
 def industry_run_bottlenecks(request: HttpRequest, body: ScenarioIn):
     built = scenarios.build(body.scenario or scenarios.example(), request.user)
     return scenarios.result(built, scenarios.what_if_values(built, body.what_if))
+
+
+@router.post(
+    "/sites/location",
+    response=dict[str, Any],
+    summary="Place a site on the map, with the source (coordinators)",
+)
+def industry_locate_site(request: HttpRequest, body: LocationIn):
+    site = do_locate_site(Actor.from_request(request, via="api"), body.site, body.lat, body.lon, body.source)
+    return {"site": site.name, "lat": site.lat, "lon": site.lon, "source": site.coordinates_source}
 
 
 @router.get(

@@ -141,15 +141,33 @@ def bottleneck_chart(inputs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def sites_map(basemap_url: str, title: str) -> dict[str, Any]:
+def sites_map(basemap_url: str, title: str, located: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """Countries with named producers or sites, shaded by their number (the shipped Natural Earth
-    basemap, served by veille: no tile server)."""
+    basemap, served by veille: no tile server); sites whose coordinates have a source as points."""
+    points = {
+        "data": {"values": list(located)},
+        "mark": {"type": "circle", "size": 70, "color": "#b3261e", "stroke": "#ffffff", "tooltip": True},
+        "encoding": {
+            "longitude": {"field": "lon", "type": "quantitative"},
+            "latitude": {"field": "lat", "type": "quantitative"},
+            "tooltip": [
+                {"field": "name", "title": _("Site")},
+                {"field": "source", "title": _("Coordinates from")},
+            ],
+        },
+    }
     return {
         "$schema": SCHEMA,
         "title": title,
         "width": "container",
         "height": 420,
         "projection": {"type": "equalEarth", "center": [-30, 48], "scale": 420},
+        "layer": [_countries_layer(basemap_url), *([points] if located else [])],
+    }
+
+
+def _countries_layer(basemap_url: str) -> dict[str, Any]:
+    return {
         "data": {"url": basemap_url, "format": {"type": "json", "property": "features"}},
         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5, "tooltip": True},
         "encoding": {

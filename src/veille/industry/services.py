@@ -289,6 +289,42 @@ def do_record_contract(actor: Actor, values: Mapping[str, Any]) -> Contract:
     return contract
 
 
+# --- a site's position, with its source ---------------------------------------------------------------
+
+
+def check_location(
+    actor: Actor, site: str, lat: Any, lon: Any, source: str
+) -> tuple[Site, Decimal, Decimal, str]:
+    """Coordinators place a site on the map, always with the source of its coordinates."""
+    require_coordinator(actor, "place sites on the map")
+    found = Site.objects.filter(name=site).first()
+    if found is None:
+        raise NoSuchSite(f"no site {site!r}", field="site")
+    values = []
+    for name, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+        try:
+            number = Decimal(str(value).strip())
+        except ArithmeticError:
+            number = Decimal("NaN")
+        if not number.is_finite() or abs(number) > bound:
+            raise InvalidFigure(f"{value!r}: expected degrees between -{bound} and {bound}", field=name)
+        values.append(number.quantize(Decimal("0.00001")))
+    source = (source or "").strip()
+    if not source or len(source) > 300:
+        raise InvalidFigure("say where the coordinates come from (at most 300 characters)", field="source")
+    return found, values[0], values[1], source
+
+
+def do_locate_site(actor: Actor, site: str, lat: Any, lon: Any, source: str) -> Site:
+    found, lat_, lon_, source = check_location(actor, site, lat, lon, source)
+    with transaction.atomic():
+        before = snapshot(found)
+        found.lat, found.lon, found.coordinates_source = lat_, lon_, source
+        found.save(update_fields=["lat", "lon", "coordinates_source"])
+        record(actor, "industry.site.locate", found, before=before, after=snapshot(found))
+    return found
+
+
 # --- PURL category → product mapping -------------------------------------------------------------
 
 
@@ -345,6 +381,7 @@ __all__ = [
     "check_figure",
     "check_mapping",
     "do_import",
+    "do_locate_site",
     "do_map_category",
     "do_record_contract",
     "do_record_figure",

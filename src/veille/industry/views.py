@@ -168,7 +168,17 @@ def producers(request: HttpRequest) -> HttpResponse:
             "producers": [(p, by_producer.get(p.pk, 0)) for p in Producer.objects.select_related("nation")],
             "sites": [(s, by_site.get(s.pk, 0)) for s in Site.objects.select_related("nation", "producer")],
             "spec": charts.sites_map(
-                reverse("industry:basemap"), _("Countries where named producers and sites are")
+                reverse("industry:basemap"),
+                _("Countries where named producers and sites are"),
+                [
+                    {
+                        "name": s.name,
+                        "lat": float(s.lat or 0),
+                        "lon": float(s.lon or 0),
+                        "source": s.coordinates_source,
+                    }
+                    for s in Site.objects.exclude(lat=None).exclude(lon=None)
+                ],
             ),
         },
     )
