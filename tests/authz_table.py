@@ -115,6 +115,25 @@ ROUTES: dict[str, Expect] = {
     "spending:sources": Expect("/spending/sources/", EVERYONE_200),
     "spending:sources_export": Expect("/spending/sources/export.json", EVERYONE_200),
     "industry:index": Expect("/industry/", EVERYONE_200),
+    # industry: public figures for everyone; the matrix's data hold none, so a product is 404
+    # (tests/industry has the pages with the shipped dataset and the rights to record)
+    "industry:export": Expect("/industry/export.csv", EVERYONE_200),
+    "industry:product": Expect("/industry/products/155-mm-artillery-shell/", {"*": 404}),
+    "industry:producers": Expect("/industry/producers/", EVERYONE_200),
+    "industry:producers_export": Expect("/industry/producers/export.json", EVERYONE_200),
+    "industry:basemap": Expect("/industry/map/countries.geojson", EVERYONE_200),
+    "industry:contracts": Expect("/industry/contracts/", EVERYONE_200),
+    "industry:contracts_export": Expect("/industry/contracts/export.csv", EVERYONE_200),
+    "industry:figures": Expect("/industry/figures/", EVERYONE_200),
+    "industry:figures_export": Expect("/industry/figures/export.json", EVERYONE_200),
+    "industry:figure_new": Expect(
+        "/industry/figures/new/", {"anon": 302, "alice": 200, "nora": 200, "olga": 200, "sam": 200, "*": 403}
+    ),
+    "industry:claims": Expect("/industry/claims/", EVERYONE_200),
+    "industry:bottlenecks": Expect("/industry/bottlenecks/", EVERYONE_200),
+    "industry:bottlenecks_export": Expect("/industry/bottlenecks/export.csv", {"*": 404}),
+    "industry:mapping": Expect("/industry/mapping/", EVERYONE_200),
+    "industry:mapping_delete": Expect("/industry/mapping/1/delete/", {"*": 405}),
     "training:index": Expect("/training/", EVERYONE_200),
     "arctic:index": Expect("/arctic/", EVERYONE_200),
     # arctic: activities are read through visible_to (none in the matrix's data); tests/arctic has the rest
@@ -161,6 +180,26 @@ ROUTES: dict[str, Expect] = {
     # recording a plan (an empty body is refused; rights are checked once the body is valid:
     # tests/spending/test_plans.py)
     "api:record_spending_plan": Expect("/api/v1/spending/plans", {"anon": 401, "*": 400}, method="post"),
+    "api:industry_figures": Expect("/api/v1/industry/figures", API_LOGGED_IN),
+    # an empty body is refused before rights are checked (rights: tests/industry/test_record.py)
+    "api:industry_record_figure": Expect("/api/v1/industry/figures", {"anon": 401, "*": 400}, method="post"),
+    "api:industry_capacity": Expect("/api/v1/industry/capacity", API_LOGGED_IN),
+    "api:industry_targets": Expect("/api/v1/industry/targets", API_LOGGED_IN),
+    "api:industry_contracts": Expect("/api/v1/industry/contracts", API_LOGGED_IN),
+    "api:industry_record_contract": Expect(
+        "/api/v1/industry/contracts", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:industry_products": Expect("/api/v1/industry/products", API_LOGGED_IN),
+    # the example scenario names products the matrix's data do not hold
+    "api:industry_bottlenecks": Expect("/api/v1/industry/bottlenecks", {"anon": 401, "*": 404}),
+    "api:industry_run_bottlenecks": Expect(
+        "/api/v1/industry/bottlenecks", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:industry_locate_site": Expect(
+        "/api/v1/industry/sites/location", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:industry_mappings": Expect("/api/v1/industry/mappings", API_LOGGED_IN),
+    "api:industry_map_category": Expect("/api/v1/industry/mappings", {"anon": 401, "*": 400}, method="post"),
     # ledger: pages and exports show what each user may see (no events in the matrix's data)
     "ledger:index": Expect("/ledger/", EVERYONE_200),
     "ledger:export": Expect("/ledger/export.csv", EVERYONE_200),

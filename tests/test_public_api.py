@@ -26,6 +26,8 @@ def public_modules() -> list[str]:
     veille = SRC / "veille"
     found = [p for layer in ("core", "kit") for p in (veille / layer).rglob("*.py")]
     found += [p for name in APP_MODULES for p in veille.glob(f"*/{name}.py")]
+    # an app whose writes outgrew one module has a services/ package: the package and each module
+    found += [p for name in APP_MODULES for p in veille.glob(f"*/{name}/*.py")]
     return sorted(_name(p) for p in found)
 
 
@@ -37,6 +39,7 @@ def test_the_public_modules_are_found() -> None:
         MODULES
     )
     assert {"veille.arctic.exceptions", "veille.spending.services", "veille.core.events"} <= set(MODULES)
+    assert {"veille.purl.services", "veille.purl.services.funding"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

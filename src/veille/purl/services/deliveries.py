@@ -139,3 +139,13 @@ def do_receive(actor: Actor, shipment_id: Any, received_on: Any, note: str = "")
             visible=package,
         )
         return shipment
+
+
+__all__ = [
+    "check_day",
+    "check_quantity",
+    "check_receipt",
+    "check_shipment",
+    "do_receive",
+    "do_ship",
+]

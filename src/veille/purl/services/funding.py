@@ -498,3 +498,19 @@ def _notify_if_funded(package: Package, was_funded: bool | None) -> None:
     )
     users = notify.coordinators() + notify.editors_of(*nations)
     notify.send(users, Notice.FUNDED, package.name, f"/purl/packages/{package.pk}/", visible=package)
+
+
+__all__ = [
+    "ContributionData",
+    "check_contribution",
+    "check_package",
+    "check_usd",
+    "do_allocate",
+    "do_amend_pledge",
+    "do_change_package",
+    "do_commit",
+    "do_create_package",
+    "do_pledge",
+    "funded",
+    "get_package",
+]

@@ -423,3 +423,23 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
         )
         _notify_state(lst)
         return amendment
+
+
+__all__ = [
+    "ItemData",
+    "check_create_list",
+    "check_decision",
+    "check_item",
+    "check_item_value",
+    "check_list_editable",
+    "check_month",
+    "check_reason",
+    "do_add_item",
+    "do_amend_list",
+    "do_create_list",
+    "do_decide",
+    "do_remove_item",
+    "do_update_item",
+    "get_list",
+    "packaged_quantity",
+]

@@ -86,3 +86,11 @@ def do_mark_read(actor: Actor) -> int:
         if count:
             do_audit(actor, "purl.notifications.read", object_type="purl.notification", after={"read": count})
         return count
+
+
+__all__ = [
+    "coordinators",
+    "do_mark_read",
+    "editors_of",
+    "send",
+]
