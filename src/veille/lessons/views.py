@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -146,6 +147,8 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def observation_new(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
+    if not (actor.is_coordinator or actor.role == "editor"):
+        raise PermissionDenied(_("Observations are recorded by a nation's editors and by coordinators."))
     m = membership_of(request.user)
 
     def act(v: dict[str, Any]) -> str:

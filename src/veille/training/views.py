@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -119,6 +120,8 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cohort_new(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
+    if not (actor.is_coordinator or actor.role == "editor"):
+        raise PermissionDenied(_("Cohorts are recorded by the host nation's editors, NSATU's and coordinators."))
     m = membership_of(request.user)
 
     def act(v: dict[str, Any]) -> str:
