@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import veille.core.actions as actions_module
@@ -20,6 +20,7 @@ def test_the_docstring_examples_hold() -> None:
     assert result.attempted >= 10 and result.failed == 0
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(due=st.none() | days, items=evidence, today=days)
 def test_done_exactly_when_completing_evidence_is_dated_by_then(
     due: dt.date | None, items: list[tuple[dt.date, bool]], today: dt.date
@@ -33,6 +34,7 @@ def test_done_exactly_when_completing_evidence_is_dated_by_then(
         assert status.late == (due is not None and min(completing) > due)
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(due=days, items=evidence, today=days)
 def test_overdue_only_after_the_due_date_and_never_when_done(
     due: dt.date, items: list[tuple[dt.date, bool]], today: dt.date
@@ -44,6 +46,7 @@ def test_overdue_only_after_the_due_date_and_never_when_done(
         assert status.status == OVERDUE
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(due=days, items=evidence, today=days, later=st.lists(st.tuples(days, st.booleans()), max_size=3))
 def test_evidence_dated_after_the_day_asked_about_changes_nothing(
     due: dt.date, items: list[tuple[dt.date, bool]], today: dt.date, later: list[tuple[dt.date, bool]]
@@ -68,6 +71,7 @@ def test_due_soon_counts_the_next_seven_days() -> None:
     assert not derive_status(due, [(dt.date(2025, 3, 1), True)], today=dt.date(2025, 3, 1)).due_soon
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(day=days, precision=st.sampled_from(["day", "month", "year"]))
 def test_a_partial_date_reads_back_as_written(day: dt.date, precision: str) -> None:
     label = {"day": day.isoformat(), "month": f"{day:%Y-%m}", "year": f"{day:%Y}"}[precision]

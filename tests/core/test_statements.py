@@ -7,7 +7,7 @@ import datetime as dt
 import doctest
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import veille.core.statements as statements_module
@@ -55,6 +55,7 @@ def test_every_shipped_label_gets_the_qualifier_its_words_say() -> None:
 counts = st.integers(min_value=0, max_value=200_000)
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(st.lists(counts, max_size=12))
 def test_a_total_that_never_falls_has_no_conflict(values: list[int]) -> None:
     rising = sorted(values)
@@ -62,6 +63,7 @@ def test_a_total_that_never_falls_has_no_conflict(values: list[int]) -> None:
     assert falls(s) == []
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(st.lists(counts, min_size=1, max_size=12))
 def test_each_fall_is_below_the_highest_earlier_statement(values: list[int]) -> None:
     s = [Statement(f"r{i:02}", dt.date(2023, 1, 1) + dt.timedelta(days=i), v) for i, v in enumerate(values)]

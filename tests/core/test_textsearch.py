@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 import sqlite3
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import veille.core.textsearch as textsearch_module
@@ -17,6 +17,7 @@ def test_the_docstring_examples_hold() -> None:
     assert result.attempted >= 5 and result.failed == 0
 
 
+@settings(deadline=None)  # no timing in a unit test
 @given(st.text(max_size=200))
 def test_any_text_makes_a_query_that_fts5_accepts(text: str) -> None:
     db = sqlite3.connect(":memory:")
@@ -34,5 +35,7 @@ def test_operators_are_words_and_stemming_finds_plurals() -> None:
     db.executemany("INSERT INTO t(body) VALUES (?)", [("drone jamming",), ("drones NEAR mines",)])
     count = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (fts5_query(terms("Drones")),)).fetchone()
     assert count == (2,)
-    count = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (fts5_query(terms("drones NEAR")),)).fetchone()
+    count = db.execute(
+        "SELECT count(*) FROM t WHERE t MATCH ?", (fts5_query(terms("drones NEAR")),)
+    ).fetchone()
     assert count == (1,)

@@ -137,9 +137,13 @@ def test_an_action_is_tasked_to_a_body_and_its_editors_are_told(
 
 @pytest.mark.parametrize(
     ("owner", "due", "error", "field"),
-    [("SHAPE", "2099-01-01", UnknownOwner, "owner"), ("NSATU", "2020-01-01", BadAction, "due"),
-     ("NSATU", "", BadAction, "due"), ("XXX", "2099-01-01", UnknownOwner, "owner")],
-)  # fmt: skip
+    [
+        ("SHAPE", "2099-01-01", UnknownOwner, "owner"),
+        ("NSATU", "2020-01-01", BadAction, "due"),
+        ("NSATU", "", BadAction, "due"),
+        ("XXX", "2099-01-01", UnknownOwner, "owner"),
+    ],
+)
 def test_an_action_needs_a_known_body_and_a_due_date_not_before_it_is_tasked(
     decision: Any, actor_of: Act, owner: str, due: str, error: type[Exception], field: str
 ) -> None:
