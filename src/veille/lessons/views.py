@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -132,7 +133,7 @@ def lesson(request: HttpRequest, pk: int) -> HttpResponse:
             (Stage(s).label, s == found.stage, cycle.STAGES.index(s) <= cycle.STAGES.index(found.stage))
             for s in cycle.STAGES
         ],
-        "trail": CycleStep.objects.filter(lesson=found),
+        "trail": CycleStep.objects.filter(Q(lesson=found) | Q(observation__lesson=found)),
         "my_step": _my_step(request, found.stage, owner),
         "step_title": STEP_TITLES.get(cycle.next_step(found.stage) or "", ""),
         "action": action_row[0] if action_row else None,

@@ -17,7 +17,7 @@ STATUS_COLOURS = {"open": "#6b7280", "in_progress": "#a15c00", "done": "#1e7b34"
 
 
 def _layer(values: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any]) -> dict[str, Any]:
-    return {"data": {"values": values}, "mark": mark, "encoding": encoding}
+    return {"data": {"values": values}, "mark": {**mark, "clip": True}, "encoding": encoding}
 
 
 def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +26,16 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
     council, decisions = _("Council meetings"), _("Decisions")
     emergency_label = _("Emergency meeting at Ukraine's request")
     meeting_label = _("Council meeting")
-    x = {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%Y-%m"}}
+    # from the Council's first year: earlier milestones (CAP 2016, lessons-learned background) are in
+    # the table below the chart
+    start = {"year": 2023, "month": 1, "date": 1}
+    x = {
+        "field": "date",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%Y-%m"},
+        "scale": {"domainMin": start},
+    }
     y = {"field": "lane", "type": "nominal", "title": None, "sort": None}
     meetings = [
         {
@@ -44,7 +53,7 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
     ]
     milestones = [
         {
-            "lane": m["body"],
+            "lane": str(_("Lessons learned")) if m["body"] == "LessonsLearned" else m["body"],
             "date": m["date"].isoformat(),
             "when": m["date_label"],
             "text": m["text"][:200],
@@ -119,6 +128,20 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
         ),
     ]
     if actions:
+        status_colour = {
+            "field": "status",
+            "type": "nominal",
+            "title": _("Action status"),
+            "scale": {"domain": status_domain, "range": list(STATUS_COLOURS.values())},
+        }
+        # the end of each action as a point too: one tasked and done the same day has no length
+        layers.append(
+            _layer(
+                actions,
+                {"type": "point", "filled": True, "size": 60, "shape": "diamond"},
+                {"x": {**x, "field": "end"}, "y": y, "color": {**status_colour, "legend": None}},
+            )
+        )
         layers.append(
             _layer(
                 actions,
@@ -127,12 +150,7 @@ def timeline_spec(data: dict[str, Any]) -> dict[str, Any]:
                     "x": x,
                     "x2": {"field": "end"},
                     "y": y,
-                    "color": {
-                        "field": "status",
-                        "type": "nominal",
-                        "title": _("Action status"),
-                        "scale": {"domain": status_domain, "range": list(STATUS_COLOURS.values())},
-                    },
+                    "color": status_colour,
                     "tooltip": [
                         {"field": "title", "title": _("Action")},
                         {"field": "status", "title": _("Status")},

@@ -121,7 +121,9 @@ def cohort(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_new(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
     if not (actor.is_coordinator or actor.role == "editor"):
-        raise PermissionDenied(_("Cohorts are recorded by the host nation's editors, NSATU's and coordinators."))
+        raise PermissionDenied(
+            _("Cohorts are recorded by the host nation's editors, NSATU's and coordinators.")
+        )
     m = membership_of(request.user)
 
     def act(v: dict[str, Any]) -> str:
