@@ -27,7 +27,7 @@ def test_emergency_meetings_are_marked_on_the_axis(council_data: Any, users: Any
     assert len(meetings) == 26 and len(emergency) == 7
     assert {m["date"] for m in emergency} >= {"2023-07-26", "2024-04-19", "2025-09-01"}
     lanes = spec["encoding"]["y"]["scale"]["domain"]
-    assert {"NSATU", "JATEC", "PURL", "CAP", "NUC", "LessonsLearned"} <= set(lanes)
+    assert {"NSATU", "JATEC", "PURL", "CAP", "NUC", "Lessons learned"} <= set(lanes)
 
 
 def test_actions_lie_from_tasking_to_their_due_or_done_day_coloured_by_status(

@@ -86,6 +86,8 @@ def marking(to: Any, nations: Any, parent: Releasable | None, error: type[Veille
     """A releasability, checked, and never wider than the record it belongs to."""
     codes = [c for c in (nations.split(",") if isinstance(nations, str) else nations or []) if c.strip()]
     releasable_to, encoded = validate_releasability(str(to or Releasability.NATO), codes)
+    if releasable_to != Releasability.NATIONS:
+        encoded = ""  # nations matter only to a record releasable to listed nations
     if parent is None or parent.releasable_to == Releasability.PUBLIC:
         return releasable_to, encoded
     if releasable_to == Releasability.PUBLIC:
