@@ -128,3 +128,19 @@ def test_the_database_index_is_used(records: dict[str, Any]) -> None:
                 "SELECT count(*) FROM lessons_searchdoc_fts WHERE lessons_searchdoc_fts MATCH 'drone'"
             )
             assert cursor.fetchone()[0] == 4
+
+
+def test_beyond_the_cap_the_total_is_a_lower_bound_of_visible_matches_and_the_newest_come_first(
+    records: dict[str, Any], users: Any, monkeypatch: Any
+) -> None:
+    from veille.lessons import search as search_module
+
+    monkeypatch.setattr(search_module, "COUNT_CAP", 2)
+    alice = search(users["alice"], "drones")
+    assert (alice.total, alice.more) == (2, True)
+    assert [h.kind for h in alice.hits][:1] == ["lesson"]  # recorded last, so first
+    assert len(alice.hits) == 4  # every match is still there, page by page
+    pawel = search(users["pawel"], "drones")
+    assert (pawel.total, pawel.more) == (2, False)  # two visible to him: exact, nothing hidden counted
+    monkeypatch.setattr(search_module, "COUNT_CAP", 1)
+    assert search(users["pawel"], "drones").more

@@ -117,6 +117,7 @@ class SearchOut(Schema):
     query: str
     words: list[str]
     total: int
+    more: bool  # more matches than the total says (it is then a lower bound)
     hits: list[HitOut]
 
 
@@ -250,7 +251,13 @@ def lessons_search(request: HttpRequest, filters: Query[SearchQuery]) -> Any:
         limit=filters.limit,
         offset=max(0, min(filters.offset, 1_000_000)),
     )
-    return {"query": result.query, "words": result.words, "total": result.total, "hits": result.hits}
+    return {
+        "query": result.query,
+        "words": result.words,
+        "total": result.total,
+        "more": result.more,
+        "hits": result.hits,
+    }
 
 
 @router.get("/{table}.csv", summary="A table as CSV: observations, lessons, summaries (what you may see)")
