@@ -259,3 +259,15 @@ def test_an_action_not_releasable_to_a_nation_is_invisible_to_its_users(
     assert queries.actions(users["pawel"]) == []
     with pytest.raises(CouncilNotFound):
         do_attach_evidence(actor_of("olga"), action.pk, EvidenceData(day=timezone.localdate(), note="x"))
+
+
+def test_every_model_offered_as_evidence_can_be_shown_and_filtered(users: Any) -> None:
+    from veille.council.evidence import evidence_models
+
+    offered = evidence_models()
+    assert {"purl.package", "purl.shipment", "training.cohort"} <= set(offered)
+    for label, model in offered.items():
+        assert callable(getattr(model, "get_absolute_url", None)), label
+        assert model.objects.visible_to(users["pawel"]).count() == 0, (
+            label
+        )  # a queryset, nothing hidden leaks
