@@ -134,7 +134,87 @@ ROUTES: dict[str, Expect] = {
     "industry:bottlenecks_export": Expect("/industry/bottlenecks/export.csv", {"*": 404}),
     "industry:mapping": Expect("/industry/mapping/", EVERYONE_200),
     "industry:mapping_delete": Expect("/industry/mapping/1/delete/", {"*": 405}),
+    # training, lessons learned and the NATO-Ukraine Council: the matrix's data holds no meeting,
+    # decision, action, observation, lesson, programme or cohort (their pages are 404; tests/council,
+    # tests/lessons and tests/training walk them with data)
     "training:index": Expect("/training/", EVERYONE_200),
+    "training:timeline": Expect("/training/timeline/", EVERYONE_200),
+    "training:programmes": Expect("/training/programmes/", EVERYONE_200),
+    "training:programme": Expect("/training/programmes/1/", {"*": 404}),
+    "training:hosts": Expect("/training/hosts/", EVERYONE_200),
+    "training:cohort_new": Expect(
+        "/training/cohorts/new/", {"anon": 302, "alice": 200, "nora": 200, "olga": 200, "sam": 200, "*": 403}
+    ),
+    "training:cohort": Expect("/training/cohorts/1/", {"*": 404}),
+    "training:export": Expect("/training/figures.csv", EVERYONE_200),
+    "council:index": Expect("/council/", EVERYONE_200),
+    "council:meeting_new": Expect("/council/meetings/new/", STAFF_WIDE),
+    "council:meeting": Expect("/council/meetings/1/", {"*": 404}),
+    "council:decision_new": Expect(
+        "/council/meetings/1/decisions/new/", {"anon": 302, "alice": 404, "*": 403}
+    ),
+    "council:decisions": Expect("/council/decisions/", EVERYONE_200),
+    "council:decision": Expect("/council/decisions/1/", {"*": 404}),
+    "council:action_new": Expect("/council/decisions/1/actions/new/", {"anon": 302, "alice": 404, "*": 403}),
+    "council:actions": Expect("/council/actions/", EVERYONE_200),
+    "council:action": Expect("/council/actions/1/", {"*": 404}),
+    "council:evidence_new": Expect("/council/actions/1/evidence/new/", {"anon": 302, "*": 404}),
+    "council:milestones": Expect("/council/milestones/", EVERYONE_200),
+    "council:notifications": Expect("/council/notifications/", MEMBERS_ONLY),
+    "council:export": Expect("/council/meetings.csv", EVERYONE_200),
+    "lessons:index": Expect("/lessons/", EVERYONE_200),
+    "lessons:search": Expect("/lessons/search/?q=drone", EVERYONE_200),
+    "lessons:summaries": Expect("/lessons/summaries/", EVERYONE_200),
+    "lessons:observations": Expect("/lessons/observations/", EVERYONE_200),
+    "lessons:observation_new": Expect(
+        "/lessons/observations/new/",
+        {"anon": 302, "alice": 200, "nora": 200, "olga": 200, "sam": 200, "*": 403},
+    ),
+    "lessons:observation": Expect("/lessons/observations/1/", {"*": 404}),
+    "lessons:observation_step": Expect("/lessons/observations/1/analyse/", {"anon": 302, "*": 404}),
+    "lessons:lesson": Expect("/lessons/1/", {"*": 404}),
+    "lessons:summary_new": Expect("/lessons/1/summary/", {"anon": 302, "*": 404}),
+    "lessons:lesson_step": Expect("/lessons/1/validate/", {"anon": 302, "*": 404}),
+    "lessons:export": Expect("/lessons/lessons.csv", EVERYONE_200),
+    "api:council_meetings": Expect("/api/v1/council/meetings", API_LOGGED_IN),
+    "api:council_record_meeting": Expect("/api/v1/council/meetings", {"anon": 401, "*": 400}, method="post"),
+    "api:council_meeting": Expect("/api/v1/council/meetings/1", {"anon": 401, "*": 404}),
+    "api:council_decisions": Expect("/api/v1/council/decisions", API_LOGGED_IN),
+    "api:council_record_decision": Expect(
+        "/api/v1/council/decisions", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:council_actions": Expect("/api/v1/council/actions", API_LOGGED_IN),
+    "api:council_task_action": Expect("/api/v1/council/actions", {"anon": 401, "*": 400}, method="post"),
+    "api:council_action": Expect("/api/v1/council/actions/1", {"anon": 401, "*": 404}),
+    "api:council_attach_evidence": Expect(
+        "/api/v1/council/actions/1/evidence", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:council_milestones": Expect("/api/v1/council/milestones", API_LOGGED_IN),
+    "api:council_export_csv": Expect("/api/v1/council/actions.csv", API_LOGGED_IN),
+    "api:lessons_observations": Expect("/api/v1/lessons/observations", API_LOGGED_IN),
+    "api:lessons_record_observation": Expect(
+        "/api/v1/lessons/observations", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:lessons_observation": Expect("/api/v1/lessons/observations/1", {"anon": 401, "*": 404}),
+    "api:lessons_observation_step": Expect(
+        "/api/v1/lessons/observations/1/steps", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:lessons_list": Expect("/api/v1/lessons/", API_LOGGED_IN),
+    "api:lessons_lesson": Expect("/api/v1/lessons/1", {"anon": 401, "*": 404}),
+    "api:lessons_lesson_step": Expect("/api/v1/lessons/1/steps", {"anon": 401, "*": 400}, method="post"),
+    "api:lessons_release_summary": Expect(
+        "/api/v1/lessons/1/summary", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:lessons_summaries": Expect("/api/v1/lessons/summaries", API_LOGGED_IN),
+    "api:lessons_search": Expect("/api/v1/lessons/search?q=drone", API_LOGGED_IN),
+    "api:lessons_export_csv": Expect("/api/v1/lessons/lessons.csv", API_LOGGED_IN),
+    "api:training_programmes": Expect("/api/v1/training/programmes", API_LOGGED_IN),
+    "api:training_figures": Expect("/api/v1/training/figures", API_LOGGED_IN),
+    "api:training_hosts": Expect("/api/v1/training/hosts", API_LOGGED_IN),
+    "api:training_cohorts": Expect("/api/v1/training/cohorts", API_LOGGED_IN),
+    "api:training_record_cohort": Expect("/api/v1/training/cohorts", {"anon": 401, "*": 400}, method="post"),
+    "api:training_timeline": Expect("/api/v1/training/timeline", API_LOGGED_IN),
+    "api:training_export_csv": Expect("/api/v1/training/figures.csv", API_LOGGED_IN),
     "arctic:index": Expect("/arctic/", EVERYONE_200),
     # arctic: activities are read through visible_to (none in the matrix's data); tests/arctic has the rest
     "arctic:activity": Expect("/arctic/activities/1/", {"*": 404}),
@@ -227,4 +307,30 @@ WRITES: list[tuple[str, Expect]] = [
     ("web:tokens", Expect("/account/tokens/", {"anon": 302, "*": 200}, "post", {"name": "matrix"})),
     ("web:logout", Expect("/logout/", {"*": 302}, "post")),
     ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
+    # a meeting is recorded by coordinators only (then the page of the new meeting)
+    (
+        "council:meeting_new",
+        Expect(
+            "/council/meetings/new/",
+            {"anon": 302, "alice": 302, "*": 403},
+            "post",
+            {"date": "2026-03-04", "occasion": "Matrix", "releasable_to": "PUBLIC"},
+        ),
+    ),
+    # an observation for Norway: Norway's editors and coordinators; another nation's editor is refused
+    (
+        "lessons:observation_new",
+        Expect(
+            "/lessons/observations/new/",
+            {"anon": 302, "alice": 302, "nora": 302, "*": 403},
+            "post",
+            {
+                "nation": "NOR",
+                "title": "Matrix",
+                "text": "Observed",
+                "observed_on": "2025-01-02",
+                "releasable_to": "NATIONS",
+            },
+        ),
+    ),
 ]

@@ -32,10 +32,17 @@ LAYERS: dict[str, int] = {
     "spending": 5,
     "industry": 5,
     "training": 5,
+    "council": 5,
+    "lessons": 5,
     "arctic": 5,
     "web": 6,
     "wiring": 7,  # veille/settings.py, urls.py, api.py, asgi.py, wsgi.py, cli.py …: may import anything
 }
+#: A mechanism made of several apps (so that each has its own addresses: /council/, /lessons/,
+#: /training/): within it, apps import each other in this order only, lower first; never another
+#: mechanism. Training & lessons learned & the NATO-Ukraine Council: the Council's actions are the
+#: remedial actions of lessons, and training cohorts are evidence of both.
+MECHANISM_APPS: dict[str, tuple[str, ...]] = {"training": ("council", "lessons", "training")}
 #: the modules at the top of the tree (settings.py, urls.py, api.py, asgi.py, wsgi.py, cli.py …)
 WIRING = frozenset(p.stem for p in (SRC / "veille").glob("*.py") if p.stem != "__init__")
 #: third-party packages that are Django (core never imports them)
@@ -110,12 +117,22 @@ def check(modules: Mapping[str, tuple[str, str, bool]]) -> list[Arrow]:
                 continue
             if LAYERS[there] > LAYERS[here]:
                 problem = f"goes up (layer {LAYERS[here]} -> {LAYERS[there]})"
+            elif LAYERS[there] == LAYERS[here] and _within_one_mechanism(here, there):
+                continue
             elif LAYERS[there] == LAYERS[here]:
                 problem = f"goes across layer {LAYERS[here]} (apps of one layer never import each other)"
             else:
                 continue
             wrong.append(Arrow(path, line, here, there, problem))
     return list(dict.fromkeys(wrong))  # ``from a import b, c``: one arrow
+
+
+def _within_one_mechanism(here: str, there: str) -> bool:
+    """True when ``here`` may import ``there`` inside one mechanism made of several apps."""
+    for apps in MECHANISM_APPS.values():
+        if here in apps and there in apps:
+            return apps.index(there) < apps.index(here)
+    return False
 
 
 def tree(src: Path = SRC) -> dict[str, tuple[str, str, bool]]:
@@ -193,6 +210,11 @@ def modules(**sources: str) -> dict[str, tuple[str, str, bool]]:
         ("veille.core.fx", "from ninja import Schema\n", 1, "ninja.Schema: core imports no Django"),
         ("veille.core.geo", "def f():\n    from veille.kit import paths\n", 2, "kit: core imports no other"),
         ("veille.core.env", "from veille import __version__\n", 1, "veille: core imports no other"),
+        # within one mechanism of several apps, only the declared order; never out to another mechanism
+        ("veille.council.services", "from veille.lessons import models\n", 1, "lessons: goes across"),
+        ("veille.lessons.views", "from veille.training import queries\n", 1, "training: goes across"),
+        ("veille.lessons.views", "from veille.purl.models import Shipment\n", 1, "purl: goes across"),
+        ("veille.purl.views", "from veille.council import queries\n", 1, "council: goes across"),
     ],
 )
 def test_the_checker_names_a_wrong_arrow_with_its_file_and_line(
@@ -216,6 +238,8 @@ def test_the_checker_names_a_wrong_arrow_with_its_file_and_line(
         ("veille.maritime.event_runs", "from veille import __version__\n"),
         ("veille.core.events.gaps", "from veille.core.env import data_dir\nimport polars\n"),
         ("veille.purl.views", "from veille.purl import queries\n"),
+        ("veille.lessons.services", "from veille.council.services import do_task_action\n"),
+        ("veille.training.views", "from veille.council import queries\nfrom veille.lessons import models\n"),
     ],
 )
 def test_the_checker_lets_arrows_that_point_down_pass(source_module: str, text: str) -> None:

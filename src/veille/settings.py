@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "veille.purl",
     "veille.support",
     "veille.industry",
+    "veille.council",
+    "veille.lessons",
     "veille.training",
     "veille.maritime",
     "veille.arctic",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -207,11 +208,14 @@ DEMO_USERS = (
 
 
 @transaction.atomic
-def do_create_demo_users(actor: Actor) -> list[str]:
-    """Create the demo users if missing (idempotent); returns the names created."""
+def do_create_demo_users(
+    actor: Actor, users: Iterable[tuple[str, str | None, str | None, str]] = DEMO_USERS
+) -> list[str]:
+    """Create the demo users if missing (idempotent); returns the names created. ``users`` are
+    (user name, nation code or None for NATO staff, role or None for no membership, "First, Last")."""
     user_model = get_user_model()
     created = []
-    for username, nation_code, role, full_name in DEMO_USERS:
+    for username, nation_code, role, full_name in users:
         user, was_created = user_model.objects.get_or_create(username=username)
         if was_created:
             first, _, last = full_name.partition(", ")

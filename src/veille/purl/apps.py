@@ -6,3 +6,5 @@ class PurlConfig(AppConfig):
     name = "veille.purl"
     label = "purl"
     verbose_name = _("PURL")
+    #: Models an action of the NATO-Ukraine Council may cite as evidence (veille.council.evidence).
+    evidence_models = ("Package", "Shipment")

@@ -15,6 +15,8 @@ Invariants kept here or in :mod:`veille.purl.services`:
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -169,6 +171,11 @@ class Package(Releasable):
     def __str__(self) -> str:
         return self.name
 
+    evidence_name = _("PURL package")  # how the Council's evidence names it
+
+    def get_absolute_url(self) -> str:
+        return f"/purl/packages/{self.pk}/"
+
     @property
     def joint_members(self) -> list[str]:
         return [c for c in self.announced_by.split("|") if c]
@@ -272,6 +279,12 @@ class FundingEvent(models.Model):
         return f"{self.role} #{self.event_id}"
 
 
+class ShipmentQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """A shipment is seen by whoever may see its package."""
+        return self.filter(package_item__package__in=Package.objects.visible_to(user))
+
+
 class Shipment(models.Model):
     """Part of a package item sent to Ukraine through a hub; Ukraine's editors confirm receipt."""
 
@@ -287,11 +300,17 @@ class Shipment(models.Model):
     receipt_note = models.TextField(blank=True)
     synthetic = models.BooleanField(default=False)
 
+    objects = ShipmentQuerySet.as_manager()
+    evidence_name = _("PURL delivery")  # how the Council's evidence names it
+
     class Meta:
         ordering = ["shipped_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.quantity} of package item {self.package_item_id} via {self.hub}"
+
+    def get_absolute_url(self) -> str:
+        return f"/purl/packages/{self.package_item.package_id}/#shipment-{self.pk}"
 
 
 class AnnouncementFile(models.Model):
