@@ -133,6 +133,8 @@ ROUTES: dict[str, Expect] = {
     "industry:bottlenecks": Expect("/industry/bottlenecks/", EVERYONE_200),
     "industry:bottlenecks_export": Expect("/industry/bottlenecks/export.csv", {"*": 404}),
     "industry:mapping": Expect("/industry/mapping/", EVERYONE_200),
+    "industry:demand": Expect("/industry/demand/", EVERYONE_200),
+    "industry:demand_export": Expect("/industry/demand/export.csv", EVERYONE_200),
     "industry:mapping_delete": Expect("/industry/mapping/1/delete/", {"*": 405}),
     # training, lessons learned and the NATO-Ukraine Council: the matrix's data holds no meeting,
     # decision, action, observation, lesson, programme or cohort (their pages are 404; tests/council,

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from veille.web import claims_page, support_overview, views
+from veille.web import claims_page, demand_page, support_overview, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
 #: Pages that gather several mechanisms but live at a mechanism's address, under its URL names:
 #: ``veille/urls.py`` adds them to that mechanism's namespace, ahead of its own patterns.
 MECHANISM_PAGES: dict[str, list[URLPattern]] = {
+    "industry": [
+        path("demand/", demand_page.demand, name="demand"),
+        path("demand/export.<str:fmt>", demand_page.demand_export, name="demand_export"),
+    ],
     "support": [
         path("", support_overview.index, name="index"),
         path("donors.<str:fmt>", support_overview.donors_export, name="donors_export"),
