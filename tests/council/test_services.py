@@ -265,9 +265,32 @@ def test_every_model_offered_as_evidence_can_be_shown_and_filtered(users: Any) -
     from veille.council.evidence import evidence_models
 
     offered = evidence_models()
-    assert {"purl.package", "purl.shipment", "training.cohort"} <= set(offered)
+    assert {"purl.package", "purl.shipment", "training.cohort", "industry.contract"} <= set(offered)
     for label, model in offered.items():
         assert callable(getattr(model, "get_absolute_url", None)), label
         assert model.objects.visible_to(users["pawel"]).count() == 0, (
             label
         )  # a queryset, nothing hidden leaks
+
+
+def test_an_industry_contract_serves_as_evidence(
+    decision: Any, nadia: Any, actor_of: Act, users: Any
+) -> None:
+    """A public contract of the shipped industry data, cited by NSATU's editor, links to its row."""
+    from tests.industry.conftest import DATA
+    from veille.industry.importers import IMPORTERS
+    from veille.industry.models import Contract
+    from veille.kit.importers import no_progress
+
+    IMPORTERS["industry"].run(DATA, Actor.system_process("tests"), no_progress, False)
+    contract = Contract.objects.filter(releasable_to="PUBLIC").first()
+    assert contract is not None
+    action = task(actor_of("alice"), decision)
+    do_attach_evidence(
+        Actor.for_user(nadia),
+        action.pk,
+        EvidenceData(day=timezone.localdate(), record_type="industry.contract", record_id=contract.pk),
+    )
+    shown = queries.evidence_rows(users["pawel"], action)[0]["record"]
+    assert shown.visible and shown.url == f"/industry/contracts/#c-{contract.ref}"
+    assert shown.label.startswith("industry contract")

@@ -6,3 +6,5 @@ class IndustryConfig(AppConfig):
     name = "veille.industry"
     label = "industry"
     verbose_name = _("Industry")
+    # records the NATO-Ukraine Council's actions may cite as evidence (veille.council.evidence)
+    evidence_models = ("Contract",)

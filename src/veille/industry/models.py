@@ -238,11 +238,16 @@ class Contract(Releasable):
     signed_on = models.DateField()
     delivery_label = models.CharField(max_length=120, blank=True)
 
+    evidence_name = _("industry contract")  # how the Council's evidence names it
+
     class Meta:
         ordering = ["-signed_on", "ref"]
 
     def __str__(self) -> str:
         return self.ref
+
+    def get_absolute_url(self) -> str:
+        return f"/industry/contracts/#c-{self.ref}"
 
     @property
     def value(self) -> Any:
