@@ -222,10 +222,16 @@ def run_feed(
                              "--format", "json", *store, stdout=subprocess.PIPE)  # fmt: skip
         watch = start_child("ais", "watch", f"tcp://127.0.0.1:{ports[1]}", "--until", until, "--save", *store,
                             stdout=subprocess.DEVNULL)  # fmt: skip
-        for child in replays:
-            child.wait()
         out, _ = ingest.communicate()
         watch.wait()
+        # the readers stop at --until; a replay still running then waits for a client that will not
+        # come (a reader that started late on a loaded machine): it has nothing left to serve
+        for child in replays:
+            try:
+                child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                child.terminate()
+                child.wait(timeout=10)
     except KeyboardInterrupt:
         for child in children:
             if child.poll() is None:
