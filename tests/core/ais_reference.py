@@ -117,7 +117,7 @@ def bulk_essence(d: Decoded) -> dict[str, Any]:
     """The same form from the bulk reader's result."""
     return {
         "positions": d.positions.sort("lineno").rows(),
-        "statics": sorted(((n, t, s, repr(m)) for n, t, s, m in d.statics), key=lambda x: x[0]),
+        "statics": sorted(((n, t, s, repr(m)) for n, t, s, m in d.static_records()), key=lambda x: x[0]),
         "rejects": sorted((r.lineno, r.reason.value, r.line) for r in d.rejects),
         "counts": (d.messages, d.decoded),
         "untimed": d.untimed,
