@@ -22,7 +22,7 @@ from veille.core.ais.messages import (
 )
 from veille.core.ais.nmea import Reject, RejectReason
 from veille.core.ais.reader import AisReader
-from veille.core.ais.sources import Block, read_blocks
+from veille.core.ais.sources import BLOCK_BYTES, Block, read_blocks
 
 POSITION_RECORDS = (PositionReport, ClassBPositionReport, ClassBExtendedReport, LongRangeReport)
 STATIC_RECORDS = (StaticVoyageData, StaticDataReportA, StaticDataReportB, ClassBExtendedReport)
@@ -95,7 +95,8 @@ def in_bulk(blocks: list[Block]) -> Decoded:
     return out.merge(bulk.close())
 
 
-def blocks_of(data: bytes, read_bytes: int = 1 << 20) -> list[Block]:
+def blocks_of(data: bytes, read_bytes: int = BLOCK_BYTES) -> list[Block]:
+    """The blocks ``veille ais ingest`` reads from a file of ``data``."""
     return list(read_blocks(io.BytesIO(data), read_bytes))
 
 

@@ -42,6 +42,8 @@ from veille.core.ais.sources import Block
 
 #: static reports put through the registry at once by a file ingest (and at its end)
 STATICS_BATCH = 50_000
+#: decoded positions a file ingest writes at once (one file per day): larger files, fewer of them
+POSITIONS_BATCH = 200_000
 #: The registry's columns (``valid_from`` is written as microseconds, then cast).
 VESSEL_SCHEMA: dict[str, Any] = {
     "mmsi": pl.UInt32,
@@ -223,6 +225,8 @@ class AisStore:
         self._known: Known | None = None  # the registry's latest fields per vessel
         self._statics: list[pl.DataFrame] = []  # static reports not yet through the registry
         self._statics_rows = 0
+        self._positions: list[tuple[pl.DataFrame, str | None, float]] = []  # decoded, not yet written
+        self._positions_rows = 0
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -321,12 +325,14 @@ class AisStore:
         # NumPy and Polars release the GIL for the bulk of the work: threads share the cores
         # without starting processes or copying blocks between them
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
-        inflight: deque[Future[BlockResult]] = deque()
+        inflight: deque[tuple[Future[BlockResult], bool]] = deque()
         self._pool = pool
 
-        def finish(result: BlockResult) -> None:
+        def finish(result: BlockResult, from_file: bool) -> None:
             summary.lines += result.lines
             self._store(bulk.feed(result), summary, rejects, source, clock())
+            if not from_file:  # a live source (stdin): its rows are written as they come
+                self._write_pending()
             summary.elapsed_s = time.perf_counter() - started
             if progress is not None:
                 progress(summary)
@@ -344,24 +350,31 @@ class AisStore:
                     source_error = exc
                     break
                 if pool is None:
-                    finish(decode_block(block.data, block.lines, lineno))
+                    finish(decode_block(block.data, block.lines, lineno), block.from_file)
                 else:
-                    inflight.append(pool.submit(decode_block, block.data, block.lines, lineno))
+                    inflight.append(
+                        (pool.submit(decode_block, block.data, block.lines, lineno), block.from_file)
+                    )
                     while len(inflight) >= 2 * workers:
-                        finish(inflight.popleft().result())
+                        done, from_file = inflight.popleft()
+                        finish(done.result(), from_file)
                 lineno += block.lines
                 if stop():
                     break
             while inflight:
-                finish(inflight.popleft().result())
+                done, from_file = inflight.popleft()
+                finish(done.result(), from_file)
             self._store(bulk.close(), summary, rejects, source, clock())
             self._registry(summary)
+            self._write_pending()
             self._drain(0)
         finally:
             self._pool = None
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             self._writes.clear()
+            self._positions, self._positions_rows = [], 0  # left by a failed run: not written
+            self._statics, self._statics_rows = [], 0
         summary.elapsed_s = time.perf_counter() - started
         if source_error is not None:
             raise source_error
@@ -404,6 +417,7 @@ class AisStore:
                     break
         finally:
             self._registry(summary)
+            self._write_pending()
         summary.elapsed_s = time.perf_counter() - started
         return summary
 
@@ -438,13 +452,12 @@ class AisStore:
             if hold:
                 self._held_pos.append(_position_rows(pos, source, now))
                 self._held_rows += pos.height
-            elif self._pool is None:
-                self._write_positions(_position_rows(pos, source, now), self._name())
-            else:  # Polars converts and writes without the GIL: a worker does it meanwhile
-                self._drain(4)
-                self._writes.append(
-                    self._pool.submit(self._convert_and_write, pos, source, now, self._name())
-                )
+            else:
+                # written together once POSITIONS_BATCH rows wait: fewer, larger files per day
+                self._positions.append((pos, source, now))
+                self._positions_rows += pos.height
+                if self._positions_rows >= POSITIONS_BATCH:
+                    self._write_pending()
         if dec.statics.height:
             summary.statics += dec.statics.height
             if hold:
@@ -487,8 +500,22 @@ class AisStore:
             self._write_static_rows(pl.concat(self._held_static))
         self._held_pos, self._held_static, self._held_rows, self._held_since = [], [], 0, None
 
-    def _convert_and_write(self, pos: pl.DataFrame, source: str | None, now: float, name: str) -> None:
-        self._write_positions(_position_rows(pos, source, now), name)
+    def _write_pending(self) -> None:
+        """Write the decoded positions waiting (see :meth:`_store`); while ``ingest_blocks`` runs
+        with workers, one of them converts and writes (Polars does it without the GIL)."""
+        if not self._positions:
+            return
+        batch, name = self._positions, self._name()
+        self._positions, self._positions_rows = [], 0
+        if self._pool is None:
+            self._convert_and_write(batch, name)
+        else:
+            self._drain(2)
+            self._writes.append(self._pool.submit(self._convert_and_write, batch, name))
+
+    def _convert_and_write(self, batch: list[tuple[pl.DataFrame, str | None, float]], name: str) -> None:
+        rows = [_position_rows(pos, source, now) for pos, source, now in batch]
+        self._write_positions(pl.concat(rows) if len(rows) > 1 else rows[0], name)
 
     def _drain(self, keep: int) -> None:
         """Wait for position writes until at most ``keep`` are pending (a failed write raises)."""

@@ -180,7 +180,7 @@ def span_reduce(ufunc: np.ufunc, values: np.ndarray, a: I64, b: I64) -> np.ndarr
     idx = np.empty(2 * len(a), dtype=np.int64)
     idx[0::2] = a
     idx[1::2] = b
-    out = ufunc.reduceat(values, idx)[0::2]
+    out = ufunc.reduceat(values, idx, dtype=values.dtype)[0::2]  # no widening: a byte each
     out[b <= a] = 0
     return out
 
