@@ -59,9 +59,10 @@ def position_row(lineno: int, t: float | None, source: str | None, m: Any) -> tu
     )
 
 
-def per_message(blocks: list[Block]) -> Reference:
-    """Decode ``blocks`` (the reads of a file) message by message."""
-    reader = AisReader()
+def per_message(blocks: list[Block], **limits: Any) -> Reference:
+    """Decode ``blocks`` (the reads of a file) message by message; ``limits`` are the line
+    reader's ``timeout_s`` and ``max_line_gap``."""
+    reader = AisReader(**limits)
     out = Reference()
     raws = []
     for block in blocks:
@@ -84,9 +85,9 @@ def per_message(blocks: list[Block]) -> Reference:
     return out
 
 
-def in_bulk(blocks: list[Block]) -> Decoded:
+def in_bulk(blocks: list[Block], **limits: Any) -> Decoded:
     """Decode ``blocks`` with the bulk reader, as ``veille ais ingest`` does (one thread)."""
-    bulk = BulkReader()
+    bulk = BulkReader(**limits)
     out = Decoded.empty()
     lineno = 1
     for block in blocks:
