@@ -254,3 +254,21 @@ def test_registry_changes_follow_each_vessel_in_time_order() -> None:
     assert known[7][:2] == ("B", "C1") and known[8][0] == "Z"
     again = f.filter(pl.col("lineno").is_in([1, 3, 5]))  # B, C1 and Z: what is known already
     assert registry.registry_changes(again, known, None, 0.0).height == 0
+
+
+def test_registry_batches_of_several_blocks_take_them_in_turn() -> None:
+    """Reports put through at once keep the order block by block would give, even when a later
+    block holds earlier times."""
+    first = pl.DataFrame(
+        {"lineno": [1], "time_s": [100.0], "source": [None], "msg_type": [5], "mmsi": [7], "name": ["A"]}
+    )
+    second = pl.DataFrame(
+        {"lineno": [2], "time_s": [50.0], "source": [None], "msg_type": [5], "mmsi": [7], "name": ["B"]}
+    )
+    one_by_one: registry.Known = {}
+    rows = [registry.registry_changes(f, one_by_one, None, 0.0) for f in (first, second)]
+    together: registry.Known = {}
+    both = pl.concat([first.with_columns(batch=pl.lit(0)), second.with_columns(batch=pl.lit(1))])
+    at_once = registry.registry_changes(both, together, None, 0.0)
+    assert at_once.rows() == pl.concat(rows).rows()
+    assert together == one_by_one and together[7][0] == "B"

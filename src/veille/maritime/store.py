@@ -470,6 +470,7 @@ class AisStore:
                 # hardly depends on its size); each report keeps this block's time and source
                 self._statics.append(
                     dec.statics.with_columns(
+                        batch=pl.lit(len(self._statics), dtype=pl.Int64),  # each block's in its turn
                         time_s=pl.col("time_s").fill_null(now),
                         source=pl.when(pl.col("source").is_null() | (pl.col("source") == ""))
                         .then(pl.lit(source, dtype=pl.Utf8))

@@ -94,7 +94,9 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
     (MMSI -> values of :data:`STATIC_FIELDS`) is updated with them.
 
     Rows: ``mmsi``, ``valid_from`` (microseconds), ``msg_type``, ``source`` (the report's, else
-    ``source``), then :data:`STATIC_FIELDS`; a report without a time is taken at ``now``.
+    ``source``), then :data:`STATIC_FIELDS`; a report without a time is taken at ``now``. Reports
+    are taken in order of time, then line; with a ``batch`` column (the batches of several calls
+    put through at once), batch by batch, as those calls would have taken them.
 
     >>> f = pl.DataFrame({"lineno": [1, 2, 3], "time_s": [10.0, 11.0, 12.0], "source": [None] * 3,
     ...     "msg_type": [5] * 3, "mmsi": [7] * 3, "name": ["A", "A", "B"]})
@@ -108,8 +110,9 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
     t = values["time_s"].fill_null(now).to_numpy()
     lineno = values["lineno"].to_numpy()
     mmsi = values["mmsi"].to_numpy()
-    # by vessel, then time, then line
-    order = np.lexsort((lineno, t, mmsi))
+    batch = statics["batch"].to_numpy() if "batch" in statics.columns else np.zeros(len(t), dtype=np.int64)
+    # by vessel, then batch, time and line
+    order = np.lexsort((lineno, t, batch, mmsi))
     mm = mmsi[order]
     n = len(order)
     at = np.arange(n)
@@ -141,7 +144,7 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
         changed |= ~same
         filled[f] = out
     pick = np.flatnonzero(changed)
-    pick = pick[np.lexsort((lineno[order[pick]], t[order[pick]]))]  # in time order
+    pick = pick[np.lexsort((lineno[order[pick]], t[order[pick]], batch[order[pick]]))]  # in time order
     rows = order[pick]
     out_frame = pl.DataFrame(
         {
