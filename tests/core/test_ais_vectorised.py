@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.ais_reference import bulk_essence, essence, in_bulk, per_message
-from veille.core.ais import batch, bulk, columns, multipart, registry, scan
+from veille.core.ais import batch, bulk, columns, multipart, registry, scan, spans
 from veille.core.ais.decode import DecodeError, decode_payload
 from veille.core.ais.nmea import nmea_checksum
 from veille.core.ais.reader import AisReader
@@ -223,7 +223,7 @@ def test_the_batch_verdict_is_the_per_message_verdict_on_random_payloads() -> No
 
 
 @pytest.mark.parametrize(
-    "module", [batch, bulk, columns, multipart, registry, scan], ids=lambda m: m.__name__
+    "module", [batch, bulk, columns, multipart, registry, scan, spans], ids=lambda m: m.__name__
 )
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
