@@ -313,7 +313,7 @@ def main() -> None:
             None,
         ),
         (
-            f"ingest CSV archive (MarineCadastre layout, {csv_size:,.0f} MB) -> Parquet, one thread",
+            f"ingest CSV archive (MarineCadastre layout, {csv_size:,.0f} MB, synthetic) -> Parquet, 1 thread",
             csv_rate,
             None,
             None,
@@ -330,7 +330,13 @@ def main() -> None:
         f"at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (the machine is shared: a load "
         "above the core count slows every figure below, veille's two threads more than pyais' one, "
         "and repeated runs differ; compare the ratios, measured side by side, and figures from runs "
-        "on an idle machine).",
+        "on an idle machine)."
+        + (
+            " This run's machine was loaded by other work: its figures are provisional, the ones to "
+            "quote come from a rerun on an idle machine."
+            if load0[0] > (os.cpu_count() or 1)
+            else ""
+        ),
         "",
         *head_rows,
         "",

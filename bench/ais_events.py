@@ -234,7 +234,13 @@ def main() -> None:
         f"(CPU {c_plain:.2f} s), streaming {t_stream:.2f} s (CPU {c_stream:.2f} s, "
         f"{ordered.height / c_stream:,.0f} msgs per CPU-second). Rates are positions per wall-clock "
         f"second; the machine is shared with other work (load average {os.getloadavg()[0]:.1f} at the end "
-        "of the run), so figures vary by tens of per cent between runs.",
+        "of the run), so figures vary by tens of per cent between runs."
+        + (
+            " This run's machine was loaded by other work: its figures are provisional, the ones to "
+            "quote come from a rerun on an idle machine."
+            if os.getloadavg()[0] > (os.cpu_count() or 1)
+            else ""
+        ),
     ]
     section = "\n".join(lines)
     print(section)
