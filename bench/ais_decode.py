@@ -1,10 +1,17 @@
 """AIS decoding and ingest benchmark; pyais is measured in the same run on the same input.
 
-Writes its section of docs/benchmarks.md between the ``bench:ais_decode`` markers.
-Usage: python bench/ais_decode.py [--messages N] [--memory-gb G] [--tmp DIR]
+Headline: the shipped real captures mixed to 1,000,000 lines (``bench/_ais_mix.py``: every
+VDM/VDO sentence line, repeated in order, no multi-part group cut at the end), ingested by the
+command a user runs, ``veille ais ingest FILE --store DIR --workers 2``, against pyais doing the
+same job (``bench/_pyais_ingest.py``: decode every message, keep the position reports, write
+Parquet), each a whole process, alternating runs, median of ``--runs``. Secondary rows (marked
+with their input: real captures or synthetic traffic) time the decoders alone.
 
-The memory test streams a G GB capture (default 5) through the ingest: it needs about G GB free
-in the temporary folder and a few minutes.
+Writes its section of docs/benchmarks.md between the ``bench:ais_decode`` markers.
+Usage: python bench/ais_decode.py [--lines N] [--runs R] [--messages N] [--memory-gb G] [--tmp DIR]
+
+The memory test streams a G GB capture (default 5: the mix repeated) through the ingest: it
+needs about G GB free in the temporary folder and a few minutes.
 """
 
 from __future__ import annotations
@@ -14,12 +21,14 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _ais_mix import write_mix  # bench/_ais_mix.py
 from _common import machine  # bench/_common.py (the script folder is on the path)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +65,76 @@ def ingest_run(path: Path, store: Path, workers: int) -> dict[str, float]:
     script.write_text(code)
     out = subprocess.run([sys.executable, str(script)], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def veille_cli(path: Path, store: Path, workers: int = 2) -> dict[str, float]:
+    """``veille ais ingest PATH --store STORE`` as a user runs it: wall time of the whole process
+    (start-up included), and the command's own summary (in-process rate)."""
+    veille = Path(sys.executable).parent / "veille"
+    cmd = [str(veille), "ais", "ingest", str(path), "--store", str(store), "--workers", str(workers)]
+    t = time.perf_counter()
+    out = subprocess.run([*cmd, "--format", "json"], check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    summary = json.loads(out.stdout)
+    shutil.rmtree(store, ignore_errors=True)
+    return {"wall": wall, "elapsed": summary["elapsed_s"], "messages": summary["messages"],
+            "positions": summary["positions"]}  # fmt: skip
+
+
+def pyais_cli(path: Path, out: Path) -> dict[str, float]:
+    """pyais doing the same job in a fresh process (``bench/_pyais_ingest.py``)."""
+    script = Path(__file__).resolve().parent / "_pyais_ingest.py"
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(script), str(path), str(out)], check=True, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - t
+    out.unlink(missing_ok=True)
+    inside = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"wall": wall, "inside": inside["wall"], "messages": inside["messages"]}
+
+
+def headline(tmp: Path, lines: int, runs: int) -> tuple[list[str], dict[str, float]]:
+    """End-to-end rows on the real mix: veille's command against pyais, alternating."""
+    mix = tmp / "real_mix.nmea"
+    n_lines = write_mix(mix, lines)
+    small = tmp / "real_mix_100.nmea"
+    small.write_bytes(b"\n".join(mix.read_bytes().split(b"\n")[:100]) + b"\n")
+    veille_runs, pyais_runs, startup = [], [], []
+    for k in range(runs):
+        veille_runs.append(veille_cli(mix, tmp / f"cli{k}"))
+        pyais_runs.append(pyais_cli(mix, tmp / f"pyais{k}.parquet"))
+        startup.append(veille_cli(small, tmp / f"small{k}")["wall"])
+    ratios = sorted(p["wall"] / v["wall"] for v, p in zip(veille_runs, pyais_runs, strict=True))
+    med = statistics.median
+    v_wall, p_wall = med(r["wall"] for r in veille_runs), med(r["wall"] for r in pyais_runs)
+    v_in = med(r["messages"] / r["elapsed"] for r in veille_runs)
+    msgs = veille_runs[0]["messages"]
+    ratio = med(ratios)
+    rows = [
+        f"Headline input: the shipped real captures mixed to {n_lines:,} lines "
+        f"({mix.stat().st_size / 1e6:,.0f} MB; "
+        "`bench/_ais_mix.py`: every VDM/VDO sentence line of `data/ais/`, repeated in order, no multi-part "
+        f"group cut at the end; 83 % single-part sentences; {msgs:,} messages, "
+        f"{veille_runs[0]['positions']:,} position reports). Whole processes, {runs} alternating runs each, "
+        "median; the ratio is the median of the pairs' ratios.",
+        "",
+        "| measure (real mix, whole process) | veille | pyais | ratio | target |",
+        "|---|---:|---:|---:|---|",
+        f"| `veille ais ingest FILE --store DIR --workers 2` vs pyais (decode every sentence, keep types "
+        f"1/2/3/18/19/27, write Parquet), wall incl. start-up | {v_wall:.2f} s | {p_wall:.2f} s | "
+        f"{ratio:.1f}x | >= 10x pyais ({'met' if ratio >= 10 else 'NOT met'}) |",
+        f"| the same, in-process rate (the command's own summary) | {v_in:,.0f} msgs/s | "
+        f"{med(r['messages'] / r['inside'] for r in pyais_runs):,.0f} msgs/s | - | >= 600,000 msgs/s "
+        f"({'met' if v_in >= 600_000 else 'NOT met'}) |",
+        f"| start-up: `veille ais ingest` of the mix's first 100 lines, wall | {med(startup):.2f} s | - "
+        "| - | < 0.4 s (issue 17 item 3, done separately) |",
+        "",
+        f"Pairs (pyais wall / veille wall): {', '.join(f'{r:.1f}x' for r in ratios)}. In-process time of "
+        f"the ingest alone, median: {med(r['elapsed'] for r in veille_runs):.2f} s (veille), "
+        f"{med(r['inside'] for r in pyais_runs):.2f} s (pyais, its script after its imports).",
+    ]
+    return rows, {"mix": float(mix.stat().st_size), "ratio": ratio, "in_process": v_in}
 
 
 def archive_rates(tmp: Path, nmea: Path) -> tuple[float, int, float, float, float, float]:
@@ -105,7 +184,7 @@ def archive_rates(tmp: Path, nmea: Path) -> tuple[float, int, float, float, floa
 def main() -> None:
     import pyais
 
-    from veille.core.ais.bulk import BulkReader, decode_block
+    from veille.core.ais.bulk import BulkReader, decode_block, decode_raw_messages
     from veille.core.ais.decode import decode_payload
     from veille.core.ais.fast import decode_positions
     from veille.core.ais.reader import AisReader
@@ -114,6 +193,8 @@ def main() -> None:
     from veille.maritime.store import AisStore
 
     parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=1_000_000, help="lines of the headline real mix")
+    parser.add_argument("--runs", type=int, default=3, help="alternating whole-process runs (median)")
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--memory-gb", type=float, default=5.0, help="size of the memory test file")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the decoding measures (best kept)")
@@ -138,9 +219,7 @@ def main() -> None:
             "pyais_pos": lambda: [pyais.decode(*r.lines) for r in sample],
             "full": lambda: [decode_payload(r.payload, r.fill_bits) for r in allmsgs],
             "pyais_all": lambda: [pyais.decode(*r.lines) for r in allmsgs],
-            "read_full": lambda: [
-                decode_payload(r.payload, r.fill_bits) for r in AisReader().feed(lines[:40_000])[0]
-            ],
+            "read_full": lambda: decode_raw_messages(AisReader().feed(lines[:40_000])[0]),
             "bulk": lambda: BulkReader().feed(decode_block(block, 40_000)),
         },
         args.rounds,
@@ -149,7 +228,10 @@ def main() -> None:
     full_rate, pyais_all_rate = len(allmsgs) / best["full"], len(allmsgs) / best["pyais_all"]
     read_full_rate, bulk_rate = n_read / best["read_full"], n_bulk / best["bulk"]
 
+    load0 = os.getloadavg()
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        head_rows, _ = headline(Path(tmp), args.lines, args.runs)
+        mix = Path(tmp) / "real_mix.nmea"
         one = Path(tmp) / "synthetic.nmea"
         with one.open("wb") as f:
             for line in generate(seed=1, vessels=2000, messages=args.messages):
@@ -166,31 +248,44 @@ def main() -> None:
         runs = {w: ingest_run(big, Path(tmp) / f"w{w}", w) for w in (1, 2)}
         for w in (1, 2):
             shutil.rmtree(Path(tmp) / f"w{w}")
-        huge = Path(tmp) / "synthetic_huge.nmea"
+        huge = Path(tmp) / "real_mix_huge.nmea"  # the real mix repeated: memory against input size
         with huge.open("wb") as f:
             while f.tell() < args.memory_gb * 1e9:
-                with big.open("rb") as src:
+                with mix.open("rb") as src:
                     shutil.copyfileobj(src, f)
-        mem_small = ingest_run(one, Path(tmp) / "m1", 2)
+        mem_small = ingest_run(mix, Path(tmp) / "m1", 2)
         shutil.rmtree(Path(tmp) / "m1")
         mem_huge = ingest_run(huge, Path(tmp) / "m2", 2)
-        size_one, size_big, size_huge = (p.stat().st_size / 1e6 for p in (one, big, huge))
+        shutil.rmtree(Path(tmp) / "m2")
+        size_big, size_huge, size_mix = (p.stat().st_size / 1e6 for p in (big, huge, mix))
         huge.unlink()
         csv_rate, csv_rows, polars_rate, csv_size, read_fast, read_csv_module = archive_rates(Path(tmp), one)
     load = os.getloadavg()
 
     rows = [
-        ("fast path, position reports (1/2/3/18/19/27), one core", fast_rate, pyais_pos_rate, 1_000_000, 25),
-        ("full decode, all types (payload -> record)", full_rate, pyais_all_rate, None, 2),
         (
-            "bulk reader + decode, all types (NMEA -> positions and records), one core",
+            "fast path, position reports (1/2/3/18/19/27), one core (real: DMA capture)",
+            fast_rate,
+            pyais_pos_rate,
+            1_000_000,
+            25,
+        ),
+        (
+            "per-message decoder, all types (payload -> record; real: DMA capture)",
+            full_rate,
+            pyais_all_rate,
+            None,
+            2,
+        ),
+        (
+            "bulk reader + batch decode, all types (NMEA -> frames), one core (real: DMA capture)",
             bulk_rate,
             pyais_all_rate,
             None,
             2,
         ),
         (
-            "line reader + full decode, all types (NMEA -> record; the live-feed path)",
+            "line reader + batch decode, all types (the live-feed path; real: DMA capture)",
             read_full_rate,
             pyais_all_rate,
             None,
@@ -211,14 +306,14 @@ def main() -> None:
             None,
         ),
         (
-            "ingest NMEA file -> Parquet, line reader (live feeds), one thread",
+            "ingest NMEA file -> Parquet, line reader (live feeds), one thread (synthetic)",
             line_rate,
             None,
             None,
             None,
         ),
         (
-            f"ingest CSV archive (MarineCadastre layout, {csv_size:,.0f} MB) -> Parquet, one thread",
+            f"ingest CSV archive (MarineCadastre layout, {csv_size:,.0f} MB, synthetic) -> Parquet, 1 thread",
             csv_rate,
             None,
             None,
@@ -231,9 +326,21 @@ def main() -> None:
         "",
         f"Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"pyais {pyais.__version__} measured in the same run on the same messages. "
-        f"Load average during the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "(the machine is shared: a load above the core count slows every figure below, and repeated "
-        "runs differ; compare figures from runs on an idle machine).",
+        f"Load average (1 / 5 / 15 min) at the start: {load0[0]:.1f} / {load0[1]:.1f} / {load0[2]:.1f}, "
+        f"at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (the machine is shared: a load "
+        "above the core count slows every figure below, veille's two threads more than pyais' one, "
+        "and repeated runs differ; compare the ratios, measured side by side, and figures from runs "
+        "on an idle machine)."
+        + (
+            " This run's machine was loaded by other work: its figures are provisional, the ones to "
+            "quote come from a rerun on an idle machine."
+            if load0[0] > (os.cpu_count() or 1)
+            else ""
+        ),
+        "",
+        *head_rows,
+        "",
+        "Secondary measures (the decoders alone, in this process; input named on each row):",
         "",
         "| measure | veille msgs/s | pyais msgs/s | ratio | target |",
         "|---|---:|---:|---:|---|",
@@ -263,13 +370,14 @@ def main() -> None:
         f"{2 * cpu[2]:,.0f} messages/s (an extrapolation from CPU time, not a measured rate; CPU time "
         "also grows when the cores are shared).",
         "",
-        f"Memory (peak RSS of the ingest process, two worker threads): {size_one:,.0f} MB of NMEA: "
-        f"{mem_small['rss']:,.0f} MB; {size_huge:,.0f} MB ({mem_huge['messages']:,} messages in "
+        f"Memory (peak RSS of the ingest process, two worker threads, the real mix): {size_mix:,.0f} MB of "
+        f"NMEA: {mem_small['rss']:,.0f} MB; {size_huge:,.0f} MB, the mix repeated "
+        f"({mem_huge['messages']:,} messages in "
         f"{mem_huge['wall']:,.0f} s, {mem_huge['messages'] / mem_huge['wall']:,.0f} messages/s): "
         f"{mem_huge['rss']:,.0f} MB (target: under 1,024 MB for a 5 GB capture: "
         f"{'met' if size_huge >= 5000 and mem_huge['rss'] < 1024 else 'NOT shown in this run'}). "
-        "The input is read in 1 MB blocks with at most four in flight, so memory does not grow with "
-        "the input.",
+        "The input is read in 2 MiB blocks with at most four in flight and positions are written "
+        "200,000 rows at a time, so memory does not grow with the input.",
         "",
         "Files (bulk reader) are the path the ingest rates above measure; the line reader serves live "
         "feeds (`ingest tcp://`, `watch`), where a few thousand messages a second arrive at most. "

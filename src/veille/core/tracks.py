@@ -25,6 +25,7 @@ beyond 24 h of silence or an implied speed the ship cannot sail).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from veille.core.geo import KM_PER_NM, haversine_km
+from veille.core.geo import EARTH_RADIUS_KM, KM_PER_NM, haversine_km
 
 __all__ = ["QUALITY", "US", "QualityReport", "Segmenter", "clean", "implied_speed_kn", "mark_arrays", "valid"]
 
@@ -130,16 +131,18 @@ def valid(positions: pl.DataFrame) -> pl.DataFrame:
     """
     df = positions
     if "quality" in df.columns:
-        df = df.filter(pl.col("quality") == "ok")
+        ok = pl.col("quality") == "ok"
     else:
         lat, lon = pl.col("lat"), pl.col("lon")
-        df = df.filter(
+        ok = (
             lat.is_not_null()
             & lon.is_not_null()
             & (lat.abs() <= 90)
             & (lon.abs() <= 180)
             & ~((lat == 0) & (lon == 0))
         )
+    if not df.select(ok.all()).item():  # a copy of the frame only when a row goes
+        df = df.filter(ok)
     if df.height > 1:
         m = df["mmsi"].to_numpy().astype(np.int64)
         t = df["timestamp"].dt.epoch("us").to_numpy()
@@ -248,6 +251,42 @@ class Segmenter:
         return pl.concat([event_frame("position_jump", jumps, p), event_frame("shared_mmsi", shared, p)])
 
 
+def step_speeds(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Implied speed (knots) from each fix to the next, as :func:`implied_speed_kn` of
+    :func:`veille.core.geo.haversine_km` gives it, bit for bit: each fix's radians and cosine are
+    computed once, the pairs are slices (no gathered copies), and a large array is cut in two
+    halves computed in two threads (NumPy releases the GIL in its loops).
+
+    >>> lat, lon, t = np.array([70.0, 70.1, 70.1]), np.array([5.0, 5.0, 5.2]), np.array([0.0, 3600.0, 7200.0])
+    >>> step_speeds(lat, lon, t).round(3).tolist() == implied_speed_kn(
+    ...     haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:]), np.diff(t)).round(3).tolist()
+    True
+    """
+    n = len(lat)
+    if n < 2:
+        return np.zeros(0)
+    if n < _PARALLEL_MIN:
+        return _step_speeds(lat, lon, t)
+    half = n // 2
+    with ThreadPoolExecutor(2) as pool:  # the halves overlap by one fix
+        a = pool.submit(_step_speeds, lat[: half + 1], lon[: half + 1], t[: half + 1])
+        b = pool.submit(_step_speeds, lat[half:], lon[half:], t[half:])
+        return np.concatenate([a.result(), b.result()])
+
+
+_PARALLEL_MIN = 200_000
+
+
+def _step_speeds(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> np.ndarray:
+    p = np.radians(np.asarray(lat, dtype=np.float64))
+    cp = np.cos(p)
+    dp = p[1:] - p[:-1]
+    dl = np.radians(np.asarray(lon[1:], dtype=np.float64) - np.asarray(lon[:-1], dtype=np.float64))
+    a = np.sin(dp * 0.5) ** 2 + cp[:-1] * cp[1:] * np.sin(dl * 0.5) ** 2
+    d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return np.asarray(implied_speed_kn(d, t[1:] - t[:-1]))
+
+
 def mark_arrays(
     m: np.ndarray, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, max_gap_s: float, max_speed_kn: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -264,7 +303,7 @@ def mark_arrays(
 
     step = np.zeros(n)
     if n > 1:
-        step[1:] = speed(np.arange(n - 1), np.arange(1, n))  # fix i-1 -> fix i, computed once
+        step[1:] = step_speeds(lat, lon, t)  # fix i-1 -> fix i, computed once
     v_prev = np.where(same_prev, step, 0.0)
     v_next = np.zeros(n)
     v_next[:-1] = np.where(same_next[:-1], step[1:], 0.0)
@@ -280,22 +319,29 @@ def mark_arrays(
     jump = np.zeros(n, dtype=bool)
     jump[cand[pos_in_run % 2 == 0]] = True
     # breaks between consecutive kept (non-jump) fixes of one MMSI
-    keep = np.flatnonzero(~jump)
-    km = m[keep]
-    same = np.zeros(len(keep), dtype=bool)
-    same[1:] = km[1:] == km[:-1]
-    pk = np.maximum(np.arange(len(keep)) - 1, 0)
-    dt = t[keep] - t[keep[pk]]
-    vk = step[keep].copy()  # the previous kept fix is the previous fix, except right after a jump
-    after = np.flatnonzero(keep[pk] != keep - 1)
-    if len(after):
-        a, b = keep[pk[after]], keep[after]
-        vk[after] = implied_speed_kn(haversine_km(lat[a], lon[a], lat[b], lon[b]), t[b] - t[a])
-    brk_k = same & ((dt > max_gap_s) | (vk > max_speed_kn))
-    brk = np.zeros(n, dtype=bool)
-    brk[keep] = brk_k
-    sbrk = np.zeros(n, dtype=bool)
-    sbrk[keep] = same & (dt <= max_gap_s) & (vk > max_speed_kn)
+    if not len(cand):  # no jump (the common case): every fix is kept, the arrays serve as they are
+        same = same_prev
+        dt = np.zeros(n)
+        dt[1:] = t[1:] - t[:-1]
+        vk = step
+        brk = same & ((dt > max_gap_s) | (vk > max_speed_kn))
+        sbrk = same & (dt <= max_gap_s) & (vk > max_speed_kn)
+    else:
+        keep = np.flatnonzero(~jump)
+        km = m[keep]
+        same = np.zeros(len(keep), dtype=bool)
+        same[1:] = km[1:] == km[:-1]
+        pk = np.maximum(np.arange(len(keep)) - 1, 0)
+        dt = t[keep] - t[keep[pk]]
+        vk = step[keep].copy()  # the previous kept fix is the previous fix, except right after a jump
+        after = np.flatnonzero(keep[pk] != keep - 1)
+        if len(after):
+            a, b = keep[pk[after]], keep[after]
+            vk[after] = implied_speed_kn(haversine_km(lat[a], lon[a], lat[b], lon[b]), t[b] - t[a])
+        brk = np.zeros(n, dtype=bool)
+        brk[keep] = same & ((dt > max_gap_s) | (vk > max_speed_kn))
+        sbrk = np.zeros(n, dtype=bool)
+        sbrk[keep] = same & (dt <= max_gap_s) & (vk > max_speed_kn)
     implied = np.where(same_prev, v_prev, 0.0)
     # a jump that continues the previous jump of the same MMSI (a second track)
     cont = np.zeros(n, dtype=bool)

@@ -36,25 +36,15 @@ import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
 from veille.core.ais.bulk import BlockResult, BulkReader, Decoded, decode_block, decode_raw_messages
-from veille.core.ais.messages import StaticDataReportB
 from veille.core.ais.reader import AisReader
+from veille.core.ais.registry import STATIC_FIELDS, Known, records_frame, registry_changes
 from veille.core.ais.sources import Block
 from veille.kit.paths import resolve
 
-STATIC_FIELDS = (
-    "name",
-    "call_sign",
-    "imo",
-    "ship_type",
-    "to_bow_m",
-    "to_stern_m",
-    "to_port_m",
-    "to_starboard_m",
-    "destination",
-    "draught_m",
-    "length_m",
-    "width_m",
-)
+#: static reports put through the registry at once by a file ingest (and at its end)
+STATICS_BATCH = 50_000
+#: decoded positions a file ingest writes at once (one file per day): larger files, fewer of them
+POSITIONS_BATCH = 200_000
 #: The registry's columns (``valid_from`` is written as microseconds, then cast).
 VESSEL_SCHEMA: dict[str, Any] = {
     "mmsi": pl.UInt32,
@@ -87,33 +77,6 @@ POSITION_SCHEMA = {
     "source": pl.Utf8,
     "received_at": pl.Datetime("us", "UTC"),
 }
-
-
-def static_value(msg: Any, name: str) -> Any:
-    """The registry field ``name`` of a static report (AIS message 5, 19 or 24, or an archive row).
-
-    Length and width come from the archive when it gives them (MarineCadastre, DMA), else from
-    the distances to the reference point (ITU-R M.1371-5 §3.3.3: length A + B, width C + D; 0
-    when not available). ``None`` when the message does not give the field.
-
-    >>> from veille.core.ais.archive import ArchiveStatic
-    >>> static_value(ArchiveStatic(257000001, to_bow_m=90, to_stern_m=20), "length_m")
-    110
-    >>> static_value(ArchiveStatic(257000001, length_m=116, to_bow_m=90, to_stern_m=20), "length_m")
-    116
-    >>> static_value(ArchiveStatic(257000001, to_port_m=0, to_starboard_m=0), "width_m") is None
-    True
-    """
-    value = getattr(msg, name, None)
-    if value is not None or name not in _SPANS:
-        return value
-    a, b = (getattr(msg, f, None) for f in _SPANS[name])
-    if a is None or b is None or a + b == 0:
-        return None
-    return a + b
-
-
-_SPANS = {"length_m": ("to_bow_m", "to_stern_m"), "width_m": ("to_port_m", "to_starboard_m")}
 
 
 class StoreError(Exception):
@@ -259,10 +222,14 @@ class AisStore:
         self._writes: deque[Future[None]] = deque()
         # the live ingest holds rows and writes them every few seconds, not a file per read
         self._held_pos: list[pl.DataFrame] = []
-        self._held_static: list[tuple[Any, ...]] = []
+        self._held_static: list[pl.DataFrame] = []
         self._held_rows = 0
         self._held_since: float | None = None
-        self._last_static: dict[int, tuple[Any, ...]] | None = None
+        self._known: Known | None = None  # the registry's latest fields per vessel
+        self._statics: list[pl.DataFrame] = []  # static reports not yet through the registry
+        self._statics_rows = 0
+        self._positions: list[tuple[pl.DataFrame, str | None, float]] = []  # decoded, not yet written
+        self._positions_rows = 0
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -361,12 +328,14 @@ class AisStore:
         # NumPy and Polars release the GIL for the bulk of the work: threads share the cores
         # without starting processes or copying blocks between them
         pool = ThreadPoolExecutor(workers) if workers > 1 else None
-        inflight: deque[Future[BlockResult]] = deque()
+        inflight: deque[tuple[Future[BlockResult], bool]] = deque()
         self._pool = pool
 
-        def finish(result: BlockResult) -> None:
+        def finish(result: BlockResult, from_file: bool) -> None:
             summary.lines += result.lines
             self._store(bulk.feed(result), summary, rejects, source, clock())
+            if not from_file:  # a live source (stdin): its rows are written as they come
+                self._write_pending()
             summary.elapsed_s = time.perf_counter() - started
             if progress is not None:
                 progress(summary)
@@ -384,23 +353,31 @@ class AisStore:
                     source_error = exc
                     break
                 if pool is None:
-                    finish(decode_block(block.data, block.lines, lineno))
+                    finish(decode_block(block.data, block.lines, lineno), block.from_file)
                 else:
-                    inflight.append(pool.submit(decode_block, block.data, block.lines, lineno))
+                    inflight.append(
+                        (pool.submit(decode_block, block.data, block.lines, lineno), block.from_file)
+                    )
                     while len(inflight) >= 2 * workers:
-                        finish(inflight.popleft().result())
+                        done, from_file = inflight.popleft()
+                        finish(done.result(), from_file)
                 lineno += block.lines
                 if stop():
                     break
             while inflight:
-                finish(inflight.popleft().result())
+                done, from_file = inflight.popleft()
+                finish(done.result(), from_file)
             self._store(bulk.close(), summary, rejects, source, clock())
+            self._registry(summary)
+            self._write_pending()
             self._drain(0)
         finally:
             self._pool = None
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             self._writes.clear()
+            self._positions, self._positions_rows = [], 0  # left by a failed run: not written
+            self._statics, self._statics_rows = [], 0
         summary.elapsed_s = time.perf_counter() - started
         if source_error is not None:
             raise source_error
@@ -425,17 +402,25 @@ class AisStore:
         summary = summary if summary is not None else IngestSummary()
         started = time.perf_counter()
         source = Path(path).name
-        for batch in read_archive(archive_lines(path), source=source):
-            summary.lines += batch.rows
-            dec = Decoded(
-                batch.positions, list(batch.statics), batch.rejects, batch.rows, batch.positions.height
-            )
-            self._store(dec, summary, rejects, source, clock())
-            summary.elapsed_s = time.perf_counter() - started
-            if progress is not None:
-                progress(summary)
-            if stop():
-                break
+        try:
+            for batch in read_archive(archive_lines(path), source=source):
+                summary.lines += batch.rows
+                dec = Decoded(
+                    batch.positions,
+                    records_frame(batch.statics),
+                    batch.rejects,
+                    batch.rows,
+                    batch.positions.height,
+                )
+                self._store(dec, summary, rejects, source, clock())
+                summary.elapsed_s = time.perf_counter() - started
+                if progress is not None:
+                    progress(summary)
+                if stop():
+                    break
+        finally:
+            self._registry(summary)
+            self._write_pending()
         summary.elapsed_s = time.perf_counter() - started
         return summary
 
@@ -470,38 +455,71 @@ class AisStore:
             if hold:
                 self._held_pos.append(_position_rows(pos, source, now))
                 self._held_rows += pos.height
-            elif self._pool is None:
-                self._write_positions(_position_rows(pos, source, now), self._name())
-            else:  # Polars converts and writes without the GIL: a worker does it meanwhile
-                self._drain(4)
-                self._writes.append(
-                    self._pool.submit(self._convert_and_write, pos, source, now, self._name())
-                )
-        if dec.statics:
-            statics = sorted(dec.statics, key=lambda x: (x[1] if x[1] is not None else now, x[0]))
-            summary.statics += len(statics)
-            changes = self._static_rows(
-                [(t if t is not None else now, src or source, msg) for _, t, src, msg in statics]
-            )
-            summary.vessel_changes += len(changes)
-            if hold:
-                self._held_static += changes
-                self._held_rows += len(changes)
             else:
-                self._write_static_rows(changes)
+                # written together once POSITIONS_BATCH rows wait: fewer, larger files per day
+                self._positions.append((pos, source, now))
+                self._positions_rows += pos.height
+                if self._positions_rows >= POSITIONS_BATCH:
+                    self._write_pending()
+        if dec.statics.height:
+            summary.statics += dec.statics.height
+            if hold:
+                changes = registry_changes(dec.statics, self._known_static(), source, now)
+                summary.vessel_changes += changes.height
+                self._held_static.append(changes)
+                self._held_rows += changes.height
+            else:
+                # the registry's changes are found for many blocks at once (the work per call
+                # hardly depends on its size); each report keeps this block's time and source
+                self._statics.append(
+                    dec.statics.with_columns(
+                        batch=pl.lit(len(self._statics), dtype=pl.Int64),  # each block's in its turn
+                        time_s=pl.col("time_s").fill_null(now),
+                        source=pl.when(pl.col("source").is_null() | (pl.col("source") == ""))
+                        .then(pl.lit(source, dtype=pl.Utf8))
+                        .otherwise(pl.col("source")),
+                    )
+                )
+                self._statics_rows += dec.statics.height
+                if self._statics_rows >= STATICS_BATCH:
+                    self._registry(summary)
         if hold and self._held_since is None and (self._held_pos or self._held_static):
             self._held_since = now
+
+    def _registry(self, summary: IngestSummary) -> None:
+        """Write the registry's changes from the static reports held (see :meth:`_store`)."""
+        if not self._statics:
+            return
+        statics = pl.concat(self._statics, how="diagonal_relaxed")
+        self._statics, self._statics_rows = [], 0
+        changes = registry_changes(statics, self._known_static(), None, 0.0)
+        summary.vessel_changes += changes.height
+        self._write_static_rows(changes)
 
     def _flush(self) -> None:
         """Write the rows the live ingest holds."""
         if self._held_pos:
             self._write_positions(pl.concat(self._held_pos), self._name())
         if self._held_static:
-            self._write_static_rows(self._held_static)
+            self._write_static_rows(pl.concat(self._held_static))
         self._held_pos, self._held_static, self._held_rows, self._held_since = [], [], 0, None
 
-    def _convert_and_write(self, pos: pl.DataFrame, source: str | None, now: float, name: str) -> None:
-        self._write_positions(_position_rows(pos, source, now), name)
+    def _write_pending(self) -> None:
+        """Write the decoded positions waiting (see :meth:`_store`); while ``ingest_blocks`` runs
+        with workers, one of them converts and writes (Polars does it without the GIL)."""
+        if not self._positions:
+            return
+        batch, name = self._positions, self._name()
+        self._positions, self._positions_rows = [], 0
+        if self._pool is None:
+            self._convert_and_write(batch, name)
+        else:
+            self._drain(2)
+            self._writes.append(self._pool.submit(self._convert_and_write, batch, name))
+
+    def _convert_and_write(self, batch: list[tuple[pl.DataFrame, str | None, float]], name: str) -> None:
+        rows = [_position_rows(pos, source, now) for pos, source, now in batch]
+        self._write_positions(pl.concat(rows) if len(rows) > 1 else rows[0], name)
 
     def _drain(self, keep: int) -> None:
         """Wait for position writes until at most ``keep`` are pending (a failed write raises)."""
@@ -523,39 +541,22 @@ class AisStore:
             except OSError as exc:
                 raise StoreError(f"store {self.root}: cannot write positions: {exc}") from exc
 
-    def _known_static(self) -> dict[int, tuple[Any, ...]]:
-        if self._last_static is None:
-            self._last_static = {}
+    def _known_static(self) -> Known:
+        """The latest registry fields of every vessel in the store (read once, then kept)."""
+        if self._known is None:
+            self._known = {}
             if any((self.root / "vessels").glob("*.parquet")):
-                latest = self.query("SELECT * FROM vessels").pl()
-                for row in latest.iter_rows(named=True):
-                    self._last_static[row["mmsi"]] = tuple(row.get(f) for f in STATIC_FIELDS)
-        return self._last_static
+                latest = self.query(f"SELECT mmsi, {', '.join(STATIC_FIELDS)} FROM vessels").pl()  # noqa: S608
+                for row in latest.iter_rows():
+                    self._known[row[0]] = tuple(row[1:])
+        return self._known
 
-    def _static_rows(self, statics: list[tuple[float, str | None, Any]]) -> list[tuple[Any, ...]]:
-        """The registry rows of the static reports that change what is known of their vessel."""
-        known = self._known_static()
-        rows = []
-        for t, src, msg in statics:
-            prev = known.get(msg.mmsi, (None,) * len(STATIC_FIELDS))
-            values = (static_value(msg, f) for f in STATIC_FIELDS)
-            new = tuple(v if v is not None else prev[k] for k, v in enumerate(values))
-            if isinstance(msg, StaticDataReportB) and msg.mothership_mmsi is not None:
-                new = new[:4] + prev[4:8] + new[8:]
-            if new == prev:
-                continue
-            known[msg.mmsi] = new
-            rows.append((msg.mmsi, int(t * 1e6), msg.msg_type, src, *new))
-        return rows
-
-    def _write_static_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
+    def _write_static_rows(self, rows: pl.DataFrame) -> None:
+        if not rows.height:
             return
-        df = pl.DataFrame(
-            rows,
-            schema={k: pl.Int64 if k == "valid_from" else t for k, t in VESSEL_SCHEMA.items()},
-            orient="row",
-        ).with_columns(pl.col("valid_from").cast(pl.Datetime("us", "UTC")))
+        df = rows.with_columns(pl.col("valid_from").cast(pl.Datetime("us", "UTC"))).select(
+            [pl.col(k).cast(t) for k, t in VESSEL_SCHEMA.items()]
+        )
         folder = self.root / "vessels"
         try:
             folder.mkdir(parents=True, exist_ok=True)

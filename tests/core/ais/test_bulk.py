@@ -46,7 +46,7 @@ def in_bulk(blocks: list[Block]) -> Decoded:
 def essence(d: Decoded) -> dict[str, Any]:
     return {
         "positions": d.positions.sort("lineno").rows(),
-        "statics": sorted((n, t, s, repr(m)) for n, t, s, m in d.statics),
+        "statics": sorted((n, t, s, repr(m)) for n, t, s, m in d.static_records()),
         "rejects": sorted((r.lineno, r.reason.value, r.line) for r in d.rejects),
         "counts": (d.messages, d.decoded, d.untimed),
     }

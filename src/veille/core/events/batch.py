@@ -9,6 +9,8 @@ their context as arguments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -74,23 +76,33 @@ def detect_all(
     if d.gaps.until is None and marked.height:
         d = d.with_until(marked["timestamp"].max())  # type: ignore[arg-type]
     want = types or {"gap", "encounter", "loitering", "zone", "cable", "identity_change", "track"}
-    parts = []
-    if "track" in want:
-        parts.append(d.segmenter.detect(marked))
-    if "gap" in want:
-        parts.append(d.gaps.detect(marked, reception=reception_table(marked)))
+    jobs: list[Callable[[], pl.DataFrame]] = []
+    if "gap" in want:  # the longest first: the others fill the second thread meanwhile
+        jobs.append(lambda: d.gaps.detect(marked, reception=reception_table(marked)))
     if "encounter" in want:
-        parts.append(d.encounters.detect(marked))
-    if "loitering" in want:
-        parts.append(d.loitering.detect(marked))
+        jobs.append(lambda: d.encounters.detect(marked))
     if "zone" in want:
-        parts.append(d.zones.detect(marked))
+        jobs.append(lambda: d.zones.detect(marked))
+    if "loitering" in want:
+        jobs.append(lambda: d.loitering.detect(marked))
     if "cable" in want:
-        parts.append(d.cables.detect(marked))
+        jobs.append(lambda: d.cables.detect(marked))
+    if "track" in want:
+        jobs.append(lambda: d.segmenter.detect(marked))
     if history is not None and "identity_change" in want:
-        parts.append(d.identity.detect(history))
+        jobs.append(lambda: d.identity.detect(history))
+    # the detectors read the same marked frame and write nothing shared: their NumPy work (which
+    # runs without the GIL) and Polars' overlap on two threads
+    if marked.height >= _PARALLEL_MIN and len(jobs) > 1:
+        with ThreadPoolExecutor(2) as pool:
+            parts = list(pool.map(lambda job: job(), jobs))
+    else:
+        parts = [job() for job in jobs]
     parts = [p for p in parts if p.height]
     return sort_events(pl.concat(parts)) if parts else empty_events()
+
+
+_PARALLEL_MIN = 100_000  # positions from which the detectors run in two threads
 
 
 def grouped(detector: Any, **context: Any) -> Any:

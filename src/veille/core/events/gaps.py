@@ -103,7 +103,9 @@ class GapDetector:
         df = positions if "jump" in positions.columns else self.segmenter.mark(positions)
         if reception is None:
             reception = reception_table(df)
-        kept = df.filter(~pl.col("jump")).select("mmsi", "timestamp", "lat", "lon")
+        kept = df.select("mmsi", "timestamp", "lat", "lon")
+        if df["jump"].any():
+            kept = kept.filter(~df["jump"])
         if kept.height == 0:
             return event_frame(
                 "gap",

@@ -102,9 +102,10 @@ class ZoneDetector:
     def detect(self, positions: pl.DataFrame, *, masks: np.ndarray | None = None) -> pl.DataFrame:
         zones = self.zones or shipped_zones()
         df = positions if "jump" in positions.columns else self.segmenter.mark(positions)
-        if masks is not None:
+        jumps = df["jump"].any()  # without a jump every fix is kept: no copy of the frame
+        if masks is not None and jumps:
             masks = masks[~df["jump"].to_numpy()]
-        kept = df.filter(~pl.col("jump"))
+        kept = df.filter(~pl.col("jump")) if jumps else df
         m = kept["mmsi"].to_numpy()
         t = kept["timestamp"].dt.epoch("us").to_numpy()
         lat, lon = kept["lat"].to_numpy(), kept["lon"].to_numpy()
