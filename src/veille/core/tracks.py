@@ -35,7 +35,17 @@ import polars as pl
 
 from veille.core.geo import EARTH_RADIUS_KM, KM_PER_NM, haversine_km
 
-__all__ = ["QUALITY", "US", "QualityReport", "Segmenter", "clean", "implied_speed_kn", "mark_arrays", "valid"]
+__all__ = [
+    "QUALITY",
+    "US",
+    "QualityReport",
+    "Segmenter",
+    "clean",
+    "implied_speed_kn",
+    "mark_arrays",
+    "step_speeds",
+    "valid",
+]
 
 QUALITY = ("ok", "no_position", "null_island", "future")
 US = 1_000_000
