@@ -165,6 +165,8 @@ ROUTES: dict[str, Expect] = {
     "ledger:index": Expect("/ledger/", EVERYONE_200),
     "ledger:export": Expect("/ledger/export.csv", EVERYONE_200),
     "ledger:chain": Expect("/ledger/events/1/", {"*": 404}),
+    # the rates in use and their age: for everyone; loading a newer file: coordinators (WRITES)
+    "ledger:rates": Expect("/ledger/rates/", EVERYONE_200),
     "api:ledger_events": Expect("/api/v1/ledger/events", API_LOGGED_IN),
     "api:ledger_events_csv": Expect("/api/v1/ledger/events.csv", API_LOGGED_IN),
     "api:ledger_event": Expect("/api/v1/ledger/events/1", {"anon": 401, "*": 404}),
@@ -188,4 +190,6 @@ WRITES: list[tuple[str, Expect]] = [
     ("web:tokens", Expect("/account/tokens/", {"anon": 302, "*": 200}, "post", {"name": "matrix"})),
     ("web:logout", Expect("/logout/", {"*": 302}, "post")),
     ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
+    # loading ECB rates: coordinators only (a form without its file is refused, 422, and changes nothing)
+    ("ledger:rates", Expect("/ledger/rates/", {"anon": 302, "alice": 422, "*": 403}, "post", {})),
 ]
