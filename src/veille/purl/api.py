@@ -84,6 +84,7 @@ class PackageOut(Schema):
     shipped: int
     received: int
     delivery: str
+    provisional: bool
     synthetic: bool
     releasable_to: str
 
@@ -104,6 +105,7 @@ class ContributionOut(Schema):
     amount_unknown: bool
     repeat_of: int | None
     ledger_events: str
+    provisional: bool
     source: str
     note: str
     synthetic: bool

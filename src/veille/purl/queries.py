@@ -72,6 +72,16 @@ class Rates:
             self.used.setdefault((money.currency, day), RateUsed.of(conversion))
         return conversion.amount.amount
 
+    def provisional(self, currency: str, day: dt.date) -> bool:
+        """Whether an amount in ``currency`` of value date ``day`` is converted provisionally (its
+        day's ECB rate is not loaded yet: the newest is used, and the figure is revalued once it is)."""
+        return currency != "USD" and self.fx.is_provisional(day)
+
+    @property
+    def newest(self) -> dt.date:
+        """The newest ECB rate loaded (what a provisional figure is converted at)."""
+        return self.fx.table.source.last_date
+
     def listed(self) -> list[dict[str, str]]:
         """The rates used, as PURL's pages and exports show them (USD per unit of each currency)."""
         return [
@@ -80,6 +90,7 @@ class Rates:
                 "value_date": r.value_date.isoformat(),
                 "rate_date": r.rate_date.isoformat(),
                 "usd_per_unit": str(r.rate),
+                "provisional": "yes" if r.provisional else "no",
             }
             for r in (self.used[k] for k in sorted(self.used))
         ]
@@ -100,6 +111,9 @@ class Funding:
     by_nation: dict[str, dict[str, Any]] = field(default_factory=dict)
     unattributed_usd: Decimal = ZERO
     rates: list[dict[str, str]] = field(default_factory=list)
+    #: some of its amounts are converted at the newest rate, not yet at their value date's
+    provisional: bool = False
+    newest_rate: dt.date | None = None
 
     @property
     def counted_usd(self) -> Decimal:
@@ -150,6 +164,7 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
             {"nation": e.party_id, "committed_usd": ZERO, "pledged_open_usd": ZERO, "original": []},
         )
         role = links[e.pk].role
+        result.provisional |= conv.provisional(e.currency, e.value_date)
         if role == Role.PLEDGE:
             left = size - fig.drawn.get(e.pk, 0)
             if left > 0:
@@ -173,6 +188,7 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
             # known national shares inside it; the rest is the joint members', unattributed.
             result.unattributed_usd = max(target - result.committed_usd, ZERO)
     result.rates = conv.listed()
+    result.newest_rate = conv.newest
     return result
 
 
@@ -344,6 +360,7 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
                 "received": received,
                 "delivered_pct": pct(Decimal(received), Decimal(whole)),
                 "delivery": status_of(received, whole) if items else "",
+                "provisional": fund.provisional,
                 "synthetic": package.synthetic,
                 "releasable_to": package.releasable_to,
             }
@@ -407,6 +424,9 @@ def contribution_rows(
                 "where": c.where,
                 "note": c.note,
                 "ledger_events": ", ".join(f"#{e}" for group in p.values() for _m, _d, e, _p in group),
+                "provisional": any(
+                    conv.provisional(m.currency, d) for group in p.values() for m, d, _e, _p in group
+                ),
                 "synthetic": c.synthetic,
                 "releasable_to": c.releasable_to,
             }

@@ -226,6 +226,7 @@ COLUMNS = {
         "shipped",
         "received",
         "delivery",
+        "provisional",
         "synthetic",
         "releasable_to",
     ],
@@ -259,6 +260,7 @@ COLUMNS = {
         "amount_unknown",
         "repeat_of",
         "ledger_events",
+        "provisional",
         "source",
         "where",
         "note",
@@ -327,6 +329,8 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
         "rates": conv.listed(),
         "rates_source": conv.source,
         "unit": "USD at the ECB rate of each value date",
+        "provisional": f"converted at the newest ECB rate ({conv.newest.isoformat()}) until the rate of "
+        "their value date is loaded, then revalued",
     }
 
 

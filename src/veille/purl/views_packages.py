@@ -5,12 +5,12 @@ error beside the field it names and writes nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veille.ledger import rates
@@ -104,7 +104,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
     packages = [("", _("PURL in general (allocated later by coordinators)"))] + [
         (str(p.pk), p.name) for p in Package.objects.visible_to(request.user).filter(origin="workflow")
     ]
-    last = rates.converter().table.source.last_date
+    last = rates.newest_rate_date()
     form = ContributionForm(
         _posted(request),
         actor=Actor.from_request(request),
@@ -112,7 +112,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
         packages=packages,
         initial={
             "package": request.GET.get("package", ""),
-            "value_date": min(dt.date.today(), last).isoformat(),
+            "value_date": timezone.now().date().isoformat(),
         },
     )
     return form_page(
@@ -122,8 +122,8 @@ def contribute(request: HttpRequest) -> HttpResponse:
         title=_("Pledge or commit funds"),
         lead=_(
             "In your nation's own currency. A pledge is shown apart and counts once committed. ECB rates "
-            "are loaded up to %(day)s: a value date after it cannot be converted until newer rates are "
-            "loaded."
+            "are loaded up to %(day)s: an amount dated after it is converted at that rate, marked "
+            "provisional, and revalued once the rate of its own day is loaded."
         )
         % {"day": last.isoformat()},
         submit=_("Record"),
