@@ -70,6 +70,10 @@ ROUTES: dict[str, Expect] = {
     "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
     "purl:notifications": Expect("/purl/notifications/", MEMBERS_ONLY),
+    # notices: each user's own (veille.notices)
+    "notices:index": Expect("/notices/", MEMBERS_ONLY),
+    "api:notices_list": Expect("/api/v1/notices/", API_LOGGED_IN),
+    "api:notices_read": Expect("/api/v1/notices/read", {"anon": 401, "*": 400}, method="post"),
     "purl:export": Expect("/purl/packages.csv", EVERYONE_200),
     "api:purl_lists": Expect("/api/v1/purl/lists", API_LOGGED_IN),
     "api:purl_list": Expect("/api/v1/purl/lists/1", {"anon": 401, "*": 404}),

@@ -17,10 +17,11 @@ from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
+from veille.notices.queries import for_user, history
 from veille.purl import queries, services, workflow
 from veille.purl.claims import claim_checks
 from veille.purl.forms import StepForm
-from veille.purl.models import Notification, Package, RequirementList
+from veille.purl.models import Package, RequirementList
 from veille.purl.public_record import countries, totals
 from veille.purl.rights import is_editor_of
 
@@ -169,10 +170,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.do_mark_read(Actor.from_request(request))
         return redirect("purl:notifications")
-    notes = list(Notification.objects.filter(user_id=int(request.user.pk or 0))[:200])
     from veille.purl.summary import awaiting
 
-    return render(request, "purl/notifications.html", {"notes": notes, "awaiting": awaiting(request.user)})
+    context = {
+        "mine": for_user(request.user, app="purl"),
+        "notes": history(request.user, app="purl"),
+        "awaiting": awaiting(request.user),
+    }
+    return render(request, "purl/notifications.html", context)
 
 
 # --- exports --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from veille import __version__
 from veille.ledger.rates import newest_rate_date
 from veille.nations.access import membership_of, sees_everything
+from veille.notices.queries import open_count
 
 #: The mechanisms, in the order of the press report. (URL name, label).
 NAVIGATION = (
@@ -31,6 +32,7 @@ def veille(request: HttpRequest) -> dict[str, Any]:
         "navigation": NAVIGATION,
         "membership": membership_of(user),
         "sees_everything": sees_everything(user),
+        "notices_open": open_count(user) if user is not None else 0,
         **rates_age(),
     }
 

@@ -36,7 +36,6 @@ from veille.purl.exceptions import ItemNotApproved, PurlNotFound, QuantityTaken
 from veille.purl.models import (
     Contribution,
     FundingEvent,
-    Notice,
     Origin,
     Package,
     PackageItem,
@@ -258,7 +257,7 @@ def do_change_package(
                 "target_usd": str(package.target_usd),
             },
         )
-        _notify_if_funded(package, was)
+        _notify_if_funded(actor, package, was)
         return package
 
 
@@ -398,7 +397,7 @@ def do_commit(
         FundingEvent.objects.create(contribution=target, event=event, role=Role.COMMITMENT, package=package)
         do_audit(actor, "purl.commit", target, after={"ledger_event": event.pk, "amount": str(event.amount)})
         if package is not None:
-            _notify_if_funded(package, was)
+            _notify_if_funded(actor, package, was)
         return target
 
 
@@ -469,7 +468,7 @@ def do_allocate(
             contribution=current, event=event, role=Role.ALLOCATION, package=package
         )
         do_audit(actor, "purl.allocate", current, after={"ledger_event": event.pk, "package": package.pk})
-        _notify_if_funded(package, was)
+        _notify_if_funded(actor, package, was)
         return link
 
 
@@ -488,13 +487,8 @@ def _get_contribution(actor: Actor, contribution_id: Any, *, lock: bool = False)
     return found
 
 
-def _notify_if_funded(package: Package, was_funded: bool | None) -> None:
+def _notify_if_funded(actor: Actor, package: Package, was_funded: bool | None) -> None:
     """Tell coordinators and the contributing nations' editors once a package becomes fully funded."""
     if was_funded is not False or package.origin != Origin.WORKFLOW or not funded(package):
         return
-    nations = set(Contribution.objects.filter(package=package).values_list("nation_id", flat=True))
-    nations |= set(
-        FundingEvent.objects.filter(package=package).values_list("contribution__nation_id", flat=True)
-    )
-    users = notify.coordinators() + notify.editors_of(*nations)
-    notify.send(users, Notice.FUNDED, package.name, f"/purl/packages/{package.pk}/", visible=package)
+    notify.package_funded(actor, package)

@@ -29,7 +29,7 @@ from veille.purl.exceptions import (
     PurlNotFound,
     QuantityTaken,
 )
-from veille.purl.models import Amendment, Approval, Category, Notice, RequirementItem, RequirementList
+from veille.purl.models import Amendment, Approval, Category, RequirementItem, RequirementList
 from veille.purl.rights import require_step_role, require_ukraine_editor
 from veille.purl.services import notifications as notify
 
@@ -333,18 +333,8 @@ def do_decide(actor: Actor, list_id: Any, step: str, decision: str, comment: str
             before=before,
             after={"state": lst.state, "round": lst.round, "step": step},
         )
-        _notify_state(lst)
+        notify.list_moved(actor, lst)
         return approval
-
-
-def _notify_state(lst: RequirementList) -> None:
-    step = workflow.current_step(lst.state)
-    url = f"/purl/lists/{lst.pk}/"
-    if lst.state == workflow.RETURNED:
-        notify.send(notify.editors_of("UKR"), Notice.RETURNED, lst.title, url, visible=lst)
-    elif step in ("NATO", "USA"):
-        users = notify.coordinators() if step == "NATO" else notify.editors_of("USA")
-        notify.send(users, Notice.AWAITING, lst.title, url, visible=lst)
 
 
 # --- amendments ---------------------------------------------------------------------------------
@@ -421,5 +411,5 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
             before=before,
             after={"state": lst.state, "round": lst.round, "changes": log},
         )
-        _notify_state(lst)
+        notify.list_moved(actor, lst)
         return amendment
