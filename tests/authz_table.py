@@ -68,6 +68,7 @@ ROUTES: dict[str, Expect] = {
     "purl:commit_pledge": Expect("/purl/contributions/1/commit/", {"anon": 302, "*": 404}),
     "purl:allocate": Expect("/purl/contributions/1/allocate/", {"anon": 302, "*": 404}),
     "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
+    "purl:release_funding": Expect("/purl/packages/1/release/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
     "purl:notifications": Expect("/purl/notifications/", MEMBERS_ONLY),
     # notices: each user's own (veille.notices)
@@ -85,6 +86,9 @@ ROUTES: dict[str, Expect] = {
     "api:purl_compose": Expect("/api/v1/purl/packages", {"anon": 401, "*": 400}, method="post"),
     "api:purl_change_package": Expect(
         "/api/v1/purl/packages/1/versions", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:purl_release_funding": Expect(
+        "/api/v1/purl/packages/1/funding-release", {"anon": 401, "*": 400}, method="post"
     ),
     "api:purl_allocate": Expect(
         "/api/v1/purl/contributions/1/allocations", {"anon": 401, "*": 400}, method="post"

@@ -75,11 +75,12 @@ class PackageOut(Schema):
     version: int
     value_usd: Decimal | None
     target_usd: Decimal | None
-    committed_usd: Decimal
-    unattributed_usd: Decimal
-    pledged_open_usd: Decimal
+    committed_usd: Decimal | None
+    unattributed_usd: Decimal | None
+    pledged_open_usd: Decimal | None
     coverage_pct: Decimal | None
     funded: str
+    funding_access: str
     quantity: int
     shipped: int
     received: int
@@ -185,6 +186,13 @@ class PackageChangeIn(Schema):
     reason: str = ""
 
 
+class ReleaseIn(Schema):
+    """``release``: true releases the package's total funding to its recipient, false withholds it."""
+
+    release: bool = True
+    note: str = ""
+
+
 class AllocationIn(Schema):
     package: int
     amount: str
@@ -273,6 +281,16 @@ def purl_change_package(request: HttpRequest, package_id: int, body: PackageChan
         Actor.from_request(request, via="api"), package_id, body.items, body.target_usd, body.reason
     )
     return Status(201, _package_row(request, package_id))
+
+
+@router.post(
+    "/packages/{package_id}/funding-release",
+    response=PackageOut,
+    summary="Release a package's total funding to its recipient, or withhold it again (coordinators)",
+)
+def purl_release_funding(request: HttpRequest, package_id: int, body: ReleaseIn) -> Any:
+    services.do_release_funding(Actor.from_request(request, via="api"), package_id, body.release, body.note)
+    return _package_row(request, package_id)
 
 
 @router.post(

@@ -21,7 +21,8 @@ from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
 from veille.ledger import rates
 from veille.ledger.models import Kind, LedgerEvent
-from veille.ledger.queries import figures
+from veille.ledger.queries import CONSOLE, figures
+from veille.nations.access import membership_of, sees_everything
 from veille.purl.models import (
     Contribution,
     FundingEvent,
@@ -37,6 +38,8 @@ from veille.purl.workflow import STEPS
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+#: What a user may know of a package's funding (:func:`coverage`).
+ALL, RELEASED, PARTIAL, WITHHELD = "all", "released", "partial", "withheld"
 
 
 def status_of(done: int, whole: int) -> str:
@@ -114,18 +117,25 @@ class Funding:
     #: some of its amounts are converted at the newest rate, not yet at their value date's
     provisional: bool = False
     newest_rate: dt.date | None = None
+    #: what the user may know of it (:func:`coverage`): all, released, partial or withheld
+    access: str = ALL
 
     @property
     def counted_usd(self) -> Decimal:
         return self.committed_usd + self.unattributed_usd
 
     @property
+    def known(self) -> bool:
+        """False when none of the funding is releasable to the user: no figure, never a false zero."""
+        return self.access != WITHHELD
+
+    @property
     def fully_funded(self) -> bool:
-        return bool(self.target_usd) and self.counted_usd >= (self.target_usd or ZERO)
+        return self.known and bool(self.target_usd) and self.counted_usd >= (self.target_usd or ZERO)
 
     @property
     def coverage_pct(self) -> Decimal | None:
-        return pct(self.counted_usd, self.target_usd)
+        return pct(self.counted_usd, self.target_usd) if self.known else None
 
     @property
     def bar_pct(self) -> int:
@@ -146,7 +156,40 @@ def _events(user: Any, ids: list[int]) -> tuple[list[LedgerEvent], Any]:
 
 
 def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
+    """The package's funding as ``user`` may know it (``Funding.access``):
+
+    * ``all``: every contribution that counts is visible to the user;
+    * ``released``: the user is of the recipient nation and a coordinator released the package's
+      funding to it: the totals are the whole package's, the contributors only those it may see;
+    * ``partial``: the user sees part of the contributions (the figures are "at least");
+    * ``withheld``: none of them: no figure is shown ("funding not releasable to you"), never 0 %.
+    """
     conv = conv or Rates()
+    result = _coverage(user, package, conv)
+    if sees_everything(user):
+        return result
+    # The whole package's funding, converted apart: its rates are not listed to this user.
+    whole = _coverage(CONSOLE, package, Rates(conv.fx))
+    if (whole.committed_usd, whole.pledged_open_usd, whole.unattributed_usd) == (
+        result.committed_usd,
+        result.pledged_open_usd,
+        result.unattributed_usd,
+    ):
+        return result  # nothing the user may not see counts
+    member = membership_of(user)
+    recipient = member is not None and member.nation_id == package.owner_nation_id
+    if package.funding_released_at is not None and recipient:
+        result.access = RELEASED
+        result.committed_usd, result.pledged_open_usd = whole.committed_usd, whole.pledged_open_usd
+        result.unattributed_usd, result.provisional = whole.unattributed_usd, whole.provisional
+    elif result.by_nation or result.unattributed_usd:
+        result.access = PARTIAL
+    else:
+        result.access = WITHHELD
+    return result
+
+
+def _coverage(user: Any, package: Package, conv: Rates) -> Funding:
     links = {
         fe.event_id: fe for fe in FundingEvent.objects.filter(package=package).select_related("contribution")
     }
@@ -348,12 +391,14 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
                 "version": package.version,
                 "value_usd": value if items else None,
                 "target_usd": fund.target_usd,
-                "committed_usd": fund.committed_usd,
-                "unattributed_usd": fund.unattributed_usd,
-                "pledged_open_usd": fund.pledged_open_usd,
+                # None, never 0, when none of the funding is releasable to the user
+                "committed_usd": fund.committed_usd if fund.known else None,
+                "unattributed_usd": fund.unattributed_usd if fund.known else None,
+                "pledged_open_usd": fund.pledged_open_usd if fund.known else None,
                 "coverage_pct": fund.coverage_pct,
                 "bar_pct": fund.bar_pct,
-                "funded": "complete" if fund.fully_funded else ("partial" if fund.counted_usd else "none"),
+                "funded": _funded(fund),
+                "funding_access": fund.access,
                 "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
                 "quantity": whole,
                 "shipped": shipped,
@@ -366,6 +411,13 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
             }
         )
     return out, conv
+
+
+def _funded(fund: Funding) -> str:
+    """complete / partial / none, or withheld when none of the funding is releasable to the user."""
+    if not fund.known:
+        return WITHHELD
+    return "complete" if fund.fully_funded else ("partial" if fund.counted_usd else "none")
 
 
 # --- contributions ------------------------------------------------------------------------------
@@ -491,6 +543,7 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
             "needs_usd": needs,
             "packaged_usd": ZERO,
             "funded_usd": ZERO,
+            "funding_access": ALL,
         }
     for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
         parts = [
@@ -500,16 +553,25 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
         value = sum((v for _l, v in parts), ZERO)
         if not value:
             continue
-        counted = coverage(user, package, conv).counted_usd
+        fund = coverage(user, package, conv)
+        counted = fund.counted_usd
         for list_id, part in parts:
             if list_id in by_list:
+                row = by_list[list_id]
+                if fund.access in (PARTIAL, WITHHELD):
+                    row["funding_access"] = PARTIAL
+                    row.setdefault("_known", False)
+                if fund.access != WITHHELD:
+                    row["_known"] = True
                 by_list[list_id]["packaged_usd"] += part
                 by_list[list_id]["funded_usd"] += min(
                     part, (counted * part / value).quantize(Decimal("0.01"))
                 )
     rows = sorted(by_list.values(), key=lambda r: r["month"])
     for r in rows:
-        r["coverage_pct"] = pct(r["funded_usd"], r["needs_usd"])
+        if not r.pop("_known", True):  # none of its packages' funding is releasable to the user
+            r["funding_access"], r["funded_usd"] = WITHHELD, None
+        r["coverage_pct"] = pct(r["funded_usd"], r["needs_usd"]) if r["funded_usd"] is not None else None
     return rows
 
 
@@ -554,7 +616,11 @@ def approved_items_left() -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "ALL",
     "HUNDRED",
+    "PARTIAL",
+    "RELEASED",
+    "WITHHELD",
     "ZERO",
     "Funding",
     "Origin",

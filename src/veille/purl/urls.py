@@ -15,6 +15,7 @@ urlpatterns = [
     path("packages/<int:pk>/", views.package_detail, name="package"),
     path("packages/<int:pk>/ship/", views_packages.ship, name="ship"),
     path("packages/<int:pk>/change/", views_packages.package_change, name="package_change"),
+    path("packages/<int:pk>/release/", views_packages.release_funding, name="release_funding"),
     path("shipments/<int:pk>/receive/", views_packages.receive, name="receive"),
     path("contribute/", views_packages.contribute, name="contribute"),
     path("contributions/", views.contributions, name="contributions"),

@@ -24,6 +24,7 @@ from veille.purl.forms import (
     PackageChangeForm,
     PackageForm,
     ReceiptForm,
+    ReleaseForm,
     ShipmentForm,
 )
 from veille.purl.models import Contribution, Package, Shipment
@@ -80,6 +81,32 @@ def package_change(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Change %(package)s") % {"package": package.name},
         lead=_("Every change is kept as a new version; 0 takes an item out."),
         submit=_("Save a new version"),
+    )
+
+
+@login_required
+def release_funding(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator releases the package's total funding to its recipient, or withholds it again."""
+    package = Package.objects.visible_to(request.user).filter(pk=pk).first()
+    if package is None:
+        raise Http404(_("No such package, or not visible to you."))
+    if not _can(request)["coordinate"]:
+        raise PermissionDenied(_("Only coordinators release a package's funding to its recipient."))
+    form = ReleaseForm(_posted(request), actor=Actor.from_request(request), package=package)
+    values = {"package": package.name, "nation": package.owner_nation_id or "—"}
+    if package.funding_released_at is None:
+        title = _("Release the funding of %(package)s to %(nation)s") % values
+        lead = _(
+            "The recipient's users will see the package's total funding, its coverage and whether it is "
+            "fully funded; never the contributions themselves nor who made them."
+        )
+        submit = _("Release the total funding")
+    else:
+        title = _("Withhold the funding of %(package)s from %(nation)s again") % values
+        lead = _("The recipient's users will again be told that the funding is not releasable to them.")
+        submit = _("Withhold it again")
+    return form_page(
+        request, form, lambda changed: _package_url(changed.pk), title=title, lead=lead, submit=submit
     )
 
 

@@ -28,6 +28,7 @@ from veille.purl.forms.packages import (
     PackageChangeForm,
     PackageForm,
     ReceiptForm,
+    ReleaseForm,
     ShipmentForm,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "PackageChangeForm",
     "PackageForm",
     "ReceiptForm",
+    "ReleaseForm",
     "ShipmentForm",
     "StepForm",
 ]

@@ -111,6 +111,23 @@ class PackageChangeForm(StepForm):
         )
 
 
+class ReleaseForm(StepForm):
+    """A coordinator releases a package's total funding to its recipient (or withholds it again)."""
+
+    note = text(_("Why (recorded in the audit trail)"), widget=forms.Textarea)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, actor: Actor, package: Package) -> None:
+        super().__init__(data, actor=actor)
+        self.package = package
+        self.release = package.funding_released_at is None
+
+    def check_access(self) -> None:
+        services.check_release_funding(self.actor, self.package, self.release)
+
+    def submit(self) -> Package:
+        return services.do_release_funding(self.actor, self.package.pk, self.release, self.value("note"))
+
+
 # --- money --------------------------------------------------------------------------------------------
 
 

@@ -4,8 +4,9 @@
 * :mod:`~veille.purl.services.funding` — packages, pledges, commitments, allocations (the money is
   the ledger's);
 * :mod:`~veille.purl.services.deliveries` — shipments and their receipt;
+* :mod:`~veille.purl.services.release` — releasing a package's total funding to its recipient;
 * :mod:`~veille.purl.services.announcements` — importing the public record of contributions;
-* :mod:`~veille.purl.services.notifications` — notices the writes above send, and marking them read.
+* :mod:`~veille.purl.services.notifications` — who must act at each step, on :mod:`veille.notices`.
 
 ``check_*`` validates input and the caller's rights and raises a named error
 (:mod:`veille.purl.exceptions`); ``do_*`` performs the change in one transaction and writes the
@@ -55,6 +56,7 @@ from veille.purl.services.lists import (
     get_list,
 )
 from veille.purl.services.notifications import do_mark_read
+from veille.purl.services.release import check_release_funding, do_release_funding
 
 __all__ = [
     "ITEM_FIELDS",
@@ -72,6 +74,7 @@ __all__ = [
     "check_quantity",
     "check_reason",
     "check_receipt",
+    "check_release_funding",
     "check_shipment",
     "check_usd",
     "do_add_item",
@@ -87,6 +90,7 @@ __all__ = [
     "do_mark_read",
     "do_pledge",
     "do_receive",
+    "do_release_funding",
     "do_remove_item",
     "do_ship",
     "do_update_item",
