@@ -57,6 +57,9 @@ ROUTES: dict[str, Expect] = {
     "purl:item_new": Expect("/purl/lists/1/items/new/", {"anon": 302, "*": 404}),
     "purl:decide": Expect("/purl/lists/1/decide/", {"anon": 302, "*": 404}),
     "purl:amend": Expect("/purl/lists/1/amend/", {"anon": 302, "*": 404}),
+    "purl:reorder": Expect("/purl/lists/1/reorder/", {"anon": 302, "*": 404}),
+    "purl:item_edit": Expect("/purl/items/1/edit/", {"anon": 302, "*": 404}),
+    "purl:item_remove": Expect("/purl/items/1/remove/", {"anon": 302, "*": 404}),
     "purl:package_new": Expect("/purl/packages/new/", {"anon": 302, "alice": 200, "*": 403}),
     "purl:package": Expect("/purl/packages/1/", {"*": 404}),
     "purl:ship": Expect("/purl/packages/1/ship/", {"anon": 302, "*": 404}),
@@ -67,6 +70,8 @@ ROUTES: dict[str, Expect] = {
     "purl:contributions": Expect("/purl/contributions/", EVERYONE_200),
     "purl:commit_pledge": Expect("/purl/contributions/1/commit/", {"anon": 302, "*": 404}),
     "purl:allocate": Expect("/purl/contributions/1/allocate/", {"anon": 302, "*": 404}),
+    "purl:contribution_amend": Expect("/purl/contributions/1/amend/", {"anon": 302, "*": 404}),
+    "purl:contribution_cancel": Expect("/purl/contributions/1/cancel/", {"anon": 302, "*": 404}),
     "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
     "purl:release_funding": Expect("/purl/packages/1/release/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
@@ -83,6 +88,19 @@ ROUTES: dict[str, Expect] = {
     "api:purl_contributions": Expect("/api/v1/purl/contributions", API_LOGGED_IN),
     "api:purl_contribute": Expect("/api/v1/purl/contributions", {"anon": 401, "*": 400}, method="post"),
     "api:purl_amend": Expect("/api/v1/purl/lists/1/amendments", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_add_item": Expect("/api/v1/purl/lists/1/items", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_change_item": Expect("/api/v1/purl/items/1/changes", {"anon": 401, "*": 400}, method="post"),
+    # no body to refuse: rights first (only Ukraine's editors), then the item (none in the matrix's data)
+    "api:purl_remove_item": Expect(
+        "/api/v1/purl/items/1/removal", {"anon": 401, "olga": 404, "*": 403}, method="post"
+    ),
+    "api:purl_reorder": Expect("/api/v1/purl/lists/1/order", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_amend_contribution": Expect(
+        "/api/v1/purl/contributions/1/amendments", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:purl_cancel_contribution": Expect(
+        "/api/v1/purl/contributions/1/cancellation", {"anon": 401, "*": 400}, method="post"
+    ),
     "api:purl_compose": Expect("/api/v1/purl/packages", {"anon": 401, "*": 400}, method="post"),
     "api:purl_change_package": Expect(
         "/api/v1/purl/packages/1/versions", {"anon": 401, "*": 400}, method="post"

@@ -140,6 +140,7 @@ def test_a_user_who_sees_part_of_the_funding_is_told_it_is_at_least_that(
             package=package.pk,
             releasable_to="NATIONS",
             releasable_nations=["NOR"],
+            confirm_duplicate=True,  # a second one of the same size and day, on purpose
         ),
     )
     fund = coverage(users["pawel"], package)

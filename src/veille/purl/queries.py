@@ -436,8 +436,11 @@ def contribution_rows(
     rows_, fig = _events(user, [fe.event_id for fe in links])
     events = {e.pk: e for e in rows_}
     per: dict[int, dict[str, Any]] = defaultdict(lambda: {"pledged": [], "committed": [], "allocated": []})
+    reversed_: dict[int, list[bool]] = defaultdict(list)
     for fe in links:
         e = events.get(fe.event_id)
+        if e is not None:
+            reversed_[fe.contribution_id].append(e.pk in fig.reversed)
         if e is None or e.pk in fig.reversed:
             continue
         size = fig.sizes.get(e.pk, 0)
@@ -479,6 +482,8 @@ def contribution_rows(
                 "provisional": any(
                     conv.provisional(m.currency, d) for group in p.values() for m, d, _e, _p in group
                 ),
+                # every ledger event of it reversed: a contribution recorded by mistake, cancelled
+                "cancelled": bool(reversed_[c.pk]) and all(reversed_[c.pk]),
                 "synthetic": c.synthetic,
                 "releasable_to": c.releasable_to,
             }

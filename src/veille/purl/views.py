@@ -98,9 +98,11 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "NATO": actor.user is not None and actor.role in ("coordinator", "admin"),
         "USA": is_editor_of(actor, "USA"),
     }
+    items = queries.item_rows(lst, include_removed=True)
+    _moves(items)
     context = {
         "lst": lst,
-        "items": queries.item_rows(lst, include_removed=True),
+        "items": items,
         "trail": queries.trail(lst),
         "steps": queries.steps_done(lst),
         "amendments": lst.amendments.all(),
@@ -110,6 +112,17 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can": _can(request),
     }
     return render(request, "purl/list.html", context)
+
+
+def _moves(items: list[dict[str, Any]]) -> None:
+    """The order each active item's up and down buttons send (the list page works without script)."""
+    ids = [i["id"] for i in items if i["active"]]
+    for n, row in enumerate(i for i in items if i["active"]):
+        for key, other in (("up", n - 1), ("down", n + 1)):
+            if 0 <= other < len(ids):
+                order = list(ids)
+                order[n], order[other] = order[other], order[n]
+                row[key] = ",".join(map(str, order))
 
 
 def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -145,6 +158,15 @@ def contributions(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No nation has that code."))
     conv = queries.Rates()
     rows = queries.contribution_rows(request.user, nation=code or None, conv=conv)
+    actor = Actor.from_request(request)
+    for r in rows:
+        r["correctable"] = (
+            actor.user is not None
+            and r["origin"] == "workflow"
+            and not r["cancelled"]
+            and bool(r["pledged"] or r["committed"])
+            and (actor.is_coordinator or is_editor_of(actor, r["nation"]))
+        )
     context = {
         "nation": nation,
         "rows": rows,
@@ -267,6 +289,7 @@ COLUMNS = {
         "repeat_of",
         "ledger_events",
         "provisional",
+        "cancelled",
         "source",
         "where",
         "note",

@@ -20,6 +20,8 @@ from veille.purl import queries
 from veille.purl.forms import (
     AllocationForm,
     CommitPledgeForm,
+    ContributionAmendForm,
+    ContributionCancelForm,
     ContributionForm,
     PackageChangeForm,
     PackageForm,
@@ -169,6 +171,53 @@ def commit_pledge(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Commit a pledge"),
         lead=_("Never more than was pledged: raise the pledge by an amendment first."),
         submit=_("Commit"),
+    )
+
+
+def _contribution_for(request: HttpRequest, pk: int) -> Contribution:
+    contribution = Contribution.objects.visible_to(request.user).filter(pk=pk).first()
+    if contribution is None:
+        raise Http404(_("No such contribution, or not visible to you."))
+    return contribution
+
+
+@login_required
+def contribution_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pledge or a commitment to a new amount: a ledger amendment of the difference."""
+    contribution = _contribution_for(request, pk)
+    form = ContributionAmendForm(
+        _posted(request), actor=Actor.from_request(request), contribution=contribution
+    )
+    return form_page(
+        request,
+        form,
+        lambda _event: _contributed(contribution),
+        title=_("Amend a contribution of %(nation)s") % {"nation": contribution.nation_id},
+        lead=_(
+            "The ledger keeps what was recorded and adds an amendment of the difference; a pledge never "
+            "falls below what is committed from it, nor a commitment beyond its pledge."
+        ),
+        submit=_("Amend"),
+    )
+
+
+@login_required
+def contribution_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contribution recorded by mistake: its ledger events are reversed."""
+    contribution = _contribution_for(request, pk)
+    form = ContributionCancelForm(
+        _posted(request), actor=Actor.from_request(request), contribution=contribution
+    )
+    return form_page(
+        request,
+        form,
+        lambda _reversals: _contributed(contribution),
+        title=_("Cancel a contribution of %(nation)s") % {"nation": contribution.nation_id},
+        lead=_(
+            "Each of its ledger events is reversed (what draws from it first); nothing is deleted, and the "
+            "ledger shows, as of any earlier day, what it showed then."
+        ),
+        submit=_("Cancel the contribution"),
     )
 
 

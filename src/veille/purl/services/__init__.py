@@ -3,6 +3,8 @@
 * :mod:`~veille.purl.services.lists` — requirement lists: drafting, the three approvals, amendments;
 * :mod:`~veille.purl.services.funding` — packages, pledges, commitments, allocations (the money is
   the ledger's);
+* :mod:`~veille.purl.services.corrections` — amending or cancelling a contribution (ledger
+  amendments and reversals); :mod:`~veille.purl.services.duplicates` — the same pledge twice;
 * :mod:`~veille.purl.services.deliveries` — shipments and their receipt;
 * :mod:`~veille.purl.services.release` — releasing a package's total funding to its recipient;
 * :mod:`~veille.purl.services.announcements` — importing the public record of contributions;
@@ -16,6 +18,14 @@ audit record. Nothing else in PURL writes to the database.
 from __future__ import annotations
 
 from veille.purl.services.announcements import do_import_announcements
+from veille.purl.services.corrections import (
+    check_amend_contribution,
+    check_correction,
+    do_amend_contribution,
+    do_amend_pledge,
+    do_cancel_contribution,
+    live_events,
+)
 from veille.purl.services.deliveries import (
     check_day,
     check_quantity,
@@ -30,7 +40,6 @@ from veille.purl.services.funding import (
     check_package,
     check_usd,
     do_allocate,
-    do_amend_pledge,
     do_change_package,
     do_commit,
     do_create_package,
@@ -46,12 +55,14 @@ from veille.purl.services.lists import (
     check_item_value,
     check_list_editable,
     check_month,
+    check_order,
     check_reason,
     do_add_item,
     do_amend_list,
     do_create_list,
     do_decide,
     do_remove_item,
+    do_reorder_items,
     do_update_item,
     get_list,
 )
@@ -62,7 +73,9 @@ __all__ = [
     "ITEM_FIELDS",
     "ContributionData",
     "ItemData",
+    "check_amend_contribution",
     "check_contribution",
+    "check_correction",
     "check_create_list",
     "check_day",
     "check_decision",
@@ -70,6 +83,7 @@ __all__ = [
     "check_item_value",
     "check_list_editable",
     "check_month",
+    "check_order",
     "check_package",
     "check_quantity",
     "check_reason",
@@ -79,8 +93,10 @@ __all__ = [
     "check_usd",
     "do_add_item",
     "do_allocate",
+    "do_amend_contribution",
     "do_amend_list",
     "do_amend_pledge",
+    "do_cancel_contribution",
     "do_change_package",
     "do_commit",
     "do_create_list",
@@ -92,8 +108,10 @@ __all__ = [
     "do_receive",
     "do_release_funding",
     "do_remove_item",
+    "do_reorder_items",
     "do_ship",
     "do_update_item",
     "get_list",
     "get_package",
+    "live_events",
 ]

@@ -293,6 +293,49 @@ def do_remove_item(actor: Actor, item_id: Any) -> RequirementItem:
         return item
 
 
+def check_order(lst: RequirementList, order: Any) -> list[RequirementItem]:
+    """``order``: every active item of the draft once (ids, or ``"3,1,2"``), first to last."""
+    if isinstance(order, str):
+        order = [part for part in order.replace(" ", "").split(",") if part]
+    try:
+        ids = [int(i) for i in order or []]
+    except (TypeError, ValueError):
+        raise BadItem("give the items' numbers, first to last", field="order") from None
+    items = {it.pk: it for it in lst.items.filter(active=True)}
+    if sorted(ids) != sorted(items) or len(set(ids)) != len(ids):
+        raise BadItem(
+            f"name every active item of the list once, first to last: {', '.join(map(str, sorted(items)))}",
+            field="order",
+        )
+    return [items[i] for i in ids]
+
+
+def do_reorder_items(actor: Actor, list_id: Any, order: Any) -> RequirementList:
+    """Rank a draft's active items in ``order``: 1, 2, 3… (audited with the ranks before and after)."""
+    require_ukraine_editor(actor, "edit requirement lists")
+    with transaction.atomic():
+        lst = get_list(actor, list_id, lock=True)
+        _require_editable(lst)
+        items = check_order(lst, order)
+        before = {it.pk: it.rank for it in items}
+        changed = [it for rank, it in enumerate(items, start=1) if it.rank != rank]
+        for rank, it in enumerate(items, start=1):
+            it.rank = rank
+        if changed:
+            for it in changed:
+                it.save(update_fields=["rank"])
+            lst.version += 1
+            lst.save(update_fields=["version"])
+            do_audit(
+                actor,
+                "purl.list.reorder",
+                lst,
+                before={"ranks": before},
+                after={"ranks": {it.pk: it.rank for it in items}},
+            )
+        return lst
+
+
 # --- approvals ----------------------------------------------------------------------------------
 
 
