@@ -57,6 +57,9 @@ ROUTES: dict[str, Expect] = {
     "purl:item_new": Expect("/purl/lists/1/items/new/", {"anon": 302, "*": 404}),
     "purl:decide": Expect("/purl/lists/1/decide/", {"anon": 302, "*": 404}),
     "purl:amend": Expect("/purl/lists/1/amend/", {"anon": 302, "*": 404}),
+    "purl:reorder": Expect("/purl/lists/1/reorder/", {"anon": 302, "*": 404}),
+    "purl:item_edit": Expect("/purl/items/1/edit/", {"anon": 302, "*": 404}),
+    "purl:item_remove": Expect("/purl/items/1/remove/", {"anon": 302, "*": 404}),
     "purl:package_new": Expect("/purl/packages/new/", {"anon": 302, "alice": 200, "*": 403}),
     "purl:package": Expect("/purl/packages/1/", {"*": 404}),
     "purl:ship": Expect("/purl/packages/1/ship/", {"anon": 302, "*": 404}),
@@ -67,9 +70,16 @@ ROUTES: dict[str, Expect] = {
     "purl:contributions": Expect("/purl/contributions/", EVERYONE_200),
     "purl:commit_pledge": Expect("/purl/contributions/1/commit/", {"anon": 302, "*": 404}),
     "purl:allocate": Expect("/purl/contributions/1/allocate/", {"anon": 302, "*": 404}),
+    "purl:contribution_amend": Expect("/purl/contributions/1/amend/", {"anon": 302, "*": 404}),
+    "purl:contribution_cancel": Expect("/purl/contributions/1/cancel/", {"anon": 302, "*": 404}),
     "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
+    "purl:release_funding": Expect("/purl/packages/1/release/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
     "purl:notifications": Expect("/purl/notifications/", MEMBERS_ONLY),
+    # notices: each user's own (veille.notices)
+    "notices:index": Expect("/notices/", MEMBERS_ONLY),
+    "api:notices_list": Expect("/api/v1/notices/", API_LOGGED_IN),
+    "api:notices_read": Expect("/api/v1/notices/read", {"anon": 401, "*": 400}, method="post"),
     "purl:export": Expect("/purl/packages.csv", EVERYONE_200),
     "api:purl_lists": Expect("/api/v1/purl/lists", API_LOGGED_IN),
     "api:purl_list": Expect("/api/v1/purl/lists/1", {"anon": 401, "*": 404}),
@@ -78,9 +88,25 @@ ROUTES: dict[str, Expect] = {
     "api:purl_contributions": Expect("/api/v1/purl/contributions", API_LOGGED_IN),
     "api:purl_contribute": Expect("/api/v1/purl/contributions", {"anon": 401, "*": 400}, method="post"),
     "api:purl_amend": Expect("/api/v1/purl/lists/1/amendments", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_add_item": Expect("/api/v1/purl/lists/1/items", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_change_item": Expect("/api/v1/purl/items/1/changes", {"anon": 401, "*": 400}, method="post"),
+    # no body to refuse: rights first (only Ukraine's editors), then the item (none in the matrix's data)
+    "api:purl_remove_item": Expect(
+        "/api/v1/purl/items/1/removal", {"anon": 401, "olga": 404, "*": 403}, method="post"
+    ),
+    "api:purl_reorder": Expect("/api/v1/purl/lists/1/order", {"anon": 401, "*": 400}, method="post"),
+    "api:purl_amend_contribution": Expect(
+        "/api/v1/purl/contributions/1/amendments", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:purl_cancel_contribution": Expect(
+        "/api/v1/purl/contributions/1/cancellation", {"anon": 401, "*": 400}, method="post"
+    ),
     "api:purl_compose": Expect("/api/v1/purl/packages", {"anon": 401, "*": 400}, method="post"),
     "api:purl_change_package": Expect(
         "/api/v1/purl/packages/1/versions", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:purl_release_funding": Expect(
+        "/api/v1/purl/packages/1/funding-release", {"anon": 401, "*": 400}, method="post"
     ),
     "api:purl_allocate": Expect(
         "/api/v1/purl/contributions/1/allocations", {"anon": 401, "*": 400}, method="post"
@@ -286,6 +312,8 @@ ROUTES: dict[str, Expect] = {
     "ledger:index": Expect("/ledger/", EVERYONE_200),
     "ledger:export": Expect("/ledger/export.csv", EVERYONE_200),
     "ledger:chain": Expect("/ledger/events/1/", {"*": 404}),
+    # the rates in use and their age: for everyone; loading a newer file: coordinators (WRITES)
+    "ledger:rates": Expect("/ledger/rates/", EVERYONE_200),
     "api:ledger_events": Expect("/api/v1/ledger/events", API_LOGGED_IN),
     "api:ledger_events_csv": Expect("/api/v1/ledger/events.csv", API_LOGGED_IN),
     "api:ledger_event": Expect("/api/v1/ledger/events/1", {"anon": 401, "*": 404}),
@@ -335,4 +363,6 @@ WRITES: list[tuple[str, Expect]] = [
             },
         ),
     ),
+    # loading ECB rates: coordinators only (a form without its file is refused, 422, and changes nothing)
+    ("ledger:rates", Expect("/ledger/rates/", {"anon": 302, "alice": 422, "*": 403}, "post", {})),
 ]

@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "nations": 3,
     "ledger": 4,
     "maritime": 4,
+    "notices": 4,
     "purl": 5,
     "support": 5,
     "spending": 5,

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "veille.nations",
     "veille.audit",
     "veille.ledger",
+    "veille.notices",
     "veille.spending",
     "veille.purl",
     "veille.support",

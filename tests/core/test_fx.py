@@ -209,7 +209,65 @@ def test_the_rate_used_names_what_the_conversion_used(a: str, b: str, day: dt.da
         "value_date": day.isoformat(),
         "rate_date": c.rate_date.isoformat(),
         "rate": str(c.rate),
+        "provisional": "no",
         "source": FX.source,
     }
     rounded = c.rate.quantize(Decimal("0.01"))
     assert RateUsed.of(c, rounded).rate == rounded  # a report that applied the rate rounded says so
+
+
+# --- provisional conversions: a value date after the loaded rates, up to the caller's today -----
+
+LAST = TABLE.source.last_date
+TODAY = LAST + dt.timedelta(days=35)
+LATE = FxConverter(TABLE, provisional_until=TODAY)
+
+
+def test_a_value_date_after_the_loaded_rates_is_converted_provisionally_at_the_latest_rate() -> None:
+    c = LATE.convert(Money.parse("1000000", "NOK"), "USD", TODAY)
+    at_last = FX.convert(Money.parse("1000000", "NOK"), "USD", LAST)
+    assert c.provisional and not at_last.provisional
+    assert (c.rate_date, c.rate, c.amount) == (at_last.rate_date, at_last.rate, at_last.amount)
+    assert c.value_date == TODAY  # the value date stays what was given
+    assert RateUsed.of(c).provisional and RateUsed.of(c).as_dict()["provisional"] == "yes"
+    # A date the loaded rates cover is never provisional, with or without a today.
+    assert not LATE.convert(Money.parse("1", "NOK"), "USD", LAST).provisional
+    # One currency: nothing to convert, nothing provisional.
+    assert not LATE.convert(Money.parse("1", "USD"), "USD", TODAY).provisional
+
+
+def test_a_value_date_after_today_gets_no_rate_not_even_a_provisional_one() -> None:
+    with pytest.raises(NoRateBefore) as exc:
+        LATE.convert(Money.parse("1", "USD"), "EUR", TODAY + dt.timedelta(days=1))
+    assert exc.value.field == "value_date"
+    assert "not even a provisional one" in exc.value.message
+    # Without a today, a converter never converts past the loaded rates (the doctests' and reports'
+    # strict policy).
+    with pytest.raises(NoRateBefore):
+        FX.convert(Money.parse("1", "USD"), "EUR", LAST + dt.timedelta(days=30))
+
+
+def test_a_provisional_value_is_revalued_once_the_days_rate_is_loaded(tmp_path: Path) -> None:
+    day = LAST + dt.timedelta(days=3)
+    before = FxConverter(TABLE, provisional_until=TODAY).convert(Money.parse("100", "EUR"), "USD", day)
+    newer = FxConverter(RateTable.from_zip(_newer_zip(tmp_path, day)), provisional_until=TODAY)
+    after = newer.convert(Money.parse("100", "EUR"), "USD", day)
+    assert before.provisional and before.rate_date == LAST
+    assert not after.provisional and (after.rate_date, after.amount) == (day, Money.parse("123.45", "USD"))
+
+
+after_the_rates = st.dates(min_value=LAST + dt.timedelta(days=1), max_value=TODAY)
+
+
+@settings(max_examples=100)
+@given(live, live, after_the_rates, st.integers(min_value=-(10**12), max_value=10**12))
+def test_a_provisional_conversion_is_the_conversion_at_the_last_loaded_day(
+    a: str, b: str, day: dt.date, units: int
+) -> None:
+    money = Money.from_minor(units, a)
+    c = LATE.convert(money, b, day)
+    last = FX.convert(money, b, LAST)
+    assert c.amount == last.amount and c.value_date == day
+    assert c.provisional == (a != b)
+    if a != b:  # one currency has nothing to convert: its "rate date" is the value date itself
+        assert c.rate_date == last.rate_date <= LAST < day

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from veille.core.errors import PermissionDenied
 from veille.core.fx import BUNDLED_RATES_FILE, NoRateBefore, RatesFileInvalid, RateTable
-from veille.ledger import rates, services
+from veille.ledger import queries, rates, services
 from veille.ledger.models import LedgerEvent
 from veille.nations.access import Actor
 
@@ -119,9 +119,17 @@ def test_a_newer_ecb_history_is_imported_offline(
     write: Write, tmp_path: Path, settings: Any, users: dict[str, Any]
 ) -> None:
     settings.VAR_DIR = tmp_path / "var"
-    path, day = _newer(tmp_path, 20)
+    today = dt.date.today()
+    last = RateTable.bundled().source.last_date
+    path, day = _newer(tmp_path, min(20, (today - last).days))
+    # After today there is no rate, not even a provisional one.
     with pytest.raises(NoRateBefore):
-        write("commitment", amount="10", currency="USD", value_date=day)
+        write("commitment", amount="10", currency="USD", value_date=today + dt.timedelta(days=1))
+    # Up to today, a value date after the loaded rates is converted at the latest rate, provisionally.
+    event = write("commitment", amount="10", currency="USD", value_date=day)
+    assert event.value_date == day and event.amount_minor == 1000  # stored as given
+    (used,) = queries.report(queries.CONSOLE, party="NOR", currency="EUR").rates
+    assert (used.value_date, used.rate_date, used.provisional) == (day, last, True)
     out = io.StringIO()
     call_command("import", "ecb-rates", str(path), "--dry-run", stdout=out)
     assert "[dry run]" in out.getvalue() and not rates.installed_path().exists()
@@ -129,8 +137,10 @@ def test_a_newer_ecb_history_is_imported_offline(
     call_command("import", "ecb-rates", str(path), stdout=out)
     assert "created 1" in out.getvalue()
     assert rates.installed_path().exists()
-    event = write("commitment", amount="10", currency="USD", value_date=day)
-    assert event.value_date == day
+    # Revalued: the same figure at the rate of its own day, no longer provisional.
+    (used,) = queries.report(queries.CONSOLE, party="NOR", currency="EUR").rates
+    assert (used.value_date, used.rate_date, used.provisional) == (day, day, False)
+    assert write("commitment", amount="10", currency="USD", value_date=day).value_date == day
     older = tmp_path / "old" / "eurofxref-hist.zip"
     older.parent.mkdir()
     older.write_bytes(BUNDLED_RATES_FILE.read_bytes())

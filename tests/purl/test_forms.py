@@ -11,8 +11,9 @@ import pytest
 from tests.purl.conftest import item_data
 from veille.audit.models import AuditEvent
 from veille.nations.access import Actor
+from veille.notices.models import Notice
 from veille.purl.forms import ItemForm, ListForm, ShipmentForm
-from veille.purl.models import Notification, RequirementItem, RequirementList
+from veille.purl.models import RequirementItem, RequirementList
 
 Client = Callable[[str | None], Any]
 Act = Callable[[str], Actor]
@@ -88,10 +89,10 @@ def test_marking_notifications_read_is_audited(draft: Any, client_as: Client, ac
     from veille.purl.services import do_decide
 
     do_decide(actor_of("olga"), draft.pk, "UKR", "approve")
-    assert Notification.objects.filter(user__username="alice", read_at=None).count() == 1
+    assert Notice.objects.filter(user__username="alice", read_at=None).count() == 1
     assert client_as("alice").post("/purl/notifications/").status_code == 302
-    assert not Notification.objects.filter(user__username="alice", read_at=None).exists()
-    (audited,) = AuditEvent.objects.filter(action="purl.notifications.read")
-    assert (audited.actor, audited.after) == ("alice", {"read": 1})
+    assert not Notice.objects.filter(user__username="alice", read_at=None).exists()
+    (audited,) = AuditEvent.objects.filter(action="notices.read")
+    assert (audited.actor, audited.after) == ("alice", {"read": 1, "app": "purl"})
     client_as("alice").post("/purl/notifications/")  # nothing unread: nothing to record
-    assert AuditEvent.objects.filter(action="purl.notifications.read").count() == 1
+    assert AuditEvent.objects.filter(action="notices.read").count() == 1

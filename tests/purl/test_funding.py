@@ -18,8 +18,9 @@ from veille.ledger.exceptions import ExceedsParent
 from veille.ledger.models import LedgerEvent
 from veille.ledger.queries import CONSOLE
 from veille.nations.exceptions import WrongNation
+from veille.notices.models import Notice
 from veille.purl.exceptions import AlreadyReceived, ItemNotApproved, OverDelivery, QuantityTaken
-from veille.purl.models import Contribution, Notification, PackageVersion, Shipment
+from veille.purl.models import Contribution, PackageVersion, Shipment
 from veille.purl.queries import board, coverage, package_items
 from veille.purl.services import (
     ContributionData,
@@ -97,10 +98,10 @@ def test_two_nations_commit_in_eur_and_nok_and_the_package_is_fully_funded(
     eur_usd = Decimal(fx["EUR"]["usd_per_unit"])
     assert fund.by_nation["DEU"]["committed_usd"] == (Decimal(50_000_000) * eur_usd).quantize(Decimal("0.01"))
     assert fund.fully_funded and fund.committed_usd > package.target_usd
-    assert Notification.objects.filter(kind="funded", user=users["alice"]).count() == 1
-    assert Notification.objects.filter(kind="funded", user=users["dieter"]).count() == 1
-    assert not Notification.objects.filter(kind="funded", user=users["pawel"]).exists()
-    funded = Notification.objects.filter(kind="funded").select_related("user")
+    assert Notice.objects.filter(kind="funded", user=users["alice"]).count() == 1
+    assert Notice.objects.filter(kind="funded", user=users["dieter"]).count() == 1
+    assert not Notice.objects.filter(kind="funded", user=users["pawel"]).exists()
+    funded = Notice.objects.filter(kind="funded").select_related("user")
     notified = sorted(n.user.email for n in funded if n.user.email)
     assert sorted(m.to[0] for m in mail.outbox) == notified
     assert {"alice@example.org", "dieter@example.org"} <= set(notified)
@@ -175,7 +176,7 @@ def test_shipments_and_receipt_derive_the_delivery_status(
     with django_capture_on_commit_callbacks(execute=True):
         do_receive(actor_of("olga"), first.pk, "2026-11-03", "all there")
     assert package_items(package)[0]["delivery"] == "partial"
-    assert Notification.objects.filter(kind="received", user=users["sam"]).exists()
+    assert Notice.objects.filter(kind="received", user=users["sam"]).exists()
     with pytest.raises(AlreadyReceived):
         do_receive(actor_of("olga"), first.pk, "2026-11-04")
     rest = do_ship(actor_of("alice"), interceptors.pk, 6, "Rzeszów", "2026-11-05")

@@ -12,7 +12,8 @@ import pytest
 
 from tests.purl.conftest import item_data
 from veille.ledger.models import LedgerEvent
-from veille.purl.models import Contribution, Notification, RequirementItem
+from veille.notices.models import Notice
+from veille.purl.models import Contribution, RequirementItem
 from veille.purl.services import ContributionData, do_commit, do_create_package
 
 Client = Callable[[str | None], Any]
@@ -188,7 +189,7 @@ def test_the_home_page_shows_a_list_awaiting_the_users_approval(
     home = client_as("alice").get("/").content.decode()
     assert "PURL lists awaiting your decision" in home and "New PURL notifications" in home
     assert "PURL lists awaiting your decision" not in client_as("sam").get("/").content.decode()
-    assert Notification.objects.filter(user__username="alice", kind="awaiting").count() == 1
+    assert Notice.objects.filter(user__username="alice", kind="awaiting").count() == 1
     page = client_as("alice").get("/purl/notifications/").content.decode()
     assert draft.title in page
     client_as("alice").post("/purl/notifications/")

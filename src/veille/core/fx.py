@@ -15,7 +15,13 @@ Rate-date policy (what rate applies to a value date):
   Monday or Christmas, is 4 days); beyond it, :class:`NoRateBefore` names the field and the date;
 * cross rates go through EUR, with both legs taken on the same rate date:
   ``amount_B = amount_A / (A per EUR) * (B per EUR)``, computed exactly and rounded once, half-even,
-  to B's minor unit.
+  to B's minor unit;
+* **provisional** conversions: a value date after the last day of the loaded rates may still get
+  its own rate when a newer file is loaded. A converter built with ``provisional_until`` (the
+  caller's today: this module reads no clock) converts such a date, up to that day, at the latest
+  rate the file holds (the look-back counted from the file's last day), and marks the
+  :class:`Conversion` ``provisional``. Nothing is stored converted, so loading the newer file
+  revalues it: the same call then gives the rate of the value date, no longer provisional.
 
 Every :class:`Conversion` carries the amount, the rate, the rate date, the legs and the source
 (file name, SHA-256, covered dates), so that any report can list the rates it used, each as a
@@ -33,6 +39,11 @@ Leg(currency='USD', per_eur=Decimal('1.0811'), rate_date=datetime.date(2024, 3, 
 Traceback (most recent call last):
 ...
 veille.core.fx.NoRateBefore: value_date: the ECB published no USD rate on 1998-12-31 or in the 7 days...
+>>> today = fx.table.source.last_date + dt.timedelta(days=35)
+>>> late = FxConverter(RateTable.bundled(), provisional_until=today).convert(
+...     Money.parse("1000000", "NOK"), "USD", today)
+>>> late.provisional, late.rate_date == fx.table.source.last_date
+(True, True)
 """
 
 from __future__ import annotations
@@ -129,6 +140,8 @@ class Conversion:
     rate_date: dt.date
     legs: tuple[Leg, ...]
     source: str
+    #: the value date is after the loaded rates: converted at the latest one, until its own is loaded
+    provisional: bool = False
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -137,6 +150,7 @@ class Conversion:
             "rate": str(self.rate),
             "value_date": self.value_date.isoformat(),
             "rate_date": self.rate_date.isoformat(),
+            "provisional": "yes" if self.provisional else "no",
             "source": self.source,
         }
 
@@ -148,6 +162,8 @@ class RateUsed:
 
     Reports list the rates they used as these records; their pages and exports name the fields as
     each always has (``rate`` in the ledger's, ``usd_per_unit`` in PURL's, ``eur_usd`` in support's).
+    ``provisional``: the value date is after the loaded rates, and ``rate_date`` is the latest rate
+    (see the module's docstring).
 
     >>> fx = FxConverter(RateTable.bundled())
     >>> used = RateUsed.of(fx.convert(Money.parse("100", "NOK"), "USD", dt.date(2024, 3, 30)))
@@ -163,6 +179,7 @@ class RateUsed:
     rate_date: dt.date
     rate: Decimal
     source: str
+    provisional: bool = False
 
     @classmethod
     def of(cls, conversion: Conversion, rate: Decimal | None = None) -> RateUsed:
@@ -174,6 +191,7 @@ class RateUsed:
             conversion.rate_date,
             conversion.rate if rate is None else rate,
             conversion.source,
+            conversion.provisional,
         )
 
     def as_dict(self) -> dict[str, str]:
@@ -184,6 +202,7 @@ class RateUsed:
             "value_date": self.value_date.isoformat(),
             "rate_date": self.rate_date.isoformat(),
             "rate": str(self.rate),
+            "provisional": "yes" if self.provisional else "no",
             "source": self.source,
         }
 
@@ -307,12 +326,31 @@ class FxConverter:
     veille.core.fx.UnsupportedCurrency: currency: the ECB publishes no reference rate for UAH...
     """
 
-    def __init__(self, table: RateTable, look_back: dt.timedelta = DEFAULT_LOOK_BACK) -> None:
+    def __init__(
+        self,
+        table: RateTable,
+        look_back: dt.timedelta = DEFAULT_LOOK_BACK,
+        provisional_until: dt.date | None = None,
+    ) -> None:
         if look_back < dt.timedelta(0):
             raise InvalidInput("the look-back cannot be negative", field="look_back")
         self.table = table
         self.look_back = look_back
+        self.provisional_until = provisional_until
         self._legs = lru_cache(maxsize=65536)(self._find_legs)
+
+    def is_provisional(self, value_date: dt.date) -> bool:
+        """Whether ``value_date`` is converted provisionally: after the loaded rates, up to the
+        ``provisional_until`` day this converter was built with.
+
+        >>> fx = FxConverter(RateTable.bundled(), provisional_until=dt.date(2026, 12, 4))
+        >>> fx.is_provisional(dt.date(2026, 10, 30)), fx.is_provisional(dt.date(2026, 12, 4))
+        (False, True)
+        >>> fx.is_provisional(dt.date(2026, 12, 5))  # after today: no rate, not even a provisional one
+        False
+        """
+        last = self.table.source.last_date
+        return self.provisional_until is not None and last < value_date <= self.provisional_until
 
     @property
     def source(self) -> str:
@@ -350,7 +388,12 @@ class FxConverter:
         what = f"{lacking[0]} rate" if lacking else f"{from_cur} and {to_cur} rates on a common day"
         source = self.table.source
         hint = ""
-        if value_date > source.last_date:
+        if value_date > source.last_date and self.provisional_until is not None:
+            hint = (
+                f"; the rates loaded end on {source.last_date.isoformat()}, and a value date after "
+                f"{self.provisional_until.isoformat()} (today) gets no rate, not even a provisional one"
+            )
+        elif value_date > source.last_date:
             hint = (
                 f"; the rates loaded end on {source.last_date.isoformat()}: load a newer "
                 f"eurofxref-hist.zip ({ECB_URL}) with 'veille import ecb-rates PATH'"
@@ -371,6 +414,9 @@ class FxConverter:
             raise InvalidInput(f"{value_date!r} is not a date", field="value_date")
         if a == b:
             return Leg(a, Decimal(1), value_date), Leg(b, Decimal(1), value_date)
+        if self.is_provisional(value_date):
+            # The latest rates held, the look-back counted from the file's last day.
+            return self._legs(a, b, self.table.source.last_date)
         return self._legs(a, b, value_date)
 
     def convert(self, money: Money, to_currency: str, value_date: dt.date) -> Conversion:
@@ -395,6 +441,7 @@ class FxConverter:
             leg_to.rate_date,
             (leg_from, leg_to),
             self.source,
+            self.is_provisional(value_date) and leg_from.currency != leg_to.currency,
         )
 
     def total(

@@ -66,6 +66,7 @@ class RateOut(Schema):
     value_date: dt.date
     rate_date: dt.date
     rate: str
+    provisional: bool = False
 
 
 class BalanceOut(Schema):
@@ -155,7 +156,8 @@ def ledger_balances_csv(
             "kind": f"1 {r.currency} = {r.rate} {r.to_currency}",
             "period": "",
             "original": f"value date {r.value_date}",
-            "converted": f"ECB rate of {r.rate_date}",
+            "converted": f"ECB rate of {r.rate_date}"
+            + (" (provisional: revalued when the rate of the value date is loaded)" if r.provisional else ""),
             "quantities": rep.rates_source,
         }
         for r in rep.rates

@@ -231,7 +231,15 @@ class _Rates:
                 shown = b.per_eur / a.per_eur
             found = self.known[key] = (
                 factor,
-                RateUsed(currency, self.to, day, b.rate_date, shown, self.fx.source),
+                RateUsed(
+                    currency,
+                    self.to,
+                    day,
+                    b.rate_date,
+                    shown,
+                    self.fx.source,
+                    currency != self.to and self.fx.is_provisional(day),
+                ),
             )
         return found
 
@@ -659,6 +667,7 @@ def report_dict(rep: Report) -> dict[str, Any]:
                 "value_date": r.value_date.isoformat(),
                 "rate_date": r.rate_date.isoformat(),
                 "rate": str(r.rate),
+                "provisional": r.provisional,
             }
             for r in rep.rates
         ],

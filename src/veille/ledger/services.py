@@ -71,6 +71,7 @@ __all__ = [
     "check_contract",
     "check_disbursement",
     "check_event",
+    "check_install_rates",
     "check_pledge",
     "check_rebuild_figures",
     "check_receipt",
@@ -714,23 +715,30 @@ def do_reverse(actor: Actor, change: Change) -> LedgerEvent:
 # --- exchange rates -----------------------------------------------------------------------------
 
 
+def check_install_rates(actor: Actor) -> None:
+    """Coordinators load exchange rates (``veille import ecb-rates``, or the rates page)."""
+    require_coordinator(actor, "install exchange rates")
+
+
 def do_install_rates(actor: Actor, path: Path, dry_run: bool = False) -> tuple[RateTable, RateTable]:
     """Make a newer ECB ``eurofxref-hist.zip`` (brought by the user, offline) the rates in use.
 
     Coordinators only; the file must read as an ECB history and must not end before the one in use.
-    Returns (the new table, the one it replaces); audited with both sources.
+    Returns (the new table, the one it replaces); audited with both sources. Figures converted
+    provisionally are revalued by the next report: nothing converted is stored.
     """
-    require_coordinator(actor, "install exchange rates")
+    check_install_rates(actor)
     new, old = rates.install(path, dry_run=dry_run)
     if not dry_run:
-        do_audit(
-            actor,
-            "ledger.rates.install",
-            object_type="ledger.rates",
-            object_id=new.source.sha256[:16],
-            before={"source": str(old.source)},
-            after={"source": str(new.source)},
-        )
+        with transaction.atomic():
+            do_audit(
+                actor,
+                "ledger.rates.install",
+                object_type="ledger.rates",
+                object_id=new.source.sha256[:16],
+                before={"source": str(old.source)},
+                after={"source": str(new.source)},
+            )
     return new, old
 
 

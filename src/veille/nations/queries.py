@@ -5,9 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from veille.nations.models import Nation
+from django.contrib.auth import get_user_model
 
-__all__ = ["nation_rows"]
+from veille.nations.models import Membership, Nation, Role
+
+__all__ = ["coordinators", "editors_of", "nation_rows"]
+
+
+def coordinators() -> list[Any]:
+    """Active users who coordinate (coordinators and admins): NATO's step, packages, allocations."""
+    ids = Membership.objects.filter(role__in=(Role.COORDINATOR, Role.ADMIN)).values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def editors_of(*nations: str) -> list[Any]:
+    """Active editors of these nations (who take a nation's steps)."""
+    ids = Membership.objects.filter(role=Role.EDITOR, nation_id__in=nations).values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
 def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from veille.kit.exports import export_response
 from veille.nations.access import Actor, Releasability
 from veille.purl import queries, services
 from veille.purl.exceptions import PurlNotFound
-from veille.purl.models import RequirementList
+from veille.purl.models import RequirementItem, RequirementList
 from veille.purl.public_record import totals
 from veille.purl.views import COLUMNS, table_rows
 
@@ -75,15 +75,17 @@ class PackageOut(Schema):
     version: int
     value_usd: Decimal | None
     target_usd: Decimal | None
-    committed_usd: Decimal
-    unattributed_usd: Decimal
-    pledged_open_usd: Decimal
+    committed_usd: Decimal | None
+    unattributed_usd: Decimal | None
+    pledged_open_usd: Decimal | None
     coverage_pct: Decimal | None
     funded: str
+    funding_access: str
     quantity: int
     shipped: int
     received: int
     delivery: str
+    provisional: bool
     synthetic: bool
     releasable_to: str
 
@@ -104,6 +106,8 @@ class ContributionOut(Schema):
     amount_unknown: bool
     repeat_of: int | None
     ledger_events: str
+    provisional: bool
+    cancelled: bool
     source: str
     note: str
     synthetic: bool
@@ -140,6 +144,7 @@ class ContributionIn(Schema):
     package: int | None = None
     share_pct: str | None = None
     releasable_to: str = Releasability.NATO
+    confirm_duplicate: bool = False
 
 
 class ShipmentIn(Schema):
@@ -162,6 +167,46 @@ class AmendmentIn(Schema):
     reason: str
 
 
+class ItemIn(Schema):
+    """An item of a draft list; amounts as text (``"4000000"``), never floats."""
+
+    rank: int
+    category: str
+    description: str
+    quantity: int
+    unit: str
+    unit_cost_usd: str
+    cost_source: str
+    justification: str
+
+
+class ItemChangeIn(Schema):
+    """The fields of a draft's item to change (the others stay as they are)."""
+
+    changes: dict[str, Any]
+
+
+class OrderIn(Schema):
+    """Every active item of the draft, first to last."""
+
+    items: list[int]
+
+
+class ContributionAmendIn(Schema):
+    """The new amount of a pledge or commitment, in its own currency (``event``: which, when the
+    contribution has several)."""
+
+    amount: str
+    source: str
+    note: str = ""
+    event: int | None = None
+
+
+class CancellationIn(Schema):
+    reason: str
+    source: str
+
+
 class AmendmentOut(Schema):
     id: int
     list_id: int
@@ -181,6 +226,13 @@ class PackageChangeIn(Schema):
     items: dict[int, int] | None = None
     target_usd: str | None = None
     reason: str = ""
+
+
+class ReleaseIn(Schema):
+    """``release``: true releases the package's total funding to its recipient, false withholds it."""
+
+    release: bool = True
+    note: str = ""
 
 
 class AllocationIn(Schema):
@@ -239,6 +291,53 @@ def purl_amend(request: HttpRequest, list_id: int, body: AmendmentIn) -> Any:
     return Status(201, {"id": amendment.pk, "list_id": list_id, "reopened": reopened, "state": lst.state})
 
 
+def _item_row(item_id: int) -> dict[str, Any]:
+    item = RequirementItem.objects.select_related("requirement_list").get(pk=item_id)
+    return next(
+        r for r in queries.item_rows(item.requirement_list, include_removed=True) if r["id"] == item_id
+    )
+
+
+@router.post(
+    "/lists/{list_id}/items",
+    response={201: ItemOut},
+    summary="Add an item to a draft list (Ukraine's editors)",
+)
+def purl_add_item(request: HttpRequest, list_id: int, body: ItemIn) -> Any:
+    item = services.do_add_item(
+        Actor.from_request(request, via="api"), list_id, services.ItemData(**body.dict())
+    )
+    return Status(201, _item_row(item.pk))
+
+
+@router.post(
+    "/items/{item_id}/changes", response=ItemOut, summary="Change an item of a draft list (Ukraine's editors)"
+)
+def purl_change_item(request: HttpRequest, item_id: int, body: ItemChangeIn) -> Any:
+    services.do_update_item(Actor.from_request(request, via="api"), item_id, body.changes)
+    return _item_row(item_id)
+
+
+@router.post(
+    "/items/{item_id}/removal",
+    response=ItemOut,
+    summary="Take an item out of a draft list (Ukraine's editors)",
+)
+def purl_remove_item(request: HttpRequest, item_id: int) -> Any:
+    services.do_remove_item(Actor.from_request(request, via="api"), item_id)
+    return _item_row(item_id)
+
+
+@router.post(
+    "/lists/{list_id}/order",
+    response=list[ItemOut],
+    summary="Rank a draft's items in the order given (Ukraine's editors)",
+)
+def purl_reorder(request: HttpRequest, list_id: int, body: OrderIn) -> Any:
+    lst = services.do_reorder_items(Actor.from_request(request, via="api"), list_id, body.items)
+    return queries.item_rows(lst)
+
+
 def _package_row(request: HttpRequest, package_id: int) -> dict[str, Any]:
     rows = [p for p in queries.board(request.user)[0] if p["id"] == package_id]
     if not rows:
@@ -271,6 +370,16 @@ def purl_change_package(request: HttpRequest, package_id: int, body: PackageChan
         Actor.from_request(request, via="api"), package_id, body.items, body.target_usd, body.reason
     )
     return Status(201, _package_row(request, package_id))
+
+
+@router.post(
+    "/packages/{package_id}/funding-release",
+    response=PackageOut,
+    summary="Release a package's total funding to its recipient, or withhold it again (coordinators)",
+)
+def purl_release_funding(request: HttpRequest, package_id: int, body: ReleaseIn) -> Any:
+    services.do_release_funding(Actor.from_request(request, via="api"), package_id, body.release, body.note)
+    return _package_row(request, package_id)
 
 
 @router.post(
@@ -324,10 +433,40 @@ def purl_contribute(request: HttpRequest, body: ContributionIn) -> Any:
         package=body.package,
         share_pct=body.share_pct,
         releasable_to=body.releasable_to,
+        confirm_duplicate=body.confirm_duplicate,
     )
     actor = Actor.from_request(request, via="api")
     c = (services.do_pledge if body.kind == "pledge" else services.do_commit)(actor, data)
     return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == c.pk))
+
+
+@router.post(
+    "/contributions/{contribution_id}/amendments",
+    response={201: ContributionOut},
+    summary="Amend a pledge or commitment to a new amount (a ledger amendment of the difference)",
+)
+def purl_amend_contribution(request: HttpRequest, contribution_id: int, body: ContributionAmendIn) -> Any:
+    services.do_amend_contribution(
+        Actor.from_request(request, via="api"),
+        contribution_id,
+        body.amount,
+        [body.source],
+        body.note,
+        body.event,
+    )
+    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id))
+
+
+@router.post(
+    "/contributions/{contribution_id}/cancellation",
+    response={201: ContributionOut},
+    summary="Cancel a contribution recorded by mistake (its ledger events are reversed)",
+)
+def purl_cancel_contribution(request: HttpRequest, contribution_id: int, body: CancellationIn) -> Any:
+    services.do_cancel_contribution(
+        Actor.from_request(request, via="api"), contribution_id, body.reason, [body.source]
+    )
+    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id))
 
 
 @router.get(

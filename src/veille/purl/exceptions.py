@@ -22,7 +22,12 @@ VeilleError
     ├── QuantityTaken           packaging more of an item than is left, or amending
     │                           an item below what packages take                    field: quantity
     ├── OverDelivery            shipping more of a package item than it holds       field: quantity
-    └── AlreadyReceived         confirming a shipment twice                         field: shipment
+    ├── AlreadyReceived         confirming a shipment twice                         field: shipment
+    ├── ReleaseUnchanged        releasing funding already released to the recipient,
+    │                           or withholding funding that is not released        field: release
+    ├── PossibleDuplicate       the same pledge or commitment recorded again (nation, package,
+    │                           amount, currency, value date): confirm to proceed  field: confirm_duplicate
+    └── NotCorrectable          amending or cancelling what has no live ledger event field: contribution
 """
 
 from __future__ import annotations
@@ -40,10 +45,13 @@ __all__ = [
     "ItemNotApproved",
     "ListLocked",
     "NotAmendable",
+    "NotCorrectable",
     "OutOfOrder",
     "OverDelivery",
+    "PossibleDuplicate",
     "PurlNotFound",
     "QuantityTaken",
+    "ReleaseUnchanged",
     "WrongApprover",
 ]
 
@@ -105,4 +113,16 @@ class OverDelivery(Conflict):
 
 
 class AlreadyReceived(Conflict):
+    pass
+
+
+class ReleaseUnchanged(Conflict):
+    pass
+
+
+class PossibleDuplicate(Conflict):
+    pass
+
+
+class NotCorrectable(Conflict):
     pass

@@ -1,5 +1,6 @@
 """PURL's tables: requirement lists and their approval trail, packages and their versions,
-contributions (linked to the ledger, where the money lives), shipments, notifications.
+contributions (linked to the ledger, where the money lives), shipments. (Notifications are the
+shared :mod:`veille.notices`.)
 
 Invariants kept here or in :mod:`veille.purl.services`:
 
@@ -164,6 +165,10 @@ class Package(Releasable):
     note = models.TextField(blank=True)
     synthetic = models.BooleanField(default=False)
     created_at = models.DateTimeField()
+    # A coordinator releases the package's total funding to its recipient (the owner nation), who
+    # may not see the contributions themselves (releasable to NATO): the total, never who gave what.
+    funding_released_at = models.DateTimeField(null=True, blank=True)
+    funding_released_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -323,26 +328,3 @@ class AnnouncementFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}"
-
-
-class Notice(models.TextChoices):
-    AWAITING = "awaiting", _("A list awaits your approval")
-    RETURNED = "returned", _("A list was returned")
-    FUNDED = "funded", _("A package is fully funded")
-    RECEIVED = "received", _("A delivery was received")
-
-
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purl_notices")
-    kind = models.CharField(max_length=10, choices=Notice.choices)
-    subject = models.CharField(max_length=300)
-    url = models.CharField(max_length=300)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.subject}"

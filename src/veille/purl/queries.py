@@ -21,7 +21,8 @@ from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
 from veille.ledger import rates
 from veille.ledger.models import Kind, LedgerEvent
-from veille.ledger.queries import figures
+from veille.ledger.queries import CONSOLE, figures
+from veille.nations.access import membership_of, sees_everything
 from veille.purl.models import (
     Contribution,
     FundingEvent,
@@ -37,6 +38,8 @@ from veille.purl.workflow import STEPS
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+#: What a user may know of a package's funding (:func:`coverage`).
+ALL, RELEASED, PARTIAL, WITHHELD = "all", "released", "partial", "withheld"
 
 
 def status_of(done: int, whole: int) -> str:
@@ -72,6 +75,16 @@ class Rates:
             self.used.setdefault((money.currency, day), RateUsed.of(conversion))
         return conversion.amount.amount
 
+    def provisional(self, currency: str, day: dt.date) -> bool:
+        """Whether an amount in ``currency`` of value date ``day`` is converted provisionally (its
+        day's ECB rate is not loaded yet: the newest is used, and the figure is revalued once it is)."""
+        return currency != "USD" and self.fx.is_provisional(day)
+
+    @property
+    def newest(self) -> dt.date:
+        """The newest ECB rate loaded (what a provisional figure is converted at)."""
+        return self.fx.table.source.last_date
+
     def listed(self) -> list[dict[str, str]]:
         """The rates used, as PURL's pages and exports show them (USD per unit of each currency)."""
         return [
@@ -80,6 +93,7 @@ class Rates:
                 "value_date": r.value_date.isoformat(),
                 "rate_date": r.rate_date.isoformat(),
                 "usd_per_unit": str(r.rate),
+                "provisional": "yes" if r.provisional else "no",
             }
             for r in (self.used[k] for k in sorted(self.used))
         ]
@@ -100,18 +114,28 @@ class Funding:
     by_nation: dict[str, dict[str, Any]] = field(default_factory=dict)
     unattributed_usd: Decimal = ZERO
     rates: list[dict[str, str]] = field(default_factory=list)
+    #: some of its amounts are converted at the newest rate, not yet at their value date's
+    provisional: bool = False
+    newest_rate: dt.date | None = None
+    #: what the user may know of it (:func:`coverage`): all, released, partial or withheld
+    access: str = ALL
 
     @property
     def counted_usd(self) -> Decimal:
         return self.committed_usd + self.unattributed_usd
 
     @property
+    def known(self) -> bool:
+        """False when none of the funding is releasable to the user: no figure, never a false zero."""
+        return self.access != WITHHELD
+
+    @property
     def fully_funded(self) -> bool:
-        return bool(self.target_usd) and self.counted_usd >= (self.target_usd or ZERO)
+        return self.known and bool(self.target_usd) and self.counted_usd >= (self.target_usd or ZERO)
 
     @property
     def coverage_pct(self) -> Decimal | None:
-        return pct(self.counted_usd, self.target_usd)
+        return pct(self.counted_usd, self.target_usd) if self.known else None
 
     @property
     def bar_pct(self) -> int:
@@ -132,7 +156,40 @@ def _events(user: Any, ids: list[int]) -> tuple[list[LedgerEvent], Any]:
 
 
 def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
+    """The package's funding as ``user`` may know it (``Funding.access``):
+
+    * ``all``: every contribution that counts is visible to the user;
+    * ``released``: the user is of the recipient nation and a coordinator released the package's
+      funding to it: the totals are the whole package's, the contributors only those it may see;
+    * ``partial``: the user sees part of the contributions (the figures are "at least");
+    * ``withheld``: none of them: no figure is shown ("funding not releasable to you"), never 0 %.
+    """
     conv = conv or Rates()
+    result = _coverage(user, package, conv)
+    if sees_everything(user):
+        return result
+    # The whole package's funding, converted apart: its rates are not listed to this user.
+    whole = _coverage(CONSOLE, package, Rates(conv.fx))
+    if (whole.committed_usd, whole.pledged_open_usd, whole.unattributed_usd) == (
+        result.committed_usd,
+        result.pledged_open_usd,
+        result.unattributed_usd,
+    ):
+        return result  # nothing the user may not see counts
+    member = membership_of(user)
+    recipient = member is not None and member.nation_id == package.owner_nation_id
+    if package.funding_released_at is not None and recipient:
+        result.access = RELEASED
+        result.committed_usd, result.pledged_open_usd = whole.committed_usd, whole.pledged_open_usd
+        result.unattributed_usd, result.provisional = whole.unattributed_usd, whole.provisional
+    elif result.by_nation or result.unattributed_usd:
+        result.access = PARTIAL
+    else:
+        result.access = WITHHELD
+    return result
+
+
+def _coverage(user: Any, package: Package, conv: Rates) -> Funding:
     links = {
         fe.event_id: fe for fe in FundingEvent.objects.filter(package=package).select_related("contribution")
     }
@@ -150,6 +207,7 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
             {"nation": e.party_id, "committed_usd": ZERO, "pledged_open_usd": ZERO, "original": []},
         )
         role = links[e.pk].role
+        result.provisional |= conv.provisional(e.currency, e.value_date)
         if role == Role.PLEDGE:
             left = size - fig.drawn.get(e.pk, 0)
             if left > 0:
@@ -173,6 +231,7 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
             # known national shares inside it; the rest is the joint members', unattributed.
             result.unattributed_usd = max(target - result.committed_usd, ZERO)
     result.rates = conv.listed()
+    result.newest_rate = conv.newest
     return result
 
 
@@ -332,23 +391,33 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
                 "version": package.version,
                 "value_usd": value if items else None,
                 "target_usd": fund.target_usd,
-                "committed_usd": fund.committed_usd,
-                "unattributed_usd": fund.unattributed_usd,
-                "pledged_open_usd": fund.pledged_open_usd,
+                # None, never 0, when none of the funding is releasable to the user
+                "committed_usd": fund.committed_usd if fund.known else None,
+                "unattributed_usd": fund.unattributed_usd if fund.known else None,
+                "pledged_open_usd": fund.pledged_open_usd if fund.known else None,
                 "coverage_pct": fund.coverage_pct,
                 "bar_pct": fund.bar_pct,
-                "funded": "complete" if fund.fully_funded else ("partial" if fund.counted_usd else "none"),
+                "funded": _funded(fund),
+                "funding_access": fund.access,
                 "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
                 "quantity": whole,
                 "shipped": shipped,
                 "received": received,
                 "delivered_pct": pct(Decimal(received), Decimal(whole)),
                 "delivery": status_of(received, whole) if items else "",
+                "provisional": fund.provisional,
                 "synthetic": package.synthetic,
                 "releasable_to": package.releasable_to,
             }
         )
     return out, conv
+
+
+def _funded(fund: Funding) -> str:
+    """complete / partial / none, or withheld when none of the funding is releasable to the user."""
+    if not fund.known:
+        return WITHHELD
+    return "complete" if fund.fully_funded else ("partial" if fund.counted_usd else "none")
 
 
 # --- contributions ------------------------------------------------------------------------------
@@ -367,8 +436,11 @@ def contribution_rows(
     rows_, fig = _events(user, [fe.event_id for fe in links])
     events = {e.pk: e for e in rows_}
     per: dict[int, dict[str, Any]] = defaultdict(lambda: {"pledged": [], "committed": [], "allocated": []})
+    reversed_: dict[int, list[bool]] = defaultdict(list)
     for fe in links:
         e = events.get(fe.event_id)
+        if e is not None:
+            reversed_[fe.contribution_id].append(e.pk in fig.reversed)
         if e is None or e.pk in fig.reversed:
             continue
         size = fig.sizes.get(e.pk, 0)
@@ -407,6 +479,11 @@ def contribution_rows(
                 "where": c.where,
                 "note": c.note,
                 "ledger_events": ", ".join(f"#{e}" for group in p.values() for _m, _d, e, _p in group),
+                "provisional": any(
+                    conv.provisional(m.currency, d) for group in p.values() for m, d, _e, _p in group
+                ),
+                # every ledger event of it reversed: a contribution recorded by mistake, cancelled
+                "cancelled": bool(reversed_[c.pk]) and all(reversed_[c.pk]),
                 "synthetic": c.synthetic,
                 "releasable_to": c.releasable_to,
             }
@@ -471,6 +548,7 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
             "needs_usd": needs,
             "packaged_usd": ZERO,
             "funded_usd": ZERO,
+            "funding_access": ALL,
         }
     for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
         parts = [
@@ -480,16 +558,25 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
         value = sum((v for _l, v in parts), ZERO)
         if not value:
             continue
-        counted = coverage(user, package, conv).counted_usd
+        fund = coverage(user, package, conv)
+        counted = fund.counted_usd
         for list_id, part in parts:
             if list_id in by_list:
+                row = by_list[list_id]
+                if fund.access in (PARTIAL, WITHHELD):
+                    row["funding_access"] = PARTIAL
+                    row.setdefault("_known", False)
+                if fund.access != WITHHELD:
+                    row["_known"] = True
                 by_list[list_id]["packaged_usd"] += part
                 by_list[list_id]["funded_usd"] += min(
                     part, (counted * part / value).quantize(Decimal("0.01"))
                 )
     rows = sorted(by_list.values(), key=lambda r: r["month"])
     for r in rows:
-        r["coverage_pct"] = pct(r["funded_usd"], r["needs_usd"])
+        if not r.pop("_known", True):  # none of its packages' funding is releasable to the user
+            r["funding_access"], r["funded_usd"] = WITHHELD, None
+        r["coverage_pct"] = pct(r["funded_usd"], r["needs_usd"]) if r["funded_usd"] is not None else None
     return rows
 
 
@@ -534,7 +621,11 @@ def approved_items_left() -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "ALL",
     "HUNDRED",
+    "PARTIAL",
+    "RELEASED",
+    "WITHHELD",
     "ZERO",
     "Funding",
     "Origin",

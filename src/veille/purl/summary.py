@@ -1,5 +1,6 @@
 """Home-page counts of PURL, and each user's notifications: lists awaiting their approval, unread
-notices (a package fully funded, a delivery received, a list returned)."""
+PURL notices (:mod:`veille.notices`: a list to approve or returned, a shipment to receive, a package
+fully funded, a delivery received)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.kit.counts import Count
 from veille.nations.access import Actor
+from veille.notices.queries import unread_count
 from veille.purl import workflow
-from veille.purl.models import Contribution, Notification, Package, RequirementList
+from veille.purl.models import Contribution, Package, RequirementList
 from veille.purl.rights import is_editor_of
 
 
@@ -31,10 +33,8 @@ def awaiting(user: Any) -> list[RequirementList]:
 
 
 def unread(user: Any) -> int:
-    """How many of the user's notifications are unread."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user_id=user.pk, read_at=None).count()
+    """How many of the user's open PURL notices are unread."""
+    return unread_count(user, app="purl")
 
 
 def home_counts(user: Any) -> list[Count]:

@@ -17,10 +17,11 @@ from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
+from veille.notices.queries import for_user, history
 from veille.purl import queries, services, workflow
 from veille.purl.claims import claim_checks
 from veille.purl.forms import StepForm
-from veille.purl.models import Notification, Package, RequirementList
+from veille.purl.models import Package, RequirementList
 from veille.purl.public_record import countries, totals
 from veille.purl.rights import is_editor_of
 
@@ -97,9 +98,11 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "NATO": actor.user is not None and actor.role in ("coordinator", "admin"),
         "USA": is_editor_of(actor, "USA"),
     }
+    items = queries.item_rows(lst, include_removed=True)
+    _moves(items)
     context = {
         "lst": lst,
-        "items": queries.item_rows(lst, include_removed=True),
+        "items": items,
         "trail": queries.trail(lst),
         "steps": queries.steps_done(lst),
         "amendments": lst.amendments.all(),
@@ -109,6 +112,17 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can": _can(request),
     }
     return render(request, "purl/list.html", context)
+
+
+def _moves(items: list[dict[str, Any]]) -> None:
+    """The order each active item's up and down buttons send (the list page works without script)."""
+    ids = [i["id"] for i in items if i["active"]]
+    for n, row in enumerate(i for i in items if i["active"]):
+        for key, other in (("up", n - 1), ("down", n + 1)):
+            if 0 <= other < len(ids):
+                order = list(ids)
+                order[n], order[other] = order[other], order[n]
+                row[key] = ",".join(map(str, order))
 
 
 def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -144,6 +158,15 @@ def contributions(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No nation has that code."))
     conv = queries.Rates()
     rows = queries.contribution_rows(request.user, nation=code or None, conv=conv)
+    actor = Actor.from_request(request)
+    for r in rows:
+        r["correctable"] = (
+            actor.user is not None
+            and r["origin"] == "workflow"
+            and not r["cancelled"]
+            and bool(r["pledged"] or r["committed"])
+            and (actor.is_coordinator or is_editor_of(actor, r["nation"]))
+        )
     context = {
         "nation": nation,
         "rows": rows,
@@ -169,10 +192,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.do_mark_read(Actor.from_request(request))
         return redirect("purl:notifications")
-    notes = list(Notification.objects.filter(user_id=int(request.user.pk or 0))[:200])
     from veille.purl.summary import awaiting
 
-    return render(request, "purl/notifications.html", {"notes": notes, "awaiting": awaiting(request.user)})
+    context = {
+        "mine": for_user(request.user, app="purl"),
+        "notes": history(request.user, app="purl"),
+        "awaiting": awaiting(request.user),
+    }
+    return render(request, "purl/notifications.html", context)
 
 
 # --- exports --------------------------------------------------------------------------------------
@@ -222,10 +249,12 @@ COLUMNS = {
         "pledged_open_usd",
         "coverage_pct",
         "funded",
+        "funding_access",
         "quantity",
         "shipped",
         "received",
         "delivery",
+        "provisional",
         "synthetic",
         "releasable_to",
     ],
@@ -259,6 +288,8 @@ COLUMNS = {
         "amount_unknown",
         "repeat_of",
         "ledger_events",
+        "provisional",
+        "cancelled",
         "source",
         "where",
         "note",
@@ -278,7 +309,16 @@ COLUMNS = {
         "synthetic",
     ],
     "months": ["month", "nation", "committed_usd"],
-    "coverage": ["month", "list", "title", "needs_usd", "packaged_usd", "funded_usd", "coverage_pct"],
+    "coverage": [
+        "month",
+        "list",
+        "title",
+        "needs_usd",
+        "packaged_usd",
+        "funded_usd",
+        "coverage_pct",
+        "funding_access",
+    ],
     "record": [
         "where",
         "nation",
@@ -327,6 +367,8 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
         "rates": conv.listed(),
         "rates_source": conv.source,
         "unit": "USD at the ECB rate of each value date",
+        "provisional": f"converted at the newest ECB rate ({conv.newest.isoformat()}) until the rate of "
+        "their value date is loaded, then revalued",
     }
 
 

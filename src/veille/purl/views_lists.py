@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from veille.nations.access import Actor
 from veille.purl import queries
-from veille.purl.forms import AmendForm, DecisionForm, ItemForm, ListForm
-from veille.purl.models import RequirementList
+from veille.purl.forms import AmendForm, DecisionForm, ItemForm, ItemRemoveForm, ListForm, ReorderForm
+from veille.purl.models import RequirementItem, RequirementList
 from veille.purl.views import _can, form_page
 
 
@@ -59,6 +59,73 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
         lambda _item: _list_url(lst),
         title=_("Add an item to %(list)s") % {"list": lst.title},
         submit=_("Add the item"),
+    )
+
+
+def _item_for(request: HttpRequest, pk: int) -> RequirementItem:
+    item = RequirementItem.objects.select_related("requirement_list").filter(pk=pk, active=True).first()
+    if item is None or not item.requirement_list.is_visible_to(request.user):
+        raise Http404(_("No such item, or not visible to you."))
+    return item
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an item of a draft (an approved list changes through an amendment)."""
+    item = _item_for(request, pk)
+    lst = item.requirement_list
+    form = ItemForm(
+        request.POST if request.method == "POST" else None,
+        actor=Actor.from_request(request),
+        lst=lst,
+        item=item,
+    )
+    return form_page(
+        request,
+        form,
+        lambda _item: _list_url(lst),
+        title=_("Change “%(item)s”") % {"item": item.description},
+        submit=_("Save the item"),
+    )
+
+
+@login_required
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an item out of a draft."""
+    item = _item_for(request, pk)
+    lst = item.requirement_list
+    form = ItemRemoveForm(
+        request.POST if request.method == "POST" else None, actor=Actor.from_request(request), item=item
+    )
+    return form_page(
+        request,
+        form,
+        lambda _item: _list_url(lst),
+        title=_("Remove “%(item)s” from %(list)s") % {"item": item.description, "list": lst.title},
+        lead=_(
+            "It stays on the list's page, struck out, and in the exports; the other items keep their rank."
+        ),
+        submit=_("Remove the item"),
+    )
+
+
+@login_required
+def reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rank a draft's items again: a position for each, or (the list page's buttons) a whole order."""
+    lst = _list_for(request, pk)
+    form = ReorderForm(
+        request.POST if request.method == "POST" else None,
+        actor=Actor.from_request(request),
+        lst=lst,
+        items=queries.active_items(lst),
+    )
+    return form_page(
+        request,
+        form,
+        lambda _lst: _list_url(lst),
+        title=_("Rank the items of %(list)s") % {"list": lst.title},
+        lead=_("Give each item its new position; the items are then ranked 1, 2, 3… in that order."),
+        submit=_("Rank the items"),
     )
 
 

@@ -5,12 +5,12 @@ error beside the field it names and writes nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from veille.ledger import rates
@@ -20,10 +20,13 @@ from veille.purl import queries
 from veille.purl.forms import (
     AllocationForm,
     CommitPledgeForm,
+    ContributionAmendForm,
+    ContributionCancelForm,
     ContributionForm,
     PackageChangeForm,
     PackageForm,
     ReceiptForm,
+    ReleaseForm,
     ShipmentForm,
 )
 from veille.purl.models import Contribution, Package, Shipment
@@ -83,6 +86,32 @@ def package_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def release_funding(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator releases the package's total funding to its recipient, or withholds it again."""
+    package = Package.objects.visible_to(request.user).filter(pk=pk).first()
+    if package is None:
+        raise Http404(_("No such package, or not visible to you."))
+    if not _can(request)["coordinate"]:
+        raise PermissionDenied(_("Only coordinators release a package's funding to its recipient."))
+    form = ReleaseForm(_posted(request), actor=Actor.from_request(request), package=package)
+    values = {"package": package.name, "nation": package.owner_nation_id or "—"}
+    if package.funding_released_at is None:
+        title = _("Release the funding of %(package)s to %(nation)s") % values
+        lead = _(
+            "The recipient's users will see the package's total funding, its coverage and whether it is "
+            "fully funded; never the contributions themselves nor who made them."
+        )
+        submit = _("Release the total funding")
+    else:
+        title = _("Withhold the funding of %(package)s from %(nation)s again") % values
+        lead = _("The recipient's users will again be told that the funding is not releasable to them.")
+        submit = _("Withhold it again")
+    return form_page(
+        request, form, lambda changed: _package_url(changed.pk), title=title, lead=lead, submit=submit
+    )
+
+
 # --- money --------------------------------------------------------------------------------------------
 
 
@@ -104,7 +133,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
     packages = [("", _("PURL in general (allocated later by coordinators)"))] + [
         (str(p.pk), p.name) for p in Package.objects.visible_to(request.user).filter(origin="workflow")
     ]
-    last = rates.converter().table.source.last_date
+    last = rates.newest_rate_date()
     form = ContributionForm(
         _posted(request),
         actor=Actor.from_request(request),
@@ -112,7 +141,7 @@ def contribute(request: HttpRequest) -> HttpResponse:
         packages=packages,
         initial={
             "package": request.GET.get("package", ""),
-            "value_date": min(dt.date.today(), last).isoformat(),
+            "value_date": timezone.now().date().isoformat(),
         },
     )
     return form_page(
@@ -122,8 +151,8 @@ def contribute(request: HttpRequest) -> HttpResponse:
         title=_("Pledge or commit funds"),
         lead=_(
             "In your nation's own currency. A pledge is shown apart and counts once committed. ECB rates "
-            "are loaded up to %(day)s: a value date after it cannot be converted until newer rates are "
-            "loaded."
+            "are loaded up to %(day)s: an amount dated after it is converted at that rate, marked "
+            "provisional, and revalued once the rate of its own day is loaded."
         )
         % {"day": last.isoformat()},
         submit=_("Record"),
@@ -142,6 +171,53 @@ def commit_pledge(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Commit a pledge"),
         lead=_("Never more than was pledged: raise the pledge by an amendment first."),
         submit=_("Commit"),
+    )
+
+
+def _contribution_for(request: HttpRequest, pk: int) -> Contribution:
+    contribution = Contribution.objects.visible_to(request.user).filter(pk=pk).first()
+    if contribution is None:
+        raise Http404(_("No such contribution, or not visible to you."))
+    return contribution
+
+
+@login_required
+def contribution_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pledge or a commitment to a new amount: a ledger amendment of the difference."""
+    contribution = _contribution_for(request, pk)
+    form = ContributionAmendForm(
+        _posted(request), actor=Actor.from_request(request), contribution=contribution
+    )
+    return form_page(
+        request,
+        form,
+        lambda _event: _contributed(contribution),
+        title=_("Amend a contribution of %(nation)s") % {"nation": contribution.nation_id},
+        lead=_(
+            "The ledger keeps what was recorded and adds an amendment of the difference; a pledge never "
+            "falls below what is committed from it, nor a commitment beyond its pledge."
+        ),
+        submit=_("Amend"),
+    )
+
+
+@login_required
+def contribution_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contribution recorded by mistake: its ledger events are reversed."""
+    contribution = _contribution_for(request, pk)
+    form = ContributionCancelForm(
+        _posted(request), actor=Actor.from_request(request), contribution=contribution
+    )
+    return form_page(
+        request,
+        form,
+        lambda _reversals: _contributed(contribution),
+        title=_("Cancel a contribution of %(nation)s") % {"nation": contribution.nation_id},
+        lead=_(
+            "Each of its ledger events is reversed (what draws from it first); nothing is deleted, and the "
+            "ledger shows, as of any earlier day, what it showed then."
+        ),
+        submit=_("Cancel the contribution"),
     )
 
 

@@ -20,6 +20,7 @@ from veille.kit.registry import app_modules
 from veille.nations import services as nation_services
 from veille.nations.access import Actor
 from veille.nations.models import ApiToken
+from veille.notices.queries import for_user
 from veille.web.forms import LoginForm, TokenForm
 
 
@@ -27,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     counts: list[Any] = []
     for _label, module in app_modules("summary"):
         counts.extend(module.home_counts(request.user))
-    return render(request, "web/home.html", {"counts": counts})
+    return render(request, "web/home.html", {"counts": counts, "mine": for_user(request.user)})
 
 
 @never_cache

@@ -1,6 +1,7 @@
 """The forms of PURL's workflow, one Django form per step: draft a list, add an item, decide
 (approve or return), amend, compose a package, change it, pledge or commit, commit a pledge,
-allocate a general contribution, ship, confirm receipt.
+allocate a general contribution, ship, confirm receipt; and the corrections: change, remove and
+reorder a draft's items, amend or cancel a contribution.
 
 A form reads its fields as PURL's services read them, and so names the same errors:
 
@@ -20,7 +21,8 @@ form otherwise.
 """
 
 from veille.purl.forms.base import StepForm
-from veille.purl.forms.lists import AmendForm, DecisionForm, ItemForm, ListForm
+from veille.purl.forms.corrections import ContributionAmendForm, ContributionCancelForm
+from veille.purl.forms.lists import AmendForm, DecisionForm, ItemForm, ItemRemoveForm, ListForm, ReorderForm
 from veille.purl.forms.packages import (
     AllocationForm,
     CommitPledgeForm,
@@ -28,6 +30,7 @@ from veille.purl.forms.packages import (
     PackageChangeForm,
     PackageForm,
     ReceiptForm,
+    ReleaseForm,
     ShipmentForm,
 )
 
@@ -35,13 +38,18 @@ __all__ = [
     "AllocationForm",
     "AmendForm",
     "CommitPledgeForm",
+    "ContributionAmendForm",
+    "ContributionCancelForm",
     "ContributionForm",
     "DecisionForm",
     "ItemForm",
+    "ItemRemoveForm",
     "ListForm",
     "PackageChangeForm",
     "PackageForm",
     "ReceiptForm",
+    "ReleaseForm",
+    "ReorderForm",
     "ShipmentForm",
     "StepForm",
 ]

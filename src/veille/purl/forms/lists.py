@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from veille.core.errors import VeilleError
 from veille.nations.access import Actor
 from veille.purl import services, workflow
+from veille.purl.exceptions import BadItem
 from veille.purl.forms.base import (
     Choices,
     MonthInput,
@@ -22,7 +23,7 @@ from veille.purl.forms.base import (
     releasable_to,
     text,
 )
-from veille.purl.models import Category, RequirementList, Step
+from veille.purl.models import Category, RequirementItem, RequirementList, Step
 from veille.purl.rights import require_ukraine_editor
 
 
@@ -54,7 +55,8 @@ class ListForm(StepForm):
 
 
 class ItemForm(StepForm):
-    """An item of a draft list; each field through :func:`veille.purl.services.check_item_value`."""
+    """An item of a draft list, new or (``item``) changed; each field through
+    :func:`veille.purl.services.check_item_value`."""
 
     rank = text(_("Rank"), widget=forms.NumberInput)
     category = choice(_("Capability"), Category.choices, Category.AIR_DEFENCE)
@@ -65,9 +67,17 @@ class ItemForm(StepForm):
     cost_source = text(_("Source of the cost estimate"))
     justification = text(_("Justification"), widget=forms.Textarea)
 
-    def __init__(self, data: Mapping[str, Any] | None = None, *, actor: Actor, lst: RequirementList) -> None:
-        super().__init__(data, actor=actor)
-        self.lst = lst
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        actor: Actor,
+        lst: RequirementList,
+        item: RequirementItem | None = None,
+    ) -> None:
+        initial = {f: getattr(item, f) for f in services.ITEM_FIELDS} if item is not None else None
+        super().__init__(data, actor=actor, initial=initial)
+        self.lst, self.item = lst, item
 
     def check_access(self) -> None:
         services.check_list_editable(self.actor, self.lst)
@@ -100,8 +110,77 @@ class ItemForm(StepForm):
         return self.item_value("justification")
 
     def submit(self) -> Any:
+        if self.item is not None:
+            changes = {k: self.cleaned_data[k] for k in services.ITEM_FIELDS}
+            return services.do_update_item(self.actor, self.item.pk, changes)
         item = services.ItemData(**{k: self.cleaned_data[k] for k in services.ITEM_FIELDS})
         return services.do_add_item(self.actor, self.lst.pk, item)
+
+
+class ItemRemoveForm(StepForm):
+    """Take an item out of a draft (it stays on the page, struck out, and in the exports)."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, actor: Actor, item: RequirementItem) -> None:
+        super().__init__(data, actor=actor)
+        self.item = item
+
+    def check_access(self) -> None:
+        services.check_list_editable(self.actor, self.item.requirement_list)
+
+    def submit(self) -> Any:
+        return services.do_remove_item(self.actor, self.item.pk)
+
+
+class ReorderForm(StepForm):
+    """The draft's items in a new order: a position for each (``pos_<id>``), or the whole ``order``
+    (``3,1,2``: what the list page's up and down buttons send)."""
+
+    order = text(_("Order"), widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        actor: Actor,
+        lst: RequirementList,
+        items: list[RequirementItem],
+    ) -> None:
+        super().__init__(data, actor=actor)
+        self.lst, self.items = lst, items
+        for it in items:
+            self.fields[f"pos_{it.pk}"] = text(
+                f"{it.description}", widget=forms.NumberInput, initial=str(it.rank)
+            )
+
+    def check_access(self) -> None:
+        services.check_list_editable(self.actor, self.lst)
+
+    def wanted(self) -> list[int]:
+        """The order asked: as given, or the items sorted by the positions typed (ties keep their order)."""
+        if self.value("order"):
+            return [int(i) for i in self.value("order").split(",") if i.strip().isdigit()]
+        positions = []
+        for n, it in enumerate(self.items):
+            raw = self.value(f"pos_{it.pk}")
+            try:
+                position = int(raw)
+            except (TypeError, ValueError):
+                self.fail(BadItem(f"{raw!r} is not a whole number", field=f"pos_{it.pk}"))
+                position = it.rank
+            positions.append((position, n, it.pk))
+        return [pk for _p, _n, pk in sorted(positions)]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.errors:
+            try:
+                services.check_order(self.lst, self.wanted())
+            except VeilleError as exc:
+                self.fail(exc)
+        return self.cleaned_data
+
+    def submit(self) -> Any:
+        return services.do_reorder_items(self.actor, self.lst.pk, self.wanted())
 
 
 class DecisionForm(StepForm):

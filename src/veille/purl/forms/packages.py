@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from veille.core.errors import VeilleError
 from veille.nations.access import Actor, require_coordinator
 from veille.purl import services
+from veille.purl.exceptions import PossibleDuplicate
 from veille.purl.forms.base import (
     Choices,
     DayInput,
@@ -25,6 +26,13 @@ from veille.purl.forms.base import (
 )
 from veille.purl.models import Contribution, Package, Shipment
 from veille.purl.rights import require_shipper, require_ukraine_editor
+
+
+def confirm_field() -> forms.CharField:
+    return text(
+        _("Record it: it is a second one, not the same one twice"),
+        widget=forms.CheckboxInput(check_test=bool),
+    )
 
 
 def quantity_field(label: str, row: dict[str, Any], initial: Any = "") -> forms.CharField:
@@ -111,6 +119,23 @@ class PackageChangeForm(StepForm):
         )
 
 
+class ReleaseForm(StepForm):
+    """A coordinator releases a package's total funding to its recipient (or withholds it again)."""
+
+    note = text(_("Why (recorded in the audit trail)"), widget=forms.Textarea)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, actor: Actor, package: Package) -> None:
+        super().__init__(data, actor=actor)
+        self.package = package
+        self.release = package.funding_released_at is None
+
+    def check_access(self) -> None:
+        services.check_release_funding(self.actor, self.package, self.release)
+
+    def submit(self) -> Package:
+        return services.do_release_funding(self.actor, self.package.pk, self.release, self.value("note"))
+
+
 # --- money --------------------------------------------------------------------------------------------
 
 
@@ -140,9 +165,17 @@ class ContributionForm(StepForm):
         super().__init__(data, actor=actor, initial=initial)
         self.fields["nation"].widget.choices = nations
         self.fields["package"].widget.choices = packages
+        if self.data.get("confirm_duplicate"):
+            self.fields["confirm_duplicate"] = confirm_field()
 
     def clean_value_date(self) -> dt.date:
         return self.checked(iso_day, self.value("value_date"), "value_date")
+
+    def fail(self, exc: VeilleError) -> None:
+        # The same pledge twice: the page offers to confirm it beside the warning.
+        if isinstance(exc, PossibleDuplicate) and "confirm_duplicate" not in self.fields:
+            self.fields["confirm_duplicate"] = confirm_field()
+        super().fail(exc)
 
     def contribution(self) -> services.ContributionData:
         d = self.cleaned_data
@@ -157,6 +190,7 @@ class ContributionForm(StepForm):
             share_pct=d["share_pct"] or None,
             releasable_to=to,
             releasable_nations=nations,
+            confirm_duplicate=bool(self.data.get("confirm_duplicate")),
         )
 
     def clean(self) -> dict[str, Any]:

@@ -3,9 +3,12 @@
 * :mod:`~veille.purl.services.lists` — requirement lists: drafting, the three approvals, amendments;
 * :mod:`~veille.purl.services.funding` — packages, pledges, commitments, allocations (the money is
   the ledger's);
+* :mod:`~veille.purl.services.corrections` — amending or cancelling a contribution (ledger
+  amendments and reversals); :mod:`~veille.purl.services.duplicates` — the same pledge twice;
 * :mod:`~veille.purl.services.deliveries` — shipments and their receipt;
+* :mod:`~veille.purl.services.release` — releasing a package's total funding to its recipient;
 * :mod:`~veille.purl.services.announcements` — importing the public record of contributions;
-* :mod:`~veille.purl.services.notifications` — notices the writes above send, and marking them read.
+* :mod:`~veille.purl.services.notifications` — who must act at each step, on :mod:`veille.notices`.
 
 ``check_*`` validates input and the caller's rights and raises a named error
 (:mod:`veille.purl.exceptions`); ``do_*`` performs the change in one transaction and writes the
@@ -15,6 +18,14 @@ audit record. Nothing else in PURL writes to the database.
 from __future__ import annotations
 
 from veille.purl.services.announcements import do_import_announcements
+from veille.purl.services.corrections import (
+    check_amend_contribution,
+    check_correction,
+    do_amend_contribution,
+    do_amend_pledge,
+    do_cancel_contribution,
+    live_events,
+)
 from veille.purl.services.deliveries import (
     check_day,
     check_quantity,
@@ -29,7 +40,6 @@ from veille.purl.services.funding import (
     check_package,
     check_usd,
     do_allocate,
-    do_amend_pledge,
     do_change_package,
     do_commit,
     do_create_package,
@@ -45,22 +55,27 @@ from veille.purl.services.lists import (
     check_item_value,
     check_list_editable,
     check_month,
+    check_order,
     check_reason,
     do_add_item,
     do_amend_list,
     do_create_list,
     do_decide,
     do_remove_item,
+    do_reorder_items,
     do_update_item,
     get_list,
 )
 from veille.purl.services.notifications import do_mark_read
+from veille.purl.services.release import check_release_funding, do_release_funding
 
 __all__ = [
     "ITEM_FIELDS",
     "ContributionData",
     "ItemData",
+    "check_amend_contribution",
     "check_contribution",
+    "check_correction",
     "check_create_list",
     "check_day",
     "check_decision",
@@ -68,16 +83,20 @@ __all__ = [
     "check_item_value",
     "check_list_editable",
     "check_month",
+    "check_order",
     "check_package",
     "check_quantity",
     "check_reason",
     "check_receipt",
+    "check_release_funding",
     "check_shipment",
     "check_usd",
     "do_add_item",
     "do_allocate",
+    "do_amend_contribution",
     "do_amend_list",
     "do_amend_pledge",
+    "do_cancel_contribution",
     "do_change_package",
     "do_commit",
     "do_create_list",
@@ -87,9 +106,12 @@ __all__ = [
     "do_mark_read",
     "do_pledge",
     "do_receive",
+    "do_release_funding",
     "do_remove_item",
+    "do_reorder_items",
     "do_ship",
     "do_update_item",
     "get_list",
     "get_package",
+    "live_events",
 ]

@@ -19,7 +19,7 @@ from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
 from veille.nations.access import Actor
 from veille.purl.exceptions import AlreadyReceived, OverDelivery, PurlNotFound
-from veille.purl.models import Contribution, FundingEvent, Notice, PackageItem, Shipment
+from veille.purl.models import PackageItem, Shipment
 from veille.purl.rights import require_shipper, require_ukraine_editor
 from veille.purl.services import notifications as notify
 
@@ -91,6 +91,7 @@ def do_ship(
             **values, recorded_at=timezone.now(), recorded_by=actor.label, synthetic=synthetic
         )
         do_audit(actor, "purl.ship", shipment, after=snapshot(shipment))
+        notify.shipment_sent(actor, shipment)
         return shipment
 
 
@@ -125,19 +126,7 @@ def do_receive(actor: Actor, shipment_id: Any, received_on: Any, note: str = "")
         shipment.receipt_note = (note or "").strip()
         shipment.save(update_fields=["received_on", "received_at", "received_by", "receipt_note"])
         do_audit(actor, "purl.receive", shipment, after=snapshot(shipment))
-        package = shipment.package_item.package
-        nations = set(Contribution.objects.filter(package=package).values_list("nation_id", flat=True))
-        nations |= set(
-            FundingEvent.objects.filter(package=package).values_list("contribution__nation_id", flat=True)
-        )
-        users = notify.coordinators() + notify.editors_of("USA", *nations)
-        notify.send(
-            users,
-            Notice.RECEIVED,
-            f"{package.name}: {shipment.quantity} x {shipment.package_item.item.description}",
-            f"/purl/packages/{package.pk}/",
-            visible=package,
-        )
+        notify.shipment_received(actor, shipment)
         return shipment
 
 

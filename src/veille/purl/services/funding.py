@@ -36,7 +36,6 @@ from veille.purl.exceptions import ItemNotApproved, PurlNotFound, QuantityTaken
 from veille.purl.models import (
     Contribution,
     FundingEvent,
-    Notice,
     Origin,
     Package,
     PackageItem,
@@ -45,6 +44,7 @@ from veille.purl.models import (
     Role,
 )
 from veille.purl.services import notifications as notify
+from veille.purl.services.duplicates import check_duplicate
 from veille.purl.services.lists import check_reason
 
 RECIPIENT = "UKR"
@@ -258,7 +258,7 @@ def do_change_package(
                 "target_usd": str(package.target_usd),
             },
         )
-        _notify_if_funded(package, was)
+        _notify_if_funded(actor, package, was)
         return package
 
 
@@ -281,6 +281,8 @@ class ContributionData:
     note: str = ""
     releasable_to: str = Releasability.NATO
     releasable_nations: Sequence[str] = field(default_factory=tuple)
+    #: record it even if the same one is recorded already (:mod:`~veille.purl.services.duplicates`)
+    confirm_duplicate: bool = False
 
 
 def _label(package: Package | None) -> str:
@@ -353,6 +355,7 @@ def do_pledge(actor: Actor, data: ContributionData, **extra: Any) -> Contributio
     """A promise: shown apart from commitments, counted once committed."""
     with transaction.atomic():
         package, share = check_contribution(actor, data)
+        _check_repeat(data, package, Role.PLEDGE)
         event = ledger.do_pledge(actor, _new_event(data, package))
         contribution = _contribution(actor, data, package, share, event, **extra)
         FundingEvent.objects.create(contribution=contribution, event=event, role=Role.PLEDGE, package=package)
@@ -363,6 +366,12 @@ def do_pledge(actor: Actor, data: ContributionData, **extra: Any) -> Contributio
             after={**(snapshot(contribution) or {}), "ledger_event": event.pk},
         )
         return contribution
+
+
+def _check_repeat(data: ContributionData, package: Package | None, role: str) -> None:
+    check_duplicate(
+        data.nation, package, data.amount, data.currency, data.value_date, role, data.confirm_duplicate
+    )
 
 
 def funded(package: Package) -> bool:
@@ -392,36 +401,15 @@ def do_commit(
             target = current
         else:
             package, share = check_contribution(actor, data)
+            _check_repeat(data, package, Role.COMMITMENT)
             was = funded(package) if package is not None else None
             event = ledger.do_commit(actor, _new_event(data, package))
             target = _contribution(actor, data, package, share, event, **extra)
         FundingEvent.objects.create(contribution=target, event=event, role=Role.COMMITMENT, package=package)
         do_audit(actor, "purl.commit", target, after={"ledger_event": event.pk, "amount": str(event.amount)})
         if package is not None:
-            _notify_if_funded(package, was)
+            _notify_if_funded(actor, package, was)
         return target
-
-
-def do_amend_pledge(
-    actor: Actor, contribution: int, delta: Any, sources: Sequence[str], note: str = ""
-) -> LedgerEvent:
-    """Raise (or lower) a pledge in its own currency, through a ledger amendment."""
-    with transaction.atomic():
-        current = _get_contribution(actor, contribution, lock=True)
-        require_editor_for(actor, current.nation_id, "amend a pledge")
-        pledge = current.events.filter(role=Role.PLEDGE).first()
-        if pledge is None:
-            raise PurlNotFound("this contribution has no pledge to amend", field="contribution")
-        event = ledger.do_amend(
-            actor,
-            ledger.Change(
-                event=pledge.event_id, amount=delta, currency=current.currency, sources=sources, note=note
-            ),
-        )
-        do_audit(
-            actor, "purl.pledge.amend", current, after={"ledger_event": event.pk, "delta": str(event.amount)}
-        )
-        return event
 
 
 def do_allocate(
@@ -469,7 +457,7 @@ def do_allocate(
             contribution=current, event=event, role=Role.ALLOCATION, package=package
         )
         do_audit(actor, "purl.allocate", current, after={"ledger_event": event.pk, "package": package.pk})
-        _notify_if_funded(package, was)
+        _notify_if_funded(actor, package, was)
         return link
 
 
@@ -488,16 +476,11 @@ def _get_contribution(actor: Actor, contribution_id: Any, *, lock: bool = False)
     return found
 
 
-def _notify_if_funded(package: Package, was_funded: bool | None) -> None:
+def _notify_if_funded(actor: Actor, package: Package, was_funded: bool | None) -> None:
     """Tell coordinators and the contributing nations' editors once a package becomes fully funded."""
     if was_funded is not False or package.origin != Origin.WORKFLOW or not funded(package):
         return
-    nations = set(Contribution.objects.filter(package=package).values_list("nation_id", flat=True))
-    nations |= set(
-        FundingEvent.objects.filter(package=package).values_list("contribution__nation_id", flat=True)
-    )
-    users = notify.coordinators() + notify.editors_of(*nations)
-    notify.send(users, Notice.FUNDED, package.name, f"/purl/packages/{package.pk}/", visible=package)
+    notify.package_funded(actor, package)
 
 
 __all__ = [
@@ -506,7 +489,6 @@ __all__ = [
     "check_package",
     "check_usd",
     "do_allocate",
-    "do_amend_pledge",
     "do_change_package",
     "do_commit",
     "do_create_package",

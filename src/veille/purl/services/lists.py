@@ -29,7 +29,7 @@ from veille.purl.exceptions import (
     PurlNotFound,
     QuantityTaken,
 )
-from veille.purl.models import Amendment, Approval, Category, Notice, RequirementItem, RequirementList
+from veille.purl.models import Amendment, Approval, Category, RequirementItem, RequirementList
 from veille.purl.rights import require_step_role, require_ukraine_editor
 from veille.purl.services import notifications as notify
 
@@ -293,6 +293,49 @@ def do_remove_item(actor: Actor, item_id: Any) -> RequirementItem:
         return item
 
 
+def check_order(lst: RequirementList, order: Any) -> list[RequirementItem]:
+    """``order``: every active item of the draft once (ids, or ``"3,1,2"``), first to last."""
+    if isinstance(order, str):
+        order = [part for part in order.replace(" ", "").split(",") if part]
+    try:
+        ids = [int(i) for i in order or []]
+    except (TypeError, ValueError):
+        raise BadItem("give the items' numbers, first to last", field="order") from None
+    items = {it.pk: it for it in lst.items.filter(active=True)}
+    if sorted(ids) != sorted(items) or len(set(ids)) != len(ids):
+        raise BadItem(
+            f"name every active item of the list once, first to last: {', '.join(map(str, sorted(items)))}",
+            field="order",
+        )
+    return [items[i] for i in ids]
+
+
+def do_reorder_items(actor: Actor, list_id: Any, order: Any) -> RequirementList:
+    """Rank a draft's active items in ``order``: 1, 2, 3… (audited with the ranks before and after)."""
+    require_ukraine_editor(actor, "edit requirement lists")
+    with transaction.atomic():
+        lst = get_list(actor, list_id, lock=True)
+        _require_editable(lst)
+        items = check_order(lst, order)
+        before = {it.pk: it.rank for it in items}
+        changed = [it for rank, it in enumerate(items, start=1) if it.rank != rank]
+        for rank, it in enumerate(items, start=1):
+            it.rank = rank
+        if changed:
+            for it in changed:
+                it.save(update_fields=["rank"])
+            lst.version += 1
+            lst.save(update_fields=["version"])
+            do_audit(
+                actor,
+                "purl.list.reorder",
+                lst,
+                before={"ranks": before},
+                after={"ranks": {it.pk: it.rank for it in items}},
+            )
+        return lst
+
+
 # --- approvals ----------------------------------------------------------------------------------
 
 
@@ -333,18 +376,8 @@ def do_decide(actor: Actor, list_id: Any, step: str, decision: str, comment: str
             before=before,
             after={"state": lst.state, "round": lst.round, "step": step},
         )
-        _notify_state(lst)
+        notify.list_moved(actor, lst)
         return approval
-
-
-def _notify_state(lst: RequirementList) -> None:
-    step = workflow.current_step(lst.state)
-    url = f"/purl/lists/{lst.pk}/"
-    if lst.state == workflow.RETURNED:
-        notify.send(notify.editors_of("UKR"), Notice.RETURNED, lst.title, url, visible=lst)
-    elif step in ("NATO", "USA"):
-        users = notify.coordinators() if step == "NATO" else notify.editors_of("USA")
-        notify.send(users, Notice.AWAITING, lst.title, url, visible=lst)
 
 
 # --- amendments ---------------------------------------------------------------------------------
@@ -421,7 +454,7 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
             before=before,
             after={"state": lst.state, "round": lst.round, "changes": log},
         )
-        _notify_state(lst)
+        notify.list_moved(actor, lst)
         return amendment
 
 
@@ -433,12 +466,14 @@ __all__ = [
     "check_item_value",
     "check_list_editable",
     "check_month",
+    "check_order",
     "check_reason",
     "do_add_item",
     "do_amend_list",
     "do_create_list",
     "do_decide",
     "do_remove_item",
+    "do_reorder_items",
     "do_update_item",
     "get_list",
     "packaged_quantity",

@@ -1,96 +1,162 @@
-"""Notifications: a list awaiting a user's approval (or returned to Ukraine), a package that became
-fully funded, a delivery received. PURL's services send them inside their own transaction. Each is
-a row shown on the user's home page and PURL's notifications page, and an e-mail through Django's
-mail API to users who have an address (``VEILLE_EMAIL_URL``; the console backend in the demo). Mail
-is sent once the transaction commits, and a mail server that fails never undoes the write it
-reports.
+"""PURL's notices, on the shared facility :mod:`veille.notices`: who must act at each step of the
+workflow, and who should know. PURL's services call these inside their own transaction, after the
+state has moved; each clears what was awaited and raises what is awaited now.
+
+========================================  ==========================================  ============
+key                                       raised for                                  cleared when
+========================================  ==========================================  ============
+``purl:list:<id>:decision``               the users of the step the list awaits       the step is
+                                          (coordinators for NATO, US editors, or       taken
+                                          Ukraine's editors for a returned list)
+``purl:list:<id>:approved``               Ukraine's editors (news)                    read
+``purl:shipment:<id>:receipt``            Ukraine's editors                           received
+``purl:shipment:<id>:received``           coordinators, US editors, contributors      read
+``purl:package:<id>:funded``              coordinators, contributors (and the         read
+                                          recipient once its funding is released)
+``purl:package:<id>:released``            the recipient's editors (news)              read
+========================================  ==========================================  ============
+
+Only users who may see the list or package are told.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from veille.audit.services import do_audit
-from veille.core.errors import InvalidInput
 from veille.nations.access import Actor
-from veille.nations.models import Membership, Role
-from veille.purl.models import Notice, Notification
+from veille.nations.queries import coordinators, editors_of
+from veille.notices import services as notices
+from veille.purl import workflow
+from veille.purl.models import Contribution, FundingEvent, Package, RequirementList, Shipment
 
-log = logging.getLogger(__name__)
-
-
-def coordinators() -> list[Any]:
-    ids = Membership.objects.filter(role__in=(Role.COORDINATOR, Role.ADMIN)).values_list("user_id", flat=True)
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
-
-
-def editors_of(*nations: str) -> list[Any]:
-    ids = Membership.objects.filter(role=Role.EDITOR, nation_id__in=nations).values_list("user_id", flat=True)
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
-
-
-def send(
-    users: Iterable[Any], kind: str, subject: str, url: str, *, visible: Any = None
-) -> list[Notification]:
-    """Notify each user once (only those who may see ``visible``, when given)."""
-    now = timezone.now()
-    seen: set[int] = set()
-    rows = []
-    for user in users:
-        if user.pk in seen or (visible is not None and not visible.is_visible_to(user)):
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind, subject=subject[:300], url=url, created_at=now))
-    created = Notification.objects.bulk_create(rows)
-    if created:
-        ids = [n.pk for n in created if n.pk is not None]
-        transaction.on_commit(lambda: _mail(ids))
-    return created
+APP = "purl"
+AWAITING = gettext_noop("A list awaits your approval")
+RETURNED = gettext_noop("A list was returned to you")
+APPROVED = gettext_noop("Your list was approved")
+SHIPPED = gettext_noop("A shipment awaits your receipt")
+RECEIVED = gettext_noop("A delivery was received")
+FUNDED = gettext_noop("A package is fully funded")
+RELEASED = gettext_noop("The funding of a package was released to you")
 
 
-def _mail(ids: list[int]) -> None:
-    for note in Notification.objects.filter(pk__in=ids).select_related("user"):
-        address = note.user.email
-        if not address:
-            continue
-        label = str(Notice(note.kind).label)
-        try:
-            send_mail(
-                f"[veille] {label}: {note.subject}",
-                f"{label}: {note.subject}\n\n{note.url}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [address],
-            )
-        except Exception:  # a mail server that fails must not undo the write it reports
-            log.exception("notification %s could not be e-mailed to %s", note.pk, address)
-            continue
-        Notification.objects.filter(pk=note.pk).update(emailed=True)
+def list_moved(actor: Actor, lst: RequirementList) -> None:
+    """A list changed state (a decision, an amendment): the awaited decision is taken; tell whoever
+    must take the next one, or Ukraine that its list is approved."""
+    key = f"purl:list:{lst.pk}:decision"
+    url = f"/purl/lists/{lst.pk}/"
+    notices.do_clear(actor, key)
+    step = workflow.current_step(lst.state)
+    common: dict[str, Any] = {"app": APP, "subject": lst.title, "url": url, "visible": lst}
+    if lst.state == workflow.RETURNED:
+        notices.do_raise(
+            actor, key, editors_of("UKR"), kind="returned", title=RETURNED, action=True, **common
+        )
+    elif lst.state == workflow.APPROVED:
+        notices.do_raise(
+            actor,
+            f"purl:list:{lst.pk}:approved",
+            editors_of("UKR"),
+            kind="approved",
+            title=APPROVED,
+            **common,
+        )
+    elif step in ("NATO", "USA"):
+        users = coordinators() if step == "NATO" else editors_of("USA")
+        notices.do_raise(actor, key, users, kind="awaiting", title=AWAITING, action=True, **common)
+
+
+def shipment_sent(actor: Actor, shipment: Shipment) -> None:
+    """Ukraine's editors must confirm receipt."""
+    package = shipment.package_item.package
+    notices.do_raise(
+        actor,
+        f"purl:shipment:{shipment.pk}:receipt",
+        editors_of("UKR"),
+        app=APP,
+        kind="shipment",
+        title=SHIPPED,
+        subject=f"{package.name}: {shipment.quantity} × {shipment.package_item.item.description}",  # noqa: RUF001
+        url=f"/purl/shipments/{shipment.pk}/receive/",
+        action=True,
+        visible=package,
+    )
+
+
+def shipment_received(actor: Actor, shipment: Shipment) -> None:
+    """The receipt awaited is confirmed; coordinators, the United States and the contributors learn it."""
+    package = shipment.package_item.package
+    notices.do_clear(actor, f"purl:shipment:{shipment.pk}:receipt")
+    notices.do_raise(
+        actor,
+        f"purl:shipment:{shipment.pk}:received",
+        coordinators() + editors_of("USA", *contributors(package)),
+        app=APP,
+        kind="received",
+        title=RECEIVED,
+        subject=f"{package.name}: {shipment.quantity} × {shipment.package_item.item.description}",  # noqa: RUF001
+        url=f"/purl/packages/{package.pk}/",
+        visible=package,
+    )
+
+
+def package_funded(actor: Actor, package: Package) -> None:
+    """A package became fully funded: coordinators and its contributors learn it, and the
+    recipient too once the funding is released to it."""
+    users = coordinators() + editors_of(*contributors(package))
+    if package.funding_released_at is not None and package.owner_nation_id:
+        users += editors_of(package.owner_nation_id)
+    notices.do_raise(
+        actor,
+        f"purl:package:{package.pk}:funded",
+        users,
+        app=APP,
+        kind="funded",
+        title=FUNDED,
+        subject=package.name,
+        url=f"/purl/packages/{package.pk}/",
+        visible=package,
+    )
+
+
+def funding_released(actor: Actor, package: Package) -> None:
+    """The recipient's editors learn they may now see the package's funding."""
+    if not package.owner_nation_id:
+        return
+    notices.do_raise(
+        actor,
+        f"purl:package:{package.pk}:released",
+        editors_of(package.owner_nation_id),
+        app=APP,
+        kind="released",
+        title=RELEASED,
+        subject=package.name,
+        url=f"/purl/packages/{package.pk}/",
+        visible=package,
+    )
+
+
+def contributors(package: Package) -> set[str]:
+    """The nations that pledged, committed or allocated to ``package``."""
+    nations: set[Any] = set(Contribution.objects.filter(package=package).values_list("nation_id", flat=True))
+    nations |= set(
+        FundingEvent.objects.filter(package=package).values_list("contribution__nation_id", flat=True)
+    )
+    return {n for n in nations if n}
 
 
 def do_mark_read(actor: Actor) -> int:
-    """The user marks every notification of theirs read; returns how many were unread (audited)."""
-    if actor.user is None:
-        raise InvalidInput("only a logged-in user has notifications", field="user")
-    with transaction.atomic():
-        count = Notification.objects.filter(user_id=actor.user.pk, read_at=None).update(
-            read_at=timezone.now()
-        )
-        if count:
-            do_audit(actor, "purl.notifications.read", object_type="purl.notification", after={"read": count})
-        return count
+    """The user marks every PURL notice of theirs read; returns how many were unread (audited)."""
+    return notices.do_mark_read(actor, app=APP)
 
 
 __all__ = [
-    "coordinators",
+    "contributors",
     "do_mark_read",
-    "editors_of",
-    "send",
+    "funding_released",
+    "list_moved",
+    "package_funded",
+    "shipment_received",
+    "shipment_sent",
 ]

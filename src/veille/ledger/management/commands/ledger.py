@@ -106,6 +106,7 @@ class Command(BaseCommand):
                 w(
                     f"  1 {r.currency} = {r.rate} {r.to_currency}  value date {r.value_date}, "
                     f"ECB rate of {r.rate_date}"
+                    + (" (provisional until the rate of the value date is loaded)" if r.provisional else "")
                 )
 
     def _check_figures(self, rebuild: bool) -> None:

@@ -102,7 +102,8 @@ class Command(BaseCommand):
         w("")
         w("ECB rates used (USD per unit, value date → rate date):")
         for r in t["rates"]:
-            w(f"  {r['currency']} {r['value_date']} → {r['rate_date']}: {r['usd_per_unit']}")
+            provisional = " (provisional)" if r.get("provisional") == "yes" else ""
+            w(f"  {r['currency']} {r['value_date']} → {r['rate_date']}: {r['usd_per_unit']}{provisional}")
         w(f"  source: {t['rates_source']}")
         if data["packages"]:
             w("")

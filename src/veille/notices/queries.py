@@ -1,0 +1,55 @@
+"""What pages read of a user's notices: what waits for them, what is new, and the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from veille.notices.models import Notice
+
+__all__ = ["ForUser", "for_user", "history", "open_count", "unread_count"]
+
+
+def _mine(user: Any, app: str | None = None) -> QuerySet[Notice]:
+    if not getattr(user, "is_authenticated", False):
+        return Notice.objects.none()
+    qs = Notice.objects.filter(user_id=user.pk)
+    return qs.filter(app=app) if app else qs
+
+
+@dataclass
+class ForUser:
+    """A user's open notices: actions still to do, and news not yet read."""
+
+    to_do: list[Notice] = field(default_factory=list)
+    new: list[Notice] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.to_do or self.new)
+
+
+def for_user(user: Any, app: str | None = None, limit: int = 50) -> ForUser:
+    """What waits for ``user`` (of ``app``, or of every mechanism), newest first."""
+    open_ = _mine(user, app).filter(cleared_at=None)
+    return ForUser(
+        to_do=list(open_.filter(action=True)[:limit]),
+        new=list(open_.filter(action=False, read_at=None)[:limit]),
+    )
+
+
+def open_count(user: Any, app: str | None = None) -> int:
+    """Actions to do and news not yet read: the count the header shows."""
+    mine = _mine(user, app).filter(cleared_at=None)
+    return mine.filter(action=True).count() + mine.filter(action=False, read_at=None).count()
+
+
+def unread_count(user: Any, app: str | None = None) -> int:
+    """Open notices the user has not read yet (actions and news)."""
+    return _mine(user, app).filter(cleared_at=None, read_at=None).count()
+
+
+def history(user: Any, app: str | None = None, limit: int = 200) -> list[Notice]:
+    """Every notice of the user, open or done, newest first."""
+    return list(_mine(user, app)[:limit])
