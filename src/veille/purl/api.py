@@ -80,9 +80,11 @@ class PackageOut(Schema):
     pledged_open_usd: Decimal
     coverage_pct: Decimal | None
     funded: str
-    quantity: int
-    shipped: int
-    received: int
+    items: int
+    shipped_value_usd: Decimal | None
+    received_value_usd: Decimal | None
+    delivered_pct: Decimal | None
+    received_by_unit: str
     delivery: str
     synthetic: bool
     releasable_to: str
@@ -121,6 +123,11 @@ class ShipmentOut(Schema):
     shipped_on: dt.date
     received_on: dt.date | None
     received_by: str
+    received_quantity: int
+    unit: str
+    value_usd: Decimal
+    ledger_event: int | None
+    receipt_event: int | None
     synthetic: bool
 
 
@@ -147,11 +154,13 @@ class ShipmentIn(Schema):
     quantity: int
     hub: str
     shipped_on: dt.date
+    package: int | None = None  # when given, the item must be of this package (WrongPackage otherwise)
 
 
 class ReceiptIn(Schema):
     received_on: dt.date
     note: str = ""
+    quantity: int | None = None  # all that was shipped, unless fewer arrived (then the note says why)
 
 
 class AmendmentIn(Schema):
@@ -345,7 +354,12 @@ def purl_deliveries(request: HttpRequest) -> Any:
 )
 def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
     s = services.do_ship(
-        Actor.from_request(request, via="api"), body.package_item, body.quantity, body.hub, body.shipped_on
+        Actor.from_request(request, via="api"),
+        body.package_item,
+        body.quantity,
+        body.hub,
+        body.shipped_on,
+        package=body.package,
     )
     return Status(201, next(r for r in queries.shipment_rows(request.user) if r["id"] == s.pk))
 
@@ -354,7 +368,9 @@ def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
     "/deliveries/{shipment_id}/receipt", response=ShipmentOut, summary="Confirm receipt (Ukraine's editors)"
 )
 def purl_receive(request: HttpRequest, shipment_id: int, body: ReceiptIn) -> Any:
-    services.do_receive(Actor.from_request(request, via="api"), shipment_id, body.received_on, body.note)
+    services.do_receive(
+        Actor.from_request(request, via="api"), shipment_id, body.received_on, body.note, quantity=body.quantity
+    )
     return next(r for r in queries.shipment_rows(request.user) if r["id"] == shipment_id)
 
 

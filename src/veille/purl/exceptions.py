@@ -7,6 +7,7 @@ VeilleError
 │   ├── DuplicateMonth          a list for that month exists already               field: month
 │   ├── EmptyList               approving a list without items                     field: items
 │   ├── ItemNotApproved         packaging an item of a list that is not approved   field: item
+│   ├── WrongPackage            shipping an item of another package than the one named field: package_item
 │   └── BadAnnouncement         a row of the public record cannot be read           field: the column
 │       (plus InvalidInput itself: a missing reason, a date a form cannot read…; and the ledger's
 │       UnknownCurrency, TooManyDecimals, NoRateBefore…, raised as they are)
@@ -22,6 +23,7 @@ VeilleError
     ├── QuantityTaken           packaging more of an item than is left, or amending
     │                           an item below what packages take                    field: quantity
     ├── OverDelivery            shipping more of a package item than it holds       field: quantity
+    ├── OverReceipt             receiving more than the shipment carried            field: quantity
     └── AlreadyReceived         confirming a shipment twice                         field: shipment
 """
 
@@ -42,9 +44,11 @@ __all__ = [
     "NotAmendable",
     "OutOfOrder",
     "OverDelivery",
+    "OverReceipt",
     "PurlNotFound",
     "QuantityTaken",
     "WrongApprover",
+    "WrongPackage",
 ]
 
 
@@ -65,6 +69,10 @@ class EmptyList(InvalidInput):
 
 
 class ItemNotApproved(InvalidInput):
+    pass
+
+
+class WrongPackage(InvalidInput):
     pass
 
 
@@ -101,6 +109,10 @@ class QuantityTaken(Conflict):
 
 
 class OverDelivery(Conflict):
+    pass
+
+
+class OverReceipt(Conflict):
     pass
 
 

@@ -118,6 +118,24 @@ class Funding:
         value = self.coverage_pct
         return 0 if value is None else int(min(value, HUNDRED))
 
+    @property
+    def over_usd(self) -> Decimal:
+        """What the counted funding exceeds the target by (zero when it does not)."""
+        if not self.target_usd:
+            return ZERO
+        return max(self.counted_usd - self.target_usd, ZERO)
+
+    def contributors(self) -> list[dict[str, Any]]:
+        """Each funder, largest first, with its share of the counted funding (the announced share
+        of a joint package beside it, when one was published)."""
+        rows = []
+        for n in sorted(self.by_nation.values(), key=lambda n: (-n["committed_usd"], n["nation"])):
+            row = dict(n)
+            row["share_of_funding_pct"] = pct(n["committed_usd"], self.counted_usd) if n["committed_usd"] else None
+            row["announced_share_pct"] = n.get("share_pct")
+            rows.append(row)
+        return rows
+
 
 def _events(user: Any, ids: list[int]) -> tuple[list[LedgerEvent], Any]:
     visible = LedgerEvent.objects.visible_to(user)
@@ -147,15 +165,25 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
             continue
         nation = result.by_nation.setdefault(
             e.party_id,
-            {"nation": e.party_id, "committed_usd": ZERO, "pledged_open_usd": ZERO, "original": []},
+            {
+                "nation": e.party_id,
+                "committed_usd": ZERO,
+                "pledged_open_usd": ZERO,
+                "original": [],
+                "pledged_original": [],
+                "synthetic": False,
+            },
         )
+        nation["synthetic"] = nation["synthetic"] or links[e.pk].contribution.synthetic
         role = links[e.pk].role
         if role == Role.PLEDGE:
             left = size - fig.drawn.get(e.pk, 0)
             if left > 0:
-                usd = conv.usd(Money.from_minor(left, e.currency), e.value_date)
+                money_left = Money.from_minor(left, e.currency)
+                usd = conv.usd(money_left, e.value_date)
                 result.pledged_open_usd += usd
                 nation["pledged_open_usd"] += usd
+                nation["pledged_original"].append(money_left.format())
             continue
         money = Money.from_minor(size, e.currency)
         usd = conv.usd(money, e.value_date)
@@ -192,12 +220,11 @@ def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[di
         .annotate(q=Sum("quantity"))
         .values_list("item_id", "q")
     )
-    received = dict(
-        Shipment.objects.filter(package_item__item__requirement_list=lst, received_on__isnull=False)
-        .values("package_item__item_id")
-        .annotate(q=Sum("quantity"))
-        .values_list("package_item__item_id", "q")
-    )
+    received: dict[int, int] = defaultdict(int)
+    for s in Shipment.objects.filter(
+        package_item__item__requirement_list=lst, received_on__isnull=False
+    ).select_related("package_item"):
+        received[s.package_item.item_id] += s.received
     out = []
     for it in items.order_by("-active", "rank", "id"):
         got = int(received.get(it.pk, 0))
@@ -290,7 +317,7 @@ def package_items(package: Package) -> list[dict[str, Any]]:
     out = []
     for pi in package.items.select_related("item", "item__requirement_list"):
         shipped = sum(s.quantity for s in pi.shipments.all())
-        received = sum(s.quantity for s in pi.shipments.all() if s.received_on)
+        received = sum(s.received for s in pi.shipments.all())
         out.append(
             {
                 "id": pi.pk,
@@ -305,10 +332,22 @@ def package_items(package: Package) -> list[dict[str, Any]]:
                 "value_usd": pi.unit_cost_usd * pi.quantity,
                 "shipped": shipped,
                 "received": received,
+                "shipped_value_usd": pi.unit_cost_usd * shipped,
+                "received_value_usd": pi.unit_cost_usd * received,
                 "delivery": status_of(received, pi.quantity),
             }
         )
     return out
+
+
+def received_by_unit(items: list[dict[str, Any]]) -> str:
+    """What was received of each item, in its own unit (never added across units).
+
+    >>> received_by_unit([{"received": 4, "quantity": 10, "unit": "missiles"},
+    ...                   {"received": 0, "quantity": 50000, "unit": "rounds"}])
+    '4 of 10 missiles; 0 of 50000 rounds'
+    """
+    return "; ".join(f"{i['received']} of {i['quantity']} {i['unit']}" for i in items)
 
 
 def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
@@ -318,10 +357,13 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
     for package in Package.objects.visible_to(user).prefetch_related("items__shipments"):
         fund = coverage(user, package, conv)
         items = package_items(package)
+        # Missiles, rounds and sets are never added: progress is by value (estimated unit costs), and
+        # per item in its own unit.
         whole = sum(i["quantity"] for i in items)
         received = sum(i["received"] for i in items)
-        shipped = sum(i["shipped"] for i in items)
         value = sum((i["value_usd"] for i in items), ZERO)
+        shipped_value = sum((i["shipped_value_usd"] for i in items), ZERO)
+        received_value = sum((i["received_value_usd"] for i in items), ZERO)
         out.append(
             {
                 "package": package,
@@ -339,10 +381,12 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
                 "bar_pct": fund.bar_pct,
                 "funded": "complete" if fund.fully_funded else ("partial" if fund.counted_usd else "none"),
                 "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
-                "quantity": whole,
-                "shipped": shipped,
-                "received": received,
-                "delivered_pct": pct(Decimal(received), Decimal(whole)),
+                "items": len(items),
+                "shipped_value_usd": shipped_value if items else None,
+                "received_value_usd": received_value if items else None,
+                "delivered_pct": pct(received_value, value) if items else None,
+                "delivered_bar_pct": int(min(pct(received_value, value) or ZERO, HUNDRED)) if items else 0,
+                "received_by_unit": received_by_unit(items),
                 "delivery": status_of(received, whole) if items else "",
                 "synthetic": package.synthetic,
                 "releasable_to": package.releasable_to,
@@ -355,13 +399,16 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
 
 
 def contribution_rows(
-    user: Any, nation: str | None = None, conv: Rates | None = None
+    user: Any, nation: str | None = None, conv: Rates | None = None, package: int | None = None
 ) -> list[dict[str, Any]]:
-    """Each contribution with its pledge, commitments and allocations (the ledger's figures)."""
+    """Each contribution with its pledge, commitments and allocations (the ledger's figures); those
+    of one ``package`` only (its own and those allocated to it), when given."""
     conv = conv or Rates()
     qs = Contribution.objects.visible_to(user).select_related("package", "nation", "repeat_of")
     if nation:
         qs = qs.filter(nation_id=nation.upper())
+    if package is not None:
+        qs = qs.filter(Q(package_id=package) | Q(events__package_id=package)).distinct()
     contributions = list(qs)
     links = list(FundingEvent.objects.filter(contribution__in=contributions).select_related("package"))
     rows_, fig = _events(user, [fe.event_id for fe in links])
@@ -503,11 +550,17 @@ def shipment_rows(user: Any) -> list[dict[str, Any]]:
             "package_item": s.package_item_id,
             "description": s.package_item.item.description,
             "quantity": s.quantity,
+            "unit": s.package_item.item.unit,
+            "value_usd": s.package_item.unit_cost_usd * s.quantity,
             "hub": s.hub,
             "shipped_on": s.shipped_on,
             "received_on": s.received_on,
             "received_by": s.received_by,
-            "synthetic": s.synthetic,
+            "received_quantity": s.received,
+            "receipt_note": s.receipt_note,
+            "ledger_event": s.ledger_event_id,
+            "receipt_event": s.receipt_event_id,
+            "synthetic": s.synthetic or s.package_item.package.synthetic,
         }
         for s in Shipment.objects.filter(package_item__package__in=visible).select_related(
             "package_item__package", "package_item__item"
@@ -552,6 +605,7 @@ __all__ = [
     "month_chart",
     "package_items",
     "pct",
+    "received_by_unit",
     "shipment_rows",
     "status_of",
     "steps_done",

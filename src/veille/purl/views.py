@@ -17,7 +17,7 @@ from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
-from veille.purl import queries, services, workflow
+from veille.purl import materiel, queries, services, workflow
 from veille.purl.claims import claim_checks
 from veille.purl.forms import StepForm
 from veille.purl.models import Notification, Package, RequirementList
@@ -115,20 +115,27 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     package = Package.objects.visible_to(request.user).filter(pk=pk).first()
     if package is None:
         raise Http404(_("No such package, or not visible to you."))
+    # One converter for this package's own money: its rates list only the currencies it uses.
     conv = queries.Rates()
     fund = queries.coverage(request.user, package, conv)
     items = queries.package_items(package)
+    value = sum((i["value_usd"] for i in items), queries.ZERO)
+    received_value = sum((i["received_value_usd"] for i in items), queries.ZERO)
+    shares = materiel.delivery_shares(request.user, package)
     context = {
         "package": package,
         "fund": fund,
-        "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
+        "contributors": fund.contributors(),
         "items": items,
         "versions": package.versions.all(),
         "shipments": [s for s in queries.shipment_rows(request.user) if s["package_id"] == package.pk],
-        "contributions": [
-            c for c in queries.contribution_rows(request.user, conv=conv) if c["package_id"] == package.pk
-        ],
         "delivered": queries.status_of(sum(i["received"] for i in items), sum(i["quantity"] for i in items)),
+        "value_usd": value,
+        "received_value_usd": received_value,
+        "delivered_pct": queries.pct(received_value, value),
+        "shares": shares,
+        "share_rows": materiel.share_rows(shares) if shares.attributed else [],
+        "shares_why_not": materiel.reason(shares.why_not) if shares.why_not else "",
         "rates": conv.listed(),
         "rates_source": conv.source,
         "can": _can(request),
@@ -222,9 +229,11 @@ COLUMNS = {
         "pledged_open_usd",
         "coverage_pct",
         "funded",
-        "quantity",
-        "shipped",
-        "received",
+        "items",
+        "shipped_value_usd",
+        "received_value_usd",
+        "delivered_pct",
+        "received_by_unit",
         "delivery",
         "synthetic",
         "releasable_to",
@@ -241,7 +250,10 @@ COLUMNS = {
         "value_usd",
         "shipped",
         "received",
+        "shipped_value_usd",
+        "received_value_usd",
         "delivery",
+        "synthetic",
     ],
     "contributions": [
         "id",
@@ -271,10 +283,16 @@ COLUMNS = {
         "package_item",
         "description",
         "quantity",
+        "unit",
+        "value_usd",
         "hub",
         "shipped_on",
         "received_on",
         "received_by",
+        "received_quantity",
+        "receipt_note",
+        "ledger_event",
+        "receipt_event",
         "synthetic",
     ],
     "months": ["month", "nation", "committed_usd"],

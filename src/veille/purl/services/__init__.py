@@ -22,6 +22,8 @@ from veille.purl.services.deliveries import (
     check_shipment,
     do_receive,
     do_ship,
+    item_label,
+    pool_of,
 )
 from veille.purl.services.funding import (
     ContributionData,
@@ -92,4 +94,6 @@ __all__ = [
     "do_update_item",
     "get_list",
     "get_package",
+    "item_label",
+    "pool_of",
 ]
