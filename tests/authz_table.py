@@ -171,6 +171,12 @@ ROUTES: dict[str, Expect] = {
     "api:ledger_chain": Expect("/api/v1/ledger/events/1/chain", {"anon": 401, "*": 404}),
     "api:ledger_balances": Expect("/api/v1/ledger/balances", API_LOGGED_IN),
     "api:ledger_balances_csv": Expect("/api/v1/ledger/balances.csv", API_LOGGED_IN),
+    # links between two sources' records of the same money: read by anyone logged in (both records
+    # visible), written by coordinators (no event exists in the matrix's data: refused before rights)
+    "api:ledger_links": Expect("/api/v1/ledger/links", API_LOGGED_IN),
+    "api:ledger_link": Expect("/api/v1/ledger/links", {"anon": 401, "*": 400}, method="post"),
+    "api:ledger_link_confirm": Expect("/api/v1/ledger/links/1/confirm", {"anon": 401, "*": 400}, method="post"),
+    "api:ledger_link_reject": Expect("/api/v1/ledger/links/1/reject", {"anon": 401, "*": 400}, method="post"),
     # Django's admin: its own login page is open; everything else needs a superuser (see PREFIX_RULES)
     "admin:login": Expect("/admin/login/", EVERYONE_200),
 }

@@ -215,3 +215,42 @@ def test_a_reader_sees_a_link_only_if_it_may_see_both_records(write: Write, user
     assert links.link_rows(users["pawel"]) == []
     assert links.overlaps(users["pawel"]).by_party == {}
     assert len(links.link_rows(users["alice"])) == 1
+
+
+def test_the_api_links_confirms_and_shows_the_overlap_in_the_balances(
+    write: Write, client_as: Callable[[str | None], object]
+) -> None:
+    p, k = purl(write, releasable_to="PUBLIC"), kiel(write)
+    alice = client_as("alice")
+    made = alice.post(  # type: ignore[attr-defined]
+        "/api/v1/ledger/links",
+        {"event": p.pk, "counted_in": k.pk, "propose": True},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["state"] == "proposed"
+    refused = client_as("nora").post(  # type: ignore[attr-defined]
+        f"/api/v1/ledger/links/{made.json()['id']}/confirm", {}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    done = alice.post(  # type: ignore[attr-defined]
+        f"/api/v1/ledger/links/{made.json()['id']}/confirm",
+        {"note": "same MoD release"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["overlap"] == "500000000.00 EUR"
+    balances = client_as("pawel").get("/api/v1/ledger/balances?party=NLD").json()  # type: ignore[attr-defined]
+    assert balances["counted_elsewhere"] == [{"party": "NLD", "currency": "EUR", "amount": "500000000.00"}]
+    listed = client_as("pawel").get("/api/v1/ledger/links").json()  # type: ignore[attr-defined]
+    assert [r["state"] for r in listed["items"]] == ["confirmed"]
+
+
+def test_the_api_names_the_error_of_a_link_to_another_donor(
+    write: Write, client_as: Callable[[str | None], object]
+) -> None:
+    p, k = purl(write), kiel(write, party="NOR")
+    response = client_as("alice").post(  # type: ignore[attr-defined]
+        "/api/v1/ledger/links", {"event": p.pk, "counted_in": k.pk}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert (response.json()["error"]["type"], response.json()["error"]["field"]) == ("PartyMismatch", "party")
+    assert not LedgerLink.objects.exists()

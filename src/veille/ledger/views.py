@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
-from veille.ledger import queries
+from veille.ledger import pools, queries
+from veille.ledger.links import queries as link_queries
+from veille.ledger.models import LedgerEvent
 from veille.nations.models import Nation
 
 
@@ -32,7 +34,14 @@ def _filters(request: HttpRequest) -> tuple[dict[str, Any], str | None]:
         "currency": (request.GET.get("currency") or "").strip().upper() or None,
         "as_of": as_of,
         "period": period,
+        "include_synthetic": wants_synthetic(request),
     }, error
+
+
+def wants_synthetic(request: HttpRequest) -> bool:
+    """``?synthetic=1``: the reader asks for the synthetic demo records in totals too (they are
+    always listed, marked)."""
+    return request.GET.get("synthetic", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -44,9 +53,20 @@ def index(request: HttpRequest) -> HttpResponse:
         except VeilleError as exc:
             error = str(exc)
     events = []
+    delivered = None
+    overlaps = None
     if not error:
         rows = queries.event_rows(request.user, party=filters["party"], as_of=filters["as_of"])
         events = rows[-50:][::-1]
+        delivered = pools.delivered_by_party(
+            request.user,
+            as_of=filters["as_of"],
+            include_synthetic=filters["include_synthetic"],
+            party=filters["party"],
+        )
+        overlaps = link_queries.overlaps(
+            request.user, as_of=filters["as_of"], include_synthetic=filters["include_synthetic"]
+        )
     return render(
         request,
         "ledger/index.html",
@@ -55,6 +75,17 @@ def index(request: HttpRequest) -> HttpResponse:
             "error": error,
             "report": report,
             "events": events,
+            "delivered": delivered,
+            "counted_elsewhere": sorted(
+                (
+                    (party, money)
+                    for party, by_currency in (overlaps.by_party.items() if overlaps else ())
+                    for money in by_currency.values()
+                    if not filters["party"] or party == filters["party"]
+                ),
+                key=lambda pm: (pm[0], pm[1].currency),
+            ),
+            "synthetic_exists": LedgerEvent.objects.filter(synthetic=True).exists(),
             "nations": Nation.objects.order_by("code").values_list("code", "name"),
             "periods": queries.PERIODS,
             "query": request.GET.urlencode(),
