@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
+from veille.kit.synthetic import wants_synthetic
 from veille.ledger import pools, queries
 from veille.ledger.links import queries as link_queries
 from veille.ledger.models import LedgerEvent
@@ -36,12 +37,6 @@ def _filters(request: HttpRequest) -> tuple[dict[str, Any], str | None]:
         "period": period,
         "include_synthetic": wants_synthetic(request),
     }, error
-
-
-def wants_synthetic(request: HttpRequest) -> bool:
-    """``?synthetic=1``: the reader asks for the synthetic demo records in totals too (they are
-    always listed, marked)."""
-    return request.GET.get("synthetic", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def index(request: HttpRequest) -> HttpResponse:

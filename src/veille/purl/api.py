@@ -49,6 +49,7 @@ class ItemOut(Schema):
     received: int
     delivery: str
     active: bool
+    synthetic: bool
 
 
 class TrailOut(Schema):
@@ -59,6 +60,7 @@ class TrailOut(Schema):
     by: str
     list_version: int
     amendment: int | None
+    synthetic: bool
 
 
 class ListDetailOut(ListOut):
@@ -369,7 +371,11 @@ def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
 )
 def purl_receive(request: HttpRequest, shipment_id: int, body: ReceiptIn) -> Any:
     services.do_receive(
-        Actor.from_request(request, via="api"), shipment_id, body.received_on, body.note, quantity=body.quantity
+        Actor.from_request(request, via="api"),
+        shipment_id,
+        body.received_on,
+        body.note,
+        quantity=body.quantity,
     )
     return next(r for r in queries.shipment_rows(request.user) if r["id"] == shipment_id)
 
@@ -388,8 +394,9 @@ def purl_record(request: HttpRequest) -> Any:
     summary="Any PURL table as CSV: lists, items, trail, packages, package_items, contributions, shipments, "
     "months, record",
 )
-def purl_export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def purl_export_csv(request: HttpRequest, table: str, synthetic: bool = False) -> HttpResponse:
+    """``synthetic=true`` adds synthetic demo records to the months' totals (rows are marked anyway)."""
     if table not in COLUMNS:
         raise PurlNotFound(f"no table {table!r}; tables: {', '.join(COLUMNS)}", field="table")
-    rows, meta = table_rows(request.user, table)
+    rows, meta = table_rows(request.user, table, synthetic)
     return export_response(rows, COLUMNS[table], "csv", f"veille-purl-{table}", meta)

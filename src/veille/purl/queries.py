@@ -131,7 +131,9 @@ class Funding:
         rows = []
         for n in sorted(self.by_nation.values(), key=lambda n: (-n["committed_usd"], n["nation"])):
             row = dict(n)
-            row["share_of_funding_pct"] = pct(n["committed_usd"], self.counted_usd) if n["committed_usd"] else None
+            row["share_of_funding_pct"] = (
+                pct(n["committed_usd"], self.counted_usd) if n["committed_usd"] else None
+            )
             row["announced_share_pct"] = n.get("share_pct")
             rows.append(row)
         return rows
@@ -247,6 +249,7 @@ def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[di
                 "received": got,
                 "delivery": status_of(got, it.quantity),
                 "active": it.active,
+                "synthetic": lst.synthetic,
             }
         )
     return out
@@ -283,6 +286,7 @@ def trail(lst: RequirementList) -> list[dict[str, Any]]:
             "by": a.by,
             "list_version": a.list_version,
             "amendment": a.amendment.number if a.amendment else None,
+            "synthetic": lst.synthetic,
         }
         for a in lst.trail.select_related("amendment")
     ]
@@ -335,6 +339,7 @@ def package_items(package: Package) -> list[dict[str, Any]]:
                 "shipped_value_usd": pi.unit_cost_usd * shipped,
                 "received_value_usd": pi.unit_cost_usd * received,
                 "delivery": status_of(received, pi.quantity),
+                "synthetic": package.synthetic,
             }
         )
     return out
@@ -461,23 +466,36 @@ def contribution_rows(
     return out
 
 
-def commitments_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, Any]]:
-    """Commitments per month (value date) and nation, in USD (allocations are parts of them)."""
+def commitments_by_month(
+    user: Any, conv: Rates | None = None, include_synthetic: bool = False
+) -> list[dict[str, Any]]:
+    """Commitments per month (value date) and nation, in USD (allocations are parts of them).
+
+    Synthetic demo commitments are left out unless ``include_synthetic``; then they are rows of
+    their own, marked, never added into a real nation's month."""
     conv = conv or Rates()
-    ids = list(FundingEvent.objects.filter(role=Role.COMMITMENT).values_list("event_id", flat=True))
-    rows_, fig = _events(user, ids)
-    sums: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    links = FundingEvent.objects.filter(role=Role.COMMITMENT)
+    if not include_synthetic:
+        links = links.exclude(contribution__synthetic=True).exclude(event__synthetic=True)
+    demo = set(links.filter(contribution__synthetic=True).values_list("event_id", flat=True))
+    rows_, fig = _events(user, list(links.values_list("event_id", flat=True)))
+    sums: dict[tuple[str, str, bool], Decimal] = defaultdict(lambda: ZERO)
     for e in rows_:
         size = fig.sizes.get(e.pk, 0)
         if size > 0 and e.pk not in fig.reversed:
-            sums[(e.value_date.strftime("%Y-%m"), e.party_id)] += conv.usd(
+            synthetic = e.pk in demo or bool(e.synthetic)
+            sums[(e.value_date.strftime("%Y-%m"), e.party_id, synthetic)] += conv.usd(
                 Money.from_minor(size, e.currency), e.value_date
             )
-    return [{"month": m, "nation": n, "committed_usd": v} for (m, n), v in sorted(sums.items())]
+    return [
+        {"month": m, "nation": n, "committed_usd": v, "synthetic": syn}
+        for (m, n, syn), v in sorted(sums.items())
+    ]
 
 
-def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
-    """A Vega-Lite spec: stacked bars of commitments per month by nation (million USD)."""
+def month_chart(rows: list[dict[str, Any]], title: str, synthetic_label: str = "synthetic") -> dict[str, Any]:
+    """A Vega-Lite spec: stacked bars of commitments per month by nation (million USD); a synthetic
+    row is its own series, named with ``synthetic_label``."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
@@ -485,7 +503,11 @@ def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
         "height": 260,
         "data": {
             "values": [
-                {"month": r["month"], "nation": r["nation"], "musd": float(r["committed_usd"] / 1_000_000)}
+                {
+                    "month": r["month"],
+                    "nation": f"{r['nation']} ({synthetic_label})" if r.get("synthetic") else r["nation"],
+                    "musd": float(r["committed_usd"] / 1_000_000),
+                }
                 for r in rows
             ]
         },
@@ -518,6 +540,7 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
             "needs_usd": needs,
             "packaged_usd": ZERO,
             "funded_usd": ZERO,
+            "synthetic": lst.synthetic,
         }
     for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
         parts = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
+from veille.kit.synthetic import wants_synthetic
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
 from veille.purl import materiel, queries, services, workflow
@@ -59,13 +60,18 @@ def form_page(
 
 def index(request: HttpRequest) -> HttpResponse:
     packages, conv = queries.board(request.user)
-    months = queries.commitments_by_month(request.user, conv)
+    include_synthetic = wants_synthetic(request)
+    months = queries.commitments_by_month(request.user, conv, include_synthetic=include_synthetic)
     context = {
         "packages": [p for p in packages if p["origin"] == "workflow"],
         "announced": [p for p in packages if p["origin"] == "announcement"],
         "lists": [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)],
         "months": months,
-        "month_spec": queries.month_chart(months, _("Commitments per month by nation, million USD")),
+        "month_spec": queries.month_chart(
+            months, _("Commitments per month by nation, million USD"), synthetic_label=_("synthetic")
+        ),
+        "include_synthetic": include_synthetic,
+        "synthetic_exists": any(p["synthetic"] for p in packages),
         "rates": conv.listed(),
         "rates_source": conv.source,
         "can": _can(request),
@@ -179,7 +185,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
     notes = list(Notification.objects.filter(user_id=int(request.user.pk or 0))[:200])
     from veille.purl.summary import awaiting
 
-    return render(request, "purl/notifications.html", {"notes": notes, "awaiting": awaiting(request.user)})
+    synthetic_urls = {
+        f"/purl/packages/{pk}/" for pk in Package.objects.filter(synthetic=True).values_list("pk", flat=True)
+    }
+    synthetic_urls |= {
+        f"/purl/lists/{pk}/"
+        for pk in RequirementList.objects.filter(synthetic=True).values_list("pk", flat=True)
+    }
+    return render(
+        request,
+        "purl/notifications.html",
+        {"notes": notes, "awaiting": awaiting(request.user), "synthetic_urls": synthetic_urls},
+    )
 
 
 # --- exports --------------------------------------------------------------------------------------
@@ -214,8 +231,9 @@ COLUMNS = {
         "received",
         "delivery",
         "active",
+        "synthetic",
     ],
-    "trail": ["list", "at", "step", "decision", "comment", "by", "list_version", "amendment"],
+    "trail": ["list", "at", "step", "decision", "comment", "by", "list_version", "amendment", "synthetic"],
     "packages": [
         "id",
         "number",
@@ -295,8 +313,17 @@ COLUMNS = {
         "receipt_event",
         "synthetic",
     ],
-    "months": ["month", "nation", "committed_usd"],
-    "coverage": ["month", "list", "title", "needs_usd", "packaged_usd", "funded_usd", "coverage_pct"],
+    "months": ["month", "nation", "committed_usd", "synthetic"],
+    "coverage": [
+        "month",
+        "list",
+        "title",
+        "needs_usd",
+        "packaged_usd",
+        "funded_usd",
+        "coverage_pct",
+        "synthetic",
+    ],
     "record": [
         "where",
         "nation",
@@ -313,8 +340,11 @@ COLUMNS = {
 }
 
 
-def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The rows of an export and its stamp (the ECB rates used where money was converted)."""
+def table_rows(
+    user: Any, table: str, include_synthetic: bool = False
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The rows of an export and its stamp (the ECB rates used where money was converted). Every row
+    that holds a synthetic demo record says so; the months' totals leave them out unless asked."""
     conv = queries.Rates()
     visible_lists = list(RequirementList.objects.visible_to(user))
     if table == "lists":
@@ -334,7 +364,7 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
     elif table == "coverage":
         rows = queries.coverage_by_month(user, conv)
     elif table == "months":
-        rows = queries.commitments_by_month(user, conv)
+        rows = queries.commitments_by_month(user, conv, include_synthetic=include_synthetic)
     elif table == "record":
         t = totals(user)
         rows, conv = t["rows"], conv
@@ -345,13 +375,17 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
         "rates": conv.listed(),
         "rates_source": conv.source,
         "unit": "USD at the ECB rate of each value date",
+        "synthetic": "included, marked"
+        if include_synthetic
+        else "rows of synthetic demo records are marked; "
+        "totals leave them out (add ?synthetic=1 to include them)",
     }
 
 
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json") or table not in COLUMNS:
         raise Http404(f"no export {table}.{fmt}")
-    rows, meta = table_rows(request.user, table)
+    rows, meta = table_rows(request.user, table, wants_synthetic(request))
     return export_response(
         rows, COLUMNS[table], fmt, f"veille-purl-{table}", {"dataset": "veille PURL", **meta}
     )
