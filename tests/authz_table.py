@@ -69,6 +69,9 @@ ROUTES: dict[str, Expect] = {
     "purl:allocate": Expect("/purl/contributions/1/allocate/", {"anon": 302, "*": 404}),
     "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
+    # the delivery pipeline (lead times, open items' ageing): coordinators, as its exports
+    "purl:pipeline": Expect("/purl/pipeline/", STAFF_WIDE),
+    "api:purl_pipeline": Expect("/api/v1/purl/pipeline", API_STAFF_WIDE),
     "purl:notifications": Expect("/purl/notifications/", MEMBERS_ONLY),
     "purl:export": Expect("/purl/packages.csv", EVERYONE_200),
     "api:purl_lists": Expect("/api/v1/purl/lists", API_LOGGED_IN),

@@ -11,8 +11,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
-from veille.nations.access import Actor, Releasability
-from veille.purl import queries, services
+from veille.nations.access import Actor, Releasability, require_coordinator
+from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import RequirementList
 from veille.purl.public_record import totals
@@ -389,14 +389,48 @@ def purl_record(request: HttpRequest) -> Any:
     return json.loads(dumps(totals(request.user)))
 
 
+class LeadTimeOut(Schema):
+    by: str
+    group: str
+    step: str
+    n: int
+    min_days: int | None
+    p25_days: Decimal | None
+    median_days: Decimal | None
+    p75_days: Decimal | None
+    max_days: int | None
+
+
+class PipelineOut(Schema):
+    items: list[dict[str, Any]]
+    stats: list[LeadTimeOut]
+    ageing: list[dict[str, Any]]
+    include_synthetic: bool
+    synthetic_left_out: int
+
+
+@router.get(
+    "/pipeline",
+    response=PipelineOut,
+    summary="Lead times from approval to the last receipt, their distributions per category and month, "
+    "and open items' ageing (coordinators)",
+)
+def purl_pipeline(request: HttpRequest, synthetic: bool = False) -> Any:
+    """``synthetic=true`` counts the synthetic demo records in the figures (they are listed, marked)."""
+    require_coordinator(Actor.from_request(request, via="api"), "read the delivery pipeline")
+    return views_pipeline.figures(request.user, synthetic)
+
+
 @router.get(
     "/{table}.csv",
     summary="Any PURL table as CSV: lists, items, trail, packages, package_items, contributions, shipments, "
-    "months, record",
+    "months, coverage, record; pipeline, leadtimes, ageing (coordinators)",
 )
 def purl_export_csv(request: HttpRequest, table: str, synthetic: bool = False) -> HttpResponse:
     """``synthetic=true`` adds synthetic demo records to the months' totals (rows are marked anyway)."""
     if table not in COLUMNS:
         raise PurlNotFound(f"no table {table!r}; tables: {', '.join(COLUMNS)}", field="table")
+    if table in views_pipeline.TABLES:
+        require_coordinator(Actor.from_request(request, via="api"), "read the delivery pipeline")
     rows, meta = table_rows(request.user, table, synthetic)
     return export_response(rows, COLUMNS[table], "csv", f"veille-purl-{table}", meta)

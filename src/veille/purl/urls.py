@@ -1,6 +1,6 @@
 from django.urls import path
 
-from veille.purl import views, views_lists, views_packages
+from veille.purl import views, views_lists, views_packages, views_pipeline
 
 app_name = "purl"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("contributions/<int:pk>/commit/", views_packages.commit_pledge, name="commit_pledge"),
     path("contributions/<int:pk>/allocate/", views_packages.allocate, name="allocate"),
     path("record/", views.record, name="record"),
+    path("pipeline/", views_pipeline.pipeline_page, name="pipeline"),
     path("notifications/", views.notifications, name="notifications"),
     path("<str:table>.<str:fmt>", views.export, name="export"),
 ]

@@ -18,7 +18,7 @@ from veille.kit.exports import export_response
 from veille.kit.synthetic import wants_synthetic
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
-from veille.purl import materiel, queries, services, workflow
+from veille.purl import materiel, queries, services, views_pipeline, workflow
 from veille.purl.claims import claim_checks
 from veille.purl.forms import StepForm
 from veille.purl.models import Notification, Package, RequirementList
@@ -340,6 +340,9 @@ COLUMNS = {
 }
 
 
+COLUMNS.update(views_pipeline.COLUMNS)
+
+
 def table_rows(
     user: Any, table: str, include_synthetic: bool = False
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -365,6 +368,15 @@ def table_rows(
         rows = queries.coverage_by_month(user, conv)
     elif table == "months":
         rows = queries.commitments_by_month(user, conv, include_synthetic=include_synthetic)
+    elif table in views_pipeline.TABLES:
+        rows = views_pipeline.table(user, table, include_synthetic)
+        return rows, {
+            "unit": "days",
+            "definitions": "docs/purl.md, lead times",
+            "synthetic": "included, marked"
+            if include_synthetic
+            else "listed, marked; left out of the figures",
+        }
     elif table == "record":
         t = totals(user)
         rows, conv = t["rows"], conv
@@ -385,6 +397,8 @@ def table_rows(
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json") or table not in COLUMNS:
         raise Http404(f"no export {table}.{fmt}")
+    if table in views_pipeline.TABLES:
+        views_pipeline.require_pipeline_reader(request)
     rows, meta = table_rows(request.user, table, wants_synthetic(request))
     return export_response(
         rows, COLUMNS[table], fmt, f"veille-purl-{table}", {"dataset": "veille PURL", **meta}
