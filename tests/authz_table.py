@@ -95,6 +95,8 @@ ROUTES: dict[str, Expect] = {
     "api:purl_export_csv": Expect("/api/v1/purl/packages.csv", API_LOGGED_IN),
     "support:index": Expect("/support/", EVERYONE_200),
     "support:claims": Expect("/support/claims/", EVERYONE_200),
+    # reconciling PURL with the Kiel tracker: coordinators (the shell's page at support's address)
+    "support:reconcile": Expect("/support/reconcile/", STAFF_WIDE),
     "support:export": Expect("/support/donors.csv", EVERYONE_200),
     # the donors export carries the share of GDP (spending's data): the shell serves it under support
     "support:donors_export": Expect("/support/donors.json", EVERYONE_200),
