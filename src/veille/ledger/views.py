@@ -47,6 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
             report = queries.report(request.user, **filters)
         except VeilleError as exc:
             error = str(exc)
+    synthetic_parties = set(LedgerEvent.objects.filter(synthetic=True).values_list("party_id", flat=True))
     events = []
     delivered = None
     overlaps = None
@@ -80,7 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 ),
                 key=lambda pm: (pm[0], pm[1].currency),
             ),
-            "synthetic_exists": LedgerEvent.objects.filter(synthetic=True).exists(),
+            "synthetic_exists": bool(synthetic_parties),
+            "synthetic_parties": synthetic_parties,
             "nations": Nation.objects.order_by("code").values_list("code", "name"),
             "periods": queries.PERIODS,
             "query": request.GET.urlencode(),
