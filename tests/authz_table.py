@@ -180,7 +180,9 @@ ROUTES: dict[str, Expect] = {
     # visible), written by coordinators (no event exists in the matrix's data: refused before rights)
     "api:ledger_links": Expect("/api/v1/ledger/links", API_LOGGED_IN),
     "api:ledger_link": Expect("/api/v1/ledger/links", {"anon": 401, "*": 400}, method="post"),
-    "api:ledger_link_confirm": Expect("/api/v1/ledger/links/1/confirm", {"anon": 401, "*": 400}, method="post"),
+    "api:ledger_link_confirm": Expect(
+        "/api/v1/ledger/links/1/confirm", {"anon": 401, "*": 400}, method="post"
+    ),
     "api:ledger_link_reject": Expect("/api/v1/ledger/links/1/reject", {"anon": 401, "*": 400}, method="post"),
     # Django's admin: its own login page is open; everything else needs a superuser (see PREFIX_RULES)
     "admin:login": Expect("/admin/login/", EVERYONE_200),

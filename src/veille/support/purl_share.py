@@ -41,12 +41,12 @@ def purl_inside(user: Any, releases: list[TrackerRelease] | None = None) -> dict
     )
     by_event = {f.ledger_event_id: f for f in figures}
     linked: dict[int, Decimal] = {}
-    for row in links.link_rows(user, state=LinkState.CONFIRMED):
-        if row.overlap is None or row.counted_in.pk not in by_event:
+    for link in links.link_rows(user, state=LinkState.CONFIRMED):
+        if link.overlap is None or link.counted_in.pk not in by_event:
             continue
-        if not row.event.reference.startswith(PURL_REFERENCE) or row.overlap.currency != "EUR":
+        if not link.event.reference.startswith(PURL_REFERENCE) or link.overlap.currency != "EUR":
             continue
-        linked[row.counted_in.pk] = linked.get(row.counted_in.pk, ZERO) + row.overlap.amount
+        linked[link.counted_in.pk] = linked.get(link.counted_in.pk, ZERO) + link.overlap.amount
     out: dict[str, dict[str, Any]] = {}
     for f in figures:
         marked = bool(f.purl_funded) and f.value_eur is not None

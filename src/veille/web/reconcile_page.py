@@ -83,7 +83,7 @@ def reconcile(request: HttpRequest) -> HttpResponse:
                     )
                     decide(actor, d["link"], d["note"])
                     return redirect("support:reconcile")
-                error = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+                error = "; ".join(f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items())
         except VeilleError as exc:
             error = str(exc)
     listed = rows(request.user)

@@ -175,9 +175,10 @@ def check_link(
             "to a real record",
             field="event",
         )
-    existing = (
-        LedgerLink.objects.filter(event=event).exclude(state=LinkState.REJECTED).exclude(pk=link_id).first()
-    )
+    others = LedgerLink.objects.exclude(state=LinkState.REJECTED)
+    if link_id is not None:
+        others = others.exclude(pk=link_id)
+    existing = others.filter(event=event).first()
     if existing is not None:
         raise AlreadyLinked(
             f"#{event.pk} is counted in #{existing.counted_in_id} already "
@@ -187,13 +188,7 @@ def check_link(
     amount = overlap_in(event, record)
     record_size = Money.from_minor(size_of(record.pk), record.currency)
     room = (record_size - _taken(record, link_id)).amount if data.scope == LinkScope.TOTAL else None
-    if (
-        data.scope == LinkScope.RECORD
-        and LedgerLink.objects.filter(counted_in=record, scope=LinkScope.RECORD)
-        .exclude(state=LinkState.REJECTED)
-        .exclude(pk=link_id)
-        .exists()
-    ):
+    if data.scope == LinkScope.RECORD and others.filter(counted_in=record, scope=LinkScope.RECORD).exists():
         raise AlreadyLinked(f"#{record.pk} is the same aid as another event already", field="counted_in")
     found = problem(
         Candidate(event.pk, event.party_id, event.value_date, amount.amount),
