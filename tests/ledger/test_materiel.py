@@ -261,3 +261,25 @@ def test_shares_of_every_delivery_add_up_to_its_value_exactly(
 
 class _Rollback(Exception):
     """Ends an example's transaction without keeping its rows."""
+
+
+def test_the_kept_figures_of_materiel_are_those_rebuilt_from_the_events(write: Write) -> None:
+    """Invariant 7 for materiel: statuses and day sums kept with pooled shipments and receipts equal
+    a rebuild from the events, and the kept report equals the one computed from the events."""
+    from django.utils import timezone
+
+    from veille.ledger import figures
+
+    fund(write, "NOR", "300")
+    s = ship(write, quantity=10)
+    receive(write, s, 4)
+    receive(write, s, 6)
+    services.do_reverse(
+        Actor.system_process("tests"), services.Change(event=ship(write, quantity=2).pk, sources=SRC)
+    )
+    assert figures.differences() == {}
+    kept = queries.report(queries.CONSOLE, currency="EUR")
+    replayed = queries.report(queries.CONSOLE, currency="EUR", as_of=timezone.now())
+    kept.as_of = replayed.as_of
+    assert kept == replayed
+    assert queries.event_detail(queries.CONSOLE, s.pk)["status"] == "complete"

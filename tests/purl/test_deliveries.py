@@ -176,3 +176,27 @@ def test_the_rates_list_only_the_currencies_the_package_uses(
     for currency in ("CAD", "DKK", "AUD", "NZD", "EUR"):
         assert f"<td>{currency}</td>" not in section, currency
     assert "<td>NOK</td>" in section
+
+
+def test_the_api_refuses_a_receipt_of_more_than_was_shipped_naming_the_field(
+    package: Any, actor_of: Act, client_as: Client
+) -> None:
+    s = do_ship(actor_of("sam"), package.items.get(item__rank=1).pk, 2, "Rzeszów", "2026-11-01")
+    before = written()
+    response = client_as("olga").post(
+        f"/api/v1/purl/deliveries/{s.pk}/receipt",
+        {"received_on": "2026-11-02", "quantity": 3},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert (response.json()["error"]["type"], response.json()["error"]["field"]) == (
+        "OverReceipt",
+        "quantity",
+    )
+    assert written() == before
+    ok = client_as("olga").post(
+        f"/api/v1/purl/deliveries/{s.pk}/receipt",
+        {"received_on": "2026-11-02"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["received_quantity"] == 2 and ok.json()["receipt_event"]
