@@ -75,6 +75,9 @@ ROUTES: dict[str, Expect] = {
     "purl:package_change": Expect("/purl/packages/1/change/", {"anon": 302, "*": 404}),
     "purl:release_funding": Expect("/purl/packages/1/release/", {"anon": 302, "*": 404}),
     "purl:record": Expect("/purl/record/", EVERYONE_200),
+    # the delivery pipeline (lead times, open items' ageing): coordinators, as its exports
+    "purl:pipeline": Expect("/purl/pipeline/", STAFF_WIDE),
+    "api:purl_pipeline": Expect("/api/v1/purl/pipeline", API_STAFF_WIDE),
     "purl:notifications": Expect("/purl/notifications/", MEMBERS_ONLY),
     # notices: each user's own (veille.notices)
     "notices:index": Expect("/notices/", MEMBERS_ONLY),
@@ -118,6 +121,8 @@ ROUTES: dict[str, Expect] = {
     "api:purl_export_csv": Expect("/api/v1/purl/packages.csv", API_LOGGED_IN),
     "support:index": Expect("/support/", EVERYONE_200),
     "support:claims": Expect("/support/claims/", EVERYONE_200),
+    # reconciling PURL with the Kiel tracker: coordinators (the shell's page at support's address)
+    "support:reconcile": Expect("/support/reconcile/", STAFF_WIDE),
     "support:export": Expect("/support/donors.csv", EVERYONE_200),
     # the donors export carries the share of GDP (spending's data): the shell serves it under support
     "support:donors_export": Expect("/support/donors.json", EVERYONE_200),
@@ -320,6 +325,14 @@ ROUTES: dict[str, Expect] = {
     "api:ledger_chain": Expect("/api/v1/ledger/events/1/chain", {"anon": 401, "*": 404}),
     "api:ledger_balances": Expect("/api/v1/ledger/balances", API_LOGGED_IN),
     "api:ledger_balances_csv": Expect("/api/v1/ledger/balances.csv", API_LOGGED_IN),
+    # links between two sources' records of the same money: read by anyone logged in (both records
+    # visible), written by coordinators (no event exists in the matrix's data: refused before rights)
+    "api:ledger_links": Expect("/api/v1/ledger/links", API_LOGGED_IN),
+    "api:ledger_link": Expect("/api/v1/ledger/links", {"anon": 401, "*": 400}, method="post"),
+    "api:ledger_link_confirm": Expect(
+        "/api/v1/ledger/links/1/confirm", {"anon": 401, "*": 400}, method="post"
+    ),
+    "api:ledger_link_reject": Expect("/api/v1/ledger/links/1/reject", {"anon": 401, "*": 400}, method="post"),
     # Django's admin: its own login page is open; everything else needs a superuser (see PREFIX_RULES)
     "admin:login": Expect("/admin/login/", EVERYONE_200),
 }

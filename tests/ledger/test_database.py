@@ -125,3 +125,100 @@ def test_without_the_lock_the_same_race_would_over_allocate(nations: None) -> No
     for t in threads:
         t.join(timeout=30)
     assert sorted(passed) == ["60", "70"]  # 130 > 100: both would have been written
+
+
+def _race(work: Callable[[str], None], args: tuple[str, str]) -> None:
+    threads = [threading.Thread(target=work, args=(a,)) for a in args]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_receipts_at_the_same_moment_never_exceed_the_shipment(nations: None) -> None:
+    """Materiel keeps invariant 8 too: two receipts of one pooled shipment, each possible alone."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two real connections: PostgreSQL only")
+    actor = Actor.system_process("tests")
+    shipment = services.do_ship(
+        actor,
+        services.NewEvent(
+            party="USA",
+            counterparty="UKR",
+            value_date=DAY,
+            sources=SRC,
+            item="interceptors [missiles]",
+            quantity=10,
+            amount="10000000",
+            currency="USD",
+            valuation_method="estimated unit cost",
+            pool="purl:package:1",
+        ),
+    )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def receive(quantity: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                services.do_receive(
+                    actor,
+                    services.NewEvent(
+                        party="USA",
+                        value_date=DAY,
+                        sources=SRC,
+                        item="interceptors [missiles]",
+                        quantity=int(quantity),
+                        parent=shipment.pk,
+                    ),
+                )
+            outcomes.append("ok")
+        except ExceedsParent:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    _race(receive, ("7", "6"))
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert services.drawn_from(shipment.pk) in (7, 6)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_links_into_one_total_at_the_same_moment_never_overfill_it(nations: None) -> None:
+    """Two coordinators confirming two contributions inside one tracker total: the total is locked."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two real connections: PostgreSQL only")
+    from veille.ledger.exceptions import LinkExceedsRecord
+    from veille.ledger.links.services import LinkData, do_link
+    from veille.ledger.models import LedgerLink
+
+    actor = Actor.system_process("tests")
+
+    def event(kind: str, amount: str) -> LedgerEvent:
+        do = services.do_allocate if kind == "allocation" else services.do_commit
+        return do(
+            actor, services.NewEvent(party="NLD", value_date=DAY, sources=SRC, amount=amount, currency="EUR")
+        )
+
+    total = event("allocation", "100")
+    parts = {"70": event("commitment", "70"), "60": event("commitment", "60")}
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def link(amount: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            do_link(actor, LinkData(event=parts[amount].pk, counted_in=total.pk, scope="total"))
+            outcomes.append("ok")
+        except LinkExceedsRecord:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    _race(link, ("70", "60"))
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert LedgerLink.objects.filter(counted_in=total).count() == 1

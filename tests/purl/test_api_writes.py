@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -50,13 +51,20 @@ def test_a_coordinator_composes_and_changes_a_package(approved: Any, client_as: 
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["name"], body["quantity"], body["version"]) == ("API package", 15, 1)
+    # Each item in its own unit (5 missiles and 10 kits are never added up as "15").
+    assert (body["name"], body["received_by_unit"], body["version"]) == (
+        "API package",
+        "0 of 5 missiles; 0 of 10 kits",
+        1,
+    )
+    assert Decimal(body["value_usd"]) == 5 * first.unit_cost_usd + 10 * second.unit_cost_usd
     changed = post(
         client,
         f"/api/v1/purl/packages/{body['id']}/versions",
         {"items": {second.pk: 20}, "reason": "more kits"},
     )
-    assert changed.status_code == 201 and changed.json()["version"] == 2 and changed.json()["quantity"] == 25
+    assert changed.status_code == 201 and changed.json()["version"] == 2
+    assert changed.json()["received_by_unit"] == "0 of 5 missiles; 0 of 20 kits"
 
 
 def test_nobody_else_composes_packages(approved: Any, client_as: Any) -> None:

@@ -182,7 +182,13 @@ def test_shipments_and_receipt_derive_the_delivery_status(
     rest = do_ship(actor_of("alice"), interceptors.pk, 6, "Rzeszów", "2026-11-05")
     do_receive(actor_of("olga"), rest.pk, "2026-11-06")
     row = next(p for p in board(CONSOLE)[0] if p["id"] == package.pk)
-    assert (row["received"], row["quantity"], row["delivery"]) == (10, 70, "partial")
+    # 10 missiles of 10 and 0 kits of 60: by value, never "10 of 70" across units.
+    assert (row["received_by_unit"], row["delivery"]) == ("10 of 10 missiles; 0 of 60 kits", "partial")
+    assert (row["received_value_usd"], row["value_usd"], row["delivered_pct"]) == (
+        Decimal("40000000.00"),
+        Decimal("100000000.00"),
+        Decimal("40.0"),
+    )
     assert package_items(package)[0]["delivery"] == "complete"
 
 

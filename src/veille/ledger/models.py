@@ -13,6 +13,18 @@ carries four figures fixed when it is written, so that every balance is a plain 
 * ``draws_on`` and ``draw``: the event the row draws from (its chain parent) and by how much, in
   that event's own unit (minor units of its currency, or its count), with the rate when converted;
 * ``counted``: false on a pass-through leg and below it, so that money is counted once.
+
+Materiel: a shipment or a receipt counts an ``item`` (in its own unit: quantities of different
+items are never added) and may carry its value (``amount_minor``/``currency``) with the method that
+valued it. A *pooled* shipment, one that delivers what several donors funded together (a PURL
+package), starts a chain of its own: it is written by the deliverer, not counted for it
+(``counted`` false), and carries the pool's key as its ``reference``; each funder's share of it is
+derived at report time (:mod:`veille.ledger.pools`).
+
+Two records of the same money written by two sources (a PURL commitment and the Kiel tracker's
+allocation that counts it) are tied by a :class:`LedgerLink`, proposed by veille or marked by the
+tracker and confirmed by a coordinator, so that no total adds them twice
+(:mod:`veille.ledger.links`).
 """
 
 from __future__ import annotations
@@ -170,6 +182,13 @@ class LedgerEvent(Releasable):
     draw_rate = models.DecimalField(max_digits=30, decimal_places=15, null=True, blank=True)
     draw_rate_date = models.DateField(null=True, blank=True)
     counted = models.BooleanField(default=True)
+    # Demo records made by a seeded generator: marked wherever they are shown and left out of totals
+    # unless the reader asks for them. Nullable so that adding the column is a plain ALTER TABLE ADD
+    # COLUMN (SQLite would otherwise rebuild the table and, with it, drop the append-only triggers);
+    # rows written before it are NULL, that is real.
+    synthetic = models.BooleanField(
+        null=True, blank=True, help_text=_("Generated demo data (seeded generator), not a real record.")
+    )
 
     objects = LedgerEventQuerySet.as_manager()  # type: ignore[misc]
 
@@ -195,6 +214,11 @@ class LedgerEvent(Releasable):
             models.Index(fields=["draws_on", "recorded_at"], name="ledger_draws_idx"),
             models.Index(fields=["size_of", "recorded_at"], name="ledger_size_idx"),
             models.Index(fields=["recorded_at"], name="ledger_recorded_idx"),
+            # Whether any synthetic record exists (a partial index: it holds the demo's rows only).
+            models.Index(
+                fields=["synthetic"], name="ledger_synthetic_idx", condition=models.Q(synthetic=True)
+            ),
+            models.Index(fields=["reference"], name="ledger_reference_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -296,3 +320,65 @@ class LedgerDaySum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id} {self.counts_as} {self.currency} {self.value_date}"
+
+
+class LinkScope(models.TextChoices):
+    """What the record that counts an event is: the same aid recorded again, or a total that holds it."""
+
+    RECORD = "record", _("The same aid, recorded by another source")
+    TOTAL = "total", _("Inside a total of another source")
+
+
+class LinkState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LinkBasis(models.TextChoices):
+    PROPOSAL = "proposal", _("Proposed by veille (donor, date and amount)")
+    MARK = "mark", _("Marked by the tracker")
+    COORDINATOR = "coordinator", _("Linked by a coordinator")
+
+
+class LedgerLink(models.Model):
+    """``event`` (a PURL commitment, say) is money that ``counted_in`` (the Kiel tracker's record of
+    the same donor) counts too: totals that would hold both count the overlap once.
+
+    Not an event: a reconciliation of two events, proposed by veille (same donor, dates and amounts
+    within a stated window and tolerance), marked by the tracker itself, or linked by a coordinator;
+    a proposal counts only once a coordinator confirms it. The overlap is derived at report time
+    (:mod:`veille.ledger.links.queries`): the event's current size, converted to the record's currency
+    at the event's value date, never more than the record's current size. Every change is audited;
+    ``decided_at`` lets a report "as of" a past instant use only the links confirmed by then.
+    """
+
+    event = models.ForeignKey(LedgerEvent, on_delete=models.PROTECT, related_name="links_counted_elsewhere")
+    counted_in = models.ForeignKey(LedgerEvent, on_delete=models.PROTECT, related_name="links_counting")
+    party = models.ForeignKey(Nation, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=8, choices=LinkScope.choices)
+    basis = models.CharField(max_length=12, choices=LinkBasis.choices)
+    state = models.CharField(max_length=10, choices=LinkState.choices)
+    tolerance_pct = models.DecimalField(max_digits=5, decimal_places=2)
+    window_days = models.PositiveIntegerField()
+    difference_pct = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, help_text=_("How far the amounts differed.")
+    )
+    note = models.TextField(blank=True)
+    proposed_at = models.DateTimeField()
+    proposed_by = models.CharField(max_length=150)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["party", "proposed_at", "id"]
+        constraints = [
+            # An event is counted in at most one other record at a time (a rejected proposal frees it).
+            models.UniqueConstraint(
+                fields=["event"], condition=~models.Q(state="rejected"), name="ledger_link_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["counted_in", "state"], name="ledger_link_record_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} counted in #{self.counted_in_id} ({self.state})"

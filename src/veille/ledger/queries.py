@@ -49,6 +49,7 @@ __all__ = [
     "as_of_instant",
     "chain",
     "count_statuses_in_python",
+    "counted_events",
     "event_detail",
     "event_row",
     "event_rows",
@@ -131,20 +132,42 @@ def figures(qs: QuerySet[LedgerEvent]) -> Figures:
 
 
 def status_counts(
-    user: Any, *, party: str | None = None, as_of: dt.date | dt.datetime | None = None
+    user: Any,
+    *,
+    party: str | None = None,
+    as_of: dt.date | dt.datetime | None = None,
+    include_synthetic: bool = False,
 ) -> dict[tuple[str, str, str], int]:
     """How many events of each (party, kind) are none / partial / complete / reversed."""
-    qs = events(user, as_of)
+    qs = counted_events(user, as_of, include_synthetic)
     if party:
         qs = qs.filter(party_id=party.upper())
-    if _kept_figures_apply(user, as_of):
+    if _kept_figures_apply(user, as_of, include_synthetic):
         return _count_statuses_kept(qs.db, party.upper() if party else None)
     return _count_statuses_sql(qs)
 
 
-def _kept_figures_apply(user: Any, as_of: dt.date | dt.datetime | None) -> bool:
-    """The kept figures describe the whole ledger now: for readers who see it all, about the present."""
-    return as_of is None and sees_everything(user)
+def counted_events(
+    user: Any, as_of: dt.date | dt.datetime | None = None, include_synthetic: bool = False
+) -> QuerySet[LedgerEvent]:
+    """The events that totals add up: those of :func:`events`, less the synthetic demo records unless
+    the reader asks for them (a list shows them, marked; a total leaves them out)."""
+    qs = events(user, as_of)
+    # Filtering only when a synthetic event exists keeps the balance query on its covering index
+    # (the partial index on synthetic answers the question at once).
+    if include_synthetic or not LedgerEvent.objects.using(qs.db).filter(synthetic=True).exists():
+        return qs
+    return qs.exclude(synthetic=True)
+
+
+def _kept_figures_apply(
+    user: Any, as_of: dt.date | dt.datetime | None, include_synthetic: bool = True
+) -> bool:
+    """The kept figures describe the whole ledger now: for readers who see it all, about the present,
+    when no synthetic record is to be left out of them."""
+    if as_of is not None or not sees_everything(user):
+        return False
+    return include_synthetic or not LedgerEvent.objects.filter(synthetic=True).exists()
 
 
 def _count_statuses_kept(db: str, party: str | None) -> dict[tuple[str, str, str], int]:
@@ -390,13 +413,14 @@ def report(
     as_of: dt.date | dt.datetime | None = None,
     period: str | None = None,
     fx: FxConverter | None = None,
+    include_synthetic: bool = False,
 ) -> Report:
     """Totals by party, kind (and period) in their own currencies and, with ``currency``, converted.
 
     Sums are exact in minor units per (party, kind, currency, value date); each group is converted
     with its value date's ECB rate without rounding, and each converted total is rounded once,
     half-even, to the currency's minor unit. ``period`` groups by the value date's year, quarter or
-    month.
+    month. Synthetic demo records are left out unless ``include_synthetic``.
     """
     if period is not None and period not in PERIODS:
         raise InvalidInput(f"must be one of {', '.join(PERIODS)}", field="period")
@@ -404,10 +428,10 @@ def report(
     fx = fx or rates.converter()
     if to is not None:
         fx.legs(to, "EUR", fx.table.source.last_date)  # an unsupported target fails before any work
-    qs = events(user, as_of)
+    qs = counted_events(user, as_of, include_synthetic)
     if party:
         qs = qs.filter(party_id=party.strip().upper())
-    kept = _kept_figures_apply(user, as_of)
+    kept = _kept_figures_apply(user, as_of, include_synthetic)
     factors = _Rates(fx, to) if to else None
     units: dict[tuple[bool, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     exact: dict[tuple[bool, str, str, str], Decimal] = defaultdict(Decimal)
@@ -507,6 +531,7 @@ EVENT_COLUMNS = [
     "parent",
     "pass_through_of",
     "counted",
+    "synthetic",
     "size",
     "drawn",
     "status",
@@ -538,6 +563,7 @@ def event_row(e: LedgerEvent, fig: Figures | None = None) -> dict[str, Any]:
         "parent": e.parent_id,
         "pass_through_of": e.pass_through_of_id,
         "counted": e.counted,
+        "synthetic": bool(e.synthetic),
         "size": fig.sizes.get(e.pk, 0) if fig and flow else None,
         "drawn": fig.drawn.get(e.pk, 0) if fig and flow else None,
         "status": fig.status(e.pk).value if fig and flow else "",

@@ -118,6 +118,10 @@ class NewEvent:
     pass_through_of: int | None = None
     releasable_to: str = Releasability.NATO
     releasable_nations: Sequence[str] = field(default_factory=tuple)
+    #: A pooled shipment: the key of the pool it delivers (the ``reference`` its funding carries).
+    pool: str = ""
+    #: Demo data from a seeded generator (children of a synthetic event are synthetic too).
+    synthetic: bool = False
 
 
 @dataclass
@@ -358,7 +362,13 @@ def check_event(actor: Actor, kind: str, data: NewEvent, *, lock: bool = False) 
     draw: int | None = None
     draw_rate: Decimal | None = None
     draw_rate_date: dt.date | None = None
-    if parent is None:
+    synthetic = bool(data.synthetic)
+    reference = data.reference.strip()
+    pool = (data.pool or "").strip()
+    if pool:
+        reference = _check_pool(kind, pool, parent, measure, money, reference, data)
+        counted = False  # the deliverer passes on what the pool's funders paid for
+    elif parent is None:
         if None not in ALLOWED_PARENTS[kind]:
             raise WrongParent(
                 f"a {kind} follows a {' or '.join(str(k) for k in ALLOWED_PARENTS[kind])}", field="parent"
@@ -380,10 +390,21 @@ def check_event(actor: Actor, kind: str, data: NewEvent, *, lock: bool = False) 
             parent, draw, "quantity" if parent.measure == Measure.QUANTITY else "amount", f"this {kind}"
         )
         draws_on, counted = parent, parent.counted
+        synthetic = synthetic or bool(parent.synthetic)
+        if not reference and parent.counts_as in (Kind.SHIPMENT, Kind.RECEIPT):
+            reference = parent.reference  # a receipt stays in its shipment's pool
         if counterparty is None and not data.counterparty_name.strip():
             # Unless told otherwise, what follows goes where its parent went.
             counterparty = parent.counterparty
             data = dataclasses.replace(data, counterparty_name=parent.counterparty_name)
+
+    # A pooled delivery is the recipient's record too (as the package it delivers): its users see it
+    # and confirm its receipt, whatever else it is releasable to.
+    owner = party
+    if pool and counterparty is not None:
+        owner = counterparty
+    elif parent is not None and parent.kind == Kind.SHIPMENT and parent.parent_id is None:
+        owner = parent.owner_nation or party
 
     if counterparty is not None and counterparty.code == party.code:
         raise InvalidInput(
@@ -431,7 +452,7 @@ def check_event(actor: Actor, kind: str, data: NewEvent, *, lock: bool = False) 
             "effective_at": effective_at,
             "sources": sources,
             "note": data.note.strip(),
-            "reference": data.reference.strip(),
+            "reference": reference,
             "pass_through_of": pass_through,
             "counts_as": kind,
             "size_of": None,
@@ -440,11 +461,47 @@ def check_event(actor: Actor, kind: str, data: NewEvent, *, lock: bool = False) 
             "draw_rate": draw_rate,
             "draw_rate_date": draw_rate_date,
             "counted": counted,
+            "synthetic": synthetic,
             "releasable_to": releasable_to,
             "releasable_nations": nations,
-            "owner_nation": party,
+            "owner_nation": owner,
         },
     )
+
+
+def _check_pool(
+    kind: str,
+    pool: str,
+    parent: LedgerEvent | None,
+    measure: str,
+    money: Money | None,
+    reference: str,
+    data: NewEvent,
+) -> str:
+    """A pooled shipment delivers what several donors funded together: it starts its own chain, is
+    materiel valued with its method, and carries the pool's key as its reference."""
+    if kind != Kind.SHIPMENT:
+        raise WrongParent("only a shipment delivers a pool; a receipt follows its shipment", field="pool")
+    if parent is not None:
+        raise WrongParent(
+            "a pooled shipment starts its own chain: its funders' shares are derived from the pool",
+            field="parent",
+        )
+    if data.pass_through_of is not None:
+        raise WrongParent("a pooled shipment is not a leg of one donor's event", field="pass_through_of")
+    if measure != Measure.QUANTITY:
+        raise MeasureMismatch("a delivery counts an item: give the item and its quantity", field="item")
+    if money is None or not data.valuation_method.strip():
+        raise BadFigure(
+            "value the delivery (amount, currency and valuation_method: the item's estimated unit cost "
+            "with its source), so that each funder's share of it can be derived",
+            field="amount",
+        )
+    if len(pool) > 100 or (reference and reference != pool):
+        raise InvalidInput(
+            "the pool's key is the shipment's reference (at most 100 characters)", field="pool"
+        )
+    return pool
 
 
 def _write(actor: Actor, checked: Checked) -> LedgerEvent:
@@ -614,6 +671,7 @@ def check_amendment(actor: Actor, change: Change, *, lock: bool = False) -> Chec
             "draw_rate": draw_rate,
             "draw_rate_date": draw_rate_date,
             "counted": target.counted,
+            "synthetic": target.synthetic,
             "releasable_to": target.releasable_to,
             "releasable_nations": target.releasable_nations,
             "owner_nation": target.owner_nation,
@@ -699,6 +757,7 @@ def check_reversal(actor: Actor, change: Change, *, lock: bool = False) -> Check
             "draw_rate": None,
             "draw_rate_date": None,
             "counted": target.counted,
+            "synthetic": target.synthetic,
             "releasable_to": target.releasable_to,
             "releasable_nations": target.releasable_nations,
             "owner_nation": target.owner_nation,

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
-from veille.ledger import queries
+from veille.kit.synthetic import wants_synthetic
+from veille.ledger import pools, queries
+from veille.ledger.links import queries as link_queries
+from veille.ledger.models import LedgerEvent
 from veille.nations.models import Nation
 
 
@@ -32,6 +35,7 @@ def _filters(request: HttpRequest) -> tuple[dict[str, Any], str | None]:
         "currency": (request.GET.get("currency") or "").strip().upper() or None,
         "as_of": as_of,
         "period": period,
+        "include_synthetic": wants_synthetic(request),
     }, error
 
 
@@ -43,10 +47,22 @@ def index(request: HttpRequest) -> HttpResponse:
             report = queries.report(request.user, **filters)
         except VeilleError as exc:
             error = str(exc)
+    synthetic_parties = set(LedgerEvent.objects.filter(synthetic=True).values_list("party_id", flat=True))
     events = []
+    delivered = None
+    overlaps = None
     if not error:
         rows = queries.event_rows(request.user, party=filters["party"], as_of=filters["as_of"])
         events = rows[-50:][::-1]
+        delivered = pools.delivered_by_party(
+            request.user,
+            as_of=filters["as_of"],
+            include_synthetic=filters["include_synthetic"],
+            party=filters["party"],
+        )
+        overlaps = link_queries.overlaps(
+            request.user, as_of=filters["as_of"], include_synthetic=filters["include_synthetic"]
+        )
     return render(
         request,
         "ledger/index.html",
@@ -55,6 +71,18 @@ def index(request: HttpRequest) -> HttpResponse:
             "error": error,
             "report": report,
             "events": events,
+            "delivered": delivered,
+            "counted_elsewhere": sorted(
+                (
+                    (party, money)
+                    for party, by_currency in (overlaps.by_party.items() if overlaps else ())
+                    for money in by_currency.values()
+                    if not filters["party"] or party == filters["party"]
+                ),
+                key=lambda pm: (pm[0], pm[1].currency),
+            ),
+            "synthetic_exists": bool(synthetic_parties),
+            "synthetic_parties": synthetic_parties,
             "nations": Nation.objects.order_by("code").values_list("code", "name"),
             "periods": queries.PERIODS,
             "query": request.GET.urlencode(),

@@ -28,6 +28,7 @@ class Notice(models.Model):
     cleared_at = models.DateTimeField(null=True, blank=True)
     cleared_by = models.CharField(max_length=150, blank=True)
     emailed = models.BooleanField(default=False)
+    synthetic = models.BooleanField(default=False, help_text="About a synthetic demo record")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -87,10 +87,14 @@ def do_raise(
     url: str,
     action: bool = False,
     visible: Any = None,
+    synthetic: bool | None = None,
 ) -> list[Notice]:
     """Raise the notice ``key`` for each of ``users`` (once each; only those who may see
     ``visible``). A user with the key open and unread keeps it; one who read it gets a new one (the
-    read one is cleared), since it is news again. Returns the notices created."""
+    read one is cleared), since it is news again. A notice about a synthetic demo record says so
+    (``synthetic``, by default the ``synthetic`` mark of ``visible``). Returns the notices created."""
+    if synthetic is None:
+        synthetic = bool(getattr(visible, "synthetic", False))
     values = check_notice(key=key, app=app, kind=kind, title=title, subject=subject, url=url)
     with transaction.atomic():
         chosen: dict[int, Any] = {}
@@ -107,7 +111,7 @@ def do_raise(
         keep = set(open_.filter(read_at=None).values_list("user_id", flat=True))
         open_.exclude(user_id__in=keep).update(cleared_at=now, cleared_by=_label(actor))
         rows = [
-            Notice(user=user, **values, action=action, created_at=now)
+            Notice(user=user, **values, action=action, synthetic=synthetic, created_at=now)
             for pk, user in chosen.items()
             if pk not in keep
         ]

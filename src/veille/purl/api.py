@@ -11,8 +11,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
-from veille.nations.access import Actor, Releasability
-from veille.purl import queries, services
+from veille.nations.access import Actor, Releasability, require_coordinator
+from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import RequirementItem, RequirementList
 from veille.purl.public_record import totals
@@ -49,6 +49,7 @@ class ItemOut(Schema):
     received: int
     delivery: str
     active: bool
+    synthetic: bool
 
 
 class TrailOut(Schema):
@@ -59,6 +60,7 @@ class TrailOut(Schema):
     by: str
     list_version: int
     amendment: int | None
+    synthetic: bool
 
 
 class ListDetailOut(ListOut):
@@ -81,9 +83,11 @@ class PackageOut(Schema):
     coverage_pct: Decimal | None
     funded: str
     funding_access: str
-    quantity: int
-    shipped: int
-    received: int
+    items: int
+    shipped_value_usd: Decimal | None
+    received_value_usd: Decimal | None
+    delivered_pct: Decimal | None
+    received_by_unit: str
     delivery: str
     provisional: bool
     synthetic: bool
@@ -125,6 +129,11 @@ class ShipmentOut(Schema):
     shipped_on: dt.date
     received_on: dt.date | None
     received_by: str
+    received_quantity: int
+    unit: str
+    value_usd: Decimal
+    ledger_event: int | None
+    receipt_event: int | None
     synthetic: bool
 
 
@@ -152,11 +161,13 @@ class ShipmentIn(Schema):
     quantity: int
     hub: str
     shipped_on: dt.date
+    package: int | None = None  # when given, the item must be of this package (WrongPackage otherwise)
 
 
 class ReceiptIn(Schema):
     received_on: dt.date
     note: str = ""
+    quantity: int | None = None  # all that was shipped, unless fewer arrived (then the note says why)
 
 
 class AmendmentIn(Schema):
@@ -484,7 +495,12 @@ def purl_deliveries(request: HttpRequest) -> Any:
 )
 def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
     s = services.do_ship(
-        Actor.from_request(request, via="api"), body.package_item, body.quantity, body.hub, body.shipped_on
+        Actor.from_request(request, via="api"),
+        body.package_item,
+        body.quantity,
+        body.hub,
+        body.shipped_on,
+        package=body.package,
     )
     return Status(201, next(r for r in queries.shipment_rows(request.user) if r["id"] == s.pk))
 
@@ -493,7 +509,13 @@ def purl_ship(request: HttpRequest, body: ShipmentIn) -> Any:
     "/deliveries/{shipment_id}/receipt", response=ShipmentOut, summary="Confirm receipt (Ukraine's editors)"
 )
 def purl_receive(request: HttpRequest, shipment_id: int, body: ReceiptIn) -> Any:
-    services.do_receive(Actor.from_request(request, via="api"), shipment_id, body.received_on, body.note)
+    services.do_receive(
+        Actor.from_request(request, via="api"),
+        shipment_id,
+        body.received_on,
+        body.note,
+        quantity=body.quantity,
+    )
     return next(r for r in queries.shipment_rows(request.user) if r["id"] == shipment_id)
 
 
@@ -506,13 +528,48 @@ def purl_record(request: HttpRequest) -> Any:
     return json.loads(dumps(totals(request.user)))
 
 
+class LeadTimeOut(Schema):
+    by: str
+    group: str
+    step: str
+    n: int
+    min_days: int | None
+    p25_days: Decimal | None
+    median_days: Decimal | None
+    p75_days: Decimal | None
+    max_days: int | None
+
+
+class PipelineOut(Schema):
+    items: list[dict[str, Any]]
+    stats: list[LeadTimeOut]
+    ageing: list[dict[str, Any]]
+    include_synthetic: bool
+    synthetic_left_out: int
+
+
+@router.get(
+    "/pipeline",
+    response=PipelineOut,
+    summary="Lead times from approval to the last receipt, their distributions per category and month, "
+    "and open items' ageing (coordinators)",
+)
+def purl_pipeline(request: HttpRequest, synthetic: bool = False) -> Any:
+    """``synthetic=true`` counts the synthetic demo records in the figures (they are listed, marked)."""
+    require_coordinator(Actor.from_request(request, via="api"), "read the delivery pipeline")
+    return views_pipeline.figures(request.user, synthetic)
+
+
 @router.get(
     "/{table}.csv",
     summary="Any PURL table as CSV: lists, items, trail, packages, package_items, contributions, shipments, "
-    "months, record",
+    "months, coverage, record; pipeline, leadtimes, ageing (coordinators)",
 )
-def purl_export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def purl_export_csv(request: HttpRequest, table: str, synthetic: bool = False) -> HttpResponse:
+    """``synthetic=true`` adds synthetic demo records to the months' totals (rows are marked anyway)."""
     if table not in COLUMNS:
         raise PurlNotFound(f"no table {table!r}; tables: {', '.join(COLUMNS)}", field="table")
-    rows, meta = table_rows(request.user, table)
+    if table in views_pipeline.TABLES:
+        require_coordinator(Actor.from_request(request, via="api"), "read the delivery pipeline")
+    rows, meta = table_rows(request.user, table, synthetic)
     return export_response(rows, COLUMNS[table], "csv", f"veille-purl-{table}", meta)

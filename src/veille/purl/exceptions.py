@@ -7,6 +7,7 @@ VeilleError
 │   ├── DuplicateMonth          a list for that month exists already               field: month
 │   ├── EmptyList               approving a list without items                     field: items
 │   ├── ItemNotApproved         packaging an item of a list that is not approved   field: item
+│   ├── WrongPackage            shipping an item of another package than the one named field: package_item
 │   └── BadAnnouncement         a row of the public record cannot be read           field: the column
 │       (plus InvalidInput itself: a missing reason, a date a form cannot read…; and the ledger's
 │       UnknownCurrency, TooManyDecimals, NoRateBefore…, raised as they are)
@@ -22,6 +23,7 @@ VeilleError
     ├── QuantityTaken           packaging more of an item than is left, or amending
     │                           an item below what packages take                    field: quantity
     ├── OverDelivery            shipping more of a package item than it holds       field: quantity
+    ├── OverReceipt             receiving more than the shipment carried            field: quantity
     ├── AlreadyReceived         confirming a shipment twice                         field: shipment
     ├── ReleaseUnchanged        releasing funding already released to the recipient,
     │                           or withholding funding that is not released        field: release
@@ -48,11 +50,13 @@ __all__ = [
     "NotCorrectable",
     "OutOfOrder",
     "OverDelivery",
+    "OverReceipt",
     "PossibleDuplicate",
     "PurlNotFound",
     "QuantityTaken",
     "ReleaseUnchanged",
     "WrongApprover",
+    "WrongPackage",
 ]
 
 
@@ -73,6 +77,10 @@ class EmptyList(InvalidInput):
 
 
 class ItemNotApproved(InvalidInput):
+    pass
+
+
+class WrongPackage(InvalidInput):
     pass
 
 
@@ -109,6 +117,10 @@ class QuantityTaken(Conflict):
 
 
 class OverDelivery(Conflict):
+    pass
+
+
+class OverReceipt(Conflict):
     pass
 
 

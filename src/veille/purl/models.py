@@ -303,7 +303,17 @@ class Shipment(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.CharField(max_length=150, blank=True)
     receipt_note = models.TextField(blank=True)
+    received_quantity = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("How many arrived (all, unless the receipt says fewer).")
+    )
     synthetic = models.BooleanField(default=False)
+    # The ledger's materiel events of this delivery (a pooled shipment of the package, its receipt).
+    ledger_event = models.OneToOneField(
+        "ledger.LedgerEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="purl_shipment"
+    )
+    receipt_event = models.OneToOneField(
+        "ledger.LedgerEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="purl_receipt"
+    )
 
     objects = ShipmentQuerySet.as_manager()
     evidence_name = _("PURL delivery")  # how the Council's evidence names it
@@ -316,6 +326,13 @@ class Shipment(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/purl/packages/{self.package_item.package_id}/#shipment-{self.pk}"
+
+    @property
+    def received(self) -> int:
+        """How many of it Ukraine confirmed (0 until the receipt)."""
+        if self.received_on is None:
+            return 0
+        return self.quantity if self.received_quantity is None else self.received_quantity
 
 
 class AnnouncementFile(models.Model):

@@ -142,6 +142,26 @@ class Funding:
         value = self.coverage_pct
         return 0 if value is None else int(min(value, HUNDRED))
 
+    @property
+    def over_usd(self) -> Decimal:
+        """What the counted funding exceeds the target by (zero when it does not)."""
+        if not self.target_usd:
+            return ZERO
+        return max(self.counted_usd - self.target_usd, ZERO)
+
+    def contributors(self) -> list[dict[str, Any]]:
+        """Each funder, largest first, with its share of the counted funding (the announced share
+        of a joint package beside it, when one was published)."""
+        rows = []
+        for n in sorted(self.by_nation.values(), key=lambda n: (-n["committed_usd"], n["nation"])):
+            row = dict(n)
+            row["share_of_funding_pct"] = (
+                pct(n["committed_usd"], self.counted_usd) if n["committed_usd"] else None
+            )
+            row["announced_share_pct"] = n.get("share_pct")
+            rows.append(row)
+        return rows
+
 
 def _events(user: Any, ids: list[int]) -> tuple[list[LedgerEvent], Any]:
     visible = LedgerEvent.objects.visible_to(user)
@@ -204,16 +224,26 @@ def _coverage(user: Any, package: Package, conv: Rates) -> Funding:
             continue
         nation = result.by_nation.setdefault(
             e.party_id,
-            {"nation": e.party_id, "committed_usd": ZERO, "pledged_open_usd": ZERO, "original": []},
+            {
+                "nation": e.party_id,
+                "committed_usd": ZERO,
+                "pledged_open_usd": ZERO,
+                "original": [],
+                "pledged_original": [],
+                "synthetic": False,
+            },
         )
+        nation["synthetic"] = nation["synthetic"] or links[e.pk].contribution.synthetic
         role = links[e.pk].role
         result.provisional |= conv.provisional(e.currency, e.value_date)
         if role == Role.PLEDGE:
             left = size - fig.drawn.get(e.pk, 0)
             if left > 0:
-                usd = conv.usd(Money.from_minor(left, e.currency), e.value_date)
+                money_left = Money.from_minor(left, e.currency)
+                usd = conv.usd(money_left, e.value_date)
                 result.pledged_open_usd += usd
                 nation["pledged_open_usd"] += usd
+                nation["pledged_original"].append(money_left.format())
             continue
         money = Money.from_minor(size, e.currency)
         usd = conv.usd(money, e.value_date)
@@ -251,12 +281,11 @@ def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[di
         .annotate(q=Sum("quantity"))
         .values_list("item_id", "q")
     )
-    received = dict(
-        Shipment.objects.filter(package_item__item__requirement_list=lst, received_on__isnull=False)
-        .values("package_item__item_id")
-        .annotate(q=Sum("quantity"))
-        .values_list("package_item__item_id", "q")
-    )
+    received: dict[int, int] = defaultdict(int)
+    for s in Shipment.objects.filter(
+        package_item__item__requirement_list=lst, received_on__isnull=False
+    ).select_related("package_item"):
+        received[s.package_item.item_id] += s.received
     out = []
     for it in items.order_by("-active", "rank", "id"):
         got = int(received.get(it.pk, 0))
@@ -279,6 +308,7 @@ def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[di
                 "received": got,
                 "delivery": status_of(got, it.quantity),
                 "active": it.active,
+                "synthetic": lst.synthetic,
             }
         )
     return out
@@ -315,6 +345,7 @@ def trail(lst: RequirementList) -> list[dict[str, Any]]:
             "by": a.by,
             "list_version": a.list_version,
             "amendment": a.amendment.number if a.amendment else None,
+            "synthetic": lst.synthetic,
         }
         for a in lst.trail.select_related("amendment")
     ]
@@ -349,7 +380,7 @@ def package_items(package: Package) -> list[dict[str, Any]]:
     out = []
     for pi in package.items.select_related("item", "item__requirement_list"):
         shipped = sum(s.quantity for s in pi.shipments.all())
-        received = sum(s.quantity for s in pi.shipments.all() if s.received_on)
+        received = sum(s.received for s in pi.shipments.all())
         out.append(
             {
                 "id": pi.pk,
@@ -364,10 +395,23 @@ def package_items(package: Package) -> list[dict[str, Any]]:
                 "value_usd": pi.unit_cost_usd * pi.quantity,
                 "shipped": shipped,
                 "received": received,
+                "shipped_value_usd": pi.unit_cost_usd * shipped,
+                "received_value_usd": pi.unit_cost_usd * received,
                 "delivery": status_of(received, pi.quantity),
+                "synthetic": package.synthetic,
             }
         )
     return out
+
+
+def received_by_unit(items: list[dict[str, Any]]) -> str:
+    """What was received of each item, in its own unit (never added across units).
+
+    >>> received_by_unit([{"received": 4, "quantity": 10, "unit": "missiles"},
+    ...                   {"received": 0, "quantity": 50000, "unit": "rounds"}])
+    '4 of 10 missiles; 0 of 50000 rounds'
+    """
+    return "; ".join(f"{i['received']} of {i['quantity']} {i['unit']}" for i in items)
 
 
 def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
@@ -377,10 +421,13 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
     for package in Package.objects.visible_to(user).prefetch_related("items__shipments"):
         fund = coverage(user, package, conv)
         items = package_items(package)
+        # Missiles, rounds and sets are never added: progress is by value (estimated unit costs), and
+        # per item in its own unit.
         whole = sum(i["quantity"] for i in items)
         received = sum(i["received"] for i in items)
-        shipped = sum(i["shipped"] for i in items)
         value = sum((i["value_usd"] for i in items), ZERO)
+        shipped_value = sum((i["shipped_value_usd"] for i in items), ZERO)
+        received_value = sum((i["received_value_usd"] for i in items), ZERO)
         out.append(
             {
                 "package": package,
@@ -400,10 +447,12 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
                 "funded": _funded(fund),
                 "funding_access": fund.access,
                 "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
-                "quantity": whole,
-                "shipped": shipped,
-                "received": received,
-                "delivered_pct": pct(Decimal(received), Decimal(whole)),
+                "items": len(items),
+                "shipped_value_usd": shipped_value if items else None,
+                "received_value_usd": received_value if items else None,
+                "delivered_pct": pct(received_value, value) if items else None,
+                "delivered_bar_pct": int(min(pct(received_value, value) or ZERO, HUNDRED)) if items else 0,
+                "received_by_unit": received_by_unit(items),
                 "delivery": status_of(received, whole) if items else "",
                 "provisional": fund.provisional,
                 "synthetic": package.synthetic,
@@ -424,13 +473,16 @@ def _funded(fund: Funding) -> str:
 
 
 def contribution_rows(
-    user: Any, nation: str | None = None, conv: Rates | None = None
+    user: Any, nation: str | None = None, conv: Rates | None = None, package: int | None = None
 ) -> list[dict[str, Any]]:
-    """Each contribution with its pledge, commitments and allocations (the ledger's figures)."""
+    """Each contribution with its pledge, commitments and allocations (the ledger's figures); those
+    of one ``package`` only (its own and those allocated to it), when given."""
     conv = conv or Rates()
     qs = Contribution.objects.visible_to(user).select_related("package", "nation", "repeat_of")
     if nation:
         qs = qs.filter(nation_id=nation.upper())
+    if package is not None:
+        qs = qs.filter(Q(package_id=package) | Q(events__package_id=package)).distinct()
     contributions = list(qs)
     links = list(FundingEvent.objects.filter(contribution__in=contributions).select_related("package"))
     rows_, fig = _events(user, [fe.event_id for fe in links])
@@ -491,23 +543,36 @@ def contribution_rows(
     return out
 
 
-def commitments_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, Any]]:
-    """Commitments per month (value date) and nation, in USD (allocations are parts of them)."""
+def commitments_by_month(
+    user: Any, conv: Rates | None = None, include_synthetic: bool = False
+) -> list[dict[str, Any]]:
+    """Commitments per month (value date) and nation, in USD (allocations are parts of them).
+
+    Synthetic demo commitments are left out unless ``include_synthetic``; then they are rows of
+    their own, marked, never added into a real nation's month."""
     conv = conv or Rates()
-    ids = list(FundingEvent.objects.filter(role=Role.COMMITMENT).values_list("event_id", flat=True))
-    rows_, fig = _events(user, ids)
-    sums: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    links = FundingEvent.objects.filter(role=Role.COMMITMENT)
+    if not include_synthetic:
+        links = links.exclude(contribution__synthetic=True).exclude(event__synthetic=True)
+    demo = set(links.filter(contribution__synthetic=True).values_list("event_id", flat=True))
+    rows_, fig = _events(user, list(links.values_list("event_id", flat=True)))
+    sums: dict[tuple[str, str, bool], Decimal] = defaultdict(lambda: ZERO)
     for e in rows_:
         size = fig.sizes.get(e.pk, 0)
         if size > 0 and e.pk not in fig.reversed:
-            sums[(e.value_date.strftime("%Y-%m"), e.party_id)] += conv.usd(
+            synthetic = e.pk in demo or bool(e.synthetic)
+            sums[(e.value_date.strftime("%Y-%m"), e.party_id, synthetic)] += conv.usd(
                 Money.from_minor(size, e.currency), e.value_date
             )
-    return [{"month": m, "nation": n, "committed_usd": v} for (m, n), v in sorted(sums.items())]
+    return [
+        {"month": m, "nation": n, "committed_usd": v, "synthetic": syn}
+        for (m, n, syn), v in sorted(sums.items())
+    ]
 
 
-def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
-    """A Vega-Lite spec: stacked bars of commitments per month by nation (million USD)."""
+def month_chart(rows: list[dict[str, Any]], title: str, synthetic_label: str = "synthetic") -> dict[str, Any]:
+    """A Vega-Lite spec: stacked bars of commitments per month by nation (million USD); a synthetic
+    row is its own series, named with ``synthetic_label``."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": title,
@@ -515,7 +580,11 @@ def month_chart(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
         "height": 260,
         "data": {
             "values": [
-                {"month": r["month"], "nation": r["nation"], "musd": float(r["committed_usd"] / 1_000_000)}
+                {
+                    "month": r["month"],
+                    "nation": f"{r['nation']} ({synthetic_label})" if r.get("synthetic") else r["nation"],
+                    "musd": float(r["committed_usd"] / 1_000_000),
+                }
                 for r in rows
             ]
         },
@@ -549,6 +618,7 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
             "packaged_usd": ZERO,
             "funded_usd": ZERO,
             "funding_access": ALL,
+            "synthetic": lst.synthetic,
         }
     for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
         parts = [
@@ -590,11 +660,17 @@ def shipment_rows(user: Any) -> list[dict[str, Any]]:
             "package_item": s.package_item_id,
             "description": s.package_item.item.description,
             "quantity": s.quantity,
+            "unit": s.package_item.item.unit,
+            "value_usd": s.package_item.unit_cost_usd * s.quantity,
             "hub": s.hub,
             "shipped_on": s.shipped_on,
             "received_on": s.received_on,
             "received_by": s.received_by,
-            "synthetic": s.synthetic,
+            "received_quantity": s.received,
+            "receipt_note": s.receipt_note,
+            "ledger_event": s.ledger_event_id,
+            "receipt_event": s.receipt_event_id,
+            "synthetic": s.synthetic or s.package_item.package.synthetic,
         }
         for s in Shipment.objects.filter(package_item__package__in=visible).select_related(
             "package_item__package", "package_item__item"
@@ -643,6 +719,7 @@ __all__ = [
     "month_chart",
     "package_items",
     "pct",
+    "received_by_unit",
     "shipment_rows",
     "status_of",
     "steps_done",

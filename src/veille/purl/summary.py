@@ -45,18 +45,17 @@ def home_counts(user: Any) -> list[Count]:
     unread_count = unread(user)
     if unread_count:
         out.append(Count(_("New PURL notifications"), unread_count, reverse("purl:notifications")))
+    # Counts are totals: synthetic demo records are counted apart, marked, never with real ones.
     packages = Package.objects.visible_to(user)
-    if packages.exists():
-        out.append(
-            Count(
-                _("PURL packages"),
-                packages.count(),
-                reverse("purl:index"),
-                synthetic=packages.filter(synthetic=True).exists()
-                and not packages.filter(synthetic=False).exists(),
-            )
-        )
-    contributions = Contribution.objects.visible_to(user).values("nation_id").distinct().count()
+    real = packages.filter(synthetic=False).count()
+    if real:
+        out.append(Count(_("PURL packages"), real, reverse("purl:index")))
+    demo = packages.filter(synthetic=True).count()
+    if demo:
+        out.append(Count(_("PURL packages (demo)"), demo, reverse("purl:index"), synthetic=True))
+    contributions = (
+        Contribution.objects.visible_to(user).filter(synthetic=False).values("nation_id").distinct().count()
+    )
     if contributions:
         out.append(Count(_("Nations contributing to PURL"), contributions, reverse("purl:contributions")))
     return out

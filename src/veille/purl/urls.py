@@ -1,6 +1,6 @@
 from django.urls import path
 
-from veille.purl import views, views_lists, views_packages
+from veille.purl import views, views_lists, views_packages, views_pipeline
 
 app_name = "purl"
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("contributions/<int:pk>/amend/", views_packages.contribution_amend, name="contribution_amend"),
     path("contributions/<int:pk>/cancel/", views_packages.contribution_cancel, name="contribution_cancel"),
     path("record/", views.record, name="record"),
+    path("pipeline/", views_pipeline.pipeline_page, name="pipeline"),
     path("notifications/", views.notifications, name="notifications"),
     path("<str:table>.<str:fmt>", views.export, name="export"),
 ]

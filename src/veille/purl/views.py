@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
+from veille.kit.synthetic import wants_synthetic
 from veille.nations.access import Actor, membership_of
 from veille.nations.models import Nation
 from veille.notices.queries import for_user, history
-from veille.purl import queries, services, workflow
+from veille.purl import materiel, queries, services, views_pipeline, workflow
 from veille.purl.claims import claim_checks
 from veille.purl.forms import StepForm
 from veille.purl.models import Package, RequirementList
@@ -60,13 +61,18 @@ def form_page(
 
 def index(request: HttpRequest) -> HttpResponse:
     packages, conv = queries.board(request.user)
-    months = queries.commitments_by_month(request.user, conv)
+    include_synthetic = wants_synthetic(request)
+    months = queries.commitments_by_month(request.user, conv, include_synthetic=include_synthetic)
     context = {
         "packages": [p for p in packages if p["origin"] == "workflow"],
         "announced": [p for p in packages if p["origin"] == "announcement"],
         "lists": [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)],
         "months": months,
-        "month_spec": queries.month_chart(months, _("Commitments per month by nation, million USD")),
+        "month_spec": queries.month_chart(
+            months, _("Commitments per month by nation, million USD"), synthetic_label=_("synthetic")
+        ),
+        "include_synthetic": include_synthetic,
+        "synthetic_exists": any(p["synthetic"] for p in packages),
         "rates": conv.listed(),
         "rates_source": conv.source,
         "can": _can(request),
@@ -129,20 +135,27 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     package = Package.objects.visible_to(request.user).filter(pk=pk).first()
     if package is None:
         raise Http404(_("No such package, or not visible to you."))
+    # One converter for this package's own money: its rates list only the currencies it uses.
     conv = queries.Rates()
     fund = queries.coverage(request.user, package, conv)
     items = queries.package_items(package)
+    value = sum((i["value_usd"] for i in items), queries.ZERO)
+    received_value = sum((i["received_value_usd"] for i in items), queries.ZERO)
+    shares = materiel.delivery_shares(request.user, package)
     context = {
         "package": package,
         "fund": fund,
-        "contributors": sorted(fund.by_nation.values(), key=lambda n: -n["committed_usd"]),
+        "contributors": fund.contributors(),
         "items": items,
         "versions": package.versions.all(),
         "shipments": [s for s in queries.shipment_rows(request.user) if s["package_id"] == package.pk],
-        "contributions": [
-            c for c in queries.contribution_rows(request.user, conv=conv) if c["package_id"] == package.pk
-        ],
         "delivered": queries.status_of(sum(i["received"] for i in items), sum(i["quantity"] for i in items)),
+        "value_usd": value,
+        "received_value_usd": received_value,
+        "delivered_pct": queries.pct(received_value, value),
+        "shares": shares,
+        "share_rows": materiel.share_rows(shares) if shares.attributed else [],
+        "shares_why_not": materiel.reason(shares.why_not) if shares.why_not else "",
         "rates": conv.listed(),
         "rates_source": conv.source,
         "can": _can(request),
@@ -234,8 +247,9 @@ COLUMNS = {
         "received",
         "delivery",
         "active",
+        "synthetic",
     ],
-    "trail": ["list", "at", "step", "decision", "comment", "by", "list_version", "amendment"],
+    "trail": ["list", "at", "step", "decision", "comment", "by", "list_version", "amendment", "synthetic"],
     "packages": [
         "id",
         "number",
@@ -250,9 +264,11 @@ COLUMNS = {
         "coverage_pct",
         "funded",
         "funding_access",
-        "quantity",
-        "shipped",
-        "received",
+        "items",
+        "shipped_value_usd",
+        "received_value_usd",
+        "delivered_pct",
+        "received_by_unit",
         "delivery",
         "provisional",
         "synthetic",
@@ -270,7 +286,10 @@ COLUMNS = {
         "value_usd",
         "shipped",
         "received",
+        "shipped_value_usd",
+        "received_value_usd",
         "delivery",
+        "synthetic",
     ],
     "contributions": [
         "id",
@@ -302,13 +321,19 @@ COLUMNS = {
         "package_item",
         "description",
         "quantity",
+        "unit",
+        "value_usd",
         "hub",
         "shipped_on",
         "received_on",
         "received_by",
+        "received_quantity",
+        "receipt_note",
+        "ledger_event",
+        "receipt_event",
         "synthetic",
     ],
-    "months": ["month", "nation", "committed_usd"],
+    "months": ["month", "nation", "committed_usd", "synthetic"],
     "coverage": [
         "month",
         "list",
@@ -318,6 +343,7 @@ COLUMNS = {
         "funded_usd",
         "coverage_pct",
         "funding_access",
+        "synthetic",
     ],
     "record": [
         "where",
@@ -335,8 +361,14 @@ COLUMNS = {
 }
 
 
-def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The rows of an export and its stamp (the ECB rates used where money was converted)."""
+COLUMNS.update(views_pipeline.COLUMNS)
+
+
+def table_rows(
+    user: Any, table: str, include_synthetic: bool = False
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The rows of an export and its stamp (the ECB rates used where money was converted). Every row
+    that holds a synthetic demo record says so; the months' totals leave them out unless asked."""
     conv = queries.Rates()
     visible_lists = list(RequirementList.objects.visible_to(user))
     if table == "lists":
@@ -356,7 +388,16 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
     elif table == "coverage":
         rows = queries.coverage_by_month(user, conv)
     elif table == "months":
-        rows = queries.commitments_by_month(user, conv)
+        rows = queries.commitments_by_month(user, conv, include_synthetic=include_synthetic)
+    elif table in views_pipeline.TABLES:
+        rows = views_pipeline.table(user, table, include_synthetic)
+        return rows, {
+            "unit": "days",
+            "definitions": "docs/purl.md, lead times",
+            "synthetic": "included, marked"
+            if include_synthetic
+            else "listed, marked; left out of the figures",
+        }
     elif table == "record":
         t = totals(user)
         rows, conv = t["rows"], conv
@@ -369,13 +410,19 @@ def table_rows(user: Any, table: str) -> tuple[list[dict[str, Any]], dict[str, A
         "unit": "USD at the ECB rate of each value date",
         "provisional": f"converted at the newest ECB rate ({conv.newest.isoformat()}) until the rate of "
         "their value date is loaded, then revalued",
+        "synthetic": "included, marked"
+        if include_synthetic
+        else "rows of synthetic demo records are marked; "
+        "totals leave them out (add ?synthetic=1 to include them)",
     }
 
 
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json") or table not in COLUMNS:
         raise Http404(f"no export {table}.{fmt}")
-    rows, meta = table_rows(request.user, table)
+    if table in views_pipeline.TABLES:
+        views_pipeline.require_pipeline_reader(request)
+    rows, meta = table_rows(request.user, table, wants_synthetic(request))
     return export_response(
         rows, COLUMNS[table], fmt, f"veille-purl-{table}", {"dataset": "veille PURL", **meta}
     )

@@ -257,7 +257,7 @@ def ship(request: HttpRequest, pk: int) -> HttpResponse:
         (str(i["id"]), f"{i['description']} ({i['shipped']}/{i['quantity']} {i['unit']})")
         for i in queries.package_items(package)
     ]
-    form = ShipmentForm(_posted(request), actor=Actor.from_request(request), items=items)
+    form = ShipmentForm(_posted(request), actor=Actor.from_request(request), items=items, package=package.pk)
     return form_page(
         request,
         form,

@@ -194,7 +194,28 @@ REQUIRED_COLUMNS = (
     "tot_activity_value",
     "tot_activity_value_eur",
 )
-OPTIONAL_COLUMNS = ("aid_type_specific", "item", "item_numb_deliv", "id", "source", "explanation")
+OPTIONAL_COLUMNS = (
+    "aid_type_specific",
+    "item",
+    "item_numb_deliv",
+    "id",
+    "source",
+    "explanation",
+    "purl_funded",
+)
+#: How a workbook may mark a row as funded through PURL (allies' money for US equipment): the cell of
+#: a ``purl_funded`` column. Empty is "not marked".
+PURL_MARKS = {
+    "yes": True,
+    "y": True,
+    "true": True,
+    "1": True,
+    "x": True,
+    "no": False,
+    "n": False,
+    "false": False,
+    "0": False,
+}
 
 #: Kiel's wording of the measure → veille's basis (commitments are promises, allocations earmarked).
 MEASURES = {
@@ -221,6 +242,7 @@ class Activity:
     item: str
     items_delivered: Decimal | None
     where: str
+    purl_funded: bool = False
 
 
 @dataclass
@@ -348,7 +370,12 @@ def _activity(values: tuple[Any, ...], columns: dict[str, int], row: int, where:
     value_eur = _cell_decimal(get("tot_activity_value_eur"), where, "tot_activity_value_EUR")
     if (value is not None and value < 0) or (value_eur is not None and value_eur < 0):
         raise InvalidInput("tot_activity_value: negative amounts are not aid", where=where)
+    raw_mark = get("purl_funded")
+    mark = "" if raw_mark is None else str(raw_mark).strip().lower()
+    if mark not in ("", *PURL_MARKS):
+        raise InvalidInput(f"purl_funded: expected yes or no (or empty), got {raw_mark!r}", where=where)
     return Activity(
+        purl_funded=PURL_MARKS.get(mark, False),
         row=row,
         donor=donor,
         announced=_cell_date(get("announcement_date"), where),

@@ -73,6 +73,9 @@ class DonorFigure(models.Model):
     ledger_event = models.ForeignKey(
         "ledger.LedgerEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    purl_funded = models.BooleanField(
+        default=False, help_text=_("The tracker marks the record as funded through PURL.")
+    )
 
     class Meta:
         ordering = ["release", "donor", "aid_type"]

@@ -235,6 +235,7 @@ def do_import_workbook(
                 value_eur=a.value_eur.quantize(CENT) if a.value_eur is not None else None,
                 item=a.item[:300],
                 where=a.where[:300],
+                purl_funded=a.purl_funded,
             )
             _post(actor, figure, release, a.announced)
             result.created += 1

@@ -16,6 +16,7 @@ from veille.core.claims import ClaimCheck, Definition
 from veille.core.errors import InvalidInput
 from veille.kit.registry import app_modules
 from veille.support import charts, queries
+from veille.support.purl_share import with_purl_inside
 
 
 def other_checks() -> list[ClaimCheck]:
@@ -39,7 +40,10 @@ def claims(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         definition, error = Definition(), str(exc)
     check = queries.military_share_check(definition)
+    donors = queries.donor_table()
+    inside = with_purl_inside(donors, request.user)
     context = {
+        "purl_inside": [d for d in donors if d["donor"] in inside],
         "definition": definition,
         "check": check,
         "error": error,

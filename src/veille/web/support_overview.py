@@ -20,10 +20,12 @@ from veille.core.fx import RateUsed
 from veille.core.money import Money
 from veille.kit.exports import export_response
 from veille.ledger.rates import converter
+from veille.nations.access import sees_everything
 from veille.spending.models import Figure, SourceKind
 from veille.spending.queries import latest_source
 from veille.support import charts, queries
 from veille.support.models import TrackerRelease
+from veille.support.purl_share import with_purl_inside
 
 GDP_YEAR = 2021  # the last year before the full-scale invasion, as the Kiel tracker itself relates aid to GDP
 
@@ -35,6 +37,8 @@ DONOR_COLUMNS = [
     "financial",
     "humanitarian",
     "total",
+    "purl_eur",
+    "purl_pct",
     "release",
     "total_pct_gdp",
     "military_pct_gdp",
@@ -95,6 +99,7 @@ def with_gdp_share(rows: list[dict[str, Any]], release: TrackerRelease | None = 
 def index(request: HttpRequest) -> HttpResponse:
     release = queries.latest_release()
     donors = queries.donor_table(release)
+    with_purl_inside(donors, request.user)
     gdp = with_gdp_share(donors, release)
     months = queries.month_table(release)
     weapons = queries.weapon_table(release)
@@ -113,6 +118,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "donor_spec": charts.donors_stacked(donors, _("Allocations by donor (top 30), EUR billion")),
         "month_spec": charts.months_area(months, _("Allocations per month, all donors")),
         "weapon_spec": charts.weapons_bars(weapons, _("Military allocations by weapon category")),
+        "can_reconcile": sees_everything(request.user),
     }
     return render(request, "web/support_overview.html", context)
 
@@ -122,8 +128,14 @@ def donors_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "json"):
         raise Http404(f"no export as {fmt}")
     rows = queries.donor_table()
+    with_purl_inside(rows, request.user)
     gdp = with_gdp_share(rows)
     meta = queries.dataset_meta()
+    meta["purl_eur"] = (
+        "the part of the donor's allocations that is its PURL money: rows the tracker marks PURL-funded and "
+        "PURL contributions a coordinator confirmed as counted in a Kiel record (inside the allocations, "
+        "never added to them)"
+    )
     if gdp:
         meta["pct_gdp"] = {
             "gdp_year": gdp.year,

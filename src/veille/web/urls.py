@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from veille.web import claims_page, demand_page, support_overview, views
+from veille.web import claims_page, demand_page, reconcile_page, support_overview, views
 
 app_name = "web"
 urlpatterns = [
@@ -23,5 +23,6 @@ MECHANISM_PAGES: dict[str, list[URLPattern]] = {
         path("", support_overview.index, name="index"),
         path("donors.<str:fmt>", support_overview.donors_export, name="donors_export"),
         path("claims/", claims_page.claims, name="claims"),
+        path("reconcile/", reconcile_page.reconcile, name="reconcile"),
     ],
 }

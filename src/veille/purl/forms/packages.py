@@ -283,10 +283,13 @@ class ShipmentForm(StepForm):
     hub = text(_("Hub"))
     shipped_on = text(_("Shipped on"), widget=DayInput)
 
-    def __init__(self, data: Mapping[str, Any] | None = None, *, actor: Actor, items: Choices) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, actor: Actor, items: Choices, package: Any = None
+    ) -> None:
         initial = {"package_item": items[0][0] if items else "", "shipped_on": dt.date.today().isoformat()}
         super().__init__(data, actor=actor, initial=initial)
         self.fields["package_item"].widget.choices = items
+        self.package = package
 
     def check_access(self) -> None:
         require_shipper(self.actor)
@@ -299,15 +302,23 @@ class ShipmentForm(StepForm):
 
     def submit(self) -> Shipment:
         d = self.cleaned_data
-        return services.do_ship(self.actor, d["package_item"], d["quantity"], d["hub"], d["shipped_on"])
+        return services.do_ship(
+            self.actor, d["package_item"], d["quantity"], d["hub"], d["shipped_on"], package=self.package
+        )
 
 
 class ReceiptForm(StepForm):
     received_on = text(_("Received on"), widget=DayInput)
+    quantity = text(
+        _("Quantity received"),
+        widget=forms.NumberInput,
+        help_text=_("All that was shipped, unless fewer arrived (then say why in the note)."),
+    )
     note = text(_("Note"), widget=forms.Textarea)
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, actor: Actor, shipment: Shipment) -> None:
-        super().__init__(data, actor=actor, initial={"received_on": dt.date.today().isoformat()})
+        initial = {"received_on": dt.date.today().isoformat(), "quantity": str(shipment.quantity)}
+        super().__init__(data, actor=actor, initial=initial)
         self.shipment = shipment
 
     def check_access(self) -> None:
@@ -318,4 +329,6 @@ class ReceiptForm(StepForm):
 
     def submit(self) -> Shipment:
         d = self.cleaned_data
-        return services.do_receive(self.actor, self.shipment.pk, d["received_on"], d["note"])
+        return services.do_receive(
+            self.actor, self.shipment.pk, d["received_on"], d["note"], quantity=d.get("quantity") or None
+        )

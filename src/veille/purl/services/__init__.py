@@ -33,6 +33,8 @@ from veille.purl.services.deliveries import (
     check_shipment,
     do_receive,
     do_ship,
+    item_label,
+    pool_of,
 )
 from veille.purl.services.funding import (
     ContributionData,
@@ -113,5 +115,7 @@ __all__ = [
     "do_update_item",
     "get_list",
     "get_package",
+    "item_label",
     "live_events",
+    "pool_of",
 ]

@@ -1,14 +1,22 @@
 """Writes of deliveries: shipments against package items (editors of the United States, which
 delivers, or coordinators) and their receipt, confirmed by Ukraine's editors only.
 
-Never more of a package item is shipped than the package holds (:class:`OverDelivery`); a
-shipment is received once (:class:`AlreadyReceived`), on or after the day it was shipped. What is
-delivered is derived from these quantities (:mod:`veille.purl.queries`), never stored.
+Never more of a package item is shipped than the package holds (:class:`OverDelivery`), and only an
+item of the package named (:class:`WrongPackage`); a shipment is received once
+(:class:`AlreadyReceived`), on or after the day it was shipped, for at most what was shipped
+(:class:`OverReceipt`). What is delivered is derived from these quantities
+(:mod:`veille.purl.queries`), never stored.
+
+Each delivery is also materiel on the ledger (DESIGN.md §4): the shipment is a *pooled* shipment of
+the package (written for the United States, which delivers, and not counted for it), of the item in
+its own unit, valued at the item's estimated unit cost with that cost's source; the receipt follows
+it. The package's funders' shares of it are derived at report time (:mod:`veille.ledger.pools`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +25,35 @@ from django.utils import timezone
 
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput
+from veille.core.money import Money
+from veille.ledger import services as ledger
+from veille.ledger.models import LedgerEvent
 from veille.nations.access import Actor
-from veille.purl.exceptions import AlreadyReceived, OverDelivery, PurlNotFound
+from veille.purl.exceptions import AlreadyReceived, OverDelivery, OverReceipt, PurlNotFound, WrongPackage
 from veille.purl.models import PackageItem, Shipment
-from veille.purl.rights import require_shipper, require_ukraine_editor
+from veille.purl.rights import UKRAINE, UNITED_STATES, require_shipper, require_ukraine_editor
 from veille.purl.services import notifications as notify
+
+#: How the ledger names the valuation of a delivery.
+VALUATION = "estimated unit cost"
+
+
+def pool_of(package_id: int) -> str:
+    """The ledger's key of a package's pool: the reference its funding and its deliveries carry.
+
+    >>> pool_of(7)
+    'purl:package:7'
+    """
+    return f"purl:package:{package_id}"
+
+
+def item_label(description: str, unit: str) -> str:
+    """What the ledger counts: the item with its unit (counts of different units are never added).
+
+    >>> item_label("155 mm rounds", "rounds")
+    '155 mm rounds [rounds]'
+    """
+    return f"{description} [{unit}]"[:200]
 
 
 def check_day(value: Any, field: str) -> dt.date:
@@ -60,10 +92,17 @@ def _package_item(actor: Actor, package_item_id: Any) -> PackageItem:
 
 
 def check_shipment(
-    actor: Actor, package_item_id: Any, quantity: Any, hub: str, shipped_on: Any
+    actor: Actor, package_item_id: Any, quantity: Any, hub: str, shipped_on: Any, package: Any = None
 ) -> dict[str, Any]:
+    """Rights, the item (of ``package``, when named), the quantity left to ship, the hub and the day."""
     require_shipper(actor)
     pi = _package_item(actor, package_item_id)
+    if package not in (None, "") and str(pi.package_id) != str(package).strip():
+        raise WrongPackage(
+            f"package item {pi.pk} ({pi.item.description}) is in {pi.package.name}, not in package "
+            f"{package}; ship it from its own package",
+            field="package_item",
+        )
     count = check_quantity(quantity)
     shipped = int(pi.shipments.aggregate(q=Sum("quantity"))["q"] or 0)
     if shipped + count > pi.quantity:
@@ -82,20 +121,66 @@ def check_shipment(
     }
 
 
+def _materiel(pi: PackageItem, quantity: int, day: dt.date, what: str) -> ledger.NewEvent:
+    """A delivery of ``pi`` as the ledger records it (valued at the item's estimated unit cost)."""
+    package, item = pi.package, pi.item
+    return ledger.NewEvent(
+        party=UNITED_STATES,
+        counterparty=UKRAINE,
+        counterparty_name=package.name[:200],
+        # The value is the estimate of the list the item came from: its month is the value date.
+        value_date=item.requirement_list.month,
+        effective_at=dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC),
+        item=item_label(item.description, item.unit),
+        quantity=quantity,
+        amount=Money(pi.unit_cost_usd * quantity, "USD"),
+        currency="USD",
+        valuation_method=VALUATION,
+        sources=[item.cost_source, f"PURL {package.name}: {what}"],
+        releasable_to=package.releasable_to,
+        releasable_nations=package.releasable_nation_codes,
+        synthetic=package.synthetic,
+    )
+
+
+def _post_shipment(actor: Actor, shipment: Shipment) -> LedgerEvent:
+    pi = shipment.package_item
+    data = _materiel(pi, shipment.quantity, shipment.shipped_on, f"shipment {shipment.pk} via {shipment.hub}")
+    data.pool = pool_of(pi.package_id)
+    data.reference = data.pool
+    data.synthetic = data.synthetic or shipment.synthetic
+    event = ledger.do_ship(actor, data)
+    shipment.ledger_event = event
+    shipment.save(update_fields=["ledger_event"])
+    return event
+
+
 def do_ship(
-    actor: Actor, package_item_id: Any, quantity: Any, hub: str, shipped_on: Any, synthetic: bool = False
+    actor: Actor,
+    package_item_id: Any,
+    quantity: Any,
+    hub: str,
+    shipped_on: Any,
+    synthetic: bool = False,
+    package: Any = None,
 ) -> Shipment:
+    """Record a shipment and post it to the ledger as the package's pooled materiel."""
     with transaction.atomic():
-        values = check_shipment(actor, package_item_id, quantity, hub, shipped_on)
+        values = check_shipment(actor, package_item_id, quantity, hub, shipped_on, package)
         shipment = Shipment.objects.create(
             **values, recorded_at=timezone.now(), recorded_by=actor.label, synthetic=synthetic
         )
-        do_audit(actor, "purl.ship", shipment, after=snapshot(shipment))
+        event = _post_shipment(actor, shipment)
+        do_audit(actor, "purl.ship", shipment, after={**(snapshot(shipment) or {}), "ledger_event": event.pk})
         notify.shipment_sent(actor, shipment)
         return shipment
 
 
-def check_receipt(actor: Actor, shipment_id: Any, received_on: Any) -> tuple[Shipment, dt.date]:
+def check_receipt(
+    actor: Actor, shipment_id: Any, received_on: Any, quantity: Any = None, note: str = ""
+) -> tuple[Shipment, dt.date, int]:
+    """Ukraine's editor, a visible shipment not received yet, a day on or after it left, and how
+    many arrived: all by default, never more than were shipped; fewer only with a note saying why."""
     require_ukraine_editor(actor, "confirm receipt of deliveries")
     try:
         shipment = Shipment.objects.select_for_update().filter(pk=int(shipment_id)).first()
@@ -114,27 +199,67 @@ def check_receipt(actor: Actor, shipment_id: Any, received_on: Any) -> tuple[Shi
         raise InvalidInput(
             f"is before the shipment left ({shipment.shipped_on.isoformat()})", field="received_on"
         )
-    return shipment, day
+    count = shipment.quantity if quantity in (None, "") else check_quantity(quantity)
+    if count > shipment.quantity:
+        raise OverReceipt(
+            f"shipment {shipment.pk} carried {shipment.quantity} {shipment.package_item.item.unit}; "
+            f"a receipt of {count} would be more than was shipped",
+            field="quantity",
+        )
+    if count < shipment.quantity and not (note or "").strip():
+        raise InvalidInput(
+            f"{shipment.quantity - count} of {shipment.quantity} did not arrive: say why in the note",
+            field="note",
+        )
+    return shipment, day, count
 
 
-def do_receive(actor: Actor, shipment_id: Any, received_on: Any, note: str = "") -> Shipment:
+def do_receive(
+    actor: Actor, shipment_id: Any, received_on: Any, note: str = "", quantity: Any = None
+) -> Shipment:
+    """Ukraine confirms what arrived; the ledger's receipt follows the shipment's materiel event."""
     with transaction.atomic():
-        shipment, day = check_receipt(actor, shipment_id, received_on)
+        shipment, day, count = check_receipt(actor, shipment_id, received_on, quantity, note)
+        if shipment.ledger_event is None:
+            # Shipped before deliveries were posted to the ledger: post it now, as the process that does.
+            _post_shipment(Actor.system_process("purl:deliveries"), shipment)
+        pi = shipment.package_item
+        data = _materiel(pi, count, day, f"receipt of shipment {shipment.pk}")
+        data.parent = shipment.ledger_event.pk if shipment.ledger_event else None
+        data.note = (note or "").strip()
+        data.amount = Money(pi.unit_cost_usd * Decimal(count), "USD")
+        event = ledger.do_receive(actor, data)
         shipment.received_on = day
         shipment.received_at = timezone.now()
         shipment.received_by = actor.label
         shipment.receipt_note = (note or "").strip()
-        shipment.save(update_fields=["received_on", "received_at", "received_by", "receipt_note"])
-        do_audit(actor, "purl.receive", shipment, after=snapshot(shipment))
+        shipment.received_quantity = count
+        shipment.receipt_event = event
+        shipment.save(
+            update_fields=[
+                "received_on",
+                "received_at",
+                "received_by",
+                "receipt_note",
+                "received_quantity",
+                "receipt_event",
+            ]
+        )
+        do_audit(
+            actor, "purl.receive", shipment, after={**(snapshot(shipment) or {}), "ledger_event": event.pk}
+        )
         notify.shipment_received(actor, shipment)
         return shipment
 
 
 __all__ = [
+    "VALUATION",
     "check_day",
     "check_quantity",
     "check_receipt",
     "check_shipment",
     "do_receive",
     "do_ship",
+    "item_label",
+    "pool_of",
 ]

@@ -308,7 +308,9 @@ def check_contribution(actor: Actor, data: ContributionData) -> tuple[Package | 
     return package, share
 
 
-def _new_event(data: ContributionData, package: Package | None, parent: int | None = None) -> ledger.NewEvent:
+def _new_event(
+    data: ContributionData, package: Package | None, parent: int | None = None, synthetic: bool = False
+) -> ledger.NewEvent:
     return ledger.NewEvent(
         party=data.nation.strip().upper(),
         counterparty=RECIPIENT,
@@ -322,6 +324,7 @@ def _new_event(data: ContributionData, package: Package | None, parent: int | No
         reference=_reference(package),
         releasable_to=data.releasable_to,
         releasable_nations=data.releasable_nations,
+        synthetic=synthetic,
     )
 
 
@@ -356,7 +359,7 @@ def do_pledge(actor: Actor, data: ContributionData, **extra: Any) -> Contributio
     with transaction.atomic():
         package, share = check_contribution(actor, data)
         _check_repeat(data, package, Role.PLEDGE)
-        event = ledger.do_pledge(actor, _new_event(data, package))
+        event = ledger.do_pledge(actor, _new_event(data, package, synthetic=bool(extra.get("synthetic"))))
         contribution = _contribution(actor, data, package, share, event, **extra)
         FundingEvent.objects.create(contribution=contribution, event=event, role=Role.PLEDGE, package=package)
         do_audit(
@@ -403,7 +406,7 @@ def do_commit(
             package, share = check_contribution(actor, data)
             _check_repeat(data, package, Role.COMMITMENT)
             was = funded(package) if package is not None else None
-            event = ledger.do_commit(actor, _new_event(data, package))
+            event = ledger.do_commit(actor, _new_event(data, package, synthetic=bool(extra.get("synthetic"))))
             target = _contribution(actor, data, package, share, event, **extra)
         FundingEvent.objects.create(contribution=target, event=event, role=Role.COMMITMENT, package=package)
         do_audit(actor, "purl.commit", target, after={"ledger_event": event.pk, "amount": str(event.amount)})

@@ -95,7 +95,7 @@ def shipment_received(actor: Actor, shipment: Shipment) -> None:
         app=APP,
         kind="received",
         title=RECEIVED,
-        subject=f"{package.name}: {shipment.quantity} × {shipment.package_item.item.description}",  # noqa: RUF001
+        subject=f"{package.name}: {shipment.received} × {shipment.package_item.item.description}",  # noqa: RUF001
         url=f"/purl/packages/{package.pk}/",
         visible=package,
     )

@@ -112,5 +112,5 @@ class Command(BaseCommand):
                 cov = f"{p['coverage_pct']} %" if p["coverage_pct"] is not None else "target not published"
                 w(
                     f"  {p['name']}: committed {p['committed_usd']:,} USD, {cov}; "
-                    f"delivered {p['received']}/{p['quantity']}"
+                    f"received {p['received_by_unit'] or 'nothing to deliver'}"
                 )

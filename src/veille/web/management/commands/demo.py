@@ -41,6 +41,13 @@ class Command(BaseCommand):
             result = module.load(console)
             for key, value in result.items():
                 console.print(f"  {key}: {value}")
+        # PURL and the Kiel tracker, side by side: the shell proposes which Kiel record counts each
+        # PURL contribution (a coordinator confirms them on /support/reconcile/).
+        from veille.nations.access import Actor
+        from veille.web.services import do_propose_links
+
+        console.rule("[bold]PURL and the Kiel tracker")
+        console.print(f"  links: {do_propose_links(Actor.system_process('demo')).summary()}")
         self.stdout.write(f"demo data loaded. Demo logins (password '{DEMO_PASSWORD}'):")
         for username, _nation, _role, full_name in DEMO_USERS:
             self.stdout.write(f"  {username:6} {full_name}")
