@@ -76,6 +76,25 @@ def test_the_catalogue_compiles_with_format_checks(app: str, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
 
 
+def test_no_text_is_translated_two_ways_across_apps() -> None:
+    """Django merges every app's catalogue into one: the same English text (and context) translated
+    differently in two apps would show one app's word in the other's pages. Text that means two
+    things carries a context (pgettext, {% translate ... context ... %})."""
+    seen: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for app in APPS:
+        path = catalogue(app)
+        if not path.exists():
+            continue
+        for e in polib.pofile(str(path)):
+            if e.obsolete or not e.msgstr:
+                continue
+            seen.setdefault((e.msgctxt or "", e.msgid), {}).setdefault(e.msgstr, []).append(app)
+    clashes = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not clashes, "translated two ways (give the text a context, or agree on one word): " + "; ".join(
+        f"{ctx + ' | ' if ctx else ''}{msgid!r}: {v}" for (ctx, msgid), v in sorted(clashes.items())
+    )
+
+
 @pytest.mark.django_db
 def test_choosing_french_translates_the_shell(users: object) -> None:
     client = Client()
