@@ -34,6 +34,9 @@ class Nation(models.Model):
     partnership_date = models.DateField(
         null=True, blank=True, help_text=_("Start of NATO partnership where a formal date exists")
     )
+    partnership_framework = models.CharField(
+        max_length=60, blank=True, help_text=_("NATO partnership framework (Partnership for Peace…)")
+    )
     eu_member = models.BooleanField(default=False)
     aliases = models.JSONField(default=list, blank=True, help_text=_("Other spellings found in datasets"))
     source = models.CharField(max_length=300, blank=True)

@@ -43,6 +43,7 @@ def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict
                 "status_on": day.isoformat(),
                 "accession_date": n.accession_date,
                 "partnership_date": n.partnership_date,
+                "partnership_framework": n.partnership_framework,
                 "eu_member": n.eu_member,
                 "source": n.source,
                 "note": n.note,

@@ -18,17 +18,21 @@ from django.utils import timezone
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput, NotFound
 from veille.nations.access import Actor, require_coordinator
-from veille.nations.exceptions import AccountLocked, UnknownNation
+from veille.nations.exceptions import AccountLocked, UnknownNation, UserExists, WeakPassword
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
 
 __all__ = [
     "DEMO_PASSWORD",
     "DEMO_USERS",
+    "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
     "authenticate_token",
+    "check_first_coordinator",
     "check_login_allowed",
     "check_membership",
+    "check_new_password",
+    "do_create_coordinator",
     "do_create_demo_users",
     "do_create_token",
     "do_load_reference",
@@ -229,3 +233,75 @@ def do_create_demo_users(
         if role is not None and not Membership.objects.filter(user=user).exists():
             do_set_membership(actor, user, nation_code, role)
     return created
+
+
+# --- the first coordinator (veille setup) ---------------------------------------------------
+
+#: A password of a real account has at least this many characters (the demo's is refused whatever
+#: its length: it is published).
+MIN_PASSWORD_LENGTH = 12
+
+
+def check_new_password(password: str, username: str = "", email: str = "") -> None:
+    """Refuse the demo's published password, one under :data:`MIN_PASSWORD_LENGTH` characters, and
+    what Django's validators refuse (too common, all digits, too close to the user name)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if password == DEMO_PASSWORD:
+        raise WeakPassword("is the demo's published password; choose another", field="password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(
+            f"has {len(password)} characters; at least {MIN_PASSWORD_LENGTH} are needed", field="password"
+        )
+    try:
+        validate_password(password, user=get_user_model()(username=username, email=email))
+    except ValidationError as exc:
+        raise WeakPassword(" ".join(exc.messages), field="password") from exc
+
+
+def check_first_coordinator(username: str, email: str, password: str | None) -> None:
+    """The user name, e-mail address and password of a coordinator to create (``password`` None:
+    only the name and address are checked)."""
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not username or len(username) > 150:
+        raise InvalidInput("give a user name of 1 to 150 characters", field="username")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="username") from exc
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(f"{email!r} is not an e-mail address", field="email") from exc
+    if password is not None:
+        check_new_password(password, username, email)
+
+
+def _is_coordinator(user: Any) -> bool:
+    m = Membership.objects.filter(user=user).first()
+    return m is not None and m.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+@transaction.atomic
+def do_create_coordinator(actor: Actor, username: str, email: str, password: str | None) -> tuple[Any, bool]:
+    """Create a NATO staff coordinator (``veille setup``'s first user); returns the user and whether
+    it was created. A coordinator of that name already there is left as it is (its password too),
+    so that the command can run again; a user of that name who is not a coordinator is refused."""
+    require_coordinator(actor, "create coordinators")
+    user_model = get_user_model()
+    existing = user_model.objects.filter(username=username).first()
+    if existing is not None:
+        if _is_coordinator(existing):
+            return existing, False
+        raise UserExists(f"{username!r} is already a user and not a coordinator", field="username")
+    if password is None:
+        raise WeakPassword("a new coordinator needs a password", field="password")
+    check_first_coordinator(username, email, password)
+    user = user_model.objects.create_user(username=username, email=email, password=password)
+    do_audit(actor, "user.create", user, after={"username": username, "email": email})
+    do_set_membership(actor, user, None, Role.COORDINATOR)
+    return user, True

@@ -18,6 +18,7 @@ COLUMNS = [
     "status_on",
     "accession_date",
     "partnership_date",
+    "partnership_framework",
     "eu_member",
     "source",
     "note",

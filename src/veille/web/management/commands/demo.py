@@ -1,4 +1,5 @@
-"""``veille demo``: load the shipped public data and the demo users (idempotent)."""
+"""``veille demo``: load the shipped public data, the synthetic demo records and the demo users
+(idempotent). The reference nations are no demo data: ``veille migrate`` loads them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from veille.nations.services import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
-    help = "Load the shipped reference and public data and create the demo users. Safe to run again."
+    help = (
+        "Load the shipped public datasets and the synthetic demo records, and create the demo users "
+        "(the reference nations come with `veille migrate`). Safe to run again."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="print only the summary line")
