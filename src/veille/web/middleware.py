@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from veille.core.errors import InvalidInput, VeilleError
+from veille.kit.addresses import client_address
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -56,7 +57,7 @@ class RateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in self.WRITE_METHODS:
-            address = request.META.get("REMOTE_ADDR", "unknown")
+            address = client_address(request) or "unknown"
             window = int(time.time() // 60)
             key = f"veille:rate:{address}:{window}"
             count = cache.get_or_set(key, 0, timeout=120)
