@@ -43,7 +43,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         address = Actor.from_request(request).ip
         try:
-            nation_services.check_login_allowed(username)
+            nation_services.check_login_allowed(username, address)
         except VeilleError as exc:
             form.add_error(None, exc.message)
             status = 423
@@ -52,7 +52,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user is None:
                 entry = nation_services.do_record_login_failure(username, address)
                 if entry.locked_until:
-                    form.add_error(None, _("Too many failed logins: this account is locked for a while."))
+                    form.add_error(
+                        None, _("Too many failed logins: this account is locked here for a while.")
+                    )
                     status = 423
                 else:
                     form.add_error(None, _("Wrong user name or password."))
