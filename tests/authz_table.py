@@ -44,6 +44,8 @@ ROUTES: dict[str, Expect] = {
     # nations
     "nations:list": Expect("/nations/", EVERYONE_200),
     "nations:export": Expect("/nations/export.csv", EVERYONE_200),
+    # the locked logins and their unlock: coordinators (the unlock itself is in WRITES)
+    "nations:locks": Expect("/nations/locks/", STAFF_WIDE),
     # audit: coordinators and admins only
     "audit:list": Expect("/audit/", STAFF_WIDE),
     "audit:export": Expect("/audit/export.csv", STAFF_WIDE),
@@ -349,6 +351,10 @@ PREFIX_RULES: dict[str, dict[str, int]] = {
 WRITES: list[tuple[str, Expect]] = [
     ("web:tokens", Expect("/account/tokens/", {"anon": 302, "*": 200}, "post", {"name": "matrix"})),
     ("web:logout", Expect("/logout/", {"*": 302}, "post")),
+    (
+        "nations:locks",
+        Expect("/nations/locks/", {"anon": 302, "alice": 302, "*": 403}, "post", {"username": "nora"}),
+    ),
     ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
     # a meeting is recorded by coordinators only (then the page of the new meeting)
     (

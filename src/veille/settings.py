@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 from veille.core.env import Env, SettingError, parse_database_url, parse_email_url
+from veille.kit.addresses import parse_networks
 from veille.kit.paths import resolve
 
 env = Env()
@@ -157,6 +158,12 @@ LOGOUT_REDIRECT_URL = "web:home"
 VEILLE_LOGIN_MAX_FAILURES = env.int("VEILLE_LOGIN_MAX_FAILURES", minimum=1)
 VEILLE_LOGIN_LOCK_MINUTES = env.int("VEILLE_LOGIN_LOCK_MINUTES", minimum=1)
 VEILLE_RATE_LIMIT_PER_MINUTE = env.int("VEILLE_RATE_LIMIT_PER_MINUTE", minimum=1)
+try:
+    VEILLE_TRUSTED_PROXIES = parse_networks(env.list("VEILLE_TRUSTED_PROXIES"))
+except ValueError as _exc:
+    raise SettingError(
+        "VEILLE_TRUSTED_PROXIES", env.str("VEILLE_TRUSTED_PROXIES"), f"addresses or networks ({_exc})"
+    ) from None
 
 SECURE = env.bool("VEILLE_SECURE_COOKIES")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE

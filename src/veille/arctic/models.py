@@ -19,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.nations.access import Releasable
 
+#: The days an activity's window and its sources' dates may name: a date outside is a typing error
+#: (``9999-12-31``), and the pages' arithmetic on days stays within the calendar.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
 
 class Kind(models.TextChoices):
     EXERCISE = "exercise", _("Exercise")

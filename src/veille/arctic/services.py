@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from veille.arctic.exceptions import BadArea, NoSuchActivity, RowsRejected
 from veille.arctic.geo import AreaError, bbox_of, validate_geometry
-from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind, Precision
+from veille.arctic.models import FIRST_DAY, LAST_DAY, Activity, Alert, AlertRule, Domain, Kind, Precision
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from veille.kit.importers import ImportSummary
@@ -39,9 +39,12 @@ from veille.nations.models import Nation
 
 __all__ = [
     "ALERT_STREAM",
+    "FIRST_DAY",
+    "LAST_DAY",
     "MAX_RADIUS_KM",
     "NewActivity",
     "check_activity",
+    "check_day_in_range",
     "check_import_activities",
     "check_raise_alerts",
     "check_rule",
@@ -57,6 +60,16 @@ __all__ = [
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _URL = re.compile(r"^https?://\S+$")
 MAX_RADIUS_KM = 3000
+
+
+def check_day_in_range(day: dt.date | None, field: str) -> None:
+    """Refuse a day outside ``FIRST_DAY``..``LAST_DAY``, naming the field."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(
+            f"{day.isoformat()} is out of range: give a date from {FIRST_DAY.isoformat()} "
+            f"to {LAST_DAY.isoformat()}",
+            field=field,
+        )
 
 
 @dataclass
@@ -111,6 +124,8 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
     ):
         if precision not in Precision.values:
             raise InvalidInput("must be day or month", field=name)
+    check_day_in_range(new.starts_on, "starts_on")
+    check_day_in_range(new.ends_on, "ends_on")
     if new.starts_on and new.ends_on and new.ends_on < new.starts_on:
         raise InvalidInput("ends before it starts", field="ends_on")
     participants = encode_nations(new.participants)
@@ -161,9 +176,15 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
             raise InvalidInput(f"source {i + 1}: not an http(s) address: {url!r}", field="sources")
         if date:
             try:
-                dt.date.fromisoformat(date)
+                day = dt.date.fromisoformat(date)
             except ValueError as exc:
                 raise InvalidInput(f"source {i + 1}: date must be YYYY-MM-DD", field="sources") from exc
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise InvalidInput(
+                    f"source {i + 1}: {date} is out of range ({FIRST_DAY.isoformat()} to "
+                    f"{LAST_DAY.isoformat()})",
+                    field="sources",
+                )
         if not url and not s.get("title", "").strip():
             raise InvalidInput(f"source {i + 1}: give an address or a reference", field="sources")
         sources.append({"url": url, "date": date, "title": s.get("title", "").strip()})

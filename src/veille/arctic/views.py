@@ -21,7 +21,7 @@ from veille.arctic import coverage as cov
 from veille.arctic import layers, layers_fast, queries, services
 from veille.arctic.forms import ActivityForm
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, parse_bbox
-from veille.arctic.models import Activity, Domain, Kind
+from veille.arctic.models import LAST_DAY, Activity, Domain, Kind
 from veille.core.errors import InvalidInput, VeilleError
 from veille.core.events.schema import EVENT_TYPES
 from veille.core.geo import BBox
@@ -90,9 +90,9 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
             p = f["properties"]
             start = p.get("shown_from")
             p["t0"] = _ms(dt.date.fromisoformat(start)) if start else None
-            p["t1"] = (
-                _ms(dt.date.fromisoformat(p["ends_on"]) + dt.timedelta(days=1)) if p.get("ends_on") else None
-            )
+            end = dt.date.fromisoformat(p["ends_on"]) if p.get("ends_on") else None
+            # (the day after the last drawn one: a record written before dates were checked may end in 9999)
+            p["t1"] = _ms(min(end, LAST_DAY) + dt.timedelta(days=1)) if end else None
         return data
     since, until = queries.time_window(g)
     allies = queries.allies()

@@ -73,6 +73,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VEILLE_LOGIN_MAX_FAILURES", "5", "failed logins before an account is locked"),
     Setting("VEILLE_LOGIN_LOCK_MINUTES", "15", "minutes an account stays locked"),
     Setting("VEILLE_RATE_LIMIT_PER_MINUTE", "60", "write requests per minute per client address"),
+    Setting(
+        "VEILLE_TRUSTED_PROXIES",
+        "",
+        "comma-separated addresses or networks of the proxies whose X-Forwarded-For is believed",
+    ),
     Setting("VEILLE_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
     Setting("VEILLE_TEST_DB", "sqlite", "test runs only: sqlite or postgres"),
     Setting("VEILLE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/veille", "test runs only"),

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from veille.core.errors import InvalidInput, PermissionDenied
+from veille.kit.addresses import client_address
 from veille.nations.exceptions import NotAMember, WrongNation
 from veille.nations.models import Membership, Nation, NationKind, Role
 
@@ -60,8 +61,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest, via: str = "web") -> Actor:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+        ip = client_address(request)
         user = request.user if request.user.is_authenticated else None
         return cls(user=user, ip=ip or None, via=via, _m=membership_of(user))
 

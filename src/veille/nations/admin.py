@@ -38,4 +38,4 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(ReadOnlyAdmin):
-    list_display = ("username", "failures", "last_failure_at", "last_address", "locked_until")
+    list_display = ("username", "address", "failures", "locks", "last_failure_at", "locked_until")

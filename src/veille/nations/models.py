@@ -110,13 +110,21 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """Failed logins counted per user name; a lock stops further attempts until it expires."""
+    """Failed logins counted per user name *and* client address: a lock stops further attempts from
+    that address only, so that nobody can lock a user out from elsewhere. Each lock of the same pair
+    lasts twice as long as the one before (``locks``), until a successful login or an unlock."""
 
-    username = models.CharField(max_length=150, unique=True)
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True, help_text="client address ('' when unknown)")
     failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
-    last_address = models.GenericIPAddressField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="nations_loginfailure_user_address")
+        ]
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures} failure(s)"

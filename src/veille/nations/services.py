@@ -25,6 +25,7 @@ from veille.nations.reference import read_reference
 __all__ = [
     "DEMO_PASSWORD",
     "DEMO_USERS",
+    "MAX_LOCK",
     "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
     "authenticate_token",
@@ -32,6 +33,7 @@ __all__ = [
     "check_login_allowed",
     "check_membership",
     "check_new_password",
+    "check_unlock",
     "do_create_coordinator",
     "do_create_demo_users",
     "do_create_token",
@@ -40,6 +42,8 @@ __all__ = [
     "do_record_login_failure",
     "do_revoke_token",
     "do_set_membership",
+    "do_unlock",
+    "lock_duration",
     "resolve_nation",
 ]
 
@@ -156,45 +160,103 @@ def authenticate_token(clear: str) -> object | None:
 
 
 # --- login failures and lockout -------------------------------------------------------------
+# Failures count per user name and client address: an outsider who guesses from one address locks
+# that address out, never the user at hers. Each new lock of the same pair lasts twice as long as
+# the one before (VEILLE_LOGIN_LOCK_MINUTES, twice, four times… up to MAX_LOCK), so that guessing
+# slows down faster than it can go on; a successful login from that address, or an unlock, forgets it.
+
+#: The longest a lock lasts, however many came before it.
+MAX_LOCK = dt.timedelta(hours=24)
 
 
-def check_login_allowed(username: str) -> None:
-    """Raise :class:`AccountLocked` while the user name is locked."""
-    entry = LoginFailure.objects.filter(username=username.casefold()).first()
+def _pair(username: str, address: str | None) -> dict[str, str]:
+    return {"username": username.strip().casefold()[:150], "address": (address or "")[:45]}
+
+
+def lock_duration(locks: int) -> dt.timedelta:
+    """How long the ``locks``-th lock of one user name and address lasts (doubling, capped)."""
+    minutes = settings.VEILLE_LOGIN_LOCK_MINUTES * 2 ** min(max(locks - 1, 0), 16)
+    return min(dt.timedelta(minutes=minutes), MAX_LOCK)
+
+
+def check_login_allowed(username: str, address: str | None = None) -> None:
+    """Raise :class:`AccountLocked` while the user name is locked for this client address."""
+    entry = LoginFailure.objects.filter(**_pair(username, address)).first()
     if entry and entry.locked_until and entry.locked_until > timezone.now():
-        until = entry.locked_until.strftime("%H:%M UTC")
-        raise AccountLocked(f"too many failed logins: this account is locked until {until}", field="username")
+        until = entry.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+        raise AccountLocked(
+            f"too many failed logins from your address: this account is locked here until {until}",
+            field="username",
+        )
 
 
 @transaction.atomic
 def do_record_login_failure(username: str, address: str | None) -> LoginFailure:
-    """Count a failed login; lock the user name after ``VEILLE_LOGIN_MAX_FAILURES`` in a row."""
-    entry, _ = LoginFailure.objects.select_for_update().get_or_create(username=username.casefold())
+    """Count a failed login of ``username`` from ``address``; lock the pair after
+    ``VEILLE_LOGIN_MAX_FAILURES`` in a row, for longer at each new lock."""
+    pair = _pair(username, address)
+    LoginFailure.objects.get_or_create(username=pair["username"], address=pair["address"])
+    entry = LoginFailure.objects.select_for_update().get(**pair)
     now = timezone.now()
     if entry.locked_until and entry.locked_until <= now:
         entry.failures = 0
         entry.locked_until = None
     entry.failures += 1
     entry.last_failure_at = now
-    entry.last_address = address
     if entry.failures >= settings.VEILLE_LOGIN_MAX_FAILURES:
-        entry.locked_until = now + dt.timedelta(minutes=settings.VEILLE_LOGIN_LOCK_MINUTES)
+        entry.locks += 1
+        entry.locked_until = now + lock_duration(entry.locks)
     entry.save()
     actor = Actor(ip=address, system=None, via="web")
     do_audit(actor, "login.failure", entry, note=f"{entry.failures} failure(s) for {entry.username}")
     if entry.locked_until:
-        do_audit(actor, "login.locked", entry, note=f"locked until {entry.locked_until.isoformat()}")
+        do_audit(
+            actor,
+            "login.locked",
+            entry,
+            note=f"{entry.username} locked for {address or 'an unknown address'} until "
+            f"{entry.locked_until.isoformat()} (lock {entry.locks})",
+        )
     return entry
 
 
 @transaction.atomic
 def do_record_login(actor: Actor) -> None:
-    """A successful login of ``actor.user``: its failures are forgotten, the login audited."""
+    """A successful login of ``actor.user``: its failures from this address are forgotten, the login
+    audited (those from other addresses stay: they are someone else's guesses)."""
     if actor.user is None:
         raise InvalidInput("only a user logs in", field="username")
-    username = actor.user.get_username().casefold()
-    cleared, _ = LoginFailure.objects.filter(username=username).delete()
+    cleared, _ = LoginFailure.objects.filter(**_pair(actor.user.get_username(), actor.ip)).delete()
     do_audit(actor, "login.success", actor.user, note=f"{cleared} failure(s) forgotten" if cleared else "")
+
+
+def check_unlock(actor: Actor, username: str) -> Any:
+    """The user to unlock, if the caller is a coordinator (or a command) and the user exists."""
+    require_coordinator(actor, "unlock accounts")
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None:
+        raise NotFound(f"no user called {username!r}", field="username")
+    return user
+
+
+@transaction.atomic
+def do_unlock(actor: Actor, username: str) -> int:
+    """Lift every lock and forget every failure of ``username`` (from every address); returns how
+    many addresses were locked. Audited as ``login.unlock``, even when nothing was locked."""
+    user = check_unlock(actor, username)
+    entries = LoginFailure.objects.select_for_update().filter(username=user.get_username().casefold())
+    now = timezone.now()
+    locked = [e.address or "unknown" for e in entries if e.locked_until and e.locked_until > now]
+    entries.delete()
+    do_audit(
+        actor,
+        "login.unlock",
+        user,
+        before={"locked_for": locked},
+        after={"locked_for": []},
+        note=f"{len(locked)} address(es) unlocked",
+    )
+    return len(locked)
 
 
 # --- demo users -----------------------------------------------------------------------------
