@@ -69,6 +69,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VEILLE_LOGIN_LOCK_MINUTES", "15", "minutes an account stays locked"),
     Setting("VEILLE_RATE_LIMIT_PER_MINUTE", "60", "write requests per minute per client address"),
     Setting("VEILLE_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    Setting("VEILLE_STREAMS_PER_USER", "4", "live streams (/arctic/stream/) one user may have open"),
+    Setting("VEILLE_STREAMS_MAX", "500", "live streams one server process keeps open at most"),
     Setting("VEILLE_TEST_DB", "sqlite", "test runs only: sqlite or postgres"),
     Setting("VEILLE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/veille", "test runs only"),
 )
