@@ -22,6 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 ## demo: migrate a SQLite database in ./var/, load the shipped data, serve http://$(HOST):$(PORT)
+## through the ASGI server (uvicorn workers under gunicorn: an open live stream holds no thread)
 demo: venv gettext
 	$(BIN)/veille migrate --noinput -v0
 	$(BIN)/veille compilemessages -v0 --ignore=.venv
@@ -34,8 +35,8 @@ demo: venv gettext
 	@echo ""
 	@$(BIN)/veille demo --feed --quiet > /dev/null & feed=$$!; \
 	  trap 'kill -TERM $$feed 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/gunicorn veille.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 120 \
-	  --access-logfile - --forwarded-allow-ips=127.0.0.1
+	  $(BIN)/gunicorn veille.asgi:application -k uvicorn_worker.UvicornWorker --bind $(HOST):$(PORT) \
+	  --workers 2 --timeout 120 --graceful-timeout 5 --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## setup: an instance for real use (docs/operations.md): migrate, compile messages, collect static
 ## files, create the first coordinator (asked on the terminal); run it again after each upgrade

@@ -164,6 +164,8 @@ except ValueError as _exc:
     raise SettingError(
         "VEILLE_TRUSTED_PROXIES", env.str("VEILLE_TRUSTED_PROXIES"), f"addresses or networks ({_exc})"
     ) from None
+VEILLE_STREAMS_PER_USER = env.int("VEILLE_STREAMS_PER_USER", minimum=1)
+VEILLE_STREAMS_MAX = env.int("VEILLE_STREAMS_MAX", minimum=1)
 
 SECURE = env.bool("VEILLE_SECURE_COOKIES")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE

@@ -11,16 +11,17 @@ not show them: alerts belong to their user, activities are read through ``visibl
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import datetime as dt
 import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
@@ -120,72 +121,120 @@ def open_streams() -> int:
 def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Iterator[str]:
     """The server-sent events of one open page for ``user`` (ends after ``max_seconds``, or at the
     next poll once :data:`ENDING` is set; the browser reconnects on its own, sending the last id it
-    saw)."""
+    saw). This form waits in its thread between polls: a WSGI server's thread is held for as long
+    as the page stays open (the ASGI server uses :func:`astream`)."""
     global _open
     with _open_lock:
         _open += 1
     try:
-        yield from _stream(user, last_alert_id, max_seconds)
+        page = _Page(user, last_alert_id, max_seconds)
+        yield from page.start()
+        while True:
+            chunks, done = page.poll_and_release()
+            yield from chunks
+            if done or ENDING.wait(POLL_S):
+                return
+    finally:
+        _release()
+        with _open_lock:
+            _open -= 1
+
+
+async def astream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> AsyncIterator[str]:
+    """The same events as :func:`stream`, for an ASGI server: between polls the page waits on the
+    event loop, holding no thread; each poll (a few short queries and a look at the event files)
+    runs in the loop's small shared pool of threads."""
+    global _open
+    with _open_lock:
+        _open += 1
+    try:
+        page, first = await sync_to_async(_Page.open, thread_sensitive=False)(
+            user, last_alert_id, max_seconds
+        )
+        for chunk in first:
+            yield chunk
+        while True:
+            chunks, done = await sync_to_async(page.poll_and_release, thread_sensitive=False)()
+            for chunk in chunks:
+                yield chunk
+            if done:
+                return
+            await asyncio.sleep(POLL_S)
+            if ENDING.is_set():
+                return
     finally:
         with _open_lock:
             _open -= 1
 
 
-def _stream(user: Any, last_alert_id: int, max_seconds: float) -> Iterator[str]:
-    root = layers.ais_store().root
-    seen_files = _older_files(root, time.time() - RECENT_S)
-    since = timezone.now()
-    started = last_beat = time.monotonic()
-    yield "retry: 1000\n\n"
-    last_alert = last_alert_id
-    if not last_alert_id:  # a fresh page: the open (unacknowledged) alerts first, then what comes
-        pending = list(Alert.objects.filter(user=user, acknowledged_at=None).order_by("-pk")[:50])
-        last_alert = Alert.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True).first() or 0
-        yield _sse("hello", {"last_alert": last_alert})
-        for a in reversed(pending):
-            yield _sse("alert", alert_payload(a), str(a.pk))
-    else:
-        yield _sse("hello", {"last_alert": last_alert})
-    try:
-        yield from _poll(user, root, seen_files, last_alert, since, started, last_beat, max_seconds)
-    except DatabaseError:
-        return  # the database went away (shutdown): end the stream; the browser reconnects
-    finally:
-        _release()
+class _Page:
+    """One open page's stream: what it has sent, and one poll at a time (each returns the chunks to
+    send and whether the stream is over)."""
 
+    def __init__(self, user: Any, last_alert_id: int, max_seconds: float) -> None:
+        self.user = user
+        self.last_alert = last_alert_id
+        self.max_seconds = max_seconds
+        self.root = layers.ais_store().root
+        self.seen_files = _older_files(self.root, time.time() - RECENT_S)
+        self.since = timezone.now()
+        self.started = self.last_beat = time.monotonic()
 
-def _poll(
-    user: Any,
-    root: Any,
-    seen_files: set[str],
-    last_alert: int,
-    since: dt.datetime,
-    started: float,
-    last_beat: float,
-    max_seconds: float,
-) -> Iterator[str]:
-    while True:
-        now_files = current_files(root)
-        new = now_files - seen_files
-        if new:
-            events = event_records(root, after_files=seen_files)
-            seen_files = now_files
-            services.do_raise_alerts(services.ALERT_STREAM, user, events)
-        for a in Alert.objects.filter(user=user, pk__gt=last_alert).order_by("pk"):
-            last_alert = a.pk
-            yield _sse("alert", alert_payload(a), str(a.pk))
+    @classmethod
+    def open(cls, user: Any, last_alert_id: int, max_seconds: float) -> tuple[_Page, list[str]]:
+        page = cls(user, last_alert_id, max_seconds)
+        try:
+            return page, page.start()
+        finally:
+            _release()
+
+    def start(self) -> list[str]:
+        out = ["retry: 1000\n\n"]
+        user = self.user
+        if not self.last_alert:  # a fresh page: the open (unacknowledged) alerts first, then what comes
+            pending = list(Alert.objects.filter(user=user, acknowledged_at=None).order_by("-pk")[:50])
+            newest = Alert.objects.filter(user=user).order_by("-pk").values_list("pk", flat=True).first()
+            self.last_alert = newest or 0
+            out.append(_sse("hello", {"last_alert": self.last_alert}))
+            out += [_sse("alert", alert_payload(a), str(a.pk)) for a in reversed(pending)]
+        else:
+            out.append(_sse("hello", {"last_alert": self.last_alert}))
+        return out
+
+    def poll(self) -> tuple[list[str], bool]:
+        try:
+            return self._poll()
+        except DatabaseError:
+            return [], True  # the database went away (shutdown): end the stream; the browser reconnects
+
+    def poll_and_release(self) -> tuple[list[str], bool]:
+        try:
+            return self.poll()
+        finally:
+            _release()
+
+    def _poll(self) -> tuple[list[str], bool]:
+        out = []
+        now_files = current_files(self.root)
+        if now_files - self.seen_files:
+            events = event_records(self.root, after_files=self.seen_files)
+            self.seen_files = now_files
+            services.do_raise_alerts(services.ALERT_STREAM, self.user, events)
+        for a in Alert.objects.filter(user=self.user, pk__gt=self.last_alert).order_by("pk"):
+            self.last_alert = a.pk
+            out.append(_sse("alert", alert_payload(a), str(a.pk)))
         checked = timezone.now()
-        for act in Activity.objects.visible_to(user).filter(updated_at__gt=since).order_by("updated_at"):
-            yield _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
-        since = checked
-        if time.monotonic() - last_beat > HEARTBEAT_S:
-            last_beat = time.monotonic()
-            yield ": keep-alive\n\n"
-        if time.monotonic() - started >= max_seconds or ENDING.is_set():
-            return
-        _release()
-        if ENDING.wait(POLL_S):
-            return
+        changed = Activity.objects.visible_to(self.user).filter(updated_at__gt=self.since)
+        for act in changed.order_by("updated_at"):
+            out.append(
+                _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
+            )
+        self.since = checked
+        if time.monotonic() - self.last_beat > HEARTBEAT_S:
+            self.last_beat = time.monotonic()
+            out.append(": keep-alive\n\n")
+        done = time.monotonic() - self.started >= self.max_seconds or ENDING.is_set()
+        return out, done
 
 
 def _older_files(root: Any, before_s: float) -> set[str]:

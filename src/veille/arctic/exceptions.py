@@ -8,14 +8,16 @@ VeilleError
 │                              anyone but the event matcher raising an alert
 ├── NotFound
 │   └── NoSuchActivity         no activity with this key or id, or not one the caller may see
-└── Conflict                   (veille.core.errors) a key held by a record the caller may not change
+├── Conflict                   (veille.core.errors) a key held by a record the caller may not change
+├── TooManyStreams             (HTTP 429) the user has as many live streams open as one user may
+└── StreamsFull                (HTTP 503) the server process has as many live streams open as it carries
 """
 
 from __future__ import annotations
 
-from veille.core.errors import InvalidInput, NotFound
+from veille.core.errors import InvalidInput, NotFound, VeilleError
 
-__all__ = ["BadArea", "NoSuchActivity", "RowsRejected"]
+__all__ = ["BadArea", "NoSuchActivity", "RowsRejected", "StreamsFull", "TooManyStreams"]
 
 
 class BadArea(InvalidInput):
@@ -31,3 +33,13 @@ class RowsRejected(InvalidInput):
 
 class NoSuchActivity(NotFound):
     pass
+
+
+class TooManyStreams(VeilleError):
+    code = "too_many_streams"
+    http_status = 429
+
+
+class StreamsFull(VeilleError):
+    code = "streams_full"
+    http_status = 503

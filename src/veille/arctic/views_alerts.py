@@ -5,10 +5,14 @@ acknowledging an alert, and the server-sent event stream of open pages
 
 from __future__ import annotations
 
+import math
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veille.arctic import alerts as alerts_module
-from veille.arctic import services
+from veille.arctic import services, stream_slots
 from veille.arctic.models import Alert, AlertRule
 from veille.arctic.views import _error_json, event_labels, zone_names
 from veille.core.errors import InvalidInput, VeilleError
@@ -91,18 +95,91 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target if target.startswith("/arctic/") else reverse("arctic:alerts"))
 
 
-def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """Server-sent events for the open page: the user's alerts and the activities they may see."""
-    if not request.user.is_authenticated:
+#: the longest a stream runs before the browser reconnects (``max_seconds`` above it is cut to it)
+MAX_STREAM_S = 600.0
+
+
+def _stream_params(request: HttpRequest) -> tuple[int, float]:
+    """``last`` (the ``Last-Event-ID`` header or the query's ``last``) and ``max_seconds`` (default
+    120, cut to :data:`MAX_STREAM_S`); an :class:`InvalidInput` naming the parameter otherwise."""
+    raw_last = request.headers.get("Last-Event-ID") or request.GET.get("last") or "0"
+    try:
+        last = int(raw_last)
+    except ValueError:
+        raise InvalidInput(
+            _("must be a whole number (the id of the last alert received)"), field="last"
+        ) from None
+    if last < 0:
+        raise InvalidInput(_("must be a whole number (the id of the last alert received)"), field="last")
+    raw = request.GET.get("max_seconds", "")
+    try:
+        seconds = float(raw) if raw.strip() else 120.0
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidInput(
+            _("must be a number of seconds, 0 or more (at most %(n)d are used)") % {"n": MAX_STREAM_S},
+            field="max_seconds",
+        )
+    return last, min(seconds, MAX_STREAM_S)
+
+
+async def _released_after(chunks: AsyncIterator[str], slot: stream_slots.Slot) -> AsyncIterator[str]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    finally:
+        slot.release()
+
+
+def _released_after_sync(chunks: Iterator[str], slot: stream_slots.Slot) -> Iterator[str]:
+    try:
+        yield from chunks
+    finally:
+        slot.release()
+
+
+class _StreamResponse(StreamingHttpResponse):
+    """Gives the stream's slot back when closed, also when closed before its content was read (a
+    client gone at once)."""
+
+    slot: stream_slots.Slot | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.slot is not None:
+                self.slot.release()
+
+
+async def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Server-sent events for the open page: the user's alerts and the activities they may see.
+
+    An async view: under the ASGI server an open stream waits on the event loop and holds no worker
+    thread; each user may have ``VEILLE_STREAMS_PER_USER`` streams open (429 beyond), each process
+    ``VEILLE_STREAMS_MAX`` (503 beyond). Under a WSGI server (``veille runserver``, the test client)
+    the same events come from the thread that serves the request."""
+    user = await request.auser()
+    if not user.is_authenticated:
         return redirect(f"{reverse('web:login')}?next={reverse('arctic:index')}")
     try:
-        last = int(request.headers.get("Last-Event-ID") or request.GET.get("last") or 0)
-        limit = min(max(float(request.GET.get("max_seconds", 120)), 0.0), 600.0)
-    except ValueError:
-        return _error_json(InvalidInput("last and max_seconds must be numbers", field="max_seconds"))
-    response = StreamingHttpResponse(
-        alerts_module.stream(request.user, last, limit), content_type="text/event-stream; charset=utf-8"
-    )
+        last, limit = _stream_params(request)
+    except InvalidInput as exc:
+        return JsonResponse({"error": exc.as_dict()}, status=400)
+    try:
+        slot = await sync_to_async(stream_slots.acquire, thread_sensitive=False)(int(user.pk))
+    except VeilleError as exc:
+        refused = _error_json(exc)
+        refused["Retry-After"] = "10"
+        return refused
+    content: Any
+    if isinstance(request, ASGIRequest):
+        content = _released_after(alerts_module.astream(user, last, limit), slot)
+    else:
+        content = _released_after_sync(alerts_module.stream(user, last, limit), slot)
+    response = _StreamResponse(content, content_type="text/event-stream; charset=utf-8")
+    response.slot = slot
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response

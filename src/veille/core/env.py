@@ -79,6 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
         "comma-separated addresses or networks of the proxies whose X-Forwarded-For is believed",
     ),
     Setting("VEILLE_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    Setting("VEILLE_STREAMS_PER_USER", "4", "live streams (/arctic/stream/) one user may have open"),
+    Setting("VEILLE_STREAMS_MAX", "500", "live streams one server process keeps open at most"),
     Setting("VEILLE_TEST_DB", "sqlite", "test runs only: sqlite or postgres"),
     Setting("VEILLE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/veille", "test runs only"),
 )

@@ -408,7 +408,7 @@ def purl_allocate(request: HttpRequest, contribution_id: int, body: AllocationIn
         body.value_date,
         [body.source],
     )
-    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id))
+    return Status(201, queries.contribution_row(request.user, contribution_id))
 
 
 @router.get(
@@ -428,7 +428,7 @@ def purl_packages(request: HttpRequest) -> Any:
 )
 @paginate
 def purl_contributions(request: HttpRequest, nation: str | None = None) -> Any:
-    return queries.contribution_rows(request.user, nation=nation)
+    return queries.ContributionPage(request.user, nation=nation)
 
 
 @router.post(
@@ -448,7 +448,7 @@ def purl_contribute(request: HttpRequest, body: ContributionIn) -> Any:
     )
     actor = Actor.from_request(request, via="api")
     c = (services.do_pledge if body.kind == "pledge" else services.do_commit)(actor, data)
-    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == c.pk))
+    return Status(201, queries.contribution_row(request.user, c.pk))
 
 
 @router.post(
@@ -465,7 +465,7 @@ def purl_amend_contribution(request: HttpRequest, contribution_id: int, body: Co
         body.note,
         body.event,
     )
-    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id))
+    return Status(201, queries.contribution_row(request.user, contribution_id))
 
 
 @router.post(
@@ -477,7 +477,7 @@ def purl_cancel_contribution(request: HttpRequest, contribution_id: int, body: C
     services.do_cancel_contribution(
         Actor.from_request(request, via="api"), contribution_id, body.reason, [body.source]
     )
-    return Status(201, next(r for r in queries.contribution_rows(request.user) if r["id"] == contribution_id))
+    return Status(201, queries.contribution_row(request.user, contribution_id))
 
 
 @router.get(

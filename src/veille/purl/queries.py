@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
@@ -23,6 +24,7 @@ from veille.ledger import rates
 from veille.ledger.models import Kind, LedgerEvent
 from veille.ledger.queries import CONSOLE, figures
 from veille.nations.access import membership_of, sees_everything
+from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import (
     Contribution,
     FundingEvent,
@@ -472,17 +474,32 @@ def _funded(fund: Funding) -> str:
 # --- contributions ------------------------------------------------------------------------------
 
 
-def contribution_rows(
-    user: Any, nation: str | None = None, conv: Rates | None = None, package: int | None = None
-) -> list[dict[str, Any]]:
-    """Each contribution with its pledge, commitments and allocations (the ledger's figures); those
-    of one ``package`` only (its own and those allocated to it), when given."""
-    conv = conv or Rates()
-    qs = Contribution.objects.visible_to(user).select_related("package", "nation", "repeat_of")
+def _contributions(
+    user: Any, nation: str | None = None, package: int | None = None
+) -> QuerySet[Contribution]:
+    qs = Contribution.objects.visible_to(user)
     if nation:
         qs = qs.filter(nation_id=nation.upper())
     if package is not None:
         qs = qs.filter(Q(package_id=package) | Q(events__package_id=package)).distinct()
+    return qs
+
+
+def contribution_rows(
+    user: Any,
+    nation: str | None = None,
+    conv: Rates | None = None,
+    package: int | None = None,
+    ids: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Each contribution with its pledge, commitments and allocations (the ledger's figures); those
+    of one ``package`` only (its own and those allocated to it), when given; only those of ``ids``
+    (in the usual order), when given: the figures of a page or of one record are computed from
+    their own events, whatever the number of the others."""
+    conv = conv or Rates()
+    qs = _contributions(user, nation, package).select_related("package", "nation", "repeat_of")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     contributions = list(qs)
     links = list(FundingEvent.objects.filter(contribution__in=contributions).select_related("package"))
     rows_, fig = _events(user, [fe.event_id for fe in links])
@@ -541,6 +558,40 @@ def contribution_rows(
             }
         )
     return out
+
+
+def contribution_row(user: Any, contribution_id: int) -> dict[str, Any]:
+    """One contribution's row (what :func:`contribution_rows` gives for it), as ``user`` may see it."""
+    rows = contribution_rows(user, ids=[contribution_id])
+    if not rows:
+        raise PurlNotFound(f"no contribution {contribution_id} you may see", field="contribution")
+    return rows[0]
+
+
+class ContributionPage(Sequence[dict[str, Any]]):
+    """The visible contributions as a sequence whose slices are read from the database: counting
+    them is one query, and a page's figures are computed for that page's contributions only (the
+    API's pagination slices it)."""
+
+    def __init__(self, user: Any, nation: str | None = None) -> None:
+        self.user, self.nation = user, nation
+        self.qs = _contributions(user, nation)
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            ids = list(self.qs.values_list("pk", flat=True)[index : index + 1])
+            if not ids:
+                raise IndexError(index)
+            return contribution_rows(self.user, self.nation, ids=ids)[0]
+        ids = list(self.qs.values_list("pk", flat=True)[index])
+        return contribution_rows(self.user, self.nation, ids=ids) if ids else []
 
 
 def commitments_by_month(
@@ -703,6 +754,7 @@ __all__ = [
     "RELEASED",
     "WITHHELD",
     "ZERO",
+    "ContributionPage",
     "Funding",
     "Origin",
     "Rates",
@@ -710,6 +762,7 @@ __all__ = [
     "approved_items_left",
     "board",
     "commitments_by_month",
+    "contribution_row",
     "contribution_rows",
     "coverage",
     "coverage_by_month",
