@@ -29,9 +29,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import duckdb
 import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
@@ -40,6 +39,9 @@ from veille.core.ais.reader import AisReader
 from veille.core.ais.registry import STATIC_FIELDS, Known, records_frame, registry_changes
 from veille.core.ais.sources import Block
 from veille.kit.paths import resolve
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: static reports put through the registry at once by a file ingest (and at its end)
 STATICS_BATCH = 50_000
@@ -575,6 +577,8 @@ class AisStore:
         >>> store.connect().sql("SELECT mmsi, sog_kn FROM positions").fetchall()
         [(371798000, 12.3)]
         """
+        import duckdb  # a write needs none: ingest starts faster without it
+
         con = duckdb.connect()
         pos = self.root / "positions"
         ves = self.root / "vessels"

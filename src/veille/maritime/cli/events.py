@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import io
 import json
+from argparse import ArgumentParser
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.core.management.base import CommandError, CommandParser
 
 from veille.core.env import data_dir
 from veille.core.events.batch import Detectors
 from veille.core.events.schema import EVENT_TYPES
-from veille.maritime.cli.common import EXIT_ARGS, EXIT_INPUT, check_output, store_of
+from veille.maritime.cli.common import EXIT_ARGS, EXIT_INPUT, CommandError, check_output, store_of
 from veille.maritime.event_files import filter_zone, read_events
 from veille.maritime.event_runs import load_positions, run_events
 
@@ -26,7 +26,7 @@ __all__ = ["TYPE_GROUPS", "add_parser", "check", "detectors_of", "run", "when", 
 TYPE_GROUPS = {"zone": ["zone_entry", "zone_exit"], "track": ["position_jump", "shared_mmsi"]}
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser(
         "events", help="detect (or read) events: gaps, encounters, loitering, zones, cables, …"
     )

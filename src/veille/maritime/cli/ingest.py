@@ -12,11 +12,10 @@ import signal
 import sys
 import threading
 import time
+from argparse import ArgumentParser
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-
-from django.core.management.base import CommandError, CommandParser
 
 from veille.core.ais.archive import ArchiveError, is_archive
 from veille.core.ais.sources import InputDamaged, TcpStats, file_blocks, tcp_batches
@@ -26,6 +25,7 @@ from veille.maritime.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING_DECODED,
     EXIT_STORE,
+    CommandError,
     check_output,
     parse_until,
     store_of,
@@ -36,7 +36,7 @@ from veille.maritime.store import AisStore, IngestSummary, StoreError
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser(
         "ingest",
         help="read NMEA and store positions and vessel data",
@@ -108,9 +108,6 @@ class _Interrupt:
 
 def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     """Ingest every input in turn; the summary on ``stdout``; exit codes as the module says."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     # every argument is checked before any work starts (exit 2), then every input (exit 3)
     workers = _workers(opts.get("workers"))
     deadline = parse_until(opts["until"]) if opts.get("until") is not None else None
@@ -145,11 +142,7 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
             return interrupt.interrupted
 
         try:
-            with Progress(
-                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
-                TimeElapsedColumn(), transient=opts["format"] == "json",
-                console=Console(file=sys.stderr), disable=not sys.stderr.isatty(),
-            ) as bar:  # fmt: skip
+            with _progress_bar(transient=opts["format"] == "json") as bar:
                 for item in opts["inputs"]:
                     task = bar.add_task(item, total=None, info="")
 
@@ -207,6 +200,36 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         raise CommandError("no message could be decoded", returncode=EXIT_NOTHING_DECODED)
     if total.lines and not total.messages:
         raise CommandError("no AIS message found in the input", returncode=EXIT_NOTHING_DECODED)
+
+
+class _NoBar:
+    """The progress bar when standard error is no terminal: nothing drawn, and rich not imported
+    (a tenth of a second of start-up)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _progress_bar(*, transient: bool) -> Any:
+    """A rich progress bar on standard error when it is a terminal."""
+    if not sys.stderr.isatty():
+        return _NoBar()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(), transient=transient, console=Console(file=sys.stderr),
+    )  # fmt: skip
 
 
 def _tcp(

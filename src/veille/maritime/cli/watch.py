@@ -7,21 +7,27 @@ from __future__ import annotations
 
 import json
 import time
+from argparse import ArgumentParser
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
-
 from veille.core.events.batch import Detectors
-from veille.maritime.cli.common import EXIT_INPUT, EXIT_INTERRUPTED, parse_until, store_of, tcp_address
+from veille.maritime.cli.common import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    CommandError,
+    parse_until,
+    store_of,
+    tcp_address,
+)
 from veille.maritime.cli.events import detectors_of, when
 from veille.maritime.event_runs import LiveRun
 
 __all__ = ["add_parser", "check", "run"]
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser(
         "watch", help="events live from a feed: file, - (stdin) or tcp://HOST:PORT, as JSON lines"
     )
