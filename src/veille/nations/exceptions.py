@@ -5,16 +5,30 @@ VeilleError
 │   └── UnknownNation          a code or name that matches no nation
 ├── PermissionDenied
 │   ├── NotAMember             the user belongs to no nation nor NATO staff
-│   └── WrongNation            an editor acting for another nation
+│   ├── WrongNation            an editor acting for another nation
+│   └── GrantRefused           a grant above the granter's own rank, or to oneself
+├── NotFound
+│   └── UnknownInvitation      a link that no invitation has
 └── Conflict
-    └── AccountLocked          too many failed logins
+    ├── AccountLocked          too many failed logins
+    ├── InvitationUsed         an invitation's link used a second time
+    └── InvitationExpired      an invitation's link used after it expired
 """
 
 from __future__ import annotations
 
-from veille.core.errors import Conflict, InvalidInput, PermissionDenied
+from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-__all__ = ["AccountLocked", "NotAMember", "UnknownNation", "WrongNation"]
+__all__ = [
+    "AccountLocked",
+    "GrantRefused",
+    "InvitationExpired",
+    "InvitationUsed",
+    "NotAMember",
+    "UnknownInvitation",
+    "UnknownNation",
+    "WrongNation",
+]
 
 
 class UnknownNation(InvalidInput):
@@ -31,3 +45,19 @@ class WrongNation(PermissionDenied):
 
 class AccountLocked(Conflict):
     http_status = 423
+
+
+class GrantRefused(PermissionDenied):
+    pass
+
+
+class UnknownInvitation(NotFound):
+    pass
+
+
+class InvitationUsed(Conflict):
+    http_status = 410
+
+
+class InvitationExpired(Conflict):
+    http_status = 410

@@ -1,4 +1,5 @@
-"""Every write of the nations app: reference nations, memberships, API tokens, login failures."""
+"""Every write of the nations app: reference nations, API tokens, login failures, demo users; people
+and rights (memberships, invitations, accounts) in :mod:`veille.nations.services.people`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,25 +17,53 @@ from django.utils import timezone
 
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput, NotFound
-from veille.nations.access import Actor, require_coordinator
+from veille.nations.access import Actor
 from veille.nations.exceptions import AccountLocked, UnknownNation
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
+from veille.nations.services.people import (
+    INVITATION_VALID,
+    MIN_PASSWORD_LENGTH,
+    check_accept_invitation,
+    check_grant,
+    check_invitation,
+    check_invitation_link,
+    check_membership,
+    check_new_password,
+    check_set_active,
+    do_accept_invitation,
+    do_invite,
+    do_set_active,
+    do_set_membership,
+    rank_of,
+)
 
 __all__ = [
     "DEMO_PASSWORD",
     "DEMO_USERS",
+    "INVITATION_VALID",
+    "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
     "authenticate_token",
+    "check_accept_invitation",
+    "check_grant",
+    "check_invitation",
+    "check_invitation_link",
     "check_login_allowed",
     "check_membership",
+    "check_new_password",
+    "check_set_active",
+    "do_accept_invitation",
     "do_create_demo_users",
     "do_create_token",
+    "do_invite",
     "do_load_reference",
     "do_record_login",
     "do_record_login_failure",
     "do_revoke_token",
+    "do_set_active",
     "do_set_membership",
+    "rank_of",
     "resolve_nation",
 ]
 
@@ -81,29 +109,6 @@ def do_load_reference(actor: Actor, folder: Path | None = None) -> dict[str, int
         else:
             counts["unchanged"] += 1
     return counts
-
-
-def check_membership(nation_code: str | None, role: str) -> Nation | None:
-    if role not in Role.values:
-        raise InvalidInput(f"must be one of {', '.join(Role.values)}", field="role")
-    if nation_code is None:
-        return None
-    nation = Nation.objects.filter(code=nation_code.upper()).first()
-    if nation is None:
-        raise UnknownNation(f"no nation has code {nation_code!r}", field="nation")
-    return nation
-
-
-@transaction.atomic
-def do_set_membership(actor: Actor, user: Any, nation_code: str | None, role: str) -> Membership:
-    """Place a user in a nation (or in NATO staff when ``nation_code`` is None) with a role."""
-    require_coordinator(actor, "change memberships")
-    nation = check_membership(nation_code, role)
-    current = Membership.objects.filter(user=user).first()
-    before = snapshot(current)
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"nation": nation, "role": role})
-    do_audit(actor, "membership.set", membership, before=before, after=snapshot(membership))
-    return membership
 
 
 # --- API tokens -----------------------------------------------------------------------------
