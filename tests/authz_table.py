@@ -39,6 +39,12 @@ ROUTES: dict[str, Expect] = {
     "web:login": Expect("/login/", EVERYONE_200),
     "web:logout": Expect("/logout/", {"*": 405}),  # logging out is a POST
     "web:tokens": Expect("/account/tokens/", MEMBERS_ONLY),
+    # people and rights: each user sees their own account; coordinators see and change everyone's
+    "web:account": Expect("/account/", MEMBERS_ONLY),
+    "web:people": Expect("/people/", STAFF_WIDE),
+    "web:invite": Expect("/people/invitations/new/", STAFF_WIDE),
+    "web:person": Expect("/people/nora/", STAFF_WIDE),
+    "web:invitation": Expect("/invitation/no-such-link/", {"*": 404}),
     "healthz": Expect("/healthz", EVERYONE_200),
     "set_language": Expect("/i18n/setlang/", {"*": 302}),  # GET changes nothing and goes back
     # nations
@@ -355,6 +361,55 @@ WRITES: list[tuple[str, Expect]] = [
         "nations:locks",
         Expect("/nations/locks/", {"anon": 302, "alice": 302, "*": 403}, "post", {"username": "nora"}),
     ),
+    # people and rights: only coordinators grant; a national editor grants nothing; nobody grants
+    # themselves more; a coordinator grants up to their own rank (never administrator)
+    (
+        "web:invite",
+        Expect(
+            "/people/invitations/new/",
+            {"anon": 302, "alice": 200, "*": 403},
+            "post",
+            {"email": "matrix@example.org", "nation": "NOR", "role": "viewer"},
+        ),
+    ),
+    (
+        "web:invite",
+        Expect(
+            "/people/invitations/new/",
+            {"anon": 302, "*": 403},
+            "post",
+            {"email": "m@example.org", "nation": "", "role": "admin"},
+        ),
+    ),
+    (
+        "web:person",
+        Expect(
+            "/people/pawel/",
+            {"anon": 302, "alice": 302, "*": 403},
+            "post",
+            {"nation": "POL", "role": "editor"},
+        ),
+    ),
+    (
+        "web:person",
+        Expect(
+            "/people/nora/",
+            {"anon": 302, "alice": 302, "*": 403},
+            "post",
+            {"nation": "NOR", "role": "coordinator"},
+        ),
+    ),
+    (
+        "web:person",
+        Expect("/people/alice/", {"anon": 302, "*": 403}, "post", {"nation": "", "role": "admin"}),
+    ),
+    (
+        "web:person",
+        Expect("/people/pawel/", {"anon": 302, "*": 403}, "post", {"nation": "", "role": "admin"}),
+    ),
+    ("web:person", Expect("/people/pawel/", {"anon": 302, "alice": 302, "*": 403}, "post", {"active": "0"})),
+    ("web:person", Expect("/people/alice/", {"anon": 302, "*": 403}, "post", {"active": "0"})),
+    ("web:invitation", Expect("/invitation/no-such-link/", {"*": 404}, "post", {"username": "x"})),
     ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
     # a meeting is recorded by coordinators only (then the page of the new meeting)
     (

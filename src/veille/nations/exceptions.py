@@ -6,17 +6,33 @@ VeilleError
 │   └── WeakPassword           a password too short, common, or the demo's published one
 ├── PermissionDenied
 │   ├── NotAMember             the user belongs to no nation nor NATO staff
-│   └── WrongNation            an editor acting for another nation
+│   ├── WrongNation            an editor acting for another nation
+│   └── GrantRefused           a grant above the granter's own rank, or to oneself
+├── NotFound
+│   └── UnknownInvitation      a link that no invitation has
 └── Conflict
     ├── AccountLocked          too many failed logins
-    └── UserExists             a user name taken by someone who is not what was asked
+    ├── UserExists             a user name taken by someone who is not what was asked
+    ├── InvitationUsed         an invitation's link used a second time
+    └── InvitationExpired      an invitation's link used after it expired
 """
 
 from __future__ import annotations
 
-from veille.core.errors import Conflict, InvalidInput, PermissionDenied
+from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-__all__ = ["AccountLocked", "NotAMember", "UnknownNation", "UserExists", "WeakPassword", "WrongNation"]
+__all__ = [
+    "AccountLocked",
+    "GrantRefused",
+    "InvitationExpired",
+    "InvitationUsed",
+    "NotAMember",
+    "UnknownInvitation",
+    "UnknownNation",
+    "UserExists",
+    "WeakPassword",
+    "WrongNation",
+]
 
 
 class UnknownNation(InvalidInput):
@@ -41,3 +57,19 @@ class AccountLocked(Conflict):
 
 class UserExists(Conflict):
     pass
+
+
+class GrantRefused(PermissionDenied):
+    pass
+
+
+class UnknownInvitation(NotFound):
+    pass
+
+
+class InvitationUsed(Conflict):
+    http_status = 410
+
+
+class InvitationExpired(Conflict):
+    http_status = 410

@@ -109,6 +109,32 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class Invitation(models.Model):
+    """A coordinator's invitation of a person by e-mail to a membership (a nation or NATO staff when
+    ``nation`` is empty) with a role. Only the SHA-256 of its one-time link is stored; the link
+    expires at ``expires_at`` and serves once (``accepted_at``)."""
+
+    email = models.EmailField()
+    nation = models.ForeignKey(Nation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.nation_id or 'NATO'}, {self.role})"
+
+
 class LoginFailure(models.Model):
     """Failed logins counted per user name *and* client address: a lock stops further attempts from
     that address only, so that nobody can lock a user out from elsewhere. Each lock of the same pair

@@ -1,4 +1,5 @@
-"""Every write of the nations app: reference nations, memberships, API tokens, login failures."""
+"""Every write of the nations app: reference nations, API tokens, login failures, demo users; people
+and rights (memberships, invitations, accounts) in :mod:`veille.nations.services.people`."""
 
 from __future__ import annotations
 
@@ -21,29 +22,55 @@ from veille.nations.access import Actor, require_coordinator
 from veille.nations.exceptions import AccountLocked, UnknownNation, UserExists, WeakPassword
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
+from veille.nations.services.people import (
+    INVITATION_VALID,
+    MIN_PASSWORD_LENGTH,
+    check_accept_invitation,
+    check_grant,
+    check_invitation,
+    check_invitation_link,
+    check_membership,
+    check_new_password,
+    check_set_active,
+    do_accept_invitation,
+    do_invite,
+    do_set_active,
+    do_set_membership,
+    rank_of,
+)
 
 __all__ = [
     "DEMO_PASSWORD",
     "DEMO_USERS",
+    "INVITATION_VALID",
     "MAX_LOCK",
     "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
     "authenticate_token",
+    "check_accept_invitation",
     "check_first_coordinator",
+    "check_grant",
+    "check_invitation",
+    "check_invitation_link",
     "check_login_allowed",
     "check_membership",
     "check_new_password",
+    "check_set_active",
     "check_unlock",
+    "do_accept_invitation",
     "do_create_coordinator",
     "do_create_demo_users",
     "do_create_token",
+    "do_invite",
     "do_load_reference",
     "do_record_login",
     "do_record_login_failure",
     "do_revoke_token",
+    "do_set_active",
     "do_set_membership",
     "do_unlock",
     "lock_duration",
+    "rank_of",
     "resolve_nation",
 ]
 
@@ -89,29 +116,6 @@ def do_load_reference(actor: Actor, folder: Path | None = None) -> dict[str, int
         else:
             counts["unchanged"] += 1
     return counts
-
-
-def check_membership(nation_code: str | None, role: str) -> Nation | None:
-    if role not in Role.values:
-        raise InvalidInput(f"must be one of {', '.join(Role.values)}", field="role")
-    if nation_code is None:
-        return None
-    nation = Nation.objects.filter(code=nation_code.upper()).first()
-    if nation is None:
-        raise UnknownNation(f"no nation has code {nation_code!r}", field="nation")
-    return nation
-
-
-@transaction.atomic
-def do_set_membership(actor: Actor, user: Any, nation_code: str | None, role: str) -> Membership:
-    """Place a user in a nation (or in NATO staff when ``nation_code`` is None) with a role."""
-    require_coordinator(actor, "change memberships")
-    nation = check_membership(nation_code, role)
-    current = Membership.objects.filter(user=user).first()
-    before = snapshot(current)
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"nation": nation, "role": role})
-    do_audit(actor, "membership.set", membership, before=before, after=snapshot(membership))
-    return membership
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -299,28 +303,6 @@ def do_create_demo_users(
 
 # --- the first coordinator (veille setup) ---------------------------------------------------
 
-#: A password of a real account has at least this many characters (the demo's is refused whatever
-#: its length: it is published).
-MIN_PASSWORD_LENGTH = 12
-
-
-def check_new_password(password: str, username: str = "", email: str = "") -> None:
-    """Refuse the demo's published password, one under :data:`MIN_PASSWORD_LENGTH` characters, and
-    what Django's validators refuse (too common, all digits, too close to the user name)."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    if password == DEMO_PASSWORD:
-        raise WeakPassword("is the demo's published password; choose another", field="password")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(
-            f"has {len(password)} characters; at least {MIN_PASSWORD_LENGTH} are needed", field="password"
-        )
-    try:
-        validate_password(password, user=get_user_model()(username=username, email=email))
-    except ValidationError as exc:
-        raise WeakPassword(" ".join(exc.messages), field="password") from exc
-
 
 def check_first_coordinator(username: str, email: str, password: str | None) -> None:
     """The user name, e-mail address and password of a coordinator to create (``password`` None:
@@ -340,7 +322,7 @@ def check_first_coordinator(username: str, email: str, password: str | None) -> 
     except ValidationError as exc:
         raise InvalidInput(f"{email!r} is not an e-mail address", field="email") from exc
     if password is not None:
-        check_new_password(password, username, email)
+        check_new_password(password, username=username, email=email)
 
 
 def _is_coordinator(user: Any) -> bool:

@@ -12,7 +12,7 @@ def _address_from_last_failure(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("nations", "0001_initial"),
+        ("nations", "0002_reference_nations"),
     ]
 
     operations = [
