@@ -291,6 +291,10 @@ def check_new_password(password: str, *, username: str = "", email: str = "") ->
 
     if password == DEMO_PASSWORD:
         raise WeakPassword("is the demo's published password; choose another", field="password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(
+            f"has {len(password)} characters; at least {MIN_PASSWORD_LENGTH} are needed", field="password"
+        )
     user = get_user_model()(username=username, email=email)
     problems: list[str] = []
     for validate in (
