@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from veille.maritime.cli import events, generate, ingest, replay, scenario, stats, watch
+from veille.maritime.cli import events, generate, ingest, replay, runs, scenario, stats, watch
 from veille.maritime.cli.common import EXIT_STORE, STORE_HELP, existing_store
 from veille.maritime.store import StoreError
 
@@ -24,6 +24,9 @@ Run = Callable[[dict[str, Any], Any, Any], None]
 #: (add the action's parser, run it), in the order ``veille ais --help`` lists them
 ACTIONS: dict[str, tuple[Callable[[Any], CommandParser], Run]] = {
     "ingest": (ingest.add_parser, ingest.run),
+    "runs": (runs.add_runs_parser, runs.runs),
+    "rollback": (runs.add_rollback_parser, runs.rollback),
+    "resume": (runs.add_resume_parser, runs.resume),
     "replay": (replay.add_parser, replay.run),
     "stats": (stats.add_parser, stats.run),
     "generate": (generate.add_parser, generate.run),
@@ -37,8 +40,8 @@ ACTIONS: dict[str, tuple[Callable[[Any], CommandParser], Run]] = {
 class Command(BaseCommand):
     requires_system_checks: list[str] = []  # reads and writes files only; no database, no URLs
     help = (
-        "AIS: ingest NMEA (files, .gz, stdin, tcp://host:port), replay a capture, store stats, "
-        "synthetic traffic."
+        "AIS: ingest NMEA (files, .gz, stdin, tcp://host:port), list, roll back or resume ingest "
+        "runs, replay a capture, store stats, synthetic traffic."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"]
         # every argument is checked before any work starts
-        if action in ("stats", "events"):
+        if action in ("stats", "events", "runs", "rollback", "resume"):
             existing_store(opts)
         if action == "events":
             events.check(opts)
