@@ -67,6 +67,12 @@ def test_every_shipped_dataset_imports_into_a_freshly_migrated_database(tmp_path
 
         # no demo account was made: the only users are those an operator creates
         users = veille(
-            ["shell", "-v0", "-c", "from django.contrib.auth.models import User; print(User.objects.count())"], env
+            [
+                "shell",
+                "-v0",
+                "-c",
+                "from django.contrib.auth.models import User; print(User.objects.count())",
+            ],
+            env,
         )
         assert users.returncode == 0 and users.stdout.strip() == "0", users.stderr[-2000:]
