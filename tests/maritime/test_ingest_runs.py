@@ -67,7 +67,7 @@ def test_only_the_new_file_of_a_command_is_read(tmp_path: Path) -> None:
     ingest(store, DMA)
     before = positions(store)
     second, err = ingest(store, DMA, aegean)
-    assert "already stored" in err
+    assert "already stored" in err and second["skipped"] == [str(DMA)]
     assert positions(store) == before + second["positions"]
     runs = IngestRuns(store).all()
     assert [len(r["inputs"]) for r in runs] == [1, 1]

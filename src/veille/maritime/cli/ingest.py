@@ -141,7 +141,8 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         stderr.write(f"--until applies to tcp:// feeds and standard input; read whole: {', '.join(files)}")
     runs = IngestRuns(store.root)
     _report_leftovers(runs.clean_leftovers(), stderr)
-    inputs = plan_inputs(opts["inputs"], runs, force=bool(opts.get("force")), stderr=stderr)
+    skipped: list[str] = []
+    inputs = plan_inputs(opts["inputs"], runs, force=bool(opts.get("force")), stderr=stderr, skipped=skipped)
     if not inputs:
         if opts["format"] == "json":
             stdout.write(json.dumps({"run": None, "positions": 0, "skipped": opts["inputs"]}, indent=2))
@@ -150,11 +151,14 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         return
     record = runs.start(store.run)
     record["inputs"] = inputs
+    record["skipped"] = skipped
     runs.save(record)
     ingest_inputs(opts, store, runs, record, stdout, stderr, workers=workers, deadline=deadline)
 
 
-def plan_inputs(items: list[str], runs: IngestRuns, *, force: bool, stderr: Any) -> list[dict[str, Any]]:
+def plan_inputs(
+    items: list[str], runs: IngestRuns, *, force: bool, stderr: Any, skipped: list[str] | None = None
+) -> list[dict[str, Any]]:
     """The inputs a run reads, each with its content hash (files): a file that a run already stored
     (or began to store) is left out, saying which run, unless ``force``; so is the same content
     named twice."""
@@ -171,6 +175,8 @@ def plan_inputs(items: list[str], runs: IngestRuns, *, force: bool, stderr: Any)
         sha = sha256_file(path)
         if sha in seen:
             stderr.write(f"{item}: the same content as an input before it; read once")
+            if skipped is not None:
+                skipped.append(item)
             continue
         seen.add(sha)
         held = None if force else runs.holding(sha)
@@ -181,12 +187,16 @@ def plan_inputs(items: list[str], runs: IngestRuns, *, force: bool, stderr: Any)
                     f"{item}: already stored by run {run} ({when}, {held['input'].get('positions', 0):,} "
                     "positions); not read again (--force stores it again)"
                 )
+            elif held["status"] == RUNNING:
+                stderr.write(f"{item}: run {run} is storing it now (process {held['pid']}); not read again")
             else:
                 stderr.write(
                     f"{item}: run {run} ({when}) was interrupted while storing it; not read again: "
                     f"veille ais resume {run} finishes it, veille ais rollback {run} removes it "
                     "(--force stores it again)"
                 )
+            if skipped is not None:
+                skipped.append(item)
             continue
         planned.append(
             {
@@ -306,6 +316,8 @@ def ingest_inputs(
             record.update(status=COMPLETE if complete else INTERRUPTED, finished_at=_now())
             runs.save(record)
     summary = total.as_dict()
+    if record.get("skipped"):
+        summary["skipped"] = record["skipped"]  # already stored by another run (said on stderr)
     if interrupt.interrupted:
         summary["interrupted"] = True
     _report(stdout, summary, opts["format"], store.run)
