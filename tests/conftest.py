@@ -21,7 +21,9 @@ NAMED_USERS = ("alice", "nora", "pawel", "olga", "sam", "eve")
 
 @pytest.fixture
 def nations(db: Any) -> None:
-    """The shipped reference nations (data/reference), loaded through the service."""
+    """The shipped reference nations (data/reference), loaded through the service. The migrations
+    load them too (nations 0002), but a transactional test empties every table when it ends: the
+    service puts them back (and changes nothing when they are there)."""
     do_load_reference(Actor.system_process("tests"))
 
 

@@ -137,8 +137,20 @@ class Env:
         return raw
 
     def path(self, name: builtins.str, base: Path) -> Path:
-        raw = self.str(name)
-        return (base / raw).resolve() if raw and not Path(raw).is_absolute() else Path(raw)
+        """A path setting: ``~`` expanded, a relative value taken from ``base`` (never from the
+        current directory); set but empty, the default (an empty path would be the current
+        directory).
+
+        >>> Env({"VEILLE_VAR_DIR": ""}).path("VEILLE_VAR_DIR", Path("/srv/veille"))
+        PosixPath('/srv/veille/var')
+        >>> Env({"VEILLE_VAR_DIR": "/data/var"}).path("VEILLE_VAR_DIR", Path("/srv/veille"))
+        PosixPath('/data/var')
+        """
+        raw = self.str(name) or _DEFAULTS[name]
+        if not raw:
+            raise SettingError(name, raw, "a path")
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else (base / path).resolve()
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:

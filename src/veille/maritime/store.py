@@ -14,8 +14,10 @@ where the views read. A part that is still unreadable (left by an older version,
 disk) stops the reading with :class:`StoreDamaged` naming it: skipping it would silently change
 counts and events.
 
-Ingesting the same input twice stores its rows twice: nothing is de-duplicated. A run's files
-carry its id (``part-<run>-…``), so an interrupted run can be removed file by file.
+The store itself de-duplicates nothing: ``veille ais ingest`` records each run and the content
+hash of each file it read (:mod:`veille.maritime.ingest_runs`) so that a file is not stored twice,
+and a run's files carry its id (``part-<run>-…``), so that an interrupted run can be resumed or
+rolled back.
 """
 
 from __future__ import annotations
@@ -215,10 +217,11 @@ def _position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.Data
 class AisStore:
     """Append decoded AIS to the store; query it through DuckDB."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, *, run: str | None = None, part: int = 0) -> None:
+        """``run`` and ``part`` continue a run (its id, the number of its last part written)."""
         self.root = Path(root)
-        self.run = uuid.uuid4().hex[:12]
-        self._part = 0
+        self.run = run or uuid.uuid4().hex[:12]
+        self._part = part
         # while ingest_blocks runs with workers, position files are written in its pool
         self._pool: ThreadPoolExecutor | None = None
         self._writes: deque[Future[None]] = deque()
@@ -527,6 +530,11 @@ class AisStore:
         """Wait for position writes until at most ``keep`` are pending (a failed write raises)."""
         while len(self._writes) > keep:
             self._writes.popleft().result()
+
+    @property
+    def last_part(self) -> int:
+        """The number of the last part this run has named (0 before any)."""
+        return self._part
 
     def _name(self) -> str:
         self._part += 1

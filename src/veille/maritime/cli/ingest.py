@@ -31,9 +31,18 @@ from veille.maritime.cli.common import (
     store_of,
     tcp_address,
 )
+from veille.maritime.ingest_runs import COMPLETE, INTERRUPTED, RUNNING, IngestRuns, sha256_file
 from veille.maritime.store import AisStore, IngestSummary, StoreError
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "ingest_inputs", "plan_inputs", "run"]
+
+PENDING = "pending"
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def add_parser(sub: Any) -> ArgumentParser:
@@ -41,10 +50,10 @@ def add_parser(sub: Any) -> ArgumentParser:
         "ingest",
         help="read NMEA and store positions and vessel data",
         description="Read NMEA or CSV archives and append their positions and vessel data to the "
-        "store. Nothing is de-duplicated: ingesting a file again (after an interrupted run, say) "
-        "stores its rows again. To start over, remove the day folders concerned "
-        "(positions/day=YYYY-MM-DD) or the run's files (part-<run>-*.parquet under positions/ and "
-        "vessels/; the summary gives the run id), or ingest into a fresh --store.",
+        "store. Each run and the content hash (SHA-256) of each file it reads are recorded in the "
+        "store (ingest-runs/): a file already stored is not read again (--force stores it again), "
+        "and an interrupted run is resumed (veille ais resume RUN) or undone (veille ais rollback "
+        "RUN); veille ais runs lists them. Temporary parts left by a killed run are removed.",
     )
     parser.add_argument(
         "inputs",
@@ -59,6 +68,11 @@ def add_parser(sub: Any) -> ArgumentParser:
     )
     parser.add_argument("--rejects", help="write rejected lines here (line, reason, raw line; tab-separated)")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="read a file again even though a run already stored it (its rows are then stored twice)",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -124,6 +138,99 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     files = [i for i in opts["inputs"] if not i.startswith("tcp://") and i != "-"]
     if deadline is not None and files:
         stderr.write(f"--until applies to tcp:// feeds and standard input; read whole: {', '.join(files)}")
+    runs = IngestRuns(store.root)
+    _report_leftovers(runs.clean_leftovers(), stderr)
+    skipped: list[str] = []
+    inputs = plan_inputs(opts["inputs"], runs, force=bool(opts.get("force")), stderr=stderr, skipped=skipped)
+    if not inputs:
+        if opts["format"] == "json":
+            stdout.write(json.dumps({"run": None, "positions": 0, "skipped": opts["inputs"]}, indent=2))
+        else:
+            stdout.write("nothing to read: every input is already stored (--force stores it again)")
+        return
+    record = runs.start(store.run)
+    record["inputs"] = inputs
+    record["skipped"] = skipped
+    runs.save(record)
+    ingest_inputs(opts, store, runs, record, stdout, stderr, workers=workers, deadline=deadline)
+
+
+def plan_inputs(
+    items: list[str], runs: IngestRuns, *, force: bool, stderr: Any, skipped: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """The inputs a run reads, each with its content hash (files): a file that a run already stored
+    (or began to store) is left out, saying which run, unless ``force``; so is the same content
+    named twice."""
+    planned: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in items:
+        if item.startswith("tcp://"):
+            planned.append({"input": item, "kind": "tcp", "status": PENDING})
+            continue
+        if item == "-":
+            planned.append({"input": item, "kind": "stdin", "status": PENDING})
+            continue
+        path = Path(item).resolve()
+        sha = sha256_file(path)
+        if sha in seen:
+            stderr.write(f"{item}: the same content as an input before it; read once")
+            if skipped is not None:
+                skipped.append(item)
+            continue
+        seen.add(sha)
+        held = None if force else runs.holding(sha)
+        if held is not None:
+            run, when = held["run"], held["started_at"][:10]
+            if held["input"]["status"] == COMPLETE:
+                stderr.write(
+                    f"{item}: already stored by run {run} ({when}, {held['input'].get('positions', 0):,} "
+                    "positions); not read again (--force stores it again)"
+                )
+            elif held["status"] == RUNNING:
+                stderr.write(f"{item}: run {run} is storing it now (process {held['pid']}); not read again")
+            else:
+                stderr.write(
+                    f"{item}: run {run} ({when}) was interrupted while storing it; not read again: "
+                    f"veille ais resume {run} finishes it, veille ais rollback {run} removes it "
+                    "(--force stores it again)"
+                )
+            if skipped is not None:
+                skipped.append(item)
+            continue
+        planned.append(
+            {
+                "input": str(path),
+                "kind": "file",
+                "sha256": sha,
+                "bytes": path.stat().st_size,
+                "status": PENDING,
+            }
+        )
+    return planned
+
+
+def _report_leftovers(removed: list[Path], stderr: Any) -> None:
+    if removed:
+        stderr.write(
+            f"removed {len(removed)} temporary part(s) left by a killed run: "
+            + ", ".join(str(p) for p in removed[:5])
+            + (" …" if len(removed) > 5 else "")
+        )
+
+
+def ingest_inputs(
+    opts: dict[str, Any],
+    store: AisStore,
+    runs: IngestRuns,
+    record: dict[str, Any],
+    stdout: Any,
+    stderr: Any,
+    *,
+    workers: int,
+    deadline: float | None,
+) -> None:
+    """Read the run's inputs that are not complete (``record["inputs"]``), recording in its
+    manifest which parts each wrote; the summary on ``stdout``; exit codes as the module says."""
 
     try:
         rejects = open(opts["rejects"], "wb") if opts.get("rejects") else None  # noqa: SIM115
@@ -143,8 +250,13 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
 
         try:
             with _progress_bar(transient=opts["format"] == "json") as bar:
-                for item in opts["inputs"]:
+                for entry in record["inputs"]:
+                    if entry["status"] == COMPLETE:
+                        continue
+                    item = entry["input"]
                     task = bar.add_task(item, total=None, info="")
+                    entry.update(status=RUNNING, first_part=store.last_part + 1, last_part=None)
+                    runs.save(record)
 
                     def progress(s: IngestSummary, task: Any = task) -> None:
                         bar.update(
@@ -177,6 +289,14 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
                     except (OSError, ValueError) as exc:
                         error = CommandError(f"{item}: {exc}", returncode=EXIT_INPUT)
                     _merge(total, s)
+                    done = error is None and not interrupt.interrupted
+                    entry.update(
+                        status=COMPLETE if done else INTERRUPTED,
+                        last_part=store.last_part,
+                        positions=s.positions,
+                        vessel_changes=s.vessel_changes,
+                    )
+                    runs.save(record)
                     bar.update(task, total=1, completed=1)
                     if error is not None or interrupt.interrupted:
                         break
@@ -185,7 +305,12 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         finally:
             if rejects is not None:
                 rejects.close()
+            complete = all(e["status"] == COMPLETE for e in record["inputs"])
+            record.update(status=COMPLETE if complete else INTERRUPTED, finished_at=_now())
+            runs.save(record)
     summary = total.as_dict()
+    if record.get("skipped"):
+        summary["skipped"] = record["skipped"]  # already stored by another run (said on stderr)
     if interrupt.interrupted:
         summary["interrupted"] = True
     _report(stdout, summary, opts["format"], store.run)

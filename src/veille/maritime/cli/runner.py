@@ -25,6 +25,9 @@ __all__ = ["ACTIONS", "HELP", "Output", "add_actions", "dispatch", "main"]
 #: order ``veille ais --help`` lists them
 ACTIONS: dict[str, tuple[str, str, str]] = {
     "ingest": ("ingest", "add_parser", "run"),
+    "runs": ("runs", "add_runs_parser", "runs"),
+    "rollback": ("runs", "add_rollback_parser", "rollback"),
+    "resume": ("runs", "add_resume_parser", "resume"),
     "replay": ("replay", "add_parser", "run"),
     "stats": ("stats", "add_parser", "run"),
     "generate": ("generate", "add_parser", "run"),
@@ -35,7 +38,8 @@ ACTIONS: dict[str, tuple[str, str, str]] = {
 }
 
 HELP = (
-    "AIS: ingest NMEA (files, .gz, stdin, tcp://host:port), replay a capture, store stats, "
+    "AIS: ingest NMEA (files, .gz, stdin, tcp://host:port), list, roll back or resume ingest "
+    "runs, replay a capture, store stats, "
     "synthetic traffic, events (embedded engine, or Apache Spark with --engine spark)."
 )
 
@@ -63,7 +67,7 @@ def dispatch(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
 
     action = opts["action"]
     module = _module(action)
-    if action in ("stats", "events"):
+    if action in ("stats", "events", "runs", "rollback", "resume"):
         existing_store(opts)
     if action in ("events", "watch"):
         module.check(opts)
