@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/veille
 
-.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps
+.PHONY: pg-client gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps
 
 venv: $(STAMP)
 
@@ -45,7 +45,7 @@ test: venv browser-deps
 test-sqlite: venv
 	VEILLE_TEST_DB=sqlite $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
-test-postgres: venv
+test-postgres: venv pg-client
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
 	VEILLE_TEST_DB=postgres VEILLE_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
@@ -55,6 +55,12 @@ test-browser: venv browser-deps
 # the browser tests, writing their screenshots to docs/screenshots/ (otherwise var/screenshots/)
 screenshots: venv browser-deps
 	SCREENSHOTS_DIR=docs/screenshots VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
+
+## PostgreSQL's client tools: pg_dump and pg_restore for `veille backup|restore` on PostgreSQL
+pg-client:
+	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || { \
+	  echo "installing Debian package postgresql-client (pg_dump, pg_restore)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client) >/dev/null; }
 
 gettext:
 	@command -v msgfmt >/dev/null || { echo "installing Debian package gettext (msgfmt)"; \
