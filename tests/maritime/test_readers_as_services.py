@@ -125,3 +125,66 @@ def test_the_readers_reconnect_when_the_feed_comes_back_and_lose_nothing_receive
     assert watched["lines"] == lines, "the watch read every line of both feeds"
     assert watched["interrupted"] is True
     assert list(events_store.glob("events/run=live-*/*")), "the watch saved its run where the pages read"
+
+
+def test_a_feed_killed_mid_stream_loses_no_complete_sentence_received_before_the_cut(tmp_path: Path) -> None:
+    """The feed's process is killed while it sends (paced at 50 x real time); the ingest keeps
+    every position up to the cut, without a hole, then reconnects to the feed started again."""
+    synthetic = tmp_path / "synthetic.nmea"
+    subprocess.run(
+        [str(VEILLE), "ais", "generate", "--seed", "7", "--vessels", "20", "--messages", "3000",
+         "--output", str(synthetic)], env=ENV, check=True, timeout=120,
+    )  # fmt: skip
+    port, store, log = free_port(), tmp_path / "live", tmp_path / "ingest.stderr"
+    reader = veille(
+        "ais", "ingest", f"tcp://127.0.0.1:{port}", "--store", str(store), "--format", "json",
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+    )  # fmt: skip
+
+    def said(*texts: str) -> int:
+        text = log.read_bytes().decode(errors="replace")
+        return sum(text.count(t) for t in texts)
+
+    try:
+        replay = veille("ais", "replay", str(synthetic), "--port", str(port), "--speed", "50")
+        wait_for("the first positions stored", lambda: any(store.glob("positions/day=*/*.parquet")))
+        os.killpg(replay.pid, signal.SIGKILL)  # the cut, in the middle of the capture
+        replay.wait(timeout=30)
+        wait_for("the reader to see the cut", lambda: said("closed by the peer", "connection lost") >= 1)
+        replay = veille("ais", "replay", str(DMA), "--port", str(port))
+        wait_for(
+            "the reader to read the second feed", lambda: said("closed by the peer", "connection lost") >= 2
+        )
+        replay.wait(timeout=30)
+        assert reader.poll() is None, "the reader stopped with its feed"
+        os.killpg(reader.pid, signal.SIGINT)
+        assert reader.wait(timeout=120) == 130
+    finally:
+        for proc in (reader, replay):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    reference = {}
+    for name, capture in (("synthetic", synthetic), ("dma", DMA)):
+        reference[name] = tmp_path / f"files-{name}"
+        subprocess.run(
+            [str(VEILLE), "ais", "ingest", str(capture), "--store", str(reference[name]), "--workers", "1"],
+            env=ENV, check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    timed = [*COLUMNS, "timestamp"]
+    live = pl.concat([pl.read_parquet(f) for f in store.glob("positions/day=*/*.parquet")])
+    live_synthetic = live.filter(pl.col("source") == "synthetic").select(timed)
+    sent = pl.concat([pl.read_parquet(f) for f in reference["synthetic"].glob("positions/day=*/*.parquet")])
+    sent = sent.select(timed)
+    assert 0 < live_synthetic.height < sent.height, "the cut fell in the middle of the capture"
+    cut = live_synthetic["timestamp"].max()
+    assert live_synthetic.join(sent, on=timed, how="anti", nulls_equal=True).height == 0, (
+        "nothing was stored that was not sent"
+    )
+    missing = sent.filter(pl.col("timestamp") < cut).join(
+        live_synthetic, on=timed, how="anti", nulls_equal=True
+    )
+    assert missing.height == 0, f"{missing.height} positions sent before the cut were lost"
+    assert positions(reference["dma"]).equals(
+        live.filter(pl.col("source").fill_null("") != "synthetic").select(COLUMNS).sort(COLUMNS)
+    ), "after reconnecting, the second feed was stored whole"
