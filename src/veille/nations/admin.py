@@ -38,7 +38,16 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ("email", "nation", "role", "invited_by", "created_at", "expires_at", "accepted_at", "user")
+    list_display = (
+        "email",
+        "nation",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "user",
+    )
     exclude = ("key_sha256",)
 
 
