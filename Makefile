@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/veille
 
-.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps setup
+.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps pg-client setup
 
 venv: $(STAMP)
 
@@ -51,7 +51,7 @@ test: venv system-deps
 test-sqlite: venv
 	VEILLE_TEST_DB=sqlite $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
-test-postgres: venv
+test-postgres: venv pg-client
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
 	VEILLE_TEST_DB=postgres VEILLE_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
@@ -62,13 +62,16 @@ test-browser: venv system-deps
 screenshots: venv system-deps
 	SCREENSHOTS_DIR=docs/screenshots VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
 
+## PostgreSQL's client tools (pg_dump, pg_restore for `veille backup|restore`): part of system-deps
+pg-client: system-deps
+
 gettext:
 	@command -v msgfmt >/dev/null || { echo "installing Debian package gettext (msgfmt)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
 
 ## system-deps: the Debian packages `make test` needs, each installed when its command is missing:
 ## Chromium and its driver (browser tests; never a downloaded browser build), gettext (msgfmt), Java
-SYSTEM_DEPS := chromium:chromium chromedriver:chromium-driver msgfmt:gettext java:openjdk-17-jre-headless
+SYSTEM_DEPS := chromium:chromium chromedriver:chromium-driver msgfmt:gettext java:openjdk-17-jre-headless pg_dump:postgresql-client pg_restore:postgresql-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && echo sudo; })
 system-deps:
 	@missing=""; for dep in $(SYSTEM_DEPS); do command -v $${dep%%:*} >/dev/null || missing="$$missing $${dep#*:}"; done; \

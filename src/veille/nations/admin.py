@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from veille.nations.models import ApiToken, LoginFailure, Membership, Nation
+from veille.nations.models import ApiToken, Invitation, LoginFailure, Membership, Nation
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,6 +33,21 @@ class MembershipAdmin(ReadOnlyAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_sha256",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "email",
+        "nation",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "user",
+    )
     exclude = ("key_sha256",)
 
 
