@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "veille.web.middleware.RateLimitMiddleware",
+    "veille.web.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "veille.urls"
@@ -158,6 +159,7 @@ LOGOUT_REDIRECT_URL = "web:home"
 VEILLE_LOGIN_MAX_FAILURES = env.int("VEILLE_LOGIN_MAX_FAILURES", minimum=1)
 VEILLE_LOGIN_LOCK_MINUTES = env.int("VEILLE_LOGIN_LOCK_MINUTES", minimum=1)
 VEILLE_RATE_LIMIT_PER_MINUTE = env.int("VEILLE_RATE_LIMIT_PER_MINUTE", minimum=1)
+VEILLE_IDEMPOTENCY_HOURS = env.int("VEILLE_IDEMPOTENCY_HOURS", minimum=1)
 try:
     VEILLE_TRUSTED_PROXIES = parse_networks(env.list("VEILLE_TRUSTED_PROXIES"))
 except ValueError as _exc:

@@ -74,6 +74,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VEILLE_LOGIN_LOCK_MINUTES", "15", "minutes an account stays locked"),
     Setting("VEILLE_RATE_LIMIT_PER_MINUTE", "60", "write requests per minute per client address"),
     Setting(
+        "VEILLE_IDEMPOTENCY_HOURS", "24", "hours the answer of an API write with Idempotency-Key is kept"
+    ),
+    Setting(
         "VEILLE_TRUSTED_PROXIES",
         "",
         "comma-separated addresses or networks of the proxies whose X-Forwarded-For is believed",
