@@ -25,18 +25,19 @@ import json
 from django.contrib.auth import get_user_model, HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from veille.nations.access import Actor
-from veille.nations.services import do_create_demo_users, do_load_reference
+from veille.nations.services import do_create_demo_users, do_create_token, do_load_reference
 do_load_reference(Actor.system_process("tests"))
 do_create_demo_users(Actor.system_process("tests"))
-keys = {}
+keys, tokens = {}, {}
 for user in get_user_model().objects.all():
+    tokens[user.username] = do_create_token(Actor.for_user(user, via="web"), "tests")[1]
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)
     s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     keys[user.username] = s.session_key
-print(json.dumps(keys))
+print(json.dumps({"sessions": keys, "tokens": tokens}))
 """
 
 
@@ -50,7 +51,11 @@ def free_port() -> int:
 class Server:
     port: int
     sessions: dict[str, str]
+    tokens: dict[str, str]
     env: dict[str, str]
+    folder: Path
+    #: what the ``setup`` code given to :func:`served` printed last (JSON)
+    prepared: object = None
 
     def connection(self, timeout: float = 30.0) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -67,7 +72,8 @@ class Server:
     def post_json(self, path: str, body: object, user: str, timeout: float = 120.0) -> tuple[int, bytes]:
         conn = self.connection(timeout)
         try:
-            headers = {**self.headers(user), "Content-Type": "application/json"}
+            headers = {"Host": "127.0.0.1", "Content-Type": "application/json"}
+            headers["Authorization"] = f"Bearer {self.tokens[user]}"
             conn.request("POST", path, body=json.dumps(body), headers=headers)
             response = conn.getresponse()
             return response.status, response.read()
@@ -96,16 +102,23 @@ def server_env(folder: Path, **extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def served(folder: Path, *, workers: int = 1, **extra: str) -> Iterator[Server]:
-    """The server, stopped (its process group) when the block ends."""
+def served(folder: Path, *, workers: int = 1, setup: str = "", **extra: str) -> Iterator[Server]:
+    """The server, stopped (its process group) when the block ends. ``setup``: Python code run in
+    ``veille shell`` before it starts (its last line of output, JSON, is ``Server.prepared``)."""
     env = server_env(folder, **extra)
     veille = str(BIN / "veille")
     for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([veille, *command], env=env, check=True, cwd=ROOT, timeout=300)
-    setup = subprocess.run(
+    ran = subprocess.run(
         [veille, "shell", "-c", SETUP], env=env, check=True, cwd=ROOT, timeout=300, capture_output=True
     )
-    sessions = json.loads(setup.stdout.decode().strip().splitlines()[-1])
+    made = json.loads(ran.stdout.decode().strip().splitlines()[-1])
+    prepared = None
+    if setup:
+        more = subprocess.run(
+            [veille, "shell", "-c", setup], env=env, check=True, cwd=ROOT, timeout=600, capture_output=True
+        )
+        prepared = json.loads(more.stdout.decode().strip().splitlines()[-1])
     port = free_port()
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
@@ -113,7 +126,7 @@ def served(folder: Path, *, workers: int = 1, **extra: str) -> Iterator[Server]:
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--graceful-timeout", "2"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    server = Server(port, sessions, env)
+    server = Server(port, made["sessions"], made["tokens"], env, folder, prepared)
     try:
         deadline = time.monotonic() + 120
         while True:

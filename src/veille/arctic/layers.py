@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -171,10 +172,36 @@ def flag_group(mmsi: int, allies: Iterable[str]) -> tuple[str, str]:
     return iso3, "ALLY" if iso3 in set(allies) else "OTHER"
 
 
+_extents: dict[tuple[Any, ...], tuple[dt.datetime | None, dt.datetime | None]] = {}
+_extents_lock = threading.Lock()
+
+
+def _positions_signature(root: Path) -> tuple[Any, ...]:
+    out = []
+    for path in root.glob("positions/day=*/*.parquet"):
+        try:
+            st = path.stat()
+        except FileNotFoundError:  # replaced while listing; the next request sees the new state
+            continue
+        out.append((path.name, path.parent.name, st.st_size, st.st_mtime_ns))
+    return (str(root), *sorted(out))
+
+
 def store_extent() -> tuple[dt.datetime | None, dt.datetime | None]:
-    """First and last position time in the store (``None`` when empty)."""
-    row = ais_store().connect().execute("SELECT min(timestamp), max(timestamp) FROM positions").fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    """First and last position time in the store (``None`` when empty). Kept per state of the
+    positions' files (their names, sizes and times): opening DuckDB and reading every file's
+    times took most of the picture page's time, for an answer that changes only with an ingest."""
+    store = ais_store()
+    key = _positions_signature(store.root)
+    with _extents_lock:
+        if key in _extents:
+            return _extents[key]
+    row = store.connect().execute("SELECT min(timestamp), max(timestamp) FROM positions").fetchone()
+    extent = (row[0], row[1]) if row else (None, None)
+    with _extents_lock:
+        _extents.clear()  # only the store's present state is asked for
+        _extents[key] = extent
+    return extent
 
 
 def event_features(events: list[dict[str, Any]], allies: set[str]) -> dict[str, Any]:

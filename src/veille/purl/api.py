@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
@@ -16,6 +16,7 @@ from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import RequirementItem, RequirementList
 from veille.purl.public_record import totals
+from veille.purl.services import MAX_CHANGES_PER_AMENDMENT, MAX_ITEMS_PER_LIST
 from veille.purl.views import COLUMNS, table_rows
 
 router = Router(tags=["purl"])
@@ -174,7 +175,11 @@ class AmendmentIn(Schema):
     """``changes``: ``{"item": id, "quantity": 40, …}`` changes an item, ``{"add": {…}}`` adds one,
     ``{"remove": id}`` removes one."""
 
-    changes: list[dict[str, Any]]
+    changes: list[dict[str, Any]] = Field(
+        max_length=MAX_CHANGES_PER_AMENDMENT,
+        description=f"at most {MAX_CHANGES_PER_AMENDMENT} changes; the list keeps at most "
+        f"{MAX_ITEMS_PER_LIST} active items (422 naming the cap beyond)",
+    )
     reason: str
 
 

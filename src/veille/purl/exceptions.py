@@ -8,7 +8,9 @@ VeilleError
 │   ├── EmptyList               approving a list without items                     field: items
 │   ├── ItemNotApproved         packaging an item of a list that is not approved   field: item
 │   ├── WrongPackage            shipping an item of another package than the one named field: package_item
-│   └── BadAnnouncement         a row of the public record cannot be read           field: the column
+│   ├── BadAnnouncement         a row of the public record cannot be read           field: the column
+│   └── TooManyItems            a list past its most active items, an amendment past its most
+│                               changes (the cap is named)                          field: items, changes
 │       (plus InvalidInput itself: a missing reason, a date a form cannot read…; and the ledger's
 │       UnknownCurrency, TooManyDecimals, NoRateBefore…, raised as they are)
 ├── PermissionDenied            (veille.core.errors) a step by someone without its role (rights.py)
@@ -55,6 +57,7 @@ __all__ = [
     "PurlNotFound",
     "QuantityTaken",
     "ReleaseUnchanged",
+    "TooManyItems",
     "WrongApprover",
     "WrongPackage",
 ]
@@ -85,6 +88,10 @@ class WrongPackage(InvalidInput):
 
 
 class BadAnnouncement(InvalidInput):
+    pass
+
+
+class TooManyItems(InvalidInput):
     pass
 
 

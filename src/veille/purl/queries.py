@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, overload
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
@@ -177,7 +177,29 @@ def _events(user: Any, ids: list[int]) -> tuple[list[LedgerEvent], Any]:
     return rows, figures(related)
 
 
-def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
+class _FundingRead:
+    """The funding events of several packages as ``user`` may see them, read at once (a board of
+    packages makes three queries for all of them, not three per package): each package's links, the
+    visible events in the ledger's order, and their figures."""
+
+    def __init__(self, user: Any, packages: list[Package]) -> None:
+        self.links: dict[int, dict[int, FundingEvent]] = defaultdict(dict)
+        for fe in FundingEvent.objects.filter(package__in=packages).select_related("contribution"):
+            self.links[fe.package_id][fe.event_id] = fe  # type: ignore[index]
+        ids = [event_id for links in self.links.values() for event_id in links]
+        self.rows, self.fig = _events(user, ids)
+
+    def of(self, package: Package) -> tuple[dict[int, FundingEvent], list[LedgerEvent], Any]:
+        links = self.links.get(package.pk, {})
+        return links, [e for e in self.rows if e.pk in links], self.fig
+
+
+def coverage(
+    user: Any,
+    package: Package,
+    conv: Rates | None = None,
+    read: tuple[_FundingRead, _FundingRead | None] | None = None,
+) -> Funding:
     """The package's funding as ``user`` may know it (``Funding.access``):
 
     * ``all``: every contribution that counts is visible to the user;
@@ -187,11 +209,12 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
     * ``withheld``: none of them: no figure is shown ("funding not releasable to you"), never 0 %.
     """
     conv = conv or Rates()
-    result = _coverage(user, package, conv)
+    mine, everyone = read or (None, None)
+    result = _coverage(user, package, conv, mine)
     if sees_everything(user):
         return result
     # The whole package's funding, converted apart: its rates are not listed to this user.
-    whole = _coverage(CONSOLE, package, Rates(conv.fx))
+    whole = _coverage(CONSOLE, package, Rates(conv.fx), everyone)
     if (whole.committed_usd, whole.pledged_open_usd, whole.unattributed_usd) == (
         result.committed_usd,
         result.pledged_open_usd,
@@ -211,11 +234,8 @@ def coverage(user: Any, package: Package, conv: Rates | None = None) -> Funding:
     return result
 
 
-def _coverage(user: Any, package: Package, conv: Rates) -> Funding:
-    links = {
-        fe.event_id: fe for fe in FundingEvent.objects.filter(package=package).select_related("contribution")
-    }
-    rows, fig = _events(user, list(links))
+def _coverage(user: Any, package: Package, conv: Rates, read: _FundingRead | None = None) -> Funding:
+    links, rows, fig = (read or _FundingRead(user, [package])).of(package)
     target = package.target_usd
     if target is None and package.announced_amount is not None and package.announced_on:
         target = conv.usd(Money(package.announced_amount, package.announced_currency), package.announced_on)
@@ -380,7 +400,11 @@ def steps_done(lst: RequirementList) -> list[dict[str, Any]]:
 
 def package_items(package: Package) -> list[dict[str, Any]]:
     out = []
-    for pi in package.items.select_related("item", "item__requirement_list"):
+    if "items" in getattr(package, "_prefetched_objects_cache", {}):
+        items: Any = package.items.all()  # read with the package (the board): no query more
+    else:
+        items = package.items.select_related("item", "item__requirement_list").prefetch_related("shipments")
+    for pi in items:
         shipped = sum(s.quantity for s in pi.shipments.all())
         received = sum(s.received for s in pi.shipments.all())
         out.append(
@@ -420,8 +444,13 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
     """Every package the user may see, with its funding bar, contributors and delivery progress."""
     conv = Rates()
     out = []
-    for package in Package.objects.visible_to(user).prefetch_related("items__shipments"):
-        fund = coverage(user, package, conv)
+    items_qs = PackageItem.objects.select_related("item", "item__requirement_list").prefetch_related(
+        "shipments"
+    )
+    packages = list(Package.objects.visible_to(user).prefetch_related(Prefetch("items", queryset=items_qs)))
+    read = (_FundingRead(user, packages), None if sees_everything(user) else _FundingRead(CONSOLE, packages))
+    for package in packages:
+        fund = coverage(user, package, conv, read)
         items = package_items(package)
         # Missiles, rounds and sets are never added: progress is by value (estimated unit costs), and
         # per item in its own unit.

@@ -50,6 +50,8 @@ from veille.purl.services.funding import (
 )
 from veille.purl.services.lists import (
     ITEM_FIELDS,
+    MAX_CHANGES_PER_AMENDMENT,
+    MAX_ITEMS_PER_LIST,
     ItemData,
     check_create_list,
     check_decision,
@@ -73,6 +75,8 @@ from veille.purl.services.release import check_release_funding, do_release_fundi
 
 __all__ = [
     "ITEM_FIELDS",
+    "MAX_CHANGES_PER_AMENDMENT",
+    "MAX_ITEMS_PER_LIST",
     "ContributionData",
     "ItemData",
     "check_amend_contribution",

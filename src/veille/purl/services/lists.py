@@ -28,10 +28,18 @@ from veille.purl.exceptions import (
     ListLocked,
     PurlNotFound,
     QuantityTaken,
+    TooManyItems,
 )
-from veille.purl.models import Amendment, Approval, Category, RequirementItem, RequirementList
+from veille.purl.models import Amendment, Approval, Category, PackageItem, RequirementItem, RequirementList
 from veille.purl.rights import require_step_role, require_ukraine_editor
 from veille.purl.services import notifications as notify
+
+#: the most active items one list holds: a monthly list names what Ukraine asks for, a few dozen lines
+#: at most; beyond this a list is refused, not slowed down for everyone (documented in the API schema)
+MAX_ITEMS_PER_LIST = 500
+#: the most changes (items changed, added or removed) one amendment makes; an amendment runs in one
+#: transaction that every other writer waits for, so it stays short
+MAX_CHANGES_PER_AMENDMENT = 200
 
 ITEM_FIELDS = (
     "rank",
@@ -90,6 +98,13 @@ def _item(actor: Actor, item_id: Any) -> RequirementItem:
 # --- checks -------------------------------------------------------------------------------------
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _positive_int(value: Any, field: str) -> int:
     try:
         number = int(str(value).strip())
@@ -145,6 +160,30 @@ def _check_rank_free(lst: RequirementList, rank: int, except_item: int | None = 
     clash = lst.items.filter(active=True, rank=rank).exclude(pk=except_item or 0).first()
     if clash is not None:
         raise DuplicateRank(f"rank {rank} is taken by “{clash.description}”", field="rank")
+
+
+def check_item_count(active: int, adding: int) -> None:
+    """:class:`TooManyItems` when a list of ``active`` items would pass :data:`MAX_ITEMS_PER_LIST`."""
+    if active + adding > MAX_ITEMS_PER_LIST:
+        raise TooManyItems(
+            f"a list holds at most {MAX_ITEMS_PER_LIST} active items; this would make {active + adding}",
+            field="items",
+        )
+
+
+def check_change_count(changes: Any) -> list[dict[str, Any]]:
+    """The changes of an amendment, at most :data:`MAX_CHANGES_PER_AMENDMENT` of them."""
+    if not isinstance(changes, list | tuple) or not all(isinstance(c, dict) for c in changes):
+        raise InvalidInput(
+            "must be a list of changes ({item: id, …}, {add: {…}}, {remove: id})", field="changes"
+        )
+    if len(changes) > MAX_CHANGES_PER_AMENDMENT:
+        raise TooManyItems(
+            f"an amendment makes at most {MAX_CHANGES_PER_AMENDMENT} changes; this one has {len(changes)} "
+            "(split it into several amendments)",
+            field="changes",
+        )
+    return list(changes)
 
 
 def _require_editable(lst: RequirementList) -> None:
@@ -230,6 +269,7 @@ def do_add_item(actor: Actor, list_id: Any, data: ItemData) -> RequirementItem:
         lst = get_list(actor, list_id, lock=True)
         _require_editable(lst)
         values = check_item(data)
+        check_item_count(lst.items.filter(active=True).count(), 1)
         _check_rank_free(lst, values["rank"])
         item = RequirementItem.objects.create(requirement_list=lst, **values)
         lst.version += 1
@@ -238,8 +278,15 @@ def do_add_item(actor: Actor, list_id: Any, data: ItemData) -> RequirementItem:
         return item
 
 
-def _apply(item: RequirementItem, changes: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Validate ``changes`` of ``item`` and apply them in memory; returns {field: (before, after)}."""
+def _apply(
+    item: RequirementItem,
+    changes: dict[str, Any],
+    taken: dict[int, RequirementItem] | None = None,
+    packaged: dict[int, int] | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Validate ``changes`` of ``item`` and apply them in memory; returns {field: (before, after)}.
+    An amendment passes the list's active items by rank (``taken``) and what packages take of each
+    item (``packaged``), read once for all its changes; otherwise both are read here."""
     done: dict[str, tuple[Any, Any]] = {}
     for field, raw in changes.items():
         if field not in ITEM_FIELDS:
@@ -249,12 +296,21 @@ def _apply(item: RequirementItem, changes: dict[str, Any]) -> dict[str, tuple[An
         if before != value:
             done[field] = (before, value)
     if "rank" in done:
-        _check_rank_free(item.requirement_list, done["rank"][1], item.pk)
-    if "quantity" in done and done["quantity"][1] < packaged_quantity(item):
-        raise QuantityTaken(
-            f"packages already take {packaged_quantity(item)} of this item; it cannot fall below that",
-            field="quantity",
-        )
+        rank = done["rank"][1]
+        if taken is None:
+            _check_rank_free(item.requirement_list, rank, item.pk)
+        elif taken.get(rank) not in (None, item):
+            raise DuplicateRank(f"rank {rank} is taken by “{taken[rank].description}”", field="rank")
+    if "quantity" in done:
+        used = packaged.get(item.pk, 0) if packaged is not None else packaged_quantity(item)
+        if done["quantity"][1] < used:
+            raise QuantityTaken(
+                f"packages already take {used} of this item; it cannot fall below that", field="quantity"
+            )
+    if taken is not None and "rank" in done:
+        if taken.get(done["rank"][0]) is item:
+            del taken[done["rank"][0]]
+        taken[done["rank"][1]] = item
     for field, (_b, after) in done.items():
         setattr(item, field, after)
     return done
@@ -386,37 +442,63 @@ def do_decide(actor: Actor, list_id: Any, step: str, decision: str, comment: str
 def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], reason: str) -> Amendment:
     """Change an approved list. ``changes``: ``{"item": id, "quantity": 40, …}`` to change an item,
     ``{"add": {…item fields…}}`` to add one, ``{"remove": id}`` to remove one. The amendment reopens
-    the approvals the changed fields affect (:data:`veille.purl.workflow.REOPENS`)."""
+    the approvals the changed fields affect (:data:`veille.purl.workflow.REOPENS`). At most
+    :data:`MAX_CHANGES_PER_AMENDMENT` changes, and the list keeps at most :data:`MAX_ITEMS_PER_LIST`
+    active items; the list's items are read once, whatever the number of changes."""
     require_ukraine_editor(actor, "amend requirement lists")
     check_reason(reason, "the list is amended")
+    changes = check_change_count(changes or [])
     with transaction.atomic():
         lst = get_list(actor, list_id, lock=True)
         log: list[dict[str, Any]] = []
         touched: list[str] = []
         saves: list[RequirementItem] = []
         workflow.amend(lst.state, ["rank"])  # refuses drafts and lists awaiting a decision, first
-        for change in changes or []:
+        items = {i.pk: i for i in lst.items.filter(active=True)}
+        taken = {i.rank: i for i in items.values()}
+        removed = [c["remove"] for c in changes if "remove" in c]
+        named = [_int_or_none(c.get("remove", c.get("item"))) for c in changes if "add" not in c]
+        packaged = dict(
+            PackageItem.objects.filter(item_id__in=[k for k in named if k is not None])
+            .values("item_id")
+            .annotate(q=Sum("quantity"))
+            .values_list("item_id", "q")
+        )
+        check_item_count(len(items), sum("add" in c for c in changes) - len(removed))
+
+        def active_item(key: Any) -> RequirementItem:
+            item = items.get(_int_or_none(key))  # type: ignore[arg-type]
+            if item is None:
+                raise PurlNotFound(f"no active item {key!r} in this list", field="item")
+            return item
+
+        for change in changes:
             if "add" in change:
                 values = check_item(ItemData(**{f: change["add"].get(f) for f in ITEM_FIELDS}))
-                _check_rank_free(lst, values["rank"])
-                saves.append(RequirementItem(requirement_list=lst, **values))
+                clash = taken.get(values["rank"])
+                if clash is not None:
+                    raise DuplicateRank(
+                        f"rank {values['rank']} is taken by “{clash.description}”", field="rank"
+                    )
+                new = RequirementItem(requirement_list=lst, **values)
+                taken[values["rank"]] = new
+                saves.append(new)
                 touched.append("add")
                 log.append({"add": {k: str(v) for k, v in values.items()}})
             elif "remove" in change:
-                item = _item(actor, change["remove"])
-                if item.requirement_list_id != lst.pk or not item.active:
-                    raise PurlNotFound(f"no active item {change['remove']!r} in this list", field="item")
-                if packaged_quantity(item):
+                item = active_item(change["remove"])
+                if packaged.get(item.pk):
                     raise QuantityTaken("packages take this item; it cannot be removed", field="item")
                 item.active = False
+                items.pop(item.pk)
+                if taken.get(item.rank) is item:
+                    del taken[item.rank]
                 saves.append(item)
                 touched.append("remove")
                 log.append({"remove": item.pk, "description": item.description})
             else:
-                item = _item(actor, change.get("item"))
-                if item.requirement_list_id != lst.pk or not item.active:
-                    raise PurlNotFound(f"no active item {change.get('item')!r} in this list", field="item")
-                done = _apply(item, {k: v for k, v in change.items() if k != "item"})
+                item = active_item(change.get("item"))
+                done = _apply(item, {k: v for k, v in change.items() if k != "item"}, taken, packaged)
                 if done:
                     saves.append(item)
                     touched.extend(done)
@@ -459,10 +541,14 @@ def do_amend_list(actor: Actor, list_id: Any, changes: list[dict[str, Any]], rea
 
 
 __all__ = [
+    "MAX_CHANGES_PER_AMENDMENT",
+    "MAX_ITEMS_PER_LIST",
     "ItemData",
+    "check_change_count",
     "check_create_list",
     "check_decision",
     "check_item",
+    "check_item_count",
     "check_item_value",
     "check_list_editable",
     "check_month",
