@@ -21,7 +21,6 @@ heard again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -172,14 +171,12 @@ class GapDetector:
             flag[idx] = (shore_km[idx] > self.disabling_min_shore_km) & (
                 rx[idx] >= self.reception_min_vessels
             )
-        detail = [
-            json.dumps(
-                {"shore_km": round(float(s), 3) if np.isfinite(s) else None, "other_vessels_heard": int(r)}
-            )
-            if ok
-            else None
-            for s, r, ok in zip(shore_km, rx, long, strict=True)
-        ]
+        # the JSON that json.dumps writes for {"shore_km": …, "other_vessels_heard": …}, without
+        # a dict and an encoder per gap (floats print with repr, as json does)
+        detail: list[str | None] = [None] * gaps.height
+        for k, s, r in zip(idx.tolist(), shore_km[idx].tolist(), rx[idx].tolist(), strict=True):
+            km = repr(round(s, 3)) if np.isfinite(s) else "null"
+            detail[k] = f'{{"shore_km": {km}, "other_vessels_heard": {r}}}'
         return gaps.with_columns(likely_disabling=pl.Series(flag), detail=pl.Series(detail, dtype=pl.Utf8))
 
     def reception_counts(self, gaps: pl.DataFrame, reception: pl.DataFrame) -> np.ndarray:
