@@ -30,9 +30,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+import numpy as np
 import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
@@ -42,8 +44,10 @@ from veille.core.ais.registry import STATIC_FIELDS, Known, records_frame, regist
 from veille.core.ais.sources import Block
 from veille.kit.paths import resolve
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported when the store is read: an ingest never needs DuckDB
     import duckdb
+
+_REASON = attrgetter("reason")
 
 #: static reports put through the registry at once by a file ingest (and at its end)
 STATICS_BATCH = 50_000
@@ -442,8 +446,9 @@ class AisStore:
         summary.messages += dec.messages
         summary.decoded += dec.decoded
         summary.untimed += dec.untimed
-        for r in dec.rejects:
-            summary.rejected[r.reason.value] += 1
+        if dec.rejects:
+            for reason, k in Counter(map(_REASON, dec.rejects)).items():
+                summary.rejected[reason.value] += k
         if rejects is not None and dec.rejects:
             rejects.write(
                 b"".join(b"%d\t%s\t%s\n" % (r.lineno, r.reason.value.encode(), r.line) for r in dec.rejects)
@@ -456,7 +461,7 @@ class AisStore:
                 summary.first_s = lo if summary.first_s is None else min(summary.first_s, lo)
                 summary.last_s = hi if summary.last_s is None else max(summary.last_s, hi)
             summary.positions += pos.height
-            summary.mmsis.update(pos["mmsi"].unique().to_list())
+            summary.mmsis.update(np.unique(pos["mmsi"].to_numpy()).tolist())
             if hold:
                 self._held_pos.append(_position_rows(pos, source, now))
                 self._held_rows += pos.height
@@ -585,7 +590,7 @@ class AisStore:
         >>> store.connect().sql("SELECT mmsi, sog_kn FROM positions").fetchall()
         [(371798000, 12.3)]
         """
-        import duckdb  # a write needs none: ingest starts faster without it
+        import duckdb
 
         con = duckdb.connect()
         pos = self.root / "positions"
