@@ -22,15 +22,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from veille.arctic import layers, services
 from veille.arctic.models import Activity, Alert, AlertRule
 from veille.arctic.queries import allies
 from veille.maritime.event_files import current_files, event_records
+from veille.maritime.readers import live_state
 
 POLL_S = 0.5
 HEARTBEAT_S = 15.0
+#: how often an open page is told whether a reader is connected and how long since its last sentence
+STATUS_S = 2.0
 # a stream starts by reading the event files written in the last minute: those that came while the
 # page was reconnecting (the previous stream ended) would otherwise never raise their alerts; an
 # alert is made once per user and event, so a file read twice makes none twice
@@ -83,6 +88,29 @@ def match_events(rules: list[AlertRule], events: list[dict[str, Any]]) -> list[M
     return found
 
 
+def age_text(seconds: float | None) -> str:
+    """A duration for reading: seconds, minutes, hours or days, rounded down."""
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    if s < 120:
+        return _("%(n)s s") % {"n": s}
+    if s < 7200:
+        return _("%(n)s min") % {"n": s // 60}
+    if s < 172800:
+        return _("%(n)s h") % {"n": s // 3600}
+    return _("%(n)s days") % {"n": s // 86400}
+
+
+def live_panel(root: Any = None) -> dict[str, Any]:
+    """Whether a live reader is connected and how long since the last sentence
+    (:func:`veille.maritime.readers.live_state`), with the sentence the page shows (``text``)."""
+    state = live_state(root if root is not None else layers.ais_store().root)
+    state["age"] = age_text(state["last_sentence_s"])
+    state["text"] = " ".join(render_to_string("arctic/live_state.html", {"live": state}).split())
+    return state
+
+
 def alert_payload(a: Alert) -> dict[str, Any]:
     return {
         "id": a.pk,
@@ -117,15 +145,18 @@ def open_streams() -> int:
     return _open
 
 
-def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Iterator[str]:
+def stream(
+    user: Any, last_alert_id: int = 0, max_seconds: float = 120.0, language: str | None = None
+) -> Iterator[str]:
     """The server-sent events of one open page for ``user`` (ends after ``max_seconds``, or at the
     next poll once :data:`ENDING` is set; the browser reconnects on its own, sending the last id it
-    saw)."""
+    saw). The reader's state (``status`` events) is said in ``language``, the page's."""
     global _open
     with _open_lock:
         _open += 1
     try:
-        yield from _stream(user, last_alert_id, max_seconds)
+        with translation.override(language):
+            yield from _stream(user, last_alert_id, max_seconds)
     finally:
         with _open_lock:
             _open -= 1
@@ -146,6 +177,7 @@ def _stream(user: Any, last_alert_id: int, max_seconds: float) -> Iterator[str]:
             yield _sse("alert", alert_payload(a), str(a.pk))
     else:
         yield _sse("hello", {"last_alert": last_alert})
+    yield _sse("status", live_panel(root))
     try:
         yield from _poll(user, root, seen_files, last_alert, since, started, last_beat, max_seconds)
     except DatabaseError:
@@ -164,6 +196,7 @@ def _poll(
     last_beat: float,
     max_seconds: float,
 ) -> Iterator[str]:
+    last_status = time.monotonic()
     while True:
         now_files = current_files(root)
         new = now_files - seen_files
@@ -178,6 +211,9 @@ def _poll(
         for act in Activity.objects.visible_to(user).filter(updated_at__gt=since).order_by("updated_at"):
             yield _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
         since = checked
+        if time.monotonic() - last_status >= STATUS_S:
+            last_status = time.monotonic()
+            yield _sse("status", live_panel(root))
         if time.monotonic() - last_beat > HEARTBEAT_S:
             last_beat = time.monotonic()
             yield ": keep-alive\n\n"
