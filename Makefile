@@ -30,10 +30,11 @@ demo: venv gettext
 	$(BIN)/veille demo
 	@echo ""
 	@echo "  veille is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@echo "  for about five minutes a synthetic AIS feed is replayed through the live readers:"
-	@echo "  open /arctic/ to see its alerts arrive (the feed's log is under the AIS store, demo-feed/)"
+	@echo "  a synthetic AIS feed is replayed through the live readers, a fresh one every five minutes"
+	@echo "  until veille stops: open /arctic/ to see its alerts arrive (the feed's log is under the"
+	@echo "  AIS store, demo-feed/)"
 	@echo ""
-	@$(BIN)/veille demo --feed --quiet > /dev/null & feed=$$!; \
+	@$(BIN)/veille demo --feed --loop --quiet > /dev/null & feed=$$!; \
 	  trap 'kill -TERM $$feed 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn veille.asgi:application -k uvicorn_worker.UvicornWorker --bind $(HOST):$(PORT) \
 	  --workers 2 --timeout 120 --graceful-timeout 5 --access-logfile - --forwarded-allow-ips=127.0.0.1

@@ -267,6 +267,7 @@ ROUTES: dict[str, Expect] = {
     "arctic:coverage": Expect("/arctic/coverage/", EVERYONE_200),
     "arctic:deconfliction": Expect("/arctic/deconfliction/", STAFF_WIDE),
     "arctic:alerts": Expect("/arctic/alerts/", MEMBERS_ONLY),
+    "arctic:raise_stored": Expect("/arctic/alerts/stored/", {"*": 405}),
     "arctic:rule_delete": Expect("/arctic/alerts/rules/1/delete/", {"*": 405}),
     "arctic:acknowledge": Expect("/arctic/alerts/1/acknowledge/", {"*": 405}),
     "arctic:stream": Expect("/arctic/stream/?max_seconds=0", MEMBERS_ONLY),

@@ -47,6 +47,7 @@ __all__ = [
     "check_day_in_range",
     "check_import_activities",
     "check_raise_alerts",
+    "check_raise_stored_alerts",
     "check_rule",
     "do_acknowledge",
     "do_add_rule",
@@ -54,6 +55,7 @@ __all__ = [
     "do_import_activities",
     "do_link_to_arctic_sentry",
     "do_raise_alerts",
+    "do_raise_stored_alerts",
     "do_record_activity",
 ]
 
@@ -421,8 +423,12 @@ def do_raise_alerts(actor: Actor, user: Any, events: list[dict[str, Any]]) -> in
     event (whichever page sees it first); each creation is audited. Returns how many were created."""
     from veille.arctic.alerts import match_events
 
+    return _create_alerts(actor, user, match_events(check_raise_alerts(actor, user), events))
+
+
+def _create_alerts(actor: Actor, user: Any, matches: list[Any], stored: bool = False) -> int:
     created = 0
-    for m in match_events(check_raise_alerts(actor, user), events):
+    for m in matches:
         e = m.event
         start = e.get("start")
         if isinstance(start, dt.datetime) and start.tzinfo is None:
@@ -446,19 +452,66 @@ def do_raise_alerts(actor: Actor, user: Any, events: list[dict[str, Any]]) -> in
                     },
                 )
                 if made:
-                    do_audit(
-                        actor,
-                        "arctic.alert.raise",
-                        alert,
-                        after={
-                            "user": user.get_username(),
-                            "rule": m.rule.pk,
-                            "event_id": alert.event_id,
-                            "event_type": alert.event_type,
-                            "mmsi": alert.mmsi,
-                        },
-                    )
+                    after = {
+                        "user": user.get_username(),
+                        "rule": m.rule.pk,
+                        "event_id": alert.event_id,
+                        "event_type": alert.event_type,
+                        "mmsi": alert.mmsi,
+                    }
+                    if stored:
+                        after["stored_event"] = True
+                    do_audit(actor, "arctic.alert.raise", alert, after=after)
         except IntegrityError:  # another page of the same user created it in between
             made = False
         created += int(made)
     return created
+
+
+#: the longest window of stored events one request may look through
+MAX_STORED_WINDOW = dt.timedelta(days=366)
+
+
+def check_raise_stored_alerts(
+    actor: Actor, rule_id: int, since: dt.date | None, until: dt.date | None
+) -> tuple[AlertRule, dt.datetime, dt.datetime]:
+    """A member asks that one of their own rules be matched against the events already stored,
+    those of the days ``since`` to ``until`` (both included); the rule and the window in UTC."""
+    if actor.user is None:
+        raise InvalidInput("only a logged-in user has alert rules", field="user")
+    require_member(actor)
+    rule = AlertRule.objects.filter(pk=rule_id, user=actor.user).first()
+    if rule is None:
+        raise NotFound(f"you have no rule {rule_id}", field="rule")
+    if since is None:
+        raise InvalidInput("give the first day of the window (YYYY-MM-DD)", field="since")
+    if until is None:
+        raise InvalidInput("give the last day of the window (YYYY-MM-DD)", field="until")
+    if until < since:
+        raise InvalidInput(f"the window ends ({until}) before it starts ({since})", field="until")
+    start = dt.datetime.combine(since, dt.time(), dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+    if end - start > MAX_STORED_WINDOW:
+        raise InvalidInput(
+            f"a window of {(end - start).days} days is too long: at most {MAX_STORED_WINDOW.days}",
+            field="since",
+        )
+    return rule, start, end
+
+
+@transaction.atomic
+def do_raise_stored_alerts(
+    actor: Actor, rule_id: int, since: dt.date | None, until: dt.date | None
+) -> tuple[int, int]:
+    """The user's alerts for the stored events (the AIS store's event files) of the window that
+    match the rule, once per user and event as a live alert is (an event already alerted is not
+    alerted again); each creation is audited, by the user who asked. Returns (events matched,
+    alerts created)."""
+    from veille.arctic.alerts import match_events
+    from veille.arctic.layers import ais_store
+    from veille.maritime.event_files import event_records
+
+    rule, start, end = check_raise_stored_alerts(actor, rule_id, since, until)
+    events = event_records(ais_store().root, None, start, end)
+    matches = match_events([rule], events)
+    return len(matches), _create_alerts(actor, actor.user, matches, stored=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("deconfliction/", views.deconfliction, name="deconfliction"),
     path("alerts/", views_alerts.alerts, name="alerts"),
+    path("alerts/stored/", views_alerts.raise_stored, name="raise_stored"),
     path("alerts/rules/<int:pk>/delete/", views_alerts.rule_delete, name="rule_delete"),
     path("alerts/<int:pk>/acknowledge/", views_alerts.acknowledge, name="acknowledge"),
     path("stream/", views_alerts.stream, name="stream"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from veille.arctic import coverage as cov
 from veille.arctic import layers, layers_fast, queries, services
+from veille.arctic.alerts import live_panel
 from veille.arctic.forms import ActivityForm
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, parse_bbox
 from veille.arctic.models import LAST_DAY, Activity, Domain, Kind
@@ -216,6 +217,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "cable_notice": layers.CABLE_NOTICE,
         "zones_loaded": bool(layers.zone_files()),
         "labels": labels(),
+        "live": live_panel() if request.user.is_authenticated else None,
     }
     return render(request, "arctic/index.html", context)
 

@@ -32,6 +32,7 @@ from veille.maritime.cli.common import (
     tcp_address,
 )
 from veille.maritime.ingest_runs import COMPLETE, INTERRUPTED, RUNNING, IngestRuns, sha256_file
+from veille.maritime.readers import ReaderStatus
 from veille.maritime.store import AisStore, IngestSummary, StoreError
 
 __all__ = ["add_parser", "ingest_inputs", "plan_inputs", "run"]
@@ -372,8 +373,11 @@ def _tcp(
     stats = TcpStats()
     last = ["no attempt made"]
 
+    status = ReaderStatus(store.root, "ingest", item)  # "Live" on the Arctic picture
+
     def on_error(message: str) -> None:  # "host:port: reason", before the wait to retry
         last[0] = message.removeprefix(f"{item[6:]}: ")
+        status.lost(message)
 
     def wait(seconds: float) -> None:  # between attempts: say why and for how long, stop on time
         stderr.write(f"veille ais ingest {item}: {last[0]}; retrying in {seconds:.1f} s")
@@ -381,8 +385,11 @@ def _tcp(
         while not stop() and time.monotonic() < end:
             time.sleep(min(0.1, max(0.0, end - time.monotonic())))
 
-    batches = tcp_batches(host, port, stop=stop, stats=stats, on_error=on_error, sleep=wait)
-    store.ingest(interrupt.guard(batches), rejects=rejects, progress=progress, stop=stop, summary=summary)
+    batches = status.track(tcp_batches(host, port, stop=stop, stats=stats, on_error=on_error, sleep=wait))
+    try:
+        store.ingest(interrupt.guard(batches), rejects=rejects, progress=progress, stop=stop, summary=summary)
+    finally:
+        status.close()
     if stats.connections == 0 and not interrupt.interrupted:
         return CommandError(f"could not connect to {item[6:]}: {last[0]}", returncode=EXIT_INPUT)
     return None

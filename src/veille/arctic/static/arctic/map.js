@@ -365,9 +365,17 @@
       }
     }
     const source = new EventSource(panel.dataset.stream);
-    source.addEventListener("hello", function () { state.textContent = T.live; panel.dataset.live = "true"; });
+    // "connected": this page's stream is open; "live": a reader of the feed is connected (the
+    // server says so, with how long since its last sentence, every few seconds)
+    source.addEventListener("hello", function () { panel.dataset.connected = "true"; });
+    source.addEventListener("status", function (e) {
+      const s = JSON.parse(e.data);
+      state.textContent = s.text;
+      state.dataset.live = s.live ? "true" : "false";
+      panel.dataset.live = s.live ? "true" : "false";
+    });
     source.addEventListener("alert", function (e) { addAlert(JSON.parse(e.data)); });
     source.addEventListener("activity", function () { view.signal("activities_url", url("activities", "&v=" + Date.now())).runAsync().then(drawn); });
-    source.addEventListener("error", function () { state.textContent = T.reconnecting; panel.dataset.live = "false"; });
+    source.addEventListener("error", function () { state.textContent = T.reconnecting; panel.dataset.connected = "false"; panel.dataset.live = "false"; });
   }
 })();

@@ -29,6 +29,12 @@ class Command(BaseCommand):
             "five minutes; run it beside the server after `veille demo`), so that open pages of the "
             "Arctic picture receive alerts",
         )
+        parser.add_argument(
+            "--loop",
+            action="store_true",
+            help="with --feed: replay a fresh scenario again each time one ends, until stopped "
+            "(Ctrl-C or SIGTERM), so that the picture stays live as long as the demo runs",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(stderr=True, quiet=options["quiet"])
@@ -38,8 +44,12 @@ class Command(BaseCommand):
             from veille.arctic.demo import run_feed
 
             console.print("Arctic live feed: a synthetic scenario replayed through the live readers")
-            self.stdout.write(json.dumps(run_feed(Path(settings.AIS_STORE))))
-            return
+            while True:
+                result = run_feed(Path(settings.AIS_STORE))
+                self.stdout.write(json.dumps(result))
+                if not options["loop"] or result.get("interrupted"):
+                    return
+                console.print("Arctic live feed: replayed; a fresh scenario follows")
         for label, module in app_modules("demo"):
             console.rule(f"[bold]{label}")
             result = module.load(console)
