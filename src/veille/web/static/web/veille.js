@@ -28,6 +28,16 @@
       th.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });
     });
   }
+  // On a narrow screen a chart keeps to the width of its box: legends go below the plot and long
+  // labels are cut (their full text stays in the tooltip and the table beside the chart).
+  function narrow(spec, width) {
+    spec.config = spec.config || {};
+    spec.config.legend = Object.assign({ orient: "bottom", direction: "vertical", labelLimit: 260 }, spec.config.legend);
+    spec.config.axis = Object.assign({ labelLimit: 110 }, spec.config.axis);
+    if (typeof spec.width === "number") { spec.width = "container"; }
+    // a faceted or repeated chart cannot take its box's width: its inner view is given one
+    if (spec.spec && typeof spec.spec.width === "number") { spec.spec.width = Math.max(150, width - 130); }
+  }
   // Vega-Lite charts: <div class="chart" data-spec="ID of a json_script element">.
   function renderCharts() {
     if (!window.vegaEmbed) { return; }
@@ -35,6 +45,7 @@
       const source = document.getElementById(el.dataset.spec);
       if (!source) { return; }
       const spec = JSON.parse(source.textContent);
+      if (el.clientWidth < 560) { narrow(spec, el.clientWidth); }
       window.vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
         // The strict CSP refuses injected <style> elements: vega-embed's and vega-tooltip's default
@@ -48,7 +59,32 @@
       });
     });
   }
+  // The header's menu button (shown on narrow screens only, by veille.css): opens and closes the
+  // navigation and account links; Escape closes it and gives the focus back to the button.
+  function wireMenu() {
+    const button = document.querySelector(".menu-button");
+    const menu = document.getElementById("site-menu");
+    if (!button || !menu) { return; }
+    function set(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    }
+    button.addEventListener("click", function () { set(button.getAttribute("aria-expanded") !== "true"); });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") { set(false); button.focus(); }
+    });
+  }
+  // A table's box that scrolls sideways can be reached with the keyboard (and scrolled with arrows).
+  function focusableScrollers() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) { box.tabIndex = 0; } else { box.removeAttribute("tabindex"); }
+    });
+  }
+  document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
+    wireMenu();
+    focusableScrollers();
+    window.addEventListener("resize", focusableScrollers);
     document.querySelectorAll("table.sortable").forEach(makeSortable);
     renderCharts();
   });
