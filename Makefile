@@ -1,6 +1,6 @@
 # veille: two commands on a fresh machine, `make demo` and `make test`.
 # Each target creates or updates the virtual environment in .venv/ from requirements.lock
-# (generated with: uv pip compile pyproject.toml --extra dev --extra bench -o requirements.lock).
+# (generated with: uv pip compile pyproject.toml --extra dev --extra bench --extra spark -o requirements.lock).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -65,6 +65,7 @@ browser-deps:
 	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
 	  echo "installing Debian packages chromium, chromium-driver, gettext"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver gettext) >/dev/null; }
+	@command -v java >/dev/null || { echo "installing Debian package openjdk-17-jre-headless (Apache Spark's tests)"; (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless) >/dev/null; }
 
 bench: venv
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

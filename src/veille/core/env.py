@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VEILLE_VAR_DIR", "var", "folder for the SQLite database, the AIS store and run outputs"),
     Setting("VEILLE_AIS_STORE", "", "folder of the AIS Parquet store (default: VEILLE_VAR_DIR/ais)"),
     Setting(
+        "VEILLE_SPARK_MASTER",
+        "local[*]",
+        "Spark master of --engine spark: local[N], spark://HOST:PORT, yarn…",
+    ),
+    Setting(
         "VEILLE_EMAIL_URL", "console:", "console:, file:///path or smtp://user:pw@host:port (smtp+tls://)"
     ),
     Setting("VEILLE_DEFAULT_FROM_EMAIL", "veille@localhost", "sender of notification e-mails"),
