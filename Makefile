@@ -1,6 +1,6 @@
 # veille: two commands on a fresh machine, `make demo` and `make test`.
 # Each target creates or updates the virtual environment in .venv/ from requirements.lock
-# (generated with: uv pip compile pyproject.toml --extra dev --extra bench -o requirements.lock).
+# (generated with: uv pip compile pyproject.toml --extra dev --extra bench --extra spark -o requirements.lock).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv

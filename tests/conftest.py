@@ -7,6 +7,7 @@ Tests read as sentences and ask for the users they need: ``def test_x(users, cli
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,16 @@ from veille.nations.access import Actor
 from veille.nations.services import DEMO_PASSWORD, do_create_demo_users, do_load_reference
 
 NAMED_USERS = ("alice", "nora", "pawel", "olga", "sam", "eve")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``spark`` use no database: they run in the SQLite pass of ``make test`` only."""
+    if os.environ.get("VEILLE_TEST_DB") != "postgres":
+        return
+    keep = [i for i in items if i.get_closest_marker("spark") is None]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("spark")])
+        items[:] = keep
 
 
 @pytest.fixture

@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
         "veille setup: file whose first line is the first coordinator's password (else asked)",
     ),
     Setting(
+        "VEILLE_SPARK_MASTER",
+        "local[*]",
+        "Spark master of --engine spark: local[N], spark://HOST:PORT, yarn…",
+    ),
+    Setting(
         "VEILLE_EMAIL_URL", "console:", "console:, file:///path or smtp://user:pw@host:port (smtp+tls://)"
     ),
     Setting("VEILLE_DEFAULT_FROM_EMAIL", "veille@localhost", "sender of notification e-mails"),

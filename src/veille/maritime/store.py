@@ -197,7 +197,7 @@ class IngestSummary:
         }
 
 
-def _position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.DataFrame:
+def position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.DataFrame:
     """Decoded position rows (:data:`veille.core.ais.bulk.POSITION_COLUMNS`) as stored
     (:data:`POSITION_SCHEMA`): a row without a time takes ``now``, also every row's ``received_at``."""
     return pos.select(
@@ -463,7 +463,7 @@ class AisStore:
             summary.positions += pos.height
             summary.mmsis.update(np.unique(pos["mmsi"].to_numpy()).tolist())
             if hold:
-                self._held_pos.append(_position_rows(pos, source, now))
+                self._held_pos.append(position_rows(pos, source, now))
                 self._held_rows += pos.height
             else:
                 # written together once POSITIONS_BATCH rows wait: fewer, larger files per day
@@ -528,7 +528,7 @@ class AisStore:
             self._writes.append(self._pool.submit(self._convert_and_write, batch, name))
 
     def _convert_and_write(self, batch: list[tuple[pl.DataFrame, str | None, float]], name: str) -> None:
-        rows = [_position_rows(pos, source, now) for pos, source, now in batch]
+        rows = [position_rows(pos, source, now) for pos, source, now in batch]
         self._write_positions(pl.concat(rows) if len(rows) > 1 else rows[0], name)
 
     def _drain(self, keep: int) -> None:

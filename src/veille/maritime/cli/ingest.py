@@ -75,6 +75,18 @@ def add_parser(sub: Any) -> ArgumentParser:
         help="read a file again even though a run already stored it (its rows are then stored twice)",
     )
     parser.add_argument(
+        "--engine",
+        choices=["embedded", "spark"],
+        default="embedded",
+        help="embedded (default): this process, Polars and DuckDB; spark: Apache Spark, files read and "
+        "decoded in parallel by its executors (docs/scale.md)",
+    )
+    parser.add_argument(
+        "--master",
+        help="with --engine spark: the Spark master (local[N], spark://HOST:PORT, yarn, k8s://…; default "
+        "$VEILLE_SPARK_MASTER, else local[*])",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         help="threads that scan and decode blocks of a file in parallel (default: 2, 1 on a one-core "
@@ -123,6 +135,11 @@ class _Interrupt:
 
 def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     """Ingest every input in turn; the summary on ``stdout``; exit codes as the module says."""
+    if opts.get("engine") == "spark":
+        _spark(opts, stdout, stderr)
+        return
+    if opts.get("master"):
+        raise CommandError("--master applies to --engine spark", returncode=EXIT_ARGS)
     # every argument is checked before any work starts (exit 2), then every input (exit 3)
     workers = _workers(opts.get("workers"))
     deadline = parse_until(opts["until"]) if opts.get("until") is not None else None
@@ -356,6 +373,71 @@ def _progress_bar(*, transient: bool) -> Any:
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
         TimeElapsedColumn(), transient=transient, console=Console(file=sys.stderr),
     )  # fmt: skip
+
+
+def _spark(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
+    """``--engine spark``: the inputs read and decoded by Spark's executors (docs/scale.md)."""
+    from veille.maritime.spark.ingest_job import InputsMissing, list_inputs, spark_ingest
+    from veille.maritime.spark.session import MasterUnreachable, SparkUnavailable, spark_session
+
+    for option in ("until", "workers"):
+        if opts.get(option) is not None:
+            raise CommandError(f"--{option} applies to the embedded engine", returncode=EXIT_ARGS)
+    if opts.get("rejects"):
+        check_output("--rejects", opts["rejects"])
+    for item in opts["inputs"]:
+        if item == "-" or item.startswith("tcp://"):
+            raise CommandError(
+                f"{item}: --engine spark reads files (standard input and tcp:// feeds: the embedded engine)",
+                returncode=EXIT_ARGS,
+            )
+    try:
+        inputs = list_inputs(opts["inputs"])
+    except InputsMissing as exc:
+        raise CommandError(str(exc), returncode=EXIT_INPUT) from exc
+    except OSError as exc:
+        raise CommandError(str(exc), returncode=EXIT_INPUT) from exc
+    archives = [i for i in inputs if is_archive(i)] if all("://" not in i for i in inputs) else []
+    if archives:
+        raise CommandError(
+            f"{archives[0]}: a CSV archive; --engine spark reads NMEA (archives: the embedded engine)",
+            returncode=EXIT_ARGS,
+        )
+    store = store_of(opts)
+    if store.root.exists() and not store.root.is_dir():
+        raise CommandError(f"store {store.root}: not a folder", returncode=EXIT_STORE)
+    try:
+        spark = spark_session(opts.get("master"), app="veille ais ingest")
+    except SparkUnavailable as exc:
+        raise CommandError(str(exc), returncode=EXIT_ARGS) from exc
+    except MasterUnreachable as exc:
+        raise CommandError(str(exc), returncode=EXIT_INPUT) from exc
+    rejects = open(opts["rejects"], "wb") if opts.get("rejects") else None  # noqa: SIM115
+    try:
+        result = spark_ingest(spark, inputs, opts["store"] or store.root, rejects=rejects, run=store.run)
+    except OSError as exc:
+        raise CommandError(f"store {store.root}: cannot write: {exc}", returncode=EXIT_STORE) from exc
+    finally:
+        if rejects is not None:
+            rejects.close()
+    summary = result.summary.as_dict()
+    summary["engine"] = "spark"
+    summary["inputs"] = result.inputs
+    summary["inputs_damaged"] = len(result.errors)
+    _report(stdout, summary, opts["format"], result.run)
+    for error in result.errors:
+        stderr.write(error)
+    if result.errors:
+        raise CommandError(
+            f"{len(result.errors)} of {result.inputs} inputs damaged or unreadable (named above; what "
+            "they held before the damage is stored, the other inputs whole)",
+            returncode=EXIT_INPUT,
+        )
+    s = result.summary
+    if s.messages and not s.decoded:
+        raise CommandError("no message could be decoded", returncode=EXIT_NOTHING_DECODED)
+    if s.lines and not s.messages:
+        raise CommandError("no AIS message found in the input", returncode=EXIT_NOTHING_DECODED)
 
 
 def _tcp(
