@@ -251,7 +251,7 @@ def _overview(year: int | None, source: Source | None, press: Source | None) -> 
                 "press_year": p.year if p else None,
                 "press_pct": p.exact if p else None,
                 "press_url": p.source_url if p else "",
-                "cites": {k: _cite(v) for k, v in figs.items()},
+                "cites": {k: _cite(figs[k]) for k in sorted(figs)},  # the same order on every database
                 "cite_lines": [_cite_line(figs[k]) for k in CITED if k in figs],
             }
         )
@@ -274,7 +274,7 @@ def _overview(year: int | None, source: Source | None, press: Source | None) -> 
             "spending_usd_constant_m": total["spending_usd_constant"].exact
             if "spending_usd_constant" in total
             else None,
-            "cites": {k: _cite(v) for k, v in total.items()},
+            "cites": {k: _cite(total[k]) for k in sorted(total)},
         }
     return Overview(year, source, press, rows, nato_total, computed)
 

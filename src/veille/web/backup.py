@@ -146,14 +146,19 @@ def _snapshot_database(folder: Path) -> tuple[str, Path]:
     db = _db()
     if _vendor() == "sqlite":
         target = folder / "veille.sqlite3"
-        source = sqlite3.connect(f"file:{db['NAME']}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
+        if not Path(db["NAME"]).is_file():
+            raise BackupFailed(f"{db['NAME']}: no such database file")
         try:
-            with copy:
-                source.backup(copy)  # SQLite's online backup API: one consistent copy
-        finally:
-            copy.close()
-            source.close()
+            source = sqlite3.connect(f"file:{db['NAME']}?mode=ro", uri=True)
+            copy = sqlite3.connect(target)
+            try:
+                with copy:
+                    source.backup(copy)  # SQLite's online backup API: one consistent copy
+            finally:
+                copy.close()
+                source.close()
+        except sqlite3.Error as exc:
+            raise BackupFailed(f"{db['NAME']}: {exc}") from exc
         return SQLITE_MEMBER, target
     if _vendor() == "postgresql":
         target = folder / "veille.pgdump"
