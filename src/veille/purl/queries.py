@@ -272,18 +272,21 @@ def lists(user: Any) -> list[RequirementList]:
     return list(RequirementList.objects.visible_to(user).prefetch_related("items"))
 
 
-def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[dict[str, Any]]:
-    """Ranked items with what packages take and what Ukraine received, and the derived status."""
+def item_rows(lst: RequirementList, user: Any, *, include_removed: bool = False) -> list[dict[str, Any]]:
+    """Ranked items with what packages take and what Ukraine received, and the derived status: as
+    ``user`` may know it, from the packages ``user`` may see (a package the reader may not see
+    neither counts as packaging an item nor as delivering it)."""
     items = lst.items.all() if include_removed else lst.items.filter(active=True)
+    seen = Package.objects.visible_to(user).values("pk")
     packaged = dict(
-        PackageItem.objects.filter(item__requirement_list=lst)
+        PackageItem.objects.filter(item__requirement_list=lst, package__in=seen)
         .values("item_id")
         .annotate(q=Sum("quantity"))
         .values_list("item_id", "q")
     )
     received: dict[int, int] = defaultdict(int)
     for s in Shipment.objects.filter(
-        package_item__item__requirement_list=lst, received_on__isnull=False
+        package_item__item__requirement_list=lst, package_item__package__in=seen, received_on__isnull=False
     ).select_related("package_item"):
         received[s.package_item.item_id] += s.received
     out = []
@@ -314,8 +317,8 @@ def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[di
     return out
 
 
-def list_summary(lst: RequirementList) -> dict[str, Any]:
-    rows = item_rows(lst)
+def list_summary(lst: RequirementList, user: Any) -> dict[str, Any]:
+    rows = item_rows(lst, user)
     whole = sum(r["quantity"] for r in rows)
     got = sum(r["received"] for r in rows)
     return {
@@ -376,9 +379,15 @@ def steps_done(lst: RequirementList) -> list[dict[str, Any]]:
 # --- packages -----------------------------------------------------------------------------------
 
 
-def package_items(package: Package) -> list[dict[str, Any]]:
+def package_items(package: Package, user: Any) -> list[dict[str, Any]]:
+    """The package's items that ``user`` may read: a package is never more releasable than the lists
+    its items come from, so an item of a list the user may not see is left out (a package composed
+    before that rule held keeps such items, shown only to the lists' readers)."""
     out = []
+    lists = set(RequirementList.objects.visible_to(user).values_list("pk", flat=True))
     for pi in package.items.select_related("item", "item__requirement_list"):
+        if pi.item.requirement_list_id not in lists:
+            continue
         shipped = sum(s.quantity for s in pi.shipments.all())
         received = sum(s.received for s in pi.shipments.all())
         out.append(
@@ -418,9 +427,11 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
     """Every package the user may see, with its funding bar, contributors and delivery progress."""
     conv = Rates()
     out = []
-    for package in Package.objects.visible_to(user).prefetch_related("items__shipments"):
+    # a package's number is its place among the packages this reader sees: a package the reader may
+    # not see leaves no gap in the numbering (coordinators see every package: theirs are the records')
+    for place, package in enumerate(Package.objects.visible_to(user).prefetch_related("items__shipments"), 1):
         fund = coverage(user, package, conv)
-        items = package_items(package)
+        items = package_items(package, user)
         # Missiles, rounds and sets are never added: progress is by value (estimated unit costs), and
         # per item in its own unit.
         whole = sum(i["quantity"] for i in items)
@@ -432,7 +443,7 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
             {
                 "package": package,
                 "id": package.pk,
-                "number": package.number,
+                "number": place,
                 "name": package.name,
                 "origin": package.origin,
                 "version": package.version,
