@@ -86,6 +86,7 @@ if TESTING and os.environ.get("PYTEST_VERSION"):
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "veille.web.middleware.SecurityHeadersMiddleware",
+    "veille.web.middleware.SizeLimitsMiddleware",
     "veille.web.middleware.NullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,6 +161,9 @@ VEILLE_LOGIN_MAX_FAILURES = env.int("VEILLE_LOGIN_MAX_FAILURES", minimum=1)
 VEILLE_LOGIN_LOCK_MINUTES = env.int("VEILLE_LOGIN_LOCK_MINUTES", minimum=1)
 VEILLE_RATE_LIMIT_PER_MINUTE = env.int("VEILLE_RATE_LIMIT_PER_MINUTE", minimum=1)
 VEILLE_IDEMPOTENCY_HOURS = env.int("VEILLE_IDEMPOTENCY_HOURS", minimum=1)
+VEILLE_MAX_BODY_BYTES = env.int("VEILLE_MAX_BODY_BYTES", minimum=1024)
+# (Django's own limit on a form's fields, beside files, follows it)
+DATA_UPLOAD_MAX_MEMORY_SIZE = VEILLE_MAX_BODY_BYTES
 try:
     VEILLE_TRUSTED_PROXIES = parse_networks(env.list("VEILLE_TRUSTED_PROXIES"))
 except ValueError as _exc:

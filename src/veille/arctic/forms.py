@@ -159,7 +159,7 @@ class ActivityForm(forms.Form):
             sources.append({"url": parts[0], "date": date, "title": title})
         nation = d["nation"] or None
         start = d["starts_on"] or dt.date.today()
-        key = _free_key(slugify(f"{nation or 'nato'}-{d['name']}-{start:%Y-%m}")[:72] or "activity")
+        key = _free_key(slugify(f"{nation or 'nato'}-{d['name']}-{start:%Y-%m}")[:72] or "activity", nation)
         return NewActivity(
             key=key,
             name=d["name"],
@@ -187,11 +187,18 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), "a number")
 
 
-def _free_key(base: str) -> str:
-    """``base``, or ``base-2``, ``base-3``… the first that no record holds (the form creates, never
-    updates: a taken key would change another record)."""
+def _free_key(base: str, nation: str | None) -> str:
+    """``base``, or ``base-2``, ``base-3``… the first that no record of ``nation`` holds (the form
+    creates, never updates: a taken key would change another record). Keys are scoped per nation, so
+    the suffix counts only records the editor's nation owns, which it sees: it tells nothing of
+    others'."""
+    taken = (
+        Activity.objects.filter(owner_nation_id=nation)
+        if nation
+        else Activity.objects.filter(owner_nation__isnull=True)
+    )
     key, n = base, 1
-    while Activity.objects.filter(key=key).exists():
+    while taken.filter(key=key).exists():
         n += 1
         key = f"{base}-{n}"
     return key

@@ -26,6 +26,7 @@ from veille.arctic.models import FIRST_DAY, LAST_DAY, Activity, Alert, AlertRule
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from veille.kit.importers import ImportSummary
+from veille.kit.limits import MAX_NOTE_CHARS, MAX_SOURCES, MAX_TITLE_CHARS, MAX_URL_CHARS
 from veille.nations.access import (
     Actor,
     Releasability,
@@ -103,6 +104,35 @@ class NewActivity:
     arctic_sentry: bool | None = None  # only coordinators may set it
 
 
+def _check_sizes(new: NewActivity) -> None:
+    """Texts and lists within their limits (:mod:`veille.kit.limits`), naming the field."""
+    for name, limit in (
+        ("window_note", MAX_NOTE_CHARS),
+        ("area_note", MAX_NOTE_CHARS),
+        ("note", MAX_NOTE_CHARS),
+        ("area_name", MAX_TITLE_CHARS),
+        ("leading_command", MAX_TITLE_CHARS),
+    ):
+        text = getattr(new, name) or ""
+        if len(text) > limit:
+            raise InvalidInput(f"{len(text):,} characters; at most {limit:,}", field=name)
+    for name in ("sources", "assets"):
+        if len(getattr(new, name)) > MAX_SOURCES:
+            raise InvalidInput(f"{len(getattr(new, name))} given; at most {MAX_SOURCES}", field=name)
+    for i, s in enumerate(new.sources):
+        if len(str(s.get("url", ""))) > MAX_URL_CHARS or len(str(s.get("title", ""))) > MAX_TITLE_CHARS:
+            raise InvalidInput(
+                f"source {i + 1}: an address of at most {MAX_URL_CHARS:,} characters and a title of at "
+                f"most {MAX_TITLE_CHARS}",
+                field="sources",
+            )
+    for i, a in enumerate(new.assets):
+        if len(str(a.get("type", ""))) > MAX_TITLE_CHARS or len(str(a.get("note", ""))) > MAX_TITLE_CHARS:
+            raise InvalidInput(
+                f"asset {i + 1}: type and note of at most {MAX_TITLE_CHARS} characters", field="assets"
+            )
+
+
 def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
     """Validate an activity and the caller's right to record it; the model's field values."""
     if new.owner_nation is None:
@@ -169,6 +199,7 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
         if number is not None and (not isinstance(number, int) or number < 0):
             raise InvalidInput(f"asset {i + 1}: the number must be a whole number ≥ 0", field="assets")
         assets.append({"type": kind, "number": number, "note": str(a.get("note", "")).strip()})
+    _check_sizes(new)
     if not new.sources:
         raise InvalidInput("give at least one source", field="sources")
     sources = []
@@ -236,6 +267,15 @@ def _key_taken(key: str) -> Conflict:
     )
 
 
+def _same_key(new: NewActivity) -> Any:
+    """The record that ``new`` would update: the same key among its own nation's records (or among
+    the Alliance-level ones), locked."""
+    qs = Activity.objects.select_for_update().filter(key=new.key)
+    if new.owner_nation is None:
+        return qs.filter(owner_nation__isnull=True)
+    return qs.filter(owner_nation_id=new.owner_nation)
+
+
 def _sees(actor: Actor, activity: Activity) -> bool:
     if actor.is_coordinator:  # coordinators, admins and imports (system processes) see every record
         return True
@@ -253,7 +293,7 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
     as before (the caller knows it). ``create_only`` (the editors' form) refuses any taken key the
     same way rather than change an existing record."""
     values = check_activity(actor, new)
-    current = Activity.objects.select_for_update().filter(key=new.key).first()
+    current = _same_key(new).first()
     if current is None:
         created = {**values}
         if created.get("arctic_sentry"):
@@ -264,7 +304,7 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
         except IntegrityError:
             # another writer created the key between the look-up and the insert: answer as if it
             # had been there first (an update, or the same refusal)
-            current = Activity.objects.select_for_update().filter(key=new.key).first()
+            current = _same_key(new).first()
             if current is None:
                 raise
         else:

@@ -81,6 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "VEILLE_IDEMPOTENCY_HOURS", "24", "hours the answer of an API write with Idempotency-Key is kept"
     ),
+    Setting("VEILLE_MAX_BODY_BYTES", "2097152", "largest request body accepted, files aside (bytes)"),
     Setting(
         "VEILLE_TRUSTED_PROXIES",
         "",

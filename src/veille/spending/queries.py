@@ -6,7 +6,7 @@ lower-confidence press transcriptions are returned side by side, never merged.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -351,12 +351,20 @@ def nato_share_series(codes: Iterable[str], first_year: int = FIRST_YEAR) -> dic
     return out
 
 
-def visible_plans(user: Any, code: str | None = None) -> QuerySet[NationalPlan]:
-    """National plans this user may see (every version), newest first."""
+def visible_plans(user: Any, code: str | None = None) -> list[NationalPlan]:
+    """National plans this user may see (every version), newest first. Each plan's ``version`` is its
+    place among the versions of its nation this user may see: a version the reader may not see leaves
+    no gap in the numbering (coordinators see every version: theirs are the recorded numbers). The
+    plans are read, never saved."""
     qs = NationalPlan.objects.visible_to(user).select_related("nation").prefetch_related("years")
     if code:
         qs = qs.filter(nation_id=code)
-    return qs.order_by("nation_id", "-version")
+    plans = list(qs.order_by("nation_id", "-version"))
+    left = Counter(p.nation_id for p in plans)
+    for plan in plans:  # newest first: the newest seen is the highest number
+        plan.version = left[plan.nation_id]
+        left[plan.nation_id] -= 1
+    return plans
 
 
 PLAN_COLUMNS = [

@@ -1,4 +1,5 @@
-"""Security headers on every response, and a rate limit on writes."""
+"""Security headers on every response, a rate limit on writes, and the input every view may trust:
+no NUL nor lone surrogate, no body or field over its size limit."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import InvalidInput, VeilleError
 from veille.kit.addresses import client_address
+from veille.kit.limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -153,3 +155,68 @@ class NullCharactersMiddleware:
             except ValueError:  # not JSON: the view says so
                 return None
         return None
+
+
+class BodyTooLarge(VeilleError):
+    code = "too_large"
+    http_status = 413
+
+
+def _over_limit(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The path of the first text or list of decoded JSON over the generic limits, and what it is."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_CHARS:
+            return path, f"{len(value):,} characters; at most {MAX_TEXT_CHARS:,}"
+        return None
+    if isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS:
+            return path, f"{len(value):,} elements; at most {MAX_LIST_ITEMS:,}"
+        for i, item in enumerate(value):
+            found = _over_limit(item, f"{path}[{i}]")
+            if found:
+                return found
+    if isinstance(value, dict):
+        if len(value) > MAX_LIST_ITEMS:
+            return path, f"{len(value):,} entries; at most {MAX_LIST_ITEMS:,}"
+        for key, item in value.items():
+            found = _over_limit(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    return None
+
+
+class SizeLimitsMiddleware:
+    """A request body over ``VEILLE_MAX_BODY_BYTES`` is refused (413, field ``body``) before it is
+    read; in a JSON body, a text over ``MAX_TEXT_CHARS`` characters or a list over ``MAX_LIST_ITEMS``
+    elements is refused (422, naming the field). Uploaded files (multipart) are the views' own."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("POST", "PUT", "PATCH"):
+            kind = request.content_type or ""
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if kind != "multipart/form-data" and length > settings.VEILLE_MAX_BODY_BYTES:
+                message = _("The request body is %(size)s bytes; at most %(limit)s are accepted.") % {
+                    "size": f"{length:,}",
+                    "limit": f"{settings.VEILLE_MAX_BODY_BYTES:,}",
+                }
+                return _refuse(request, BodyTooLarge(message, field="body", where="body"), page_status=413)
+            if kind == "application/json":
+                try:
+                    decoded = json.loads(request.body)
+                except ValueError:  # not JSON: the view says so
+                    decoded = None
+                found = _over_limit(decoded)
+                if found:
+                    message = _("The field %(name)s is too long: %(what)s.") % {
+                        "name": repr(found[0]),
+                        "what": found[1],
+                    }
+                    error = InvalidInput(message, field=found[0], where="body")
+                    return _refuse(request, error, page_status=422)
+        return self.get_response(request)
