@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from veille.core.errors import NotFound
+from veille.kit.paging import MappedQuerySet
 from veille.nations.access import Actor
 from veille.spending import queries
 from veille.spending.models import SourceKind
@@ -136,7 +137,7 @@ def list_spending_figures(request: HttpRequest, filters: Query[FigureQuery]):
         source=filters.source.value if filters.source else None,
         measure=filters.measure,
     )
-    return [queries.figure_dict(f) for f in rows]
+    return MappedQuerySet(rows, queries.figure_dict)  # a page read from the database
 
 
 @router.get("/overview", response=list[OverviewRow], summary="Allies ranked by share of GDP for a year")
