@@ -262,6 +262,7 @@ ROUTES: dict[str, Expect] = {
     "arctic:activity_new": Expect(
         "/arctic/activities/new/", {"anon": 302, "alice": 200, "nora": 200, "olga": 200, "sam": 200, "*": 403}
     ),
+    "arctic:activity_edit": Expect("/arctic/activities/1/edit/", {"anon": 302, "*": 404}),
     "arctic:link": Expect("/arctic/activities/1/link/", {"*": 405}),
     "arctic:layer": Expect("/arctic/layers/activities.geojson?bbox=-180,45,180,90", EVERYONE_200),
     "arctic:coverage": Expect("/arctic/coverage/", EVERYONE_200),

@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 
+from tests.browser import test_arctic
 from tests.browser.conftest import Watched
-from tests.browser.test_arctic import loaded, write_events  # noqa: F401 - the fixture
+from tests.browser.test_arctic import write_events
 from veille.arctic.demo import seed_alert_rules
 from veille.maritime.readers import ReaderStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+loaded = test_arctic.loaded  # the fixture: activities and a small AIS store
 
 
 def test_after_the_feed_nora_raises_alerts_for_the_stored_events_and_the_panel_says_who_reads(

@@ -29,6 +29,7 @@ __all__ = [
     "check_window",
     "day_window",
     "deconfliction",
+    "overlaps_of",
     "parse_day",
     "parse_kind",
     "parse_nation",
@@ -254,6 +255,43 @@ class Overlap:
 def _window(a: Activity) -> tuple[dt.date, dt.date | None] | None:
     start = a.shown_from
     return (start, a.ends_on) if start else None
+
+
+def _meets(a: Activity, b: Activity) -> tuple[dt.date, dt.date | None] | None:
+    """When two activities' windows overlap and their areas meet: the shared window, else None."""
+    wa, wb = _window(a), _window(b)
+    if not (a.area and b.area and wa and wb):
+        return None
+    start = max(wa[0], wb[0])
+    ends = [e for e in (wa[1], wb[1]) if e is not None]
+    end = min(ends) if ends else None
+    if end is not None and end < start:
+        return None
+    box_a = (a.min_lon, a.min_lat, a.max_lon, a.max_lat)
+    box_b = (b.min_lon, b.min_lat, b.max_lon, b.max_lat)
+    if None in box_a or None in box_b or not bbox_intersects(box_a, box_b):  # type: ignore[arg-type]
+        return None
+    return (start, end) if overlap(a.area, a.radius_km, b.area, b.radius_km) else None
+
+
+def overlaps_of(user: Any, activity: Activity) -> tuple[list[Overlap], int]:
+    """What the owners of ``activity`` are told of the other nations' activities that overlap it
+    (areas that meet, windows that overlap): those ``user`` may see, and how many others, which
+    are counted but never named (an overlap exists; what it is, the user may not know)."""
+    seen = set(Activity.objects.visible_to(user).values_list("pk", flat=True))
+    shown, hidden = [], 0
+    others = Activity.objects.exclude(pk=activity.pk).select_related("owner_nation")
+    if activity.owner_nation_id:
+        others = others.exclude(owner_nation_id=activity.owner_nation_id)
+    for other in others:
+        met = _meets(activity, other)
+        if met is None:
+            continue
+        if other.pk in seen:
+            shown.append(Overlap(activity, other, met[0], met[1]))
+        else:
+            hidden += 1
+    return sorted(shown, key=lambda o: (o.since, o.second.name)), hidden
 
 
 def deconfliction(user: Any) -> list[Overlap]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("activities/new/", views.new_activity, name="activity_new"),
     path("activities/<int:pk>/", views.activity, name="activity"),
+    path("activities/<int:pk>/edit/", views.edit_activity, name="activity_edit"),
     path("activities/<int:pk>/link/", views.link, name="link"),
     path("layers/<str:name>.geojson", views.layer, name="layer"),
     path("coverage/", views.coverage, name="coverage"),

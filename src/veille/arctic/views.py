@@ -222,23 +222,68 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "arctic/index.html", context)
 
 
+def _may_change(user: Any, a: Activity) -> bool:
+    """Whether ``user`` may change the activity (the service decides again): coordinators, and the
+    editors of its nation."""
+    if sees_everything(user):
+        return True
+    m = membership_of(user)
+    return bool(m and m.role == Role.EDITOR and a.owner_nation_id and m.nation_id == a.owner_nation_id)
+
+
+def _of_its_nation(user: Any, a: Activity) -> bool:
+    """The users told of the activity's overlaps: its nation's users, and coordinators."""
+    if sees_everything(user):
+        return True
+    m = membership_of(user)
+    return bool(m and a.owner_nation_id and m.nation_id == a.owner_nation_id)
+
+
 def activity(request: HttpRequest, pk: int) -> HttpResponse:
     a = Activity.objects.visible_to(request.user).filter(pk=pk).first()
     if a is None:
         raise Http404(_("No such activity, or not one you may see."))
     codes = a.participant_codes + a.releasable_nation_codes
     names = dict(Nation.objects.filter(code__in=codes).values_list("code", "name"))
+    overlaps, hidden = queries.overlaps_of(request.user, a) if _of_its_nation(request.user, a) else ([], 0)
     return render(
         request,
         "arctic/activity.html",
         {
             "a": a,
             "coordinator": sees_everything(request.user),
+            "may_change": _may_change(request.user, a),
+            "overlaps": overlaps,
+            "hidden_overlaps": hidden,
             # for reading: the domains' names and the nations' names (the exports keep the codes)
             "domains": ", ".join(str(Domain(d).label) for d in a.domains if d in Domain.values),
             "participants": ", ".join(names.get(c, c) for c in a.participant_codes),
             "releasable_nations": ", ".join(names.get(c, c) for c in a.releasable_nation_codes),
         },
+    )
+
+
+def _not_an_editor(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 403,
+            "title": _("Not allowed"),
+            "message": _("Only a nation's editors and coordinators record activities."),
+        },
+        status=403,
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: ActivityForm, status: int, a: Activity | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "arctic/activity_form.html",
+        {"form": form, "a": a, "layers_url": reverse("arctic:layer", args=["land"]).rsplit("/", 1)[0] + "/"},
+        status=status,
     )
 
 
@@ -249,16 +294,7 @@ def new_activity(request: HttpRequest) -> HttpResponse:
     never changing an existing record (``create_only``)."""
     m = membership_of(request.user)
     if not sees_everything(request.user) and (m is None or m.role != Role.EDITOR or m.nation_id is None):
-        return render(
-            request,
-            "web/error.html",
-            {
-                "status": 403,
-                "title": _("Not allowed"),
-                "message": _("Only a nation's editors and coordinators record activities."),
-            },
-            status=403,
-        )
+        return _not_an_editor(request)
     form = ActivityForm(request.POST if request.method == "POST" else None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -272,7 +308,32 @@ def new_activity(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("arctic:activity", pk=activity.pk)
         status = 422
-    return render(request, "arctic/activity_form.html", {"form": form}, status=status)
+    return _form_page(request, form, status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same form for an activity the user may change; it keeps the activity's key, so the
+    service updates it (audited, before and after)."""
+    a = Activity.objects.visible_to(request.user).filter(pk=pk).first()
+    if a is None:
+        raise Http404(_("No such activity, or not one you may see."))
+    if not _may_change(request.user, a):
+        return _not_an_editor(request)
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, user=request.user, initial=ActivityForm.initial_of(a))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.do_record_activity(Actor.from_request(request), form.to_new_activity(key=a.key))
+            except VeilleError as exc:
+                form.add_service_error(exc)
+            else:
+                return redirect("arctic:activity", pk=a.pk)
+        status = 422
+    return _form_page(request, form, status, a)
 
 
 @require_POST

@@ -46,6 +46,11 @@
       if (!source) { return; }
       const spec = JSON.parse(source.textContent);
       if (el.clientWidth < 560) { narrow(spec, el.clientWidth); }
+      // The chart's name goes on the drawing, not on its container: the container also holds the
+      // export menu (links), and a role="img" around them would hide them from assistive technology
+      // (axe-core: nested-interactive).
+      const label = el.getAttribute("aria-label");
+      if (el.getAttribute("role") === "img") { el.removeAttribute("role"); el.removeAttribute("aria-label"); }
       window.vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
         // The strict CSP refuses injected <style> elements: vega-embed's and vega-tooltip's default
@@ -54,7 +59,21 @@
         tooltip: { disableDefaultStyle: true },
         expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined,
         i18n: document.documentElement.lang === "fr" ? { PNG_ACTION: "Enregistrer en PNG", SVG_ACTION: "Enregistrer en SVG" } : undefined
-      }).then(function () { el.dataset.rendered = "true"; }).catch(function (error) {
+      }).then(function () {
+        const svg = el.querySelector("svg.marks");
+        const caption = el.closest("figure") && el.closest("figure").querySelector("figcaption");
+        const title = typeof spec.title === "string" ? spec.title : (spec.title && spec.title.text);
+        const name = label || spec.description || title || (caption && caption.textContent.trim());
+        if (svg && name) {
+          // one image with its name: the marks inside are its drawing, hidden from assistive
+          // technology (Vega gives them graphics roles without names, again at each redraw;
+          // axe-core: svg-img-alt); the drawing's group is made once, so its aria-hidden stays
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", name);
+          svg.querySelectorAll(":scope > g").forEach(function (g) { g.setAttribute("aria-hidden", "true"); });
+        }
+        el.dataset.rendered = "true";
+      }).catch(function (error) {
         el.textContent = "Chart could not be drawn: " + error.message;
       });
     });
