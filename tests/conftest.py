@@ -8,7 +8,7 @@ Tests read as sentences and ask for the users they need: ``def test_x(users, cli
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +18,17 @@ from veille.nations.access import Actor
 from veille.nations.services import DEMO_PASSWORD, do_create_demo_users, do_load_reference
 
 NAMED_USERS = ("alice", "nora", "pawel", "olga", "sam", "eve")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """Apache Spark for real, in local mode on two cores, started once for the run (PySpark and the
+    machine's Java; ``make test`` installs Java). For the tests marked ``spark``."""
+    from veille.maritime.spark.session import spark_session
+
+    session = spark_session("local[2]", app="veille tests")
+    yield session
+    session.stop()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
