@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("arctic", "0001_initial"),
-        ("nations", "0002_login_failures_per_address"),
+        ("nations", "0003_login_failures_per_address"),
     ]
 
     operations = [
