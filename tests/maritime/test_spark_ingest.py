@@ -74,12 +74,18 @@ def test_both_engines_store_the_same_captures(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     inputs = [str(p) for p in CAPTURES] + [str(_several_blocks(tmp_path))]
-    code, embedded, _ = _ingest(capsys, *inputs, "--store", str(tmp_path / "embedded"))
-    assert code == 0
-    code, on_spark, _ = _ingest(
-        capsys, "--engine", "spark", "--master", "local[2]", *inputs, "--store", str(tmp_path / "spark")
+    rejects = {name: tmp_path / f"{name}.tsv" for name in ("embedded", "spark")}
+    code, embedded, _ = _ingest(
+        capsys, *inputs, "--store", str(tmp_path / "embedded"), "--rejects", str(rejects["embedded"])
     )
     assert code == 0
+    code, on_spark, _ = _ingest(
+        capsys, "--engine", "spark", "--master", "local[2]", *inputs, "--store", str(tmp_path / "spark"),
+        "--rejects", str(rejects["spark"]),
+    )  # fmt: skip
+    assert code == 0
+    # the same rejected lines, with their line numbers and reasons, in input order
+    assert rejects["spark"].read_bytes() == rejects["embedded"].read_bytes() != b""
     assert on_spark["engine"] == "spark" and on_spark["inputs"] == len(inputs)
     assert {k: on_spark[k] for k in SUMMARY_KEYS} == {k: embedded[k] for k in SUMMARY_KEYS}
     assert embedded["rejected"]["incomplete_multipart"] > 0  # the case is there

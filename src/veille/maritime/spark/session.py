@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -109,6 +110,8 @@ def spark_session(master: str | None = None, app: str = "veille", conf: dict[str
     # PySpark warns on every import that it does not know pandas 3 yet (veille hands it Arrow)
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
     os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")  # the same in the Python workers
+    # py4j says at exit that it closes its connections, on a stream already closed
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     from pyspark.sql import SparkSession
 
     builder = (
