@@ -67,6 +67,7 @@ def test_the_demo_feed_replays_a_scenario_through_the_live_readers(
     from veille.arctic.demo import DEMO_RULE, run_feed, seed_alert_rules
     from veille.arctic.models import AlertRule
     from veille.maritime.event_files import event_records
+    from veille.maritime.readers import live_state, reader_states
     from veille.maritime.store import AisStore
 
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the test run's settings name the tests' own apps
@@ -77,8 +78,27 @@ def test_the_demo_feed_replays_a_scenario_through_the_live_readers(
     now = dt.datetime(2026, 3, 10, 18, tzinfo=dt.UTC)
     said = run_feed(store, now=now, days=2, background=2, speed=2 * 86400 / 4, margin_s=8)
     assert said["exit_codes"] == [0, 0, 0, 0] and said["lines"] > 1000, said
+    # both live readers said they were reading, and that they stopped: the picture is not live now
+    readers = reader_states(store)
+    assert sorted(r["kind"] for r in readers) == ["ingest", "watch"]
+    assert all(r["finished_at"] for r in readers) and any(r["sentences"] for r in readers), readers
+    assert not live_state(store)["live"] and live_state(store)["last_sentence_at"]
     synthetic = AisStore(store).query("SELECT count(*) FROM positions WHERE source = 'synthetic'")
     assert said["positions"] == synthetic.fetchall()[0][0] > 0
     live = [e for e in event_records(store) if e["detail"].get("run_id", "").startswith("live-")]
     assert len(live) == said["events"] > 0 and all(e["synthetic"] for e in live)
     assert said["seed"] == 100 and (store / "demo-feed" / "feed-100.json").is_file()
+
+
+def test_the_looped_demo_feed_replays_a_fresh_scenario_each_time_one_ends(
+    picture: dict[str, Path], users: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``veille demo --feed --loop``: the feeds follow each other, each with the next seed."""
+    from veille.arctic.demo import run_feeds
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    store = picture["store"]
+    feeds = run_feeds(store, 2, days=2, background=1, speed=2 * 86400 / 3, margin_s=6)
+    said = list(feeds)
+    assert [f["seed"] for f in said] == [100, 101]
+    assert all(f["exit_codes"] == [0, 0, 0, 0] and f["lines"] > 0 for f in said), said

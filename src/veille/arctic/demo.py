@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,20 @@ def _veille() -> list[str]:
         return [str(beside)]
     found = shutil.which("veille")
     return [found] if found else [sys.executable, "-c", "from veille.cli import main; main()"]
+
+
+def run_feeds(root: Path, rounds: int | None = None, **options: Any) -> Iterator[dict[str, Any]]:
+    """:func:`run_feed` again and again, a fresh scenario (the next seed, ending at that moment)
+    each time one ends: ``rounds`` times, or until stopped (``None``: ``veille demo --feed
+    --loop``, so that the picture stays live as long as the demo runs). Yields each feed's summary;
+    an interrupted feed is the last."""
+    done = 0
+    while rounds is None or done < rounds:
+        result = run_feed(root, **options)
+        done += 1
+        yield result
+        if result.get("interrupted"):
+            return
 
 
 def run_feed(

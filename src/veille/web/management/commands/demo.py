@@ -41,15 +41,14 @@ class Command(BaseCommand):
         if options["feed"]:
             from django.conf import settings
 
-            from veille.arctic.demo import run_feed
+            from veille.arctic.demo import run_feeds
 
             console.print("Arctic live feed: a synthetic scenario replayed through the live readers")
-            while True:
-                result = run_feed(Path(settings.AIS_STORE))
+            for result in run_feeds(Path(settings.AIS_STORE), None if options["loop"] else 1):
                 self.stdout.write(json.dumps(result))
-                if not options["loop"] or result.get("interrupted"):
-                    return
-                console.print("Arctic live feed: replayed; a fresh scenario follows")
+                if options["loop"] and not result.get("interrupted"):
+                    console.print("Arctic live feed: replayed; a fresh scenario follows")
+            return
         for label, module in app_modules("demo"):
             console.rule(f"[bold]{label}")
             result = module.load(console)
