@@ -129,6 +129,7 @@ ROUTES: dict[str, Expect] = {
     "api:purl_export_csv": Expect("/api/v1/purl/packages.csv", API_LOGGED_IN),
     "support:index": Expect("/support/", EVERYONE_200),
     "support:claims": Expect("/support/claims/", EVERYONE_200),
+    "support:press_report": Expect("/support/claims/press-report.fr.txt", EVERYONE_200),
     # reconciling PURL with the Kiel tracker: coordinators (the shell's page at support's address)
     "support:reconcile": Expect("/support/reconcile/", STAFF_WIDE),
     "support:export": Expect("/support/donors.csv", EVERYONE_200),

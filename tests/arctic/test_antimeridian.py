@@ -4,9 +4,7 @@ export and API route that takes a box. Latitudes still need min ≤ max."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from veille.arctic import layers_fast, layers_reference
 from veille.arctic.geo import parse_bbox
 from veille.arctic.services import NewActivity, do_record_activity
 from veille.core.geo import bbox_intersects, in_bbox
+from veille.kit.exports import read_csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +96,7 @@ def events(write_events: Any) -> None:
 def column(path: str, text: str, name: str) -> set[str]:
     """The values of ``name`` in a CSV, a JSON export (``rows``), an API list (``items``) or GeoJSON."""
     if path.endswith(".csv"):
-        return {r[name] for r in csv.DictReader(io.StringIO(text))}
+        return {r[name] for r in read_csv_rows(text)}
     data = json.loads(text)
     if "features" in data:
         return {f["properties"][name] for f in data["features"]}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
 import time
@@ -20,6 +18,7 @@ from veille.arctic.coverage import coverage
 from veille.arctic.models import Activity, Alert
 from veille.arctic.services import NewActivity, do_acknowledge, do_add_rule, do_record_activity
 from veille.audit.models import AuditEvent
+from veille.kit.exports import read_csv_rows
 from veille.maritime.event_files import event_records
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +100,7 @@ def test_the_activity_page_names_domains_and_nations_and_the_exports_keep_the_co
     html = client_as("nora").get(f"/arctic/activities/{a.pk}/").content.decode()
     assert "Air, Maritime" in html and "Denmark, Iceland" in html and "Denmark, Norway" in html
     assert "air|maritime" not in html and "DNK|ISL" not in html
-    rows = list(csv.DictReader(io.StringIO(client_as("nora").get("/arctic/activities.csv").content.decode())))
+    rows = list(read_csv_rows(client_as("nora").get("/arctic/activities.csv").content.decode()))
     joint = next(r for r in rows if r["key"] == "nor-joint")
     assert (joint["domains"], joint["participants"]) == ("air|maritime", "DNK|ISL")
 
@@ -145,7 +144,7 @@ def test_polygons_are_served_clockwise_for_the_polar_map(secret: Activity, clien
 
 
 def test_the_csv_export_lists_sources_and_approximation(secret: Activity, client_as: Any) -> None:
-    rows = list(csv.DictReader(io.StringIO(client_as("nora").get("/arctic/activities.csv").content.decode())))
+    rows = list(read_csv_rows(client_as("nora").get("/arctic/activities.csv").content.decode()))
     row = next(r for r in rows if r["key"] == "nor-secret")
     assert row["sources"] == "2026-02-20 https://example.org/order"
     assert row["releasable_nations"] == "NOR"
@@ -246,9 +245,9 @@ def test_coverage_lists_days_with_foreign_activity_and_no_allied_presence(
     assert cells[("iceland", "2026-03-02")].events == 1 and cells[("iceland", "2026-03-02")].uncovered
     page = client_as("pawel").get("/arctic/coverage/?since=2026-03-01&until=2026-03-03")
     assert page.status_code == 200 and 'data-spec="chart-coverage"' in page.content.decode()
-    rows = list(csv.DictReader(io.StringIO(
+    rows = list(read_csv_rows(
         client_as("pawel").get("/arctic/coverage.csv?since=2026-03-01&until=2026-03-03")
-        .content.decode())))  # fmt: skip
+        .content.decode()))  # fmt: skip
     assert [(r["zone"], r["day"]) for r in rows if r["uncovered"] == "True"] == [
         ("barents", "2026-03-01"), ("iceland", "2026-03-02"), ("iceland", "2026-03-03")]  # fmt: skip
 
@@ -339,7 +338,7 @@ def test_events_are_served_as_geojson_and_csv_with_filters(client_as: Any, write
     only_gaps = client_as("pawel").get("/api/v1/arctic/events.geojson?types=gap").json()
     assert [f["properties"]["event_id"] for f in only_gaps["features"]] == ["gap-1"]
     later = client_as("pawel").get("/arctic/events.csv?since=2026-03-02").content.decode()
-    assert [r["event_id"] for r in csv.DictReader(io.StringIO(later))] == ["gap-1"]
+    assert [r["event_id"] for r in read_csv_rows(later)] == ["gap-1"]
 
 
 def test_requests_that_look_up_synthetic_vessels_at_once_do_not_share_a_connection(

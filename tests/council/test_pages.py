@@ -17,6 +17,7 @@ from django.utils import timezone
 from tests.council.fixtures import task
 from veille.council.models import Action, Evidence, Meeting
 from veille.council.services import EvidenceData, do_attach_evidence
+from veille.kit.exports import read_csv_rows
 from veille.nations.access import Actor
 from veille.notices.models import Notice
 
@@ -84,7 +85,7 @@ def test_hidden_actions_stay_out_of_pages_exports_and_the_api(
     pawel = client_as("pawel")
     assert pawel.get(f"/council/actions/{hidden.pk}/").status_code == 404
     assert "Norway only" not in pawel.get("/council/actions/").content.decode()
-    rows = list(csv.DictReader(io.StringIO(pawel.get("/council/actions.csv").content.decode())))
+    rows = read_csv_rows(pawel.get("/council/actions.csv").content.decode())
     assert [r["title"] for r in rows] == ["Everyone in NATO"]
     assert pawel.get("/api/v1/council/actions").json()["count"] == 1
     assert pawel.get(f"/api/v1/council/actions/{hidden.pk}").status_code == 404
@@ -190,9 +191,7 @@ def test_exports_carry_the_files_they_come_from(council_data: Any, client_as: An
     data = client_as(None).get("/council/meetings.json").json()
     assert len(data["rows"]) == 26 and {f["file"] for f in data["meta"]["files"]} >= {"nuc_meetings.csv"}
     assert all(len(f["sha256"]) == 64 for f in data["meta"]["files"])
-    milestones = list(
-        csv.DictReader(io.StringIO(client_as(None).get("/council/milestones.csv").content.decode()))
-    )
+    milestones = read_csv_rows(client_as(None).get("/council/milestones.csv").content.decode())
     assert {r["key"] for r in milestones if r["lower_confidence"] == "True"} >= {"ms-018", "ms-057"}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -15,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from veille.core.errors import PermissionDenied
 from veille.core.fx import BUNDLED_RATES_FILE, NoRateBefore, RatesFileInvalid, RateTable
+from veille.kit.exports import read_csv_rows
 from veille.ledger import queries, rates, services
 from veille.ledger.models import LedgerEvent
 from veille.nations.access import Actor
@@ -64,7 +64,7 @@ def test_an_event_in_the_api_carries_its_derived_status(chain_events: Any, clien
 def test_the_api_exports_csv(chain_events: Any, client_as: Any) -> None:
     response = client_as("alice").get("/api/v1/ledger/events.csv?party=NOR")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(read_csv_rows(response.content.decode()))
     assert [r["kind"] for r in rows] == ["commitment", "allocation", "commitment"]
     balances = client_as("alice").get("/api/v1/ledger/balances.csv?party=NOR&currency=EUR").content.decode()
     assert "ECB rate of 2024-06-14" in balances

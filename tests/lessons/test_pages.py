@@ -3,13 +3,12 @@ users everywhere; the steps' forms show the cycle's named errors."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from veille.kit.exports import read_csv_rows
 from veille.lessons import services
 from veille.lessons.models import Lesson, Observation
 from veille.nations.access import Actor
@@ -41,7 +40,7 @@ def test_a_lesson_hidden_from_poland_is_hidden_in_pages_search_api_and_exports(
     assert pawel.get("/api/v1/lessons/").json()["count"] == 0
     assert pawel.get("/api/v1/lessons/search?q=bands").json()["total"] == 0
     assert nora.get("/api/v1/lessons/search?q=bands").json()["total"] == 2  # the lesson and its observation
-    assert list(csv.DictReader(io.StringIO(pawel.get("/lessons/lessons.csv").content.decode()))) == []
+    assert list(read_csv_rows(pawel.get("/lessons/lessons.csv").content.decode())) == []
     assert pawel.get("/lessons/observations.json").json()["rows"] == []
     assert len(nora.get("/lessons/observations.json").json()["rows"]) == 1
 

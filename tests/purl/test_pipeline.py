@@ -4,15 +4,14 @@ category and month; open items' ageing; the page for coordinators, its CSV and t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
 from tests.purl.conftest import item_data
+from veille.kit.exports import read_csv_rows
 from veille.ledger.models import LedgerEvent
 from veille.purl import pipeline
 from veille.purl.models import Approval
@@ -102,7 +101,7 @@ def test_the_page_the_csv_and_the_api_show_the_same_figures_to_coordinators_only
     html = page.content.decode()
     assert 'data-spec="pipeline-spec"' in html and "Drone kits" in html
     api = alice.get("/api/v1/purl/pipeline").json()
-    rows = list(csv.DictReader(io.StringIO(alice.get("/purl/leadtimes.csv").content.decode())))
+    rows = list(read_csv_rows(alice.get("/purl/leadtimes.csv").content.decode()))
     medians = {(r["by"], r["group"], r["step"]): r["median_days"] for r in rows}
     for r in api["stats"]:
         assert medians[(r["by"], r["group"], r["step"])] == (

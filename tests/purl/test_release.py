@@ -5,9 +5,7 @@ total and the coverage (never who gave what), on pages, API and exports alike.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 
 from veille.audit.models import AuditEvent
 from veille.core.errors import PermissionDenied
+from veille.kit.exports import read_csv_rows
 from veille.notices.queries import for_user
 from veille.purl.exceptions import ReleaseUnchanged
 from veille.purl.queries import coverage
@@ -54,7 +53,7 @@ def test_ukraine_is_told_the_funding_is_not_releasable_never_that_it_is_zero(
         None,
         None,
     )
-    (exported,) = [r for r in csv.DictReader(io.StringIO(olga.get("/purl/packages.csv").content.decode()))]
+    (exported,) = [r for r in read_csv_rows(olga.get("/purl/packages.csv").content.decode())]
     assert (exported["funded"], exported["committed_usd"], exported["coverage_pct"]) == ("withheld", "", "")
     lists = olga.get("/purl/lists/").content.decode()
     assert 'data-testid="not-releasable"' in lists

@@ -4,9 +4,7 @@ rate is loaded. The commit form defaults to today and works."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import Any
 import pytest
 
 from veille.core.fx import BUNDLED_RATES_FILE, RateTable
+from veille.kit.exports import read_csv_rows
 from veille.ledger import rates
 from veille.ledger.models import LedgerEvent
 from veille.ledger.queries import CONSOLE
@@ -67,7 +66,7 @@ def test_the_commit_form_defaults_to_today_and_records_a_provisional_commitment(
     assert 'data-testid="provisional"' in page and LAST.isoformat() in page
     api = nora.get("/api/v1/purl/contributions").json()["items"]
     assert [c["provisional"] for c in api] == [True]
-    rows = list(csv.DictReader(io.StringIO(nora.get("/purl/packages.csv").content.decode())))
+    rows = read_csv_rows(nora.get("/purl/packages.csv").content.decode())
     assert [r["provisional"] for r in rows if r["id"] == str(package.pk)] == ["True"]
 
 

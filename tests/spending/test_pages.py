@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -13,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.spending.conftest import Parsed
+from veille.kit.exports import read_csv_rows
 
 
 @pytest.fixture
@@ -46,9 +46,7 @@ def test_the_overview_ranks_allies_with_lines_at_2_35_and_5_percent(loaded: None
 
 
 def test_the_overview_table_exports_as_csv_and_json(loaded: None, client_as: Any) -> None:
-    rows = list(
-        csv.DictReader(io.StringIO(client_as(None).get("/spending/export.csv?year=2024").content.decode()))
-    )
+    rows = list(read_csv_rows(client_as(None).get("/spending/export.csv?year=2024").content.decode()))
     assert len(rows) == 31 and rows[0]["code"] == "POL" and rows[0]["share_cell"] == "TABLE3!N32"
     data = client_as(None).get("/spending/export.json").json()
     assert data["meta"]["sha256"] and data["meta"]["licence"] and data["rows"][-1]["code"] == "ESP"
@@ -63,7 +61,7 @@ def test_the_ally_page_shows_2014_to_the_latest_year_and_the_path_to_2035(
     assert [v["year"] for v in actual] == list(range(2014, 2025))
     path = client_as(None).get("/spending/ally/ESP/export.json?table=path").json()
     years = [r["year"] for r in path["rows"]]
-    assert years == list(range(2024, 2036)) and path["rows"][-1]["core_pct"] == "3.5"
+    assert years == list(range(2024, 2036)) and path["rows"][-1]["core_pct"] == "3.50"
     assert float(path["rows"][-1]["core_gap_usd_m"]) > 0 and "GDP held" in path["meta"]["method"]
     assert "2029" in html and "below the 20 % guideline" not in html  # Spain: 30.3 % on equipment in 2024
 
@@ -83,11 +81,7 @@ def test_the_comparison_labels_russia_and_china_as_sipris_definition(loaded: Non
         "China (SIPRI definition)",
     } <= series
     assert "SIPRI's definition" in html
-    rows = list(
-        csv.DictReader(
-            io.StringIO(client_as(None).get("/spending/compare/export.csv?ally=POL").content.decode())
-        )
-    )
+    rows = list(read_csv_rows(client_as(None).get("/spending/compare/export.csv?ally=POL").content.decode()))
     assert {r["source"] for r in rows} == {"NATO", "SIPRI"}
 
 
@@ -114,7 +108,7 @@ def test_the_figures_page_traces_a_figure_to_its_cell(loaded: None, client_as: A
 def test_the_command_prints_the_table_for_a_year(loaded: None) -> None:
     out = io.StringIO()
     call_command("spending", "table", "--year", "2024", "--format", "csv", stdout=out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    rows = list(read_csv_rows(out.getvalue()))
     poland = next(r for r in rows if r["ally"] == "POL")
     assert poland["share_gdp_pct"] == "4.120190989357147" and poland["price_base"] == "2015"
     assert "TABLE3!N32" in poland["cells"] and "sha256" in poland["source"]

@@ -3,13 +3,12 @@ figures as separate rows shown as such, lower-confidence sources marked, hosts o
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 import pytest
 
+from veille.kit.exports import read_csv_rows
 from veille.training import charts, queries
 from veille.training.models import Hosting, Programme, TrainedFigure
 
@@ -69,7 +68,7 @@ def test_the_pages_and_exports_show_the_figures_as_stated(council_data: Any, cli
     page = client_as(None).get(f"/training/programmes/{eumam.pk}/").content.decode()
     assert "≈ 60,000" in page and page.count('data-testid="conflict"') == 2
     assert "state news agency: lower confidence" in page  # tr-eu-07 rests on TASS
-    data = list(csv.DictReader(io.StringIO(client_as(None).get("/training/figures.csv").content.decode())))
+    data = list(read_csv_rows(client_as(None).get("/training/figures.csv").content.decode()))
     uk11 = next(r for r in data if r["key"] == "tr-uk-11")
     assert (uk11["trained_count"], uk11["qualifier"], uk11["shown"]) == ("50000", "lower_bound", "≥ 50,000")
     api = client_as("pawel").get(f"/api/v1/training/figures?programme={eumam.pk}&limit=100").json()

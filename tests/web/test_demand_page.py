@@ -3,8 +3,6 @@ products coordinators map to it (a page of the shell: it gathers purl and indust
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +13,7 @@ from django.test import Client
 from tests.industry.conftest import industry  # noqa: F401 (fixture)
 from tests.purl.conftest import approved, draft  # noqa: F401 (fixtures)
 from veille.industry.services import do_map_category
+from veille.kit.exports import read_csv_rows
 from veille.nations.access import Actor
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,7 @@ def mapped(industry: Any, actor_of: Callable[[str], Actor]) -> None:  # noqa: F8
 def rows_of(client: Client, as_of: str = "2026-02-28") -> list[dict[str, str]]:
     response = client.get(f"/industry/demand/export.csv?as_of={as_of}")
     assert response.status_code == 200, response.content
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(read_csv_rows(response.content.decode()))
 
 
 def test_approved_demand_sits_beside_the_capacity_of_the_mapped_product(

@@ -125,8 +125,9 @@ def test_the_audit_page_filters_by_action_and_date(client_as: Any, actor_of: Any
     assert "token.create" in html and "membership.set" not in html
     assert client.get("/audit/?since=yesterday").status_code == 400
     csv = client.get("/audit/export.csv?action=token.").content.decode()
-    assert csv.splitlines()[0].startswith("at,actor,address")
-    assert len(csv.splitlines()) == 2
+    lines = [line for line in csv.splitlines() if not line.startswith("#")]
+    assert lines[0].startswith("at,actor,address")
+    assert len(lines) == 2
 
 
 def test_the_nations_page_answers_status_on_a_date(client_as: Any) -> None:

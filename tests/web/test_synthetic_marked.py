@@ -6,8 +6,6 @@ from the public record alone, unless the reader asks for the synthetic records (
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import defaultdict
@@ -18,6 +16,7 @@ from typing import Any
 import pytest
 
 from veille.core.money import Money
+from veille.kit.exports import read_csv_rows
 from veille.ledger.models import LedgerEvent
 from veille.ledger.queries import figures
 from veille.nations.access import Actor
@@ -137,7 +136,7 @@ def test_every_page_export_and_api_list_marks_each_synthetic_value(
             url = f"/purl/{table}.json{query}"
             bad = unmarked_rows(alice.get(url).json()["rows"], found)
             text = alice.get(f"/purl/{table}.csv{query}").content.decode()
-            bad += unmarked_rows(csv.DictReader(io.StringIO(text)), found)
+            bad += unmarked_rows(read_csv_rows(text), found)
             if bad:
                 problems[url] = bad
     api = {
@@ -158,7 +157,7 @@ def test_every_page_export_and_api_list_marks_each_synthetic_value(
         if bad:
             problems[url] = bad
     events = alice.get("/ledger/export.csv").content.decode()
-    bad = unmarked_rows(csv.DictReader(io.StringIO(events)), found)
+    bad = unmarked_rows(read_csv_rows(events), found)
     if bad:
         problems["/ledger/export.csv"] = bad
     assert problems == {}

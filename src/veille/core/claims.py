@@ -227,6 +227,24 @@ class ClaimCheck:
     detail: dict[str, Any] = field(default_factory=dict)
     pending: str = ""  # why ``holds`` is None although data are loaded (a pledge for a later year)
 
+    @property
+    def verdict(self) -> str:
+        """The verdict in words: "holds", "does not hold", "not testable yet" (a pledge for a later
+        year), "not enough data to decide" (a figure is computed, but from data that cannot settle
+        the claim: a partial total below a "more than") or "no data" (nothing loaded).
+
+        >>> c = ClaimCheck("k", "fr", "en", "> 4", "3.873 bn USD", None, "file.csv", {}, {"total": 3873})
+        >>> c.verdict
+        'not enough data to decide'
+        >>> ClaimCheck("k", "fr", "en", "> 4", "no data loaded", None, "none", {}).verdict
+        'no data'
+        """
+        if self.holds is not None:
+            return "holds" if self.holds else "does not hold"
+        if self.pending:
+            return "not testable yet"
+        return "not enough data to decide" if self.detail else "no data"
+
 
 def all_definitions(base: Definition, choices: Mapping[str, Iterable[str]]) -> list[Definition]:
     """Every combination of the given choices, for a sensitivity table.

@@ -9,12 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from veille.core import spending as core
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-LINES = ((core.GUIDELINE_PCT, "2 %"), (core.CORE_TARGET_PCT, "3.5 %"), (core.TOTAL_TARGET_PCT, "5 %"))
+LINES = (core.GUIDELINE_PCT, core.CORE_TARGET_PCT, core.TOTAL_TARGET_PCT)
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -22,7 +23,10 @@ def _f(value: Decimal | None) -> float | None:
 
 
 def _threshold_layers(axis: str) -> list[dict[str, Any]]:
-    rules = [{"v": float(v), "label": label} for v, label in LINES]
+    # "3.5 %" in English, "3,5 %" in French
+    rules = [
+        {"v": float(v), "label": f"{number_format(Decimal(v).normalize(), use_l10n=True)} %"} for v in LINES
+    ]
     return [
         {
             "data": {"values": rules},

@@ -445,7 +445,13 @@ def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
         queries.FIGURE_COLUMNS,
         _fmt(fmt),
         "veille-spending-figures",
-        meta={"filters": {k: v for k, v in filters.items() if v}},
+        meta={
+            "source": "NATO, Defence Expenditure of NATO Countries (tables as published); SIPRI Military "
+            "Expenditure Database; NATO figures transcribed from press reports: each row names its file, "
+            "sheet and cell (raw: the cell as read, kept to check it; value: the figure)",
+            "licence": "each row's licence column (data/PROVENANCE.md)",
+            "filters": {k: v for k, v in filters.items() if v},
+        },
     )
 
 

@@ -5,7 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 COLOURS = {"military": "#0b3d6b", "financial": "#4f8fc0", "humanitarian": "#a6c8e6"}
+
+
+def _types() -> dict[str, str]:
+    """The aid types as the reader says them (the legend shows these words, in this order)."""
+    return {"military": _("military"), "financial": _("financial"), "humanitarian": _("humanitarian")}
+
+
+def _colour(title: str) -> dict[str, Any]:
+    names = _types()
+    return {
+        "field": "type",
+        "type": "nominal",
+        "title": title,
+        "scale": {"domain": [names[t] for t in COLOURS], "range": list(COLOURS.values())},
+    }
 
 
 def _bn(value: Decimal) -> float:
@@ -15,7 +32,7 @@ def _bn(value: Decimal) -> float:
 
 def donors_stacked(rows: list[dict[str, Any]], title: str, limit: int = 30) -> dict[str, Any]:
     values = [
-        {"donor": r["name"], "type": t, "bn": _bn(r[t]), "rank": i}
+        {"donor": r["name"], "type": _types()[t], "bn": _bn(r[t]), "rank": i}
         for i, r in enumerate(rows[:limit])
         for t in ("military", "financial", "humanitarian")
     ]
@@ -28,13 +45,8 @@ def donors_stacked(rows: list[dict[str, Any]], title: str, limit: int = 30) -> d
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "y": {"field": "donor", "type": "nominal", "sort": {"field": "rank", "op": "min"}, "title": None},
-            "x": {"field": "bn", "type": "quantitative", "title": "EUR billion", "stack": "zero"},
-            "color": {
-                "field": "type",
-                "type": "nominal",
-                "title": "Aid",
-                "scale": {"domain": list(COLOURS), "range": list(COLOURS.values())},
-            },
+            "x": {"field": "bn", "type": "quantitative", "title": _("EUR billion"), "stack": "zero"},
+            "color": _colour(_("Aid")),
             "order": {"field": "type"},
         },
     }
@@ -42,7 +54,7 @@ def donors_stacked(rows: list[dict[str, Any]], title: str, limit: int = 30) -> d
 
 def months_area(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     values = [
-        {"month": r["month"], "type": t, "bn": _bn(r[t])}
+        {"month": r["month"], "type": _types()[t], "bn": _bn(r[t])}
         for r in rows
         for t in ("military", "financial", "humanitarian")
     ]
@@ -55,13 +67,13 @@ def months_area(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
         "mark": {"type": "area", "tooltip": True},
         "encoding": {
             "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": None},
-            "y": {"field": "bn", "type": "quantitative", "stack": "zero", "title": "EUR billion per month"},
-            "color": {
-                "field": "type",
-                "type": "nominal",
-                "title": "Aid",
-                "scale": {"domain": list(COLOURS), "range": list(COLOURS.values())},
+            "y": {
+                "field": "bn",
+                "type": "quantitative",
+                "stack": "zero",
+                "title": _("EUR billion per month"),
             },
+            "color": _colour(_("Aid")),
         },
     }
 
@@ -77,17 +89,17 @@ def weapons_bars(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
         "mark": {"type": "bar", "tooltip": True, "color": COLOURS["military"]},
         "encoding": {
             "y": {"field": "category", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "bn", "type": "quantitative", "title": "EUR billion"},
+            "x": {"field": "bn", "type": "quantitative", "title": _("EUR billion")},
         },
     }
 
 
 def shares_bar(by_class_pct: dict[str, Any], title: str) -> dict[str, Any]:
     labels = {
-        "ally": "NATO allies",
-        "partner": "NATO partners",
-        "eu_institution": "EU institutions",
-        "other": "Everyone else",
+        "ally": _("NATO allies"),
+        "partner": _("NATO partners"),
+        "eu_institution": _("EU institutions"),
+        "other": _("Everyone else"),
     }
     values = [
         {"class": labels[c], "pct": float(by_class_pct[c]), "order": i}
@@ -105,7 +117,7 @@ def shares_bar(by_class_pct: dict[str, Any], title: str) -> dict[str, Any]:
                 "field": "pct",
                 "type": "quantitative",
                 "stack": "zero",
-                "title": "% of the total",
+                "title": _("% of the total"),
                 "scale": {"domain": [0, 100]},
             },
             "color": {

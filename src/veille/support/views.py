@@ -33,16 +33,31 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         except InvalidInput as exc:
             return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
         check = queries.military_share_check(definition)
+        shares = check.detail.get("share_pct", {})
         rows = [
-            {"class": cls, "donor": d["donor"], "value_eur": d["value_eur"]}
+            {
+                "class": cls,
+                "donor": d["donor"],
+                "value_eur": d["value_eur"],
+                "class_share_pct": shares.get(cls),
+            }
             for cls, donors in check.detail.get("donors", {}).items()
             for d in donors
         ]
+        verdict = check.verdict
+        if definition.aid_type != "military":
+            verdict = "no verdict: the sentence speaks of military support"
         meta = {
             **queries.dataset_meta(),
             "claim": check.sentence_en,
+            "claim_fr": check.sentence_fr,
+            "claimed": check.claim,
             "computed": check.computed,
+            "verdict": verdict,
             "definitions": check.definitions,
+            "press_report": "Mark Rutte, NATO Secretary General, press conference of February 2026, "
+            "as reported in French: data/seed/nato-press-conference-2026-02.fr.txt",
         }
-        return export_response(rows, ["class", "donor", "value_eur"], fmt, "veille-claim-military-99", meta)
+        columns = ["class", "donor", "value_eur", "class_share_pct"]
+        return export_response(rows, columns, fmt, "veille-claim-military-99", meta)
     raise Http404(f"no table {table}")

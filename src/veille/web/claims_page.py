@@ -8,7 +8,8 @@ they had under support.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -68,3 +69,16 @@ def claims(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "web/claims.html", context, status=400 if error else 200)
+
+
+PRESS_REPORT = "seed/nato-press-conference-2026-02.fr.txt"
+
+
+def press_report(request: HttpRequest) -> FileResponse:
+    """The press report whose claims the page checks, as shipped in ``data/`` (plain French text)."""
+    path = settings.DATA_DIR / PRESS_REPORT
+    if not path.is_file():
+        raise Http404("the press report is not in the data folder")
+    response = FileResponse(path.open("rb"), content_type="text/plain; charset=utf-8")
+    response["Content-Language"] = "fr"
+    return response

@@ -28,6 +28,7 @@ MECHANISM_PAGES: dict[str, list[URLPattern]] = {
         path("", support_overview.index, name="index"),
         path("donors.<str:fmt>", support_overview.donors_export, name="donors_export"),
         path("claims/", claims_page.claims, name="claims"),
+        path("claims/press-report.fr.txt", claims_page.press_report, name="press_report"),
         path("reconcile/", reconcile_page.reconcile, name="reconcile"),
     ],
 }

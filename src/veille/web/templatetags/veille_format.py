@@ -63,3 +63,38 @@ def get(mapping: Any, key: str) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+@register.filter
+def host(url: Any) -> str:
+    """``https://www.nato.int/cps/en/…`` → ``nato.int``: a link's text that says where it leads."""
+    from urllib.parse import urlsplit
+
+    netloc = urlsplit(str(url or "")).netloc.lower()
+    return netloc.removeprefix("www.") or str(url or "")
+
+
+@register.filter
+def money(value: Any) -> str:
+    """A ``Money`` (or any object with ``amount`` and ``currency``) in the reader's language, grouped:
+    ``2,600,000,000.00 NOK`` in English, ``2 600 000 000,00 NOK`` in French."""
+    amount = getattr(value, "amount", None)
+    currency = getattr(value, "currency", None)
+    if amount is None or currency is None:
+        return "—" if value in (None, "") else str(value)
+    number = _decimal(amount)
+    if number is None:
+        return str(value)
+    places = max(0, -int(number.as_tuple().exponent)) if isinstance(number.as_tuple().exponent, int) else 2
+    return f"{number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)} {currency}"
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A number as the reader writes it (``1.0305`` → ``1,0305`` in French), its places kept."""
+    figure = _decimal(value)
+    if figure is None:
+        return "—" if value in (None, "") else str(value)
+    exponent = figure.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else None
+    return number_format(figure, decimal_pos=places, use_l10n=True, force_grouping=True)

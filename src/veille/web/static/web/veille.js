@@ -38,6 +38,15 @@
     // a faceted or repeated chart cannot take its box's width: its inner view is given one
     if (spec.spec && typeof spec.spec.width === "number") { spec.spec.width = Math.max(150, width - 130); }
   }
+  // French charts: numbers as "1 234,5" and months and days in French (d3's fr-FR locales).
+  const FR_NUMBERS = { decimal: ",", thousands: "\u202f", grouping: [3], currency: ["", "\u00a0€"], percent: "\u202f%" };
+  const FR_TIMES = {
+    dateTime: "%A %e %B %Y à %X", date: "%d/%m/%Y", time: "%H:%M:%S", periods: ["AM", "PM"],
+    days: ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    shortDays: ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+    shortMonths: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+  };
   // Vega-Lite charts: <div class="chart" data-spec="ID of a json_script element">.
   function renderCharts() {
     if (!window.vegaEmbed) { return; }
@@ -51,14 +60,17 @@
       // (axe-core: nested-interactive).
       const label = el.getAttribute("aria-label");
       if (el.getAttribute("role") === "img") { el.removeAttribute("role"); el.removeAttribute("aria-label"); }
+      const french = document.documentElement.lang === "fr";
       window.vegaEmbed(el, spec, {
+        formatLocale: french ? FR_NUMBERS : undefined,
+        timeFormatLocale: french ? FR_TIMES : undefined,
         actions: { export: true, source: false, compiled: false, editor: false },
         // The strict CSP refuses injected <style> elements: vega-embed's and vega-tooltip's default
         // styles are off, and veille.css styles the tooltip instead.
         renderer: "svg", defaultStyle: false, ast: true,
         tooltip: { disableDefaultStyle: true },
         expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined,
-        i18n: document.documentElement.lang === "fr" ? { PNG_ACTION: "Enregistrer en PNG", SVG_ACTION: "Enregistrer en SVG" } : undefined
+        i18n: french ? { PNG_ACTION: "Enregistrer en PNG", SVG_ACTION: "Enregistrer en SVG" } : undefined
       }).then(function () {
         const svg = el.querySelector("svg.marks");
         const caption = el.closest("figure") && el.closest("figure").querySelector("figcaption");
@@ -101,6 +113,11 @@
   }
   document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
+    // every Vega view of a French page (the charts, the Arctic timeline) formats in French
+    if (document.documentElement.lang === "fr" && window.vega && window.vega.formatLocale) {
+      window.vega.formatLocale(FR_NUMBERS);
+      window.vega.timeFormatLocale(FR_TIMES);
+    }
     wireMenu();
     focusableScrollers();
     window.addEventListener("resize", focusableScrollers);
