@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -78,3 +79,56 @@ def test_a_refusal_is_kept_too_and_a_bad_key_is_refused(nora_api: Client) -> Non
     bad = _post(nora_api, "with space")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "Idempotency-Key"
     assert not Contribution.objects.exists()
+
+
+@pytest.fixture
+def ledger_emptied_after(live_server: Any) -> Iterator[None]:
+    """A live server's test runs in real transactions, emptied after it; on SQLite Django empties
+    tables with DELETE, which the ledger's append-only trigger refuses: lifted for the flush only (as
+    the browser tests do)."""
+    yield
+    import importlib
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("veille.ledger.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_delete")
+    try:
+        call_command("flush", interactive=False, verbosity=0)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(triggers.SQLITE_UP[1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_http_a_retried_commitment_is_recorded_once(
+    live_server: Any, ledger_emptied_after: None, actor_of: Any
+) -> None:
+    """The real server, over a socket: the client sends its commitment, 'loses' the answer and sends
+    it again with the same key; one commitment is recorded, and both answers are the same."""
+    import json
+    import urllib.request
+
+    token = do_create_token(actor_of("nora"), "live")[1]
+
+    def send() -> tuple[int, bytes]:
+        request = urllib.request.Request(  # noqa: S310 (the test's own server)
+            f"{live_server.url}/api/v1/purl/contributions",
+            data=json.dumps(BODY).encode(),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": JSON,
+                "Idempotency-Key": "live-retry-1",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 (the test's own server)
+            return answer.status, answer.read()
+
+    first, again = send(), send()
+    assert first[0] == 201 and again == first
+    assert Contribution.objects.count() == 1
