@@ -1,6 +1,6 @@
 # veille: two commands on a fresh machine, `make demo` and `make test`.
 # Each target creates or updates the virtual environment in .venv/ from requirements.lock
-# (generated with: uv pip compile pyproject.toml --extra dev --extra bench -o requirements.lock).
+# (generated with: uv pip compile pyproject.toml --extra dev --extra bench --extra spark -o requirements.lock).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/veille
 
-.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps
+.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps pg-client setup
 
 venv: $(STAMP)
 
@@ -30,42 +30,60 @@ demo: venv gettext
 	$(BIN)/veille demo
 	@echo ""
 	@echo "  veille is served on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@echo "  for about five minutes a synthetic AIS feed is replayed through the live readers:"
-	@echo "  open /arctic/ to see its alerts arrive (the feed's log is under the AIS store, demo-feed/)"
+	@echo "  a synthetic AIS feed is replayed through the live readers, a fresh one every five minutes"
+	@echo "  until veille stops: open /arctic/ to see its alerts arrive (the feed's log is under the"
+	@echo "  AIS store, demo-feed/)"
 	@echo ""
-	@$(BIN)/veille demo --feed --quiet > /dev/null & feed=$$!; \
+	@$(BIN)/veille demo --feed --loop --quiet > /dev/null & feed=$$!; \
 	  trap 'kill -TERM $$feed 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn veille.asgi:application -k uvicorn_worker.UvicornWorker --bind $(HOST):$(PORT) \
 	  --workers 2 --timeout 120 --graceful-timeout 5 --access-logfile - --forwarded-allow-ips=127.0.0.1
 
+## setup: an instance for real use (docs/operations.md): migrate, compile messages, collect static
+## files, create the first coordinator (asked on the terminal); run it again after each upgrade
+setup: venv gettext
+	$(BIN)/veille setup
+
 ## test: the whole suite on SQLite and on PostgreSQL, then the browser tests in Chromium
-test: venv browser-deps
+test: venv system-deps
 	$(BIN)/veille compilemessages -v0 --ignore=.venv
 	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
 
 test-sqlite: venv
 	VEILLE_TEST_DB=sqlite $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
-test-postgres: venv
+test-postgres: venv pg-client
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
 	VEILLE_TEST_DB=postgres VEILLE_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
-test-browser: venv browser-deps
+test-browser: venv system-deps
 	VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
 
 # the browser tests, writing their screenshots to docs/screenshots/ (otherwise var/screenshots/)
-screenshots: venv browser-deps
+screenshots: venv system-deps
 	SCREENSHOTS_DIR=docs/screenshots VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
+
+## PostgreSQL's client tools (pg_dump, pg_restore for `veille backup|restore`): part of system-deps
+pg-client: system-deps
 
 gettext:
 	@command -v msgfmt >/dev/null || { echo "installing Debian package gettext (msgfmt)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
 
-## Debian's Chromium for the browser tests (never a downloaded browser build)
-browser-deps:
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
-	  echo "installing Debian packages chromium, chromium-driver, gettext"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver gettext) >/dev/null; }
+## system-deps: the Debian packages `make test` needs, each installed when its command is missing:
+## Chromium and its driver (browser tests; never a downloaded browser build), gettext (msgfmt), Java
+SYSTEM_DEPS := chromium:chromium chromedriver:chromium-driver msgfmt:gettext java:openjdk-17-jre-headless pg_dump:postgresql-client pg_restore:postgresql-client
+SUDO := $(shell [ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && echo sudo; })
+system-deps:
+	@missing=""; for dep in $(SYSTEM_DEPS); do command -v $${dep%%:*} >/dev/null || missing="$$missing $${dep#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "missing:$$missing (install them: this Makefile knows only apt-get)"; exit 1; }; \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "could not install:$$missing"; exit 1; }; \
+	fi
+
+browser-deps: system-deps
 
 bench: venv
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -67,31 +67,39 @@ def ingest_run(path: Path, store: Path, workers: int) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes waited for so far."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def veille_cli(path: Path, store: Path, workers: int = 2) -> dict[str, float]:
     """``veille ais ingest PATH --store STORE`` as a user runs it: wall time of the whole process
     (start-up included), and the command's own summary (in-process rate)."""
     veille = Path(sys.executable).parent / "veille"
     cmd = [str(veille), "ais", "ingest", str(path), "--store", str(store), "--workers", str(workers)]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _children_cpu()
     out = subprocess.run([*cmd, "--format", "json"], check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t, _children_cpu() - cpu
     summary = json.loads(out.stdout)
     shutil.rmtree(store, ignore_errors=True)
-    return {"wall": wall, "elapsed": summary["elapsed_s"], "messages": summary["messages"],
+    return {"wall": wall, "cpu": cpu, "elapsed": summary["elapsed_s"], "messages": summary["messages"],
             "positions": summary["positions"]}  # fmt: skip
 
 
 def pyais_cli(path: Path, out: Path) -> dict[str, float]:
     """pyais doing the same job in a fresh process (``bench/_pyais_ingest.py``)."""
     script = Path(__file__).resolve().parent / "_pyais_ingest.py"
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         [sys.executable, str(script), str(path), str(out)], check=True, capture_output=True, text=True
     )
-    wall = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t, _children_cpu() - cpu
     out.unlink(missing_ok=True)
     inside = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"wall": wall, "inside": inside["wall"], "messages": inside["messages"]}
+    return {"wall": wall, "cpu": cpu, "inside": inside["wall"], "messages": inside["messages"]}
 
 
 def headline(tmp: Path, lines: int, runs: int) -> tuple[list[str], dict[str, float]]:
@@ -111,6 +119,8 @@ def headline(tmp: Path, lines: int, runs: int) -> tuple[list[str], dict[str, flo
     v_in = med(r["messages"] / r["elapsed"] for r in veille_runs)
     msgs = veille_runs[0]["messages"]
     ratio = med(ratios)
+    cpu_ratio = med(p["cpu"] / v["cpu"] for v, p in zip(veille_runs, pyais_runs, strict=True))
+    loads = [f"{x:.1f}" for x in os.getloadavg()]
     rows = [
         f"Headline input: the shipped real captures mixed to {n_lines:,} lines "
         f"({mix.stat().st_size / 1e6:,.0f} MB; "
@@ -129,10 +139,14 @@ def headline(tmp: Path, lines: int, runs: int) -> tuple[list[str], dict[str, flo
         f"({'met' if v_in >= 600_000 else 'NOT met'}) |",
         f"| start-up: `veille ais ingest` of the mix's first 100 lines, wall | {med(startup):.2f} s | - "
         "| - | < 0.4 s (issue 17 item 3, done separately) |",
+        f"| beside: CPU time of the same whole processes (user + system, all threads; less sensitive to "
+        f"other work on the machine than wall time) | {med(r['cpu'] for r in veille_runs):.2f} s | "
+        f"{med(r['cpu'] for r in pyais_runs):.2f} s | {cpu_ratio:.1f}x | - |",
         "",
         f"Pairs (pyais wall / veille wall): {', '.join(f'{r:.1f}x' for r in ratios)}. In-process time of "
         f"the ingest alone, median: {med(r['elapsed'] for r in veille_runs):.2f} s (veille), "
-        f"{med(r['inside'] for r in pyais_runs):.2f} s (pyais, its script after its imports).",
+        f"{med(r['inside'] for r in pyais_runs):.2f} s (pyais, its script after its imports). "
+        f"Load average (1 / 5 / 15 min) after these runs: {' / '.join(loads)}.",
     ]
     return rows, {"mix": float(mix.stat().st_size), "ratio": ratio, "in_process": v_in}
 
@@ -376,7 +390,7 @@ def main() -> None:
         f"{mem_huge['wall']:,.0f} s, {mem_huge['messages'] / mem_huge['wall']:,.0f} messages/s): "
         f"{mem_huge['rss']:,.0f} MB (target: under 1,024 MB for a 5 GB capture: "
         f"{'met' if size_huge >= 5000 and mem_huge['rss'] < 1024 else 'NOT shown in this run'}). "
-        "The input is read in 2 MiB blocks with at most four in flight and positions are written "
+        "The input is read in 4 MiB blocks with at most four in flight and positions are written "
         "200,000 rows at a time, so memory does not grow with the input.",
         "",
         "Files (bulk reader) are the path the ingest rates above measure; the line reader serves live "

@@ -329,7 +329,7 @@ def _open_page(port: int, cookie: str, closers: list[Any], streams: list[float])
     page = context.new_page()
     page.on("request", lambda r: streams.append(time.time()) if "/arctic/stream/" in r.url else None)
     page.goto(f"http://127.0.0.1:{port}/arctic/")
-    page.wait_for_selector("#arctic-alerts[data-live=true]", timeout=60_000)
+    page.wait_for_selector("#arctic-alerts[data-connected=true]", timeout=60_000)
     page.evaluate(OBSERVE)
     return page
 

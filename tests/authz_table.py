@@ -39,11 +39,19 @@ ROUTES: dict[str, Expect] = {
     "web:login": Expect("/login/", EVERYONE_200),
     "web:logout": Expect("/logout/", {"*": 405}),  # logging out is a POST
     "web:tokens": Expect("/account/tokens/", MEMBERS_ONLY),
+    # people and rights: each user sees their own account; coordinators see and change everyone's
+    "web:account": Expect("/account/", MEMBERS_ONLY),
+    "web:people": Expect("/people/", STAFF_WIDE),
+    "web:invite": Expect("/people/invitations/new/", STAFF_WIDE),
+    "web:person": Expect("/people/nora/", STAFF_WIDE),
+    "web:invitation": Expect("/invitation/no-such-link/", {"*": 404}),
     "healthz": Expect("/healthz", EVERYONE_200),
     "set_language": Expect("/i18n/setlang/", {"*": 302}),  # GET changes nothing and goes back
     # nations
     "nations:list": Expect("/nations/", EVERYONE_200),
     "nations:export": Expect("/nations/export.csv", EVERYONE_200),
+    # the locked logins and their unlock: coordinators (the unlock itself is in WRITES)
+    "nations:locks": Expect("/nations/locks/", STAFF_WIDE),
     # audit: coordinators and admins only
     "audit:list": Expect("/audit/", STAFF_WIDE),
     "audit:export": Expect("/audit/export.csv", STAFF_WIDE),
@@ -254,11 +262,13 @@ ROUTES: dict[str, Expect] = {
     "arctic:activity_new": Expect(
         "/arctic/activities/new/", {"anon": 302, "alice": 200, "nora": 200, "olga": 200, "sam": 200, "*": 403}
     ),
+    "arctic:activity_edit": Expect("/arctic/activities/1/edit/", {"anon": 302, "*": 404}),
     "arctic:link": Expect("/arctic/activities/1/link/", {"*": 405}),
     "arctic:layer": Expect("/arctic/layers/activities.geojson?bbox=-180,45,180,90", EVERYONE_200),
     "arctic:coverage": Expect("/arctic/coverage/", EVERYONE_200),
     "arctic:deconfliction": Expect("/arctic/deconfliction/", STAFF_WIDE),
     "arctic:alerts": Expect("/arctic/alerts/", MEMBERS_ONLY),
+    "arctic:raise_stored": Expect("/arctic/alerts/stored/", {"*": 405}),
     "arctic:rule_delete": Expect("/arctic/alerts/rules/1/delete/", {"*": 405}),
     "arctic:acknowledge": Expect("/arctic/alerts/1/acknowledge/", {"*": 405}),
     "arctic:stream": Expect("/arctic/stream/?max_seconds=0", MEMBERS_ONLY),
@@ -349,6 +359,59 @@ PREFIX_RULES: dict[str, dict[str, int]] = {
 WRITES: list[tuple[str, Expect]] = [
     ("web:tokens", Expect("/account/tokens/", {"anon": 302, "*": 200}, "post", {"name": "matrix"})),
     ("web:logout", Expect("/logout/", {"*": 302}, "post")),
+    (
+        "nations:locks",
+        Expect("/nations/locks/", {"anon": 302, "alice": 302, "*": 403}, "post", {"username": "nora"}),
+    ),
+    # people and rights: only coordinators grant; a national editor grants nothing; nobody grants
+    # themselves more; a coordinator grants up to their own rank (never administrator)
+    (
+        "web:invite",
+        Expect(
+            "/people/invitations/new/",
+            {"anon": 302, "alice": 200, "*": 403},
+            "post",
+            {"email": "matrix@example.org", "nation": "NOR", "role": "viewer"},
+        ),
+    ),
+    (
+        "web:invite",
+        Expect(
+            "/people/invitations/new/",
+            {"anon": 302, "*": 403},
+            "post",
+            {"email": "m@example.org", "nation": "", "role": "admin"},
+        ),
+    ),
+    (
+        "web:person",
+        Expect(
+            "/people/pawel/",
+            {"anon": 302, "alice": 302, "*": 403},
+            "post",
+            {"nation": "POL", "role": "editor"},
+        ),
+    ),
+    (
+        "web:person",
+        Expect(
+            "/people/nora/",
+            {"anon": 302, "alice": 302, "*": 403},
+            "post",
+            {"nation": "NOR", "role": "coordinator"},
+        ),
+    ),
+    (
+        "web:person",
+        Expect("/people/alice/", {"anon": 302, "*": 403}, "post", {"nation": "", "role": "admin"}),
+    ),
+    (
+        "web:person",
+        Expect("/people/pawel/", {"anon": 302, "*": 403}, "post", {"nation": "", "role": "admin"}),
+    ),
+    ("web:person", Expect("/people/pawel/", {"anon": 302, "alice": 302, "*": 403}, "post", {"active": "0"})),
+    ("web:person", Expect("/people/alice/", {"anon": 302, "*": 403}, "post", {"active": "0"})),
+    ("web:invitation", Expect("/invitation/no-such-link/", {"*": 404}, "post", {"username": "x"})),
     ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
     # a meeting is recorded by coordinators only (then the page of the new meeting)
     (

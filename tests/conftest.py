@@ -7,7 +7,8 @@ Tests read as sentences and ask for the users they need: ``def test_x(users, cli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,9 +20,32 @@ from veille.nations.services import DEMO_PASSWORD, do_create_demo_users, do_load
 NAMED_USERS = ("alice", "nora", "pawel", "olga", "sam", "eve")
 
 
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """Apache Spark for real, in local mode on two cores, started once for the run (PySpark and the
+    machine's Java; ``make test`` installs Java). For the tests marked ``spark``."""
+    from veille.maritime.spark.session import spark_session
+
+    session = spark_session("local[2]", app="veille tests")
+    yield session
+    session.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``spark`` use no database: they run in the SQLite pass of ``make test`` only."""
+    if os.environ.get("VEILLE_TEST_DB") != "postgres":
+        return
+    keep = [i for i in items if i.get_closest_marker("spark") is None]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("spark")])
+        items[:] = keep
+
+
 @pytest.fixture
 def nations(db: Any) -> None:
-    """The shipped reference nations (data/reference), loaded through the service."""
+    """The shipped reference nations (data/reference), loaded through the service. The migrations
+    load them too (nations 0002), but a transactional test empties every table when it ends: the
+    service puts them back (and changes nothing when they are there)."""
     do_load_reference(Actor.system_process("tests"))
 
 

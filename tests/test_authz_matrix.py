@@ -92,3 +92,43 @@ def test_authorization_matrix_for_changes(who: str, index: int, client_as: Any) 
     assert response.status_code == expect.for_user(who), (
         f"as {who}: {name} {expect.method.upper()} {expect.path}: got {response.status_code}"
     )
+
+
+#: Who reads the items of a list releasable to the United States only: its owner (Ukraine), the
+#: United States and the coordinators.
+READS_USA_ONLY_LIST = {"alice": True, "olga": True, "sam": True}
+
+
+@pytest.fixture
+def public_package_of_a_usa_only_list(actor_of: Any) -> Any:
+    """A package made PUBLIC (as one could before the rule) from a list releasable to the USA only."""
+    from veille.purl.models import Package
+    from veille.purl.services import ItemData, do_add_item, do_create_list, do_create_package, do_decide
+
+    lst = do_create_list(actor_of("olga"), "2026-10", "October list", "NATIONS", ["USA"])
+    item = ItemData(
+        1, "air_defence", "Secret interceptor lot", 10, "missiles", "4000000", "price list", "grid"
+    )
+    do_add_item(actor_of("olga"), lst.pk, item)
+    for who, step in (("olga", "UKR"), ("alice", "NATO"), ("sam", "USA")):
+        do_decide(actor_of(who), lst.pk, step, "approve", "ok")
+    first = lst.items.get()
+    package = do_create_package(actor_of("alice"), "Package U", {first.pk: 10}, None, "NATIONS", ["USA"])
+    Package.objects.filter(pk=package.pk).update(releasable_to="PUBLIC", releasable_nations="")
+    return package
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_a_package_never_shows_more_than_its_list_releases(
+    who: str, client_as: Any, public_package_of_a_usa_only_list: Any
+) -> None:
+    client = client_as(None if who == "anon" else who)
+    reads = READS_USA_ONLY_LIST.get(who, False)
+    page = client.get(f"/purl/packages/{public_package_of_a_usa_only_list.pk}/")
+    assert page.status_code == 200
+    assert (b"Secret interceptor lot" in page.content) is reads
+    export = client.get("/purl/package_items.csv")
+    assert (b"Secret interceptor lot" in export.content) is reads
+    if who != "anon":
+        api = client.get("/api/v1/purl/package_items.csv")
+        assert (b"Secret interceptor lot" in api.content) is reads

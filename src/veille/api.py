@@ -8,8 +8,10 @@ Each app's ``api.py`` router is mounted at ``/api/v1/<app>/``.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -20,6 +22,8 @@ from veille.core.errors import VeilleError
 from veille.kit.registry import app_modules
 from veille.nations.services import authenticate_token
 from veille.web import audit_api, claims_api
+
+logger = logging.getLogger("veille.api")
 
 
 class TokenAuth(HttpBearer):
@@ -74,6 +78,24 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     body = error_body("invalid", message, type_="InvalidInput", field=field, where=".".join(loc) or None)
     body["error"]["details"] = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors]
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _django_forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    message = str(exc) or "you may not see or change this"
+    return api.create_response(
+        request, error_body("forbidden", message, type_="PermissionDenied"), status=403
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other failure: logged with its traceback, answered with the one error body (never the
+    pages' HTML, never the exception's text)."""
+    logger.exception("API %s %s failed", request.method, request.path, exc_info=exc)
+    body = error_body("server_error", "the server failed; the error has been logged", type_="ServerError")
+    body["error"]["where"] = request.path
+    return api.create_response(request, body, status=500)
 
 
 @api.exception_handler(HttpError)

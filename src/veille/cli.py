@@ -2,6 +2,11 @@
 
 ``veille demo``, ``veille import KIND PATH``, ``veille ais …``, ``veille migrate`` …
 A wrong setting ends the command with the variable's name and the expected form (exit code 2).
+
+``veille ais ACTION …`` (the data commands: ingest, stats, events …) runs without Django: they read
+and write files only, so :mod:`veille.maritime.cli.runner` runs them directly and the command
+starts in a fraction of the time ``django.setup()`` takes with every app. Given one of Django's own
+options (``--settings``, ``--traceback`` …) it goes through the management command instead.
 """
 
 from __future__ import annotations
@@ -9,8 +14,30 @@ from __future__ import annotations
 import os
 import sys
 
+#: Django's options of every management command: ``veille ais`` with one goes through Django
+_DJANGO_OPTIONS = (
+    "--settings",
+    "--pythonpath",
+    "--traceback",
+    "--no-color",
+    "--force-color",
+    "--skip-checks",
+)
+
+
+def _fast(args: list[str]) -> bool:
+    """``veille ais …`` that needs nothing of Django."""
+    if len(args) < 2 or args[0] != "ais":
+        return False
+    return not any(a.startswith(_DJANGO_OPTIONS) or a in ("-v", "--verbosity") for a in args[1:])
+
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if _fast(args):
+        from veille.maritime.cli.runner import main as ais
+
+        return ais(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "veille.settings")
     from veille.core.env import SettingError
 
@@ -23,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["veille", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["veille", *args])
     return 0
 
 

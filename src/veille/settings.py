@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 from veille.core.env import Env, SettingError, parse_database_url, parse_email_url
+from veille.kit.addresses import parse_networks
 from veille.kit.paths import resolve
 
 env = Env()
@@ -85,6 +86,7 @@ if TESTING and os.environ.get("PYTEST_VERSION"):
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "veille.web.middleware.SecurityHeadersMiddleware",
+    "veille.web.middleware.SizeLimitsMiddleware",
     "veille.web.middleware.NullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "veille.web.middleware.RateLimitMiddleware",
+    "veille.web.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "veille.urls"
@@ -157,6 +160,16 @@ LOGOUT_REDIRECT_URL = "web:home"
 VEILLE_LOGIN_MAX_FAILURES = env.int("VEILLE_LOGIN_MAX_FAILURES", minimum=1)
 VEILLE_LOGIN_LOCK_MINUTES = env.int("VEILLE_LOGIN_LOCK_MINUTES", minimum=1)
 VEILLE_RATE_LIMIT_PER_MINUTE = env.int("VEILLE_RATE_LIMIT_PER_MINUTE", minimum=1)
+VEILLE_IDEMPOTENCY_HOURS = env.int("VEILLE_IDEMPOTENCY_HOURS", minimum=1)
+VEILLE_MAX_BODY_BYTES = env.int("VEILLE_MAX_BODY_BYTES", minimum=1024)
+# (Django's own limit on a form's fields, beside files, follows it)
+DATA_UPLOAD_MAX_MEMORY_SIZE = VEILLE_MAX_BODY_BYTES
+try:
+    VEILLE_TRUSTED_PROXIES = parse_networks(env.list("VEILLE_TRUSTED_PROXIES"))
+except ValueError as _exc:
+    raise SettingError(
+        "VEILLE_TRUSTED_PROXIES", env.str("VEILLE_TRUSTED_PROXIES"), f"addresses or networks ({_exc})"
+    ) from None
 VEILLE_STREAMS_PER_USER = env.int("VEILLE_STREAMS_PER_USER", minimum=1)
 VEILLE_STREAMS_MAX = env.int("VEILLE_STREAMS_MAX", minimum=1)
 

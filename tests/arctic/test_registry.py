@@ -105,7 +105,7 @@ def test_a_duplicate_key_and_a_missing_column_are_refused(
     nations: None, picture: Any, tmp_path: Path
 ) -> None:
     rows = starter_rows()
-    rows[1]["key"] = rows[0]["key"]
+    rows[1]["key"], rows[1]["nation"] = rows[0]["key"], rows[0]["nation"]
     with pytest.raises(RowsRejected, match="appears twice"):
         do_import_activities(IMPORT, write_csv(tmp_path / "dup.csv", rows), no_progress)
     rows = [{k: v for k, v in r.items() if k != "sources"} for r in starter_rows()]
@@ -150,11 +150,15 @@ def test_a_viewer_and_a_user_without_membership_cannot_record(actor_of: Any) -> 
         do_record_activity(actor_of("eve"), activity("NOR"))
 
 
-def test_an_editor_cannot_change_another_nations_record_through_its_key(actor_of: Any) -> None:
-    do_record_activity(actor_of("sam"), activity("USA", key="us-patrol"))
+def test_a_key_names_a_record_within_its_nation_only(actor_of: Any) -> None:
+    """Keys are scoped per nation: another nation's record with the same key is another record, and
+    is never changed through it."""
+    us, _ = do_record_activity(actor_of("sam"), activity("USA", key="us-patrol"))
+    nor, what = do_record_activity(actor_of("nora"), activity("NOR", key="us-patrol", name="Other"))
+    assert what == "created" and nor.pk != us.pk
+    assert Activity.objects.get(pk=us.pk).name == "Coast guard patrol"
     with pytest.raises(WrongNation):
-        do_record_activity(actor_of("nora"), activity("NOR", key="us-patrol"))
-    assert Activity.objects.get(key="us-patrol").owner_nation_id == "USA"
+        do_record_activity(actor_of("nora"), activity("USA", key="us-patrol"))
 
 
 def test_only_coordinators_link_to_arctic_sentry(actor_of: Any) -> None:
@@ -236,38 +240,30 @@ def _post_as_sam(client_as: Any, key: str) -> Any:
 def test_a_key_held_by_a_record_the_caller_may_not_see_gets_one_answer_whatever_the_record(
     actor_of: Any, client_as: Any, owner: str, hidden: NewActivity
 ) -> None:
-    """sam (USA) may not see the record that holds the key: the answer must not depend on its nation
-    or content (every case here gets the same status and body), must not name its nation, and the
-    record is left as it was."""
+    """sam (USA) may not see the record that holds the key: the answer is the one a free key gets
+    (201: keys are scoped per nation, so his record is his nation's own), whatever the hidden record's
+    nation or content, and the hidden record is left as it was."""
     do_record_activity(actor_of(owner), hidden)
-    before = Activity.objects.get(key=HIDDEN_KEY)
+    before = Activity.objects.exclude(owner_nation_id="USA").get(key=HIDDEN_KEY)
     response = _post_as_sam(client_as, HIDDEN_KEY)
-    assert response.status_code == 409
-    assert response.json() == {
-        "error": {
-            "code": "conflict",
-            "type": "Conflict",
-            "message": f"the key {HIDDEN_KEY!r} is taken by a record you may not change: choose another key",
-            "field": "key",
-            "where": None,
-        }
-    }
-    after = Activity.objects.get(key=HIDDEN_KEY)
+    free = _post_as_sam(client_as, "unused-key")
+    assert response.status_code == free.status_code == 201
+    assert set(response.json()) == set(free.json())
+    assert response.json()["nation"] == "USA"
+    after = Activity.objects.get(pk=before.pk)
     assert (after.owner_nation_id, after.name, after.updated_at) == (
         before.owner_nation_id,
         before.name,
         before.updated_at,
     )
-    assert not AuditEvent.objects.filter(actor="sam").exists()
-    assert _post_as_sam(client_as, "unused-key").status_code == 201
+    assert not AuditEvent.objects.filter(actor="sam", object_id=str(before.pk)).exists()
 
 
-def test_a_record_the_caller_sees_but_may_not_change_is_still_refused_naming_its_nation(
-    actor_of: Any, client_as: Any
-) -> None:
+def test_a_key_another_nation_uses_openly_is_free_for_his_nation_too(actor_of: Any, client_as: Any) -> None:
     do_record_activity(actor_of("nora"), activity("NOR", key="nor-nato"))  # NATO: sam sees it
     response = _post_as_sam(client_as, "nor-nato")
-    assert response.status_code == 403 and "NOR" in response.json()["error"]["message"]
+    assert response.status_code == 201 and response.json()["nation"] == "USA"
+    assert Activity.objects.filter(key="nor-nato").count() == 2
 
 
 @pytest.mark.postgres

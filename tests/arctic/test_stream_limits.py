@@ -31,9 +31,9 @@ def test_a_stream_asked_for_longer_than_the_cap_runs_to_the_cap(client_as: Any, 
     seen: list[float] = []
     real = views_alerts.alerts_module.stream
 
-    def spy(user: Any, last: int, limit: float) -> Any:
+    def spy(user: Any, last: int, limit: float, language: str | None = None) -> Any:
         seen.append(limit)
-        return real(user, last, 0)
+        return real(user, last, 0, language)
 
     views_alerts.alerts_module.stream = spy  # type: ignore[assignment]
     try:

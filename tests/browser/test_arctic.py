@@ -111,7 +111,7 @@ def test_an_event_written_to_the_store_reaches_the_open_page_as_an_alert(
     do_add_rule(Actor.for_user(users["pawel"]), zone="barents_sea", flag="FOREIGN", event_type="encounter")
     w = open_page("pawel")
     w.page.goto(live_server.url + "/arctic/")
-    w.page.wait_for_selector("#arctic-alerts[data-live=true]", timeout=15000)
+    w.page.wait_for_selector("#arctic-alerts[data-connected=true]", timeout=15000)
     folder = loaded / "events"
     folder.mkdir(parents=True, exist_ok=True)
     pl.DataFrame(
@@ -158,7 +158,7 @@ def test_a_replayed_capture_read_live_raises_an_alert_on_the_open_page(
     do_add_rule(Actor.for_user(users["pawel"]))  # any zone, flag and event type
     w = open_page("pawel")
     w.page.goto(live_server.url + "/arctic/")
-    w.page.wait_for_selector("#arctic-alerts[data-live=true]", timeout=15000)
+    w.page.wait_for_selector("#arctic-alerts[data-connected=true]", timeout=15000)
     veille = str(Path(sys.executable).parent / "veille")
     # the commands run as they do outside the tests (pytest's variables would load the test apps)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}

@@ -15,9 +15,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.council.fixtures import task
-from veille.council.models import Action, Evidence, Meeting, Notification
+from veille.council.models import Action, Evidence, Meeting
 from veille.council.services import EvidenceData, do_attach_evidence
 from veille.nations.access import Actor
+from veille.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 Act = Callable[[str], Actor]
@@ -158,10 +159,10 @@ def test_reminders_go_once_to_the_body_and_overdue_ones_to_coordinators_too(
     assert "2 due soon, 0 overdue" in capsys.readouterr().out
     call_command("council", "remind", "--as-of", (today + dt.timedelta(days=4)).isoformat())
     assert "0 due soon, 4 overdue" in capsys.readouterr().out  # both actions, to nadia and to alice
-    kinds = sorted(Notification.objects.filter(user=nadia).values_list("kind", flat=True))
+    kinds = sorted(Notice.objects.filter(user=nadia).values_list("kind", flat=True))
     assert kinds == ["due_soon", "due_soon", "overdue", "overdue", "tasked", "tasked"]
-    assert Notification.objects.filter(user=users["alice"], kind="overdue").count() == 2
-    assert not Notification.objects.filter(user=users["nora"]).exists()
+    assert Notice.objects.filter(user=users["alice"], kind="overdue").count() == 2
+    assert not Notice.objects.filter(user=users["nora"]).exists()
     call_command("council", "remind", "--as-of", (today + dt.timedelta(days=4)).isoformat())
     assert "0 due soon, 0 overdue" in capsys.readouterr().out
 
@@ -182,7 +183,7 @@ def test_notifications_are_read_on_their_page(
     client = client_as("nadia")
     assert "Coordinate the winter kits" in client.get("/council/notifications/").content.decode()
     assert client.post("/council/notifications/").status_code == 302
-    assert not Notification.objects.filter(user=nadia, read_at=None).exists()
+    assert not Notice.objects.filter(user=nadia, read_at=None).exists()
 
 
 def test_exports_carry_the_files_they_come_from(council_data: Any, client_as: Any) -> None:
@@ -193,3 +194,23 @@ def test_exports_carry_the_files_they_come_from(council_data: Any, client_as: An
         csv.DictReader(io.StringIO(client_as(None).get("/council/milestones.csv").content.decode()))
     )
     assert {r["key"] for r in milestones if r["lower_confidence"] == "True"} >= {"ms-018", "ms-057"}
+
+
+def test_an_actions_notices_are_cleared_when_evidence_shows_it_done(
+    decision: Any, nadia: Any, actor_of: Act, users: Any
+) -> None:
+    """Notices follow the state: the body's "tasked" and every reminder stay to do until the
+    action is done, then leave everyone's list (the coordinator's overdue one too)."""
+    from veille.notices.queries import for_user
+
+    today = timezone.localdate()
+    action = task(actor_of("alice"), decision, title="Late one", due=today.isoformat())
+    call_command("council", "remind", "--as-of", (today + dt.timedelta(days=1)).isoformat())
+    assert {n.kind for n in for_user(nadia, "council").to_do} == {"tasked", "overdue"}
+    assert [n.kind for n in for_user(users["alice"], "council").to_do] == ["overdue"]
+    do_attach_evidence(Actor.for_user(nadia), action.pk, EvidenceData(day=today, note="x", completes=True))
+    assert not for_user(nadia, "council") and not for_user(users["alice"], "council")
+    assert Notice.objects.filter(app="council", cleared_at=None).count() == 0
+    # A later reminder run does not raise them again.
+    call_command("council", "remind", "--as-of", (today + dt.timedelta(days=2)).isoformat())
+    assert not for_user(nadia, "council")

@@ -27,7 +27,7 @@ from veille.council.exceptions import (
     UnknownOwner,
     WrongOwner,
 )
-from veille.council.models import Action, Decision, Evidence, Meeting, Notification
+from veille.council.models import Action, Decision, Evidence, Meeting
 from veille.council.services import (
     DecisionData,
     EvidenceData,
@@ -37,6 +37,7 @@ from veille.council.services import (
     do_record_meeting,
 )
 from veille.nations.access import Actor
+from veille.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 Act = Callable[[str], Actor]
@@ -129,7 +130,7 @@ def test_an_action_is_tasked_to_a_body_and_its_editors_are_told(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         action = task(actor_of("alice"), decision)
-    note = Notification.objects.get(user=nadia, kind="tasked")
+    note = Notice.objects.get(user=nadia, kind="tasked")
     assert note.url == action.get_absolute_url()
     assert [m.to for m in mail.outbox] == [["nadia@example.org"]]
     assert queries.status_of(action).status == "open"

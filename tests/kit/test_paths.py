@@ -131,3 +131,50 @@ def test_ais_ingest_from_another_folder_writes_where_the_arctic_picture_reads(tm
     answer = json.loads(seen.stdout)
     assert answer["store"] == str(var / "ais")
     assert len(answer["mmsis"]) == stored["vessels"] == 6
+
+
+def test_with_var_dir_set_migrate_ingest_and_the_arctic_page_share_one_state_from_any_folder(
+    tmp_path: Path,
+) -> None:
+    """As an operator runs it: ``veille migrate`` and ``veille ais ingest`` from one folder, the
+    Arctic page served from another, with ``VEILLE_VAR_DIR`` set: one database, one store, the
+    positions on the page's vessel layer; nothing written under either current folder."""
+    from tests.fresh import fresh_instance, on_postgres, veille
+
+    elsewhere, third = tmp_path / "elsewhere", tmp_path / "third"
+    elsewhere.mkdir()
+    third.mkdir()
+    with fresh_instance(tmp_path / "instance") as env:
+        var = Path(env["VEILLE_VAR_DIR"])
+        migrated = veille(["migrate", "--noinput", "-v0"], env, cwd=elsewhere)
+        assert migrated.returncode == 0, migrated.stderr[-2000:]
+        if not on_postgres():
+            assert (var / "veille.sqlite3").is_file()
+        capture = Path(settings.DATA_DIR) / "ais" / "dma_aislib_stream_example_2010-06-11.nmea"
+        made = veille(["ais", "generate", "--seed", "5", "--vessels", "4", "--messages", "400",
+                       "--output", "traffic.nmea"], env, cwd=elsewhere)  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        ingest = veille(
+            ["ais", "ingest", "traffic.nmea", str(capture), "--format", "json"], env, cwd=elsewhere
+        )
+        assert ingest.returncode == 0, ingest.stderr[-2000:]
+        assert list((var / "ais" / "positions").glob("day=*/*.parquet"))
+        assert list((var / "ais" / "ingest-runs").glob("*.json"))
+        page = (
+            "import json\n"
+            "from django.test import Client\n"
+            "c = Client(HTTP_HOST='localhost')\n"
+            "index = c.get('/arctic/')\n"
+            "layer = c.get('/arctic/layers/vessels.geojson')\n"
+            "print(json.dumps({'index': index.status_code, 'layer': layer.status_code,\n"
+            "  'mmsis': sorted({f['properties']['mmsi'] for f in json.loads(layer.content)['features']})}))\n"
+        )
+        seen = veille(["shell", "-v0", "-c", page], env | {"VEILLE_DEBUG": "1"}, cwd=third)
+        assert seen.returncode == 0, seen.stderr[-2000:]
+        answer = json.loads(seen.stdout.strip().splitlines()[-1])
+        assert answer["index"] == answer["layer"] == 200
+        assert len(answer["mmsis"]) >= 4  # the generated vessels are in the Arctic picture
+        for folder in (elsewhere, third):
+            assert sorted(p.name for p in folder.iterdir()) == (
+                ["traffic.nmea"] if folder == elsewhere else []
+            )

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from veille.audit.models import AuditEvent
 from veille.core.errors import PermissionDenied
-from veille.council.models import Action, Notification
+from veille.council.models import Action
 from veille.council.services import EvidenceData, do_attach_evidence
 from veille.lessons import services
 from veille.lessons.exceptions import ActionNotDone, BadObservation, SkippedStep, UnknownDomain, WrongRole
 from veille.lessons.models import CycleStep, Lesson, Observation, SearchDoc
 from veille.nations.access import Actor
 from veille.nations.exceptions import WrongNation
+from veille.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 Act = Callable[[str], Actor]
@@ -151,12 +152,29 @@ def test_whoever_takes_the_next_step_is_told(
 
     with django_capture_on_commit_callbacks(execute=True):
         obs = observe(actor_of("nora"), releasable_to="NATO")
-    assert set(Notification.objects.filter(kind="lesson_step").values_list("user__username", flat=True)) == {
+    assert set(Notice.objects.filter(kind="lesson_step").values_list("user__username", flat=True)) == {
         "alice",
         "jakub",
     }
     assert {m.to[0] for m in mail.outbox} >= {"jakub@example.org"}
-    assert Notification.objects.get(user=jakub).url == obs.get_absolute_url()
+    assert Notice.objects.get(user=jakub).url == obs.get_absolute_url()
+
+
+def test_a_step_notice_is_cleared_once_the_step_is_taken(users: Any, actor_of: Act, jakub: Any) -> None:
+    """jakub and alice are told an observation awaits analysis; once jakub analyses it, that notice
+    leaves both lists and the next step (identify) is announced instead."""
+    from veille.notices.queries import for_user
+
+    obs = observe(actor_of("nora"), releasable_to="NATO")
+    assert [n.key for n in for_user(users["alice"], "council").to_do] == [
+        f"council:observation:{obs.pk}:observed"
+    ]
+    services.do_analyse(Actor.for_user(jakub), obs.pk, "JATEC's")
+    for who in (users["alice"], jakub):
+        assert [n.key for n in for_user(who, "council").to_do] == [f"council:observation:{obs.pk}:analysed"]
+    lesson = services.do_identify(actor_of("alice"), obs.pk, "A lesson", "text")
+    keys = {n.key for n in for_user(users["alice"], "council").to_do}
+    assert keys == {f"council:lesson:{lesson.pk}:identified"}
 
 
 def test_an_observation_hidden_from_jatec_is_neither_announced_to_it_nor_found_by_it(
@@ -165,8 +183,8 @@ def test_an_observation_hidden_from_jatec_is_neither_announced_to_it_nor_found_b
     from veille.lessons.exceptions import LessonNotFound
 
     obs = observe(actor_of("nora"))  # releasable to Norway only
-    assert not Notification.objects.filter(user=jakub).exists()
-    assert Notification.objects.filter(user=users["alice"]).exists()
+    assert not Notice.objects.filter(user=jakub).exists()
+    assert Notice.objects.filter(user=users["alice"]).exists()
     before = counts()
     with pytest.raises(LessonNotFound):
         services.do_analyse(Actor.for_user(jakub), obs.pk, "cannot see it")

@@ -167,7 +167,7 @@ def test_shipments_and_receipt_derive_the_delivery_status(
 ) -> None:
     interceptors = package.items.get(item__rank=1)
     first = do_ship(actor_of("sam"), interceptors.pk, 4, "Rzeszów", "2026-11-01")
-    assert package_items(package)[0]["delivery"] == "none"
+    assert package_items(package, users["alice"])[0]["delivery"] == "none"
     with pytest.raises(PermissionDenied):
         do_receive(actor_of("alice"), first.pk, "2026-11-03")
     with pytest.raises(InvalidInput) as exc:
@@ -175,7 +175,7 @@ def test_shipments_and_receipt_derive_the_delivery_status(
     assert exc.value.field == "received_on"
     with django_capture_on_commit_callbacks(execute=True):
         do_receive(actor_of("olga"), first.pk, "2026-11-03", "all there")
-    assert package_items(package)[0]["delivery"] == "partial"
+    assert package_items(package, users["alice"])[0]["delivery"] == "partial"
     assert Notice.objects.filter(kind="received", user=users["sam"]).exists()
     with pytest.raises(AlreadyReceived):
         do_receive(actor_of("olga"), first.pk, "2026-11-04")
@@ -189,7 +189,7 @@ def test_shipments_and_receipt_derive_the_delivery_status(
         Decimal("100000000.00"),
         Decimal("40.0"),
     )
-    assert package_items(package)[0]["delivery"] == "complete"
+    assert package_items(package, users["alice"])[0]["delivery"] == "complete"
 
 
 def test_over_delivering_an_item_is_refused(package: Any, actor_of: Act) -> None:

@@ -3,6 +3,7 @@ API answers with a success or with the one error body, never with a server error
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,9 +31,25 @@ def connections_kept_open() -> Iterator[None]:
     signals.request_finished.connect(close_old_connections)
 
 
+#: Examples per operation of the full fuzz (``-m slow``); the quick run of every suite takes 4.
+SLOW_EXAMPLES = int(os.environ.get("VEILLE_FUZZ_EXAMPLES", "200"))
+
+
 def test_the_api_never_fails_with_a_server_error(
     users: Any, actor_of: Any, connections_kept_open: None
 ) -> None:
+    fuzz_the_api(actor_of, examples=4)
+
+
+@pytest.mark.slow
+def test_the_api_never_fails_with_a_server_error_at_200_examples_per_operation(
+    users: Any, actor_of: Any, connections_kept_open: None
+) -> None:
+    """The issue's bar: 200 examples per operation, on each database (``VEILLE_TEST_DB``)."""
+    fuzz_the_api(actor_of, examples=SLOW_EXAMPLES)
+
+
+def fuzz_the_api(actor_of: Any, examples: int) -> None:
     token = do_create_token(actor_of("alice"), "fuzz")[1]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     failures: list[str] = []
@@ -43,7 +60,9 @@ def test_the_api_never_fails_with_a_server_error(
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def run(case: Any) -> None:
             response = case.call(headers={"Authorization": f"Bearer {token}"})
             if response.status_code >= 500:

@@ -153,9 +153,9 @@ def read_activities(path: Path, actor: Actor) -> tuple[list[NewActivity], list[s
             if None in row:
                 raise ValueError("more cells than columns")
             new = row_to_activity({k: (v or "") for k, v in row.items()}, countries)
-            if new.key in keys:
-                raise ValueError(f"key: {new.key!r} appears twice")
-            keys.add(new.key)
+            if (new.owner_nation, new.key) in keys:
+                raise ValueError(f"key: {new.key!r} appears twice for {new.owner_nation or 'NATO'}")
+            keys.add((new.owner_nation, new.key))
             check_activity(actor, new)
         except (ValueError, VeilleError) as exc:
             problems.append(f"line {line}: {exc}")

@@ -23,15 +23,20 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, close_old_connections, connection
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from veille.arctic import layers, services
 from veille.arctic.models import Activity, Alert, AlertRule
 from veille.arctic.queries import allies
 from veille.maritime.event_files import current_files, event_records
+from veille.maritime.readers import live_state
 
 POLL_S = 0.5
 HEARTBEAT_S = 15.0
+#: how often an open page is told whether a reader is connected and how long since its last sentence
+STATUS_S = 2.0
 # a stream starts by reading the event files written in the last minute: those that came while the
 # page was reconnecting (the previous stream ended) would otherwise never raise their alerts; an
 # alert is made once per user and event, so a file read twice makes none twice
@@ -84,6 +89,29 @@ def match_events(rules: list[AlertRule], events: list[dict[str, Any]]) -> list[M
     return found
 
 
+def age_text(seconds: float | None) -> str:
+    """A duration for reading: seconds, minutes, hours or days, rounded down."""
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    if s < 120:
+        return _("%(n)s s") % {"n": s}
+    if s < 7200:
+        return _("%(n)s min") % {"n": s // 60}
+    if s < 172800:
+        return _("%(n)s h") % {"n": s // 3600}
+    return _("%(n)s days") % {"n": s // 86400}
+
+
+def live_panel(root: Any = None) -> dict[str, Any]:
+    """Whether a live reader is connected and how long since the last sentence
+    (:func:`veille.maritime.readers.live_state`), with the sentence the page shows (``text``)."""
+    state = live_state(root if root is not None else layers.ais_store().root)
+    state["age"] = age_text(state["last_sentence_s"])
+    state["text"] = " ".join(render_to_string("arctic/live_state.html", {"live": state}).split())
+    return state
+
+
 def alert_payload(a: Alert) -> dict[str, Any]:
     return {
         "id": a.pk,
@@ -118,16 +146,19 @@ def open_streams() -> int:
     return _open
 
 
-def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Iterator[str]:
+def stream(
+    user: Any, last_alert_id: int = 0, max_seconds: float = 120.0, language: str | None = None
+) -> Iterator[str]:
     """The server-sent events of one open page for ``user`` (ends after ``max_seconds``, or at the
     next poll once :data:`ENDING` is set; the browser reconnects on its own, sending the last id it
     saw). This form waits in its thread between polls: a WSGI server's thread is held for as long
-    as the page stays open (the ASGI server uses :func:`astream`)."""
+    as the page stays open (the ASGI server uses :func:`astream`). The reader's state (``status``
+    events) is said in ``language``, the page's."""
     global _open
     with _open_lock:
         _open += 1
     try:
-        page = _Page(user, last_alert_id, max_seconds)
+        page = _Page(user, last_alert_id, max_seconds, language)
         yield from page.start()
         while True:
             chunks, done = page.poll_and_release()
@@ -140,7 +171,9 @@ def stream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> Ite
             _open -= 1
 
 
-async def astream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0) -> AsyncIterator[str]:
+async def astream(
+    user: Any, last_alert_id: int = 0, max_seconds: float = 120.0, language: str | None = None
+) -> AsyncIterator[str]:
     """The same events as :func:`stream`, for an ASGI server: between polls the page waits on the
     event loop, holding no thread; each poll (a few short queries and a look at the event files)
     runs in the loop's small shared pool of threads."""
@@ -149,7 +182,7 @@ async def astream(user: Any, last_alert_id: int = 0, max_seconds: float = 120.0)
         _open += 1
     try:
         page, first = await sync_to_async(_Page.open, thread_sensitive=False)(
-            user, last_alert_id, max_seconds
+            user, last_alert_id, max_seconds, language
         )
         for chunk in first:
             yield chunk
@@ -171,8 +204,12 @@ class _Page:
     """One open page's stream: what it has sent, and one poll at a time (each returns the chunks to
     send and whether the stream is over)."""
 
-    def __init__(self, user: Any, last_alert_id: int, max_seconds: float) -> None:
+    def __init__(
+        self, user: Any, last_alert_id: int, max_seconds: float, language: str | None = None
+    ) -> None:
         self.user = user
+        self.language = language
+        self.last_status = time.monotonic()
         self.last_alert = last_alert_id
         self.max_seconds = max_seconds
         self.root = layers.ais_store().root
@@ -181,8 +218,10 @@ class _Page:
         self.started = self.last_beat = time.monotonic()
 
     @classmethod
-    def open(cls, user: Any, last_alert_id: int, max_seconds: float) -> tuple[_Page, list[str]]:
-        page = cls(user, last_alert_id, max_seconds)
+    def open(
+        cls, user: Any, last_alert_id: int, max_seconds: float, language: str | None = None
+    ) -> tuple[_Page, list[str]]:
+        page = cls(user, last_alert_id, max_seconds, language)
         try:
             return page, page.start()
         finally:
@@ -199,6 +238,8 @@ class _Page:
             out += [_sse("alert", alert_payload(a), str(a.pk)) for a in reversed(pending)]
         else:
             out.append(_sse("hello", {"last_alert": self.last_alert}))
+        with translation.override(self.language):
+            out.append(_sse("status", live_panel(self.root)))
         return out
 
     def poll(self) -> tuple[list[str], bool]:
@@ -230,6 +271,10 @@ class _Page:
                 _sse("activity", {"id": act.pk, "name": act.name, "nation": act.owner_nation_id or ""})
             )
         self.since = checked
+        if time.monotonic() - self.last_status >= STATUS_S:
+            self.last_status = time.monotonic()
+            with translation.override(self.language):
+                out.append(_sse("status", live_panel(self.root)))
         if time.monotonic() - self.last_beat > HEARTBEAT_S:
             self.last_beat = time.monotonic()
             out.append(": keep-alive\n\n")

@@ -3,11 +3,12 @@
 deconfliction (coordinators), the caller's alerts."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Field, StringConstraints
 
 from veille.arctic import coverage as cov
 from veille.arctic import queries, services, views
@@ -15,21 +16,22 @@ from veille.arctic.exceptions import NoSuchActivity
 from veille.arctic.models import Activity, Alert
 from veille.core.errors import PermissionDenied
 from veille.kit.exports import export_response
+from veille.kit.limits import MAX_POLYGON_VERTICES, MAX_SOURCES, Note, Title, Url
 from veille.nations.access import Actor, sees_everything
 
 router = Router(tags=["arctic"])
 
 
 class Source(Schema):
-    url: str = ""
-    date: str = ""
-    title: str = ""
+    url: Url = ""
+    date: Annotated[str, StringConstraints(max_length=10)] = ""
+    title: Title = ""
 
 
 class Asset(Schema):
-    type: str
+    type: Title
     number: int | None = None
-    note: str = ""
+    note: Title = ""
 
 
 class ActivityOut(Schema):
@@ -66,16 +68,19 @@ class ActivityIn(Schema):
     participants: list[str] = []
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    window_note: str = ""
-    area: dict[str, Any] | None = None
+    window_note: Note = ""
+    area: dict[str, Any] | None = Field(
+        None,
+        description=f"a GeoJSON Point, Polygon or MultiPolygon, at most {MAX_POLYGON_VERTICES:,} vertices",
+    )
     radius_km: float | None = None
-    area_name: str = ""
+    area_name: Title = ""
     area_approximate: bool = False
-    area_note: str = ""
-    assets: list[Asset] = []
-    leading_command: str = ""
-    sources: list[Source] = []
-    note: str = ""
+    area_note: Note = ""
+    assets: Annotated[list[Asset], Field(max_length=MAX_SOURCES)] = []
+    leading_command: Title = ""
+    sources: Annotated[list[Source], Field(max_length=MAX_SOURCES)] = []
+    note: Note = ""
     releasable_to: str = "NATO"
     releasable_nations: list[str] = []
 

@@ -72,7 +72,15 @@ class ActivityForm(forms.Form):
     sources = forms.CharField(
         label=_("Sources"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: address, then optionally the date (YYYY-MM-DD) and a title"),
+        help_text=_(
+            "One per line: address, then optionally the date (YYYY-MM-DD) and a title; or a title "
+            "alone for a source without an address"
+        ),
+    )
+    arctic_sentry = forms.BooleanField(
+        label=_("Linked to Arctic Sentry"),
+        required=False,
+        help_text=_("Coordinators link an activity to Arctic Sentry"),
     )
     releasable_to = forms.ChoiceField(
         label=_("Releasable to"), choices=Releasability.choices, initial=Releasability.NATO
@@ -98,6 +106,41 @@ class ActivityForm(forms.Form):
         nation_field.choices = choices
         if choices and not sees_everything(user):
             self.fields["nation"].initial = choices[0][0]
+        if not sees_everything(user):  # only coordinators link to Arctic Sentry (the service says so)
+            del self.fields["arctic_sentry"]
+
+    @staticmethod
+    def initial_of(a: Activity) -> dict[str, Any]:
+        """The form's values for an existing activity (its edit page)."""
+        area = a.area or {}
+        point = area.get("type") == "Point"
+        return {
+            "name": a.name,
+            "kind": a.kind,
+            "domains": list(a.domains),
+            "nation": a.owner_nation_id or "",
+            "participants": ", ".join(a.participant_codes),
+            "starts_on": a.starts_on,
+            "ends_on": a.ends_on,
+            "area_name": a.area_name,
+            "lat": area["coordinates"][1] if point else None,
+            "lon": area["coordinates"][0] if point else None,
+            "radius_km": a.radius_km,
+            "polygon": json.dumps(area) if area and not point else "",
+            "area_approximate": a.area_approximate,
+            "assets": "\n".join(
+                f"{x['type']}; {x['number']}" if x.get("number") is not None else x["type"] for x in a.assets
+            ),
+            "leading_command": a.leading_command,
+            "sources": "\n".join(
+                " ".join(p for p in (s.get("url", ""), s.get("date", ""), s.get("title", "")) if p)
+                for s in a.sources
+            ),
+            "arctic_sentry": a.arctic_sentry,
+            "releasable_to": a.releasable_to,
+            "releasable_nations": ", ".join(a.releasable_nation_codes),
+            "note": a.note,
+        }
 
     @staticmethod
     def _area(d: dict[str, Any]) -> dict[str, Any] | None:
@@ -137,9 +180,10 @@ class ActivityForm(forms.Form):
         )
         self.add_error(field, exc.message)
 
-    def to_new_activity(self) -> NewActivity:
-        """The form's values as a :class:`NewActivity`; an area given in two ways, half a point or
-        a polygon that is not a GeoJSON geometry is refused naming its field (nothing is dropped)."""
+    def to_new_activity(self, key: str | None = None) -> NewActivity:
+        """The form's values as a :class:`NewActivity` (a new key, or ``key``: the activity being
+        changed); an area given in two ways, half a point or a polygon that is not a GeoJSON
+        geometry is refused naming its field (nothing is dropped)."""
         d = self.cleaned_data
         area = self._area(d)
         assets = []
@@ -154,12 +198,21 @@ class ActivityForm(forms.Form):
             parts = line.strip().split(maxsplit=2)
             if not parts:
                 continue
+            if not re.match(r"^[a-z][a-z0-9+.-]*://", parts[0], re.IGNORECASE):
+                # a reference without an address: the whole line is its title (a date may lead it)
+                text = line.strip()
+                lead = re.match(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", text)
+                date, title = (lead.group(1), lead.group(2)) if lead else ("", text)
+                sources.append({"url": "", "date": date, "title": title})
+                continue
             date = parts[1] if len(parts) > 1 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parts[1]) else ""
             title = " ".join(parts[2 if date else 1 :])
             sources.append({"url": parts[0], "date": date, "title": title})
         nation = d["nation"] or None
         start = d["starts_on"] or dt.date.today()
-        key = _free_key(slugify(f"{nation or 'nato'}-{d['name']}-{start:%Y-%m}")[:72] or "activity")
+        key = key or _free_key(
+            slugify(f"{nation or 'nato'}-{d['name']}-{start:%Y-%m}")[:72] or "activity", nation
+        )
         return NewActivity(
             key=key,
             name=d["name"],
@@ -179,6 +232,7 @@ class ActivityForm(forms.Form):
             note=d["note"],
             releasable_to=d["releasable_to"],
             releasable_nations=self._codes(d["releasable_nations"]),
+            arctic_sentry=d["arctic_sentry"] if "arctic_sentry" in self.fields else None,
         )
 
 
@@ -187,11 +241,18 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), "a number")
 
 
-def _free_key(base: str) -> str:
-    """``base``, or ``base-2``, ``base-3``… the first that no record holds (the form creates, never
-    updates: a taken key would change another record)."""
+def _free_key(base: str, nation: str | None) -> str:
+    """``base``, or ``base-2``, ``base-3``… the first that no record of ``nation`` holds (the form
+    creates, never updates: a taken key would change another record). Keys are scoped per nation, so
+    the suffix counts only records the editor's nation owns, which it sees: it tells nothing of
+    others'."""
+    taken = (
+        Activity.objects.filter(owner_nation_id=nation)
+        if nation
+        else Activity.objects.filter(owner_nation__isnull=True)
+    )
     key, n = base, 1
-    while Activity.objects.filter(key=key).exists():
+    while taken.filter(key=key).exists():
         n += 1
         key = f"{base}-{n}"
     return key

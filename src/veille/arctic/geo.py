@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from veille.core.geo import BBox, bbox_intersects
+from veille.kit.limits import MAX_POLYGON_VERTICES
 
 EARTH_RADIUS_KM = 6371.0088
 ARCTIC_BBOX: BBox = (-180.0, 45.0, 180.0, 90.0)
@@ -199,10 +200,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _vertices(coordinates: Any, depth: int = 0) -> int:
+    """How many positions a GeoJSON ``coordinates`` array holds (before reading it as a shape)."""
+    if not isinstance(coordinates, list) or depth > 4:
+        return 0
+    if coordinates and all(isinstance(c, int | float) for c in coordinates):
+        return 1
+    return sum(_vertices(c, depth + 1) for c in coordinates)
+
+
 def validate_geometry(area: dict[str, Any]) -> dict[str, Any]:
     """A GeoJSON geometry given by a user or the API: Point, Polygon or MultiPolygon, valid."""
     if not isinstance(area, dict) or area.get("type") not in ("Point", "Polygon", "MultiPolygon"):
         raise AreaError("give a GeoJSON Point, Polygon or MultiPolygon")
+    vertices = _vertices(area.get("coordinates"))
+    if vertices > MAX_POLYGON_VERTICES:
+        raise AreaError(f"{vertices:,} vertices; an area has at most {MAX_POLYGON_VERTICES:,}")
     try:
         geom = shape(area)
     except (KeyError, TypeError, ValueError, IndexError, shapely.errors.GEOSException) as exc:

@@ -19,6 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.nations.access import Releasable
 
+#: The days an activity's window and its sources' dates may name: a date outside is a typing error
+#: (``9999-12-31``), and the pages' arithmetic on days stays within the calendar.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
 
 class Kind(models.TextChoices):
     EXERCISE = "exercise", _("Exercise")
@@ -46,7 +50,11 @@ class Activity(Releasable):
     """A nation's activity in the High North: what, where, when, with what, under whom, and the
     public or national sources it rests on."""
 
-    key = models.SlugField(max_length=80, unique=True, help_text=_("Stable identifier (imports match on it)"))
+    # Keys are scoped per owner nation (and the Alliance's own records apart): a key taken in another
+    # nation's records, which the writer may not see, never changes the answer to a write.
+    key = models.SlugField(
+        max_length=80, help_text=_("Stable identifier within its nation (imports match on it)")
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     domains = models.JSONField(default=list, help_text=_("Among air, maritime, land, space, cyber"))
@@ -83,6 +91,14 @@ class Activity(Releasable):
         ordering = ["starts_on", "name"]
         verbose_name_plural = "activities"
         indexes = [models.Index(fields=["starts_on", "ends_on"], name="arctic_act_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_nation", "key"], name="arctic_activity_key_per_nation"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(owner_nation__isnull=True),
+                name="arctic_activity_key_alliance",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.owner_nation_id or 'NATO'})"

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from shapely.geometry import mapping
 
 from veille.arctic.geo import circle, collection, d3_winding, feature, overlap
-from veille.arctic.models import Activity, Kind
+from veille.arctic.models import FIRST_DAY, LAST_DAY, Activity, Kind
 from veille.core.errors import InvalidInput
 from veille.core.geo import BBox, bbox_intersects, bbox_parts
 from veille.nations.access import sees_everything
@@ -29,6 +29,7 @@ __all__ = [
     "check_window",
     "day_window",
     "deconfliction",
+    "overlaps_of",
     "parse_day",
     "parse_kind",
     "parse_nation",
@@ -68,32 +69,43 @@ def parse_day(text: str | None, field: str) -> dt.date | None:
         return None
     if _DAY.fullmatch(text):
         try:
-            return dt.date.fromisoformat(text)
+            return _in_range(dt.date.fromisoformat(text), text, field)
         except ValueError:
             pass
     elif len(text) > 10:
         try:
             value = _iso_time(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
         else:
-            return value.astimezone(dt.UTC).date()
+            return _in_range(value.date(), text, field)
     raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field)
+
+
+def _in_range(day: dt.date, text: str, field: str) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(
+            f"{text!r} is out of range: give a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}",
+            field=field,
+        )
+    return day
 
 
 def _iso_time(text: str) -> dt.datetime:
     value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def parse_time(text: str | None, field: str) -> dt.datetime | None:
-    """``YYYY-MM-DD`` or an ISO date-time; naive times are UTC."""
+    """``YYYY-MM-DD`` or an ISO date-time; naive times are UTC; from ``FIRST_DAY`` to ``LAST_DAY``."""
     if not text:
         return None
     try:
-        return _iso_time(text)
-    except ValueError as exc:
+        value = _iso_time(text)
+    except (ValueError, OverflowError) as exc:
         raise InvalidInput(f"{text!r} is not a date or ISO date-time", field=field) from exc
+    _in_range(value.date(), text, field)
+    return value
 
 
 def check_window(since: Any, until: Any) -> None:
@@ -245,6 +257,43 @@ def _window(a: Activity) -> tuple[dt.date, dt.date | None] | None:
     return (start, a.ends_on) if start else None
 
 
+def _meets(a: Activity, b: Activity) -> tuple[dt.date, dt.date | None] | None:
+    """When two activities' windows overlap and their areas meet: the shared window, else None."""
+    wa, wb = _window(a), _window(b)
+    if not (a.area and b.area and wa and wb):
+        return None
+    start = max(wa[0], wb[0])
+    ends = [e for e in (wa[1], wb[1]) if e is not None]
+    end = min(ends) if ends else None
+    if end is not None and end < start:
+        return None
+    box_a = (a.min_lon, a.min_lat, a.max_lon, a.max_lat)
+    box_b = (b.min_lon, b.min_lat, b.max_lon, b.max_lat)
+    if None in box_a or None in box_b or not bbox_intersects(box_a, box_b):  # type: ignore[arg-type]
+        return None
+    return (start, end) if overlap(a.area, a.radius_km, b.area, b.radius_km) else None
+
+
+def overlaps_of(user: Any, activity: Activity) -> tuple[list[Overlap], int]:
+    """What the owners of ``activity`` are told of the other nations' activities that overlap it
+    (areas that meet, windows that overlap): those ``user`` may see, and how many others, which
+    are counted but never named (an overlap exists; what it is, the user may not know)."""
+    seen = set(Activity.objects.visible_to(user).values_list("pk", flat=True))
+    shown, hidden = [], 0
+    others = Activity.objects.exclude(pk=activity.pk).select_related("owner_nation")
+    if activity.owner_nation_id:
+        others = others.exclude(owner_nation_id=activity.owner_nation_id)
+    for other in others:
+        met = _meets(activity, other)
+        if met is None:
+            continue
+        if other.pk in seen:
+            shown.append(Overlap(activity, other, met[0], met[1]))
+        else:
+            hidden += 1
+    return sorted(shown, key=lambda o: (o.since, o.second.name)), hidden
+
+
 def deconfliction(user: Any) -> list[Overlap]:
     """Pairs of activities of different nations whose areas meet and whose windows overlap.
 
@@ -279,6 +328,12 @@ def deconfliction(user: Any) -> list[Overlap]:
 # --- timeline -----------------------------------------------------------------------------------
 
 
+def _in_drawn_range(day: dt.date) -> dt.date:
+    """``day`` within the days the timeline draws (:data:`veille.arctic.models.FIRST_DAY` to
+    ``LAST_DAY``)."""
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
 def timeline_rows(qs: QuerySet[Activity], today: dt.date | None = None) -> list[dict[str, Any]]:
     """One bar per dated activity: from its start (or its first dated source) to its end, or to
     ``today`` when the end is not stated (``open_end``)."""
@@ -289,6 +344,9 @@ def timeline_rows(qs: QuerySet[Activity], today: dt.date | None = None) -> list[
         if start is None:
             continue
         end = a.ends_on or max(today, start)
+        # (a record written before dates were checked may end in year 9999: the bar stops at the
+        # last day the page draws, and the day after it is still a day)
+        start, end = _in_drawn_range(start), _in_drawn_range(end)
         rows.append(
             {
                 "id": a.pk,

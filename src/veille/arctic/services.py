@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from veille.arctic.exceptions import BadArea, NoSuchActivity, RowsRejected
 from veille.arctic.geo import AreaError, bbox_of, validate_geometry
-from veille.arctic.models import Activity, Alert, AlertRule, Domain, Kind, Precision
+from veille.arctic.models import FIRST_DAY, LAST_DAY, Activity, Alert, AlertRule, Domain, Kind, Precision
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from veille.kit.importers import ImportSummary
+from veille.kit.limits import MAX_NOTE_CHARS, MAX_SOURCES, MAX_TITLE_CHARS, MAX_URL_CHARS
 from veille.nations.access import (
     Actor,
     Releasability,
@@ -39,11 +40,15 @@ from veille.nations.models import Nation
 
 __all__ = [
     "ALERT_STREAM",
+    "FIRST_DAY",
+    "LAST_DAY",
     "MAX_RADIUS_KM",
     "NewActivity",
     "check_activity",
+    "check_day_in_range",
     "check_import_activities",
     "check_raise_alerts",
+    "check_raise_stored_alerts",
     "check_rule",
     "do_acknowledge",
     "do_add_rule",
@@ -51,12 +56,23 @@ __all__ = [
     "do_import_activities",
     "do_link_to_arctic_sentry",
     "do_raise_alerts",
+    "do_raise_stored_alerts",
     "do_record_activity",
 ]
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _URL = re.compile(r"^https?://\S+$")
 MAX_RADIUS_KM = 3000
+
+
+def check_day_in_range(day: dt.date | None, field: str) -> None:
+    """Refuse a day outside ``FIRST_DAY``..``LAST_DAY``, naming the field."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(
+            f"{day.isoformat()} is out of range: give a date from {FIRST_DAY.isoformat()} "
+            f"to {LAST_DAY.isoformat()}",
+            field=field,
+        )
 
 
 @dataclass
@@ -88,6 +104,35 @@ class NewActivity:
     arctic_sentry: bool | None = None  # only coordinators may set it
 
 
+def _check_sizes(new: NewActivity) -> None:
+    """Texts and lists within their limits (:mod:`veille.kit.limits`), naming the field."""
+    for name, limit in (
+        ("window_note", MAX_NOTE_CHARS),
+        ("area_note", MAX_NOTE_CHARS),
+        ("note", MAX_NOTE_CHARS),
+        ("area_name", MAX_TITLE_CHARS),
+        ("leading_command", MAX_TITLE_CHARS),
+    ):
+        text = getattr(new, name) or ""
+        if len(text) > limit:
+            raise InvalidInput(f"{len(text):,} characters; at most {limit:,}", field=name)
+    for name in ("sources", "assets"):
+        if len(getattr(new, name)) > MAX_SOURCES:
+            raise InvalidInput(f"{len(getattr(new, name))} given; at most {MAX_SOURCES}", field=name)
+    for i, s in enumerate(new.sources):
+        if len(str(s.get("url", ""))) > MAX_URL_CHARS or len(str(s.get("title", ""))) > MAX_TITLE_CHARS:
+            raise InvalidInput(
+                f"source {i + 1}: an address of at most {MAX_URL_CHARS:,} characters and a title of at "
+                f"most {MAX_TITLE_CHARS}",
+                field="sources",
+            )
+    for i, a in enumerate(new.assets):
+        if len(str(a.get("type", ""))) > MAX_TITLE_CHARS or len(str(a.get("note", ""))) > MAX_TITLE_CHARS:
+            raise InvalidInput(
+                f"asset {i + 1}: type and note of at most {MAX_TITLE_CHARS} characters", field="assets"
+            )
+
+
 def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
     """Validate an activity and the caller's right to record it; the model's field values."""
     if new.owner_nation is None:
@@ -111,6 +156,8 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
     ):
         if precision not in Precision.values:
             raise InvalidInput("must be day or month", field=name)
+    check_day_in_range(new.starts_on, "starts_on")
+    check_day_in_range(new.ends_on, "ends_on")
     if new.starts_on and new.ends_on and new.ends_on < new.starts_on:
         raise InvalidInput("ends before it starts", field="ends_on")
     participants = encode_nations(new.participants)
@@ -152,6 +199,7 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
         if number is not None and (not isinstance(number, int) or number < 0):
             raise InvalidInput(f"asset {i + 1}: the number must be a whole number ≥ 0", field="assets")
         assets.append({"type": kind, "number": number, "note": str(a.get("note", "")).strip()})
+    _check_sizes(new)
     if not new.sources:
         raise InvalidInput("give at least one source", field="sources")
     sources = []
@@ -161,9 +209,15 @@ def check_activity(actor: Actor, new: NewActivity) -> dict[str, Any]:
             raise InvalidInput(f"source {i + 1}: not an http(s) address: {url!r}", field="sources")
         if date:
             try:
-                dt.date.fromisoformat(date)
+                day = dt.date.fromisoformat(date)
             except ValueError as exc:
                 raise InvalidInput(f"source {i + 1}: date must be YYYY-MM-DD", field="sources") from exc
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise InvalidInput(
+                    f"source {i + 1}: {date} is out of range ({FIRST_DAY.isoformat()} to "
+                    f"{LAST_DAY.isoformat()})",
+                    field="sources",
+                )
         if not url and not s.get("title", "").strip():
             raise InvalidInput(f"source {i + 1}: give an address or a reference", field="sources")
         sources.append({"url": url, "date": date, "title": s.get("title", "").strip()})
@@ -213,6 +267,15 @@ def _key_taken(key: str) -> Conflict:
     )
 
 
+def _same_key(new: NewActivity) -> Any:
+    """The record that ``new`` would update: the same key among its own nation's records (or among
+    the Alliance-level ones), locked."""
+    qs = Activity.objects.select_for_update().filter(key=new.key)
+    if new.owner_nation is None:
+        return qs.filter(owner_nation__isnull=True)
+    return qs.filter(owner_nation_id=new.owner_nation)
+
+
 def _sees(actor: Actor, activity: Activity) -> bool:
     if actor.is_coordinator:  # coordinators, admins and imports (system processes) see every record
         return True
@@ -230,7 +293,7 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
     as before (the caller knows it). ``create_only`` (the editors' form) refuses any taken key the
     same way rather than change an existing record."""
     values = check_activity(actor, new)
-    current = Activity.objects.select_for_update().filter(key=new.key).first()
+    current = _same_key(new).first()
     if current is None:
         created = {**values}
         if created.get("arctic_sentry"):
@@ -241,7 +304,7 @@ def do_record_activity(actor: Actor, new: NewActivity, *, create_only: bool = Fa
         except IntegrityError:
             # another writer created the key between the look-up and the insert: answer as if it
             # had been there first (an update, or the same refusal)
-            current = Activity.objects.select_for_update().filter(key=new.key).first()
+            current = _same_key(new).first()
             if current is None:
                 raise
         else:
@@ -400,8 +463,12 @@ def do_raise_alerts(actor: Actor, user: Any, events: list[dict[str, Any]]) -> in
     event (whichever page sees it first); each creation is audited. Returns how many were created."""
     from veille.arctic.alerts import match_events
 
+    return _create_alerts(actor, user, match_events(check_raise_alerts(actor, user), events))
+
+
+def _create_alerts(actor: Actor, user: Any, matches: list[Any], stored: bool = False) -> int:
     created = 0
-    for m in match_events(check_raise_alerts(actor, user), events):
+    for m in matches:
         e = m.event
         start = e.get("start")
         if isinstance(start, dt.datetime) and start.tzinfo is None:
@@ -425,19 +492,66 @@ def do_raise_alerts(actor: Actor, user: Any, events: list[dict[str, Any]]) -> in
                     },
                 )
                 if made:
-                    do_audit(
-                        actor,
-                        "arctic.alert.raise",
-                        alert,
-                        after={
-                            "user": user.get_username(),
-                            "rule": m.rule.pk,
-                            "event_id": alert.event_id,
-                            "event_type": alert.event_type,
-                            "mmsi": alert.mmsi,
-                        },
-                    )
+                    after = {
+                        "user": user.get_username(),
+                        "rule": m.rule.pk,
+                        "event_id": alert.event_id,
+                        "event_type": alert.event_type,
+                        "mmsi": alert.mmsi,
+                    }
+                    if stored:
+                        after["stored_event"] = True
+                    do_audit(actor, "arctic.alert.raise", alert, after=after)
         except IntegrityError:  # another page of the same user created it in between
             made = False
         created += int(made)
     return created
+
+
+#: the longest window of stored events one request may look through
+MAX_STORED_WINDOW = dt.timedelta(days=366)
+
+
+def check_raise_stored_alerts(
+    actor: Actor, rule_id: int, since: dt.date | None, until: dt.date | None
+) -> tuple[AlertRule, dt.datetime, dt.datetime]:
+    """A member asks that one of their own rules be matched against the events already stored,
+    those of the days ``since`` to ``until`` (both included); the rule and the window in UTC."""
+    if actor.user is None:
+        raise InvalidInput("only a logged-in user has alert rules", field="user")
+    require_member(actor)
+    rule = AlertRule.objects.filter(pk=rule_id, user=actor.user).first()
+    if rule is None:
+        raise NotFound(f"you have no rule {rule_id}", field="rule")
+    if since is None:
+        raise InvalidInput("give the first day of the window (YYYY-MM-DD)", field="since")
+    if until is None:
+        raise InvalidInput("give the last day of the window (YYYY-MM-DD)", field="until")
+    if until < since:
+        raise InvalidInput(f"the window ends ({until}) before it starts ({since})", field="until")
+    start = dt.datetime.combine(since, dt.time(), dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+    if end - start > MAX_STORED_WINDOW:
+        raise InvalidInput(
+            f"a window of {(end - start).days} days is too long: at most {MAX_STORED_WINDOW.days}",
+            field="since",
+        )
+    return rule, start, end
+
+
+@transaction.atomic
+def do_raise_stored_alerts(
+    actor: Actor, rule_id: int, since: dt.date | None, until: dt.date | None
+) -> tuple[int, int]:
+    """The user's alerts for the stored events (the AIS store's event files) of the window that
+    match the rule, once per user and event as a live alert is (an event already alerted is not
+    alerted again); each creation is audited, by the user who asked. Returns (events matched,
+    alerts created)."""
+    from veille.arctic.alerts import match_events
+    from veille.arctic.layers import ais_store
+    from veille.maritime.event_files import event_records
+
+    rule, start, end = check_raise_stored_alerts(actor, rule_id, since, until)
+    events = event_records(ais_store().root, None, start, end)
+    matches = match_events([rule], events)
+    return len(matches), _create_alerts(actor, actor.user, matches, stored=True)

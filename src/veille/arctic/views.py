@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from veille.arctic import coverage as cov
 from veille.arctic import layers, layers_fast, queries, services
+from veille.arctic.alerts import live_panel
 from veille.arctic.forms import ActivityForm
 from veille.arctic.geo import ARCTIC_BBOX, AreaError, parse_bbox
-from veille.arctic.models import Activity, Domain, Kind
+from veille.arctic.models import LAST_DAY, Activity, Domain, Kind
 from veille.core.errors import InvalidInput, VeilleError
 from veille.core.events.schema import EVENT_TYPES
 from veille.core.geo import BBox
@@ -90,9 +91,9 @@ def layer_data(request: HttpRequest, name: str) -> dict[str, Any] | bytes:
             p = f["properties"]
             start = p.get("shown_from")
             p["t0"] = _ms(dt.date.fromisoformat(start)) if start else None
-            p["t1"] = (
-                _ms(dt.date.fromisoformat(p["ends_on"]) + dt.timedelta(days=1)) if p.get("ends_on") else None
-            )
+            end = dt.date.fromisoformat(p["ends_on"]) if p.get("ends_on") else None
+            # (the day after the last drawn one: a record written before dates were checked may end in 9999)
+            p["t1"] = _ms(min(end, LAST_DAY) + dt.timedelta(days=1)) if end else None
         return data
     since, until = queries.time_window(g)
     allies = queries.allies()
@@ -216,8 +217,26 @@ def index(request: HttpRequest) -> HttpResponse:
         "cable_notice": layers.CABLE_NOTICE,
         "zones_loaded": bool(layers.zone_files()),
         "labels": labels(),
+        "live": live_panel() if request.user.is_authenticated else None,
     }
     return render(request, "arctic/index.html", context)
+
+
+def _may_change(user: Any, a: Activity) -> bool:
+    """Whether ``user`` may change the activity (the service decides again): coordinators, and the
+    editors of its nation."""
+    if sees_everything(user):
+        return True
+    m = membership_of(user)
+    return bool(m and m.role == Role.EDITOR and a.owner_nation_id and m.nation_id == a.owner_nation_id)
+
+
+def _of_its_nation(user: Any, a: Activity) -> bool:
+    """The users told of the activity's overlaps: its nation's users, and coordinators."""
+    if sees_everything(user):
+        return True
+    m = membership_of(user)
+    return bool(m and a.owner_nation_id and m.nation_id == a.owner_nation_id)
 
 
 def activity(request: HttpRequest, pk: int) -> HttpResponse:
@@ -226,17 +245,45 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such activity, or not one you may see."))
     codes = a.participant_codes + a.releasable_nation_codes
     names = dict(Nation.objects.filter(code__in=codes).values_list("code", "name"))
+    overlaps, hidden = queries.overlaps_of(request.user, a) if _of_its_nation(request.user, a) else ([], 0)
     return render(
         request,
         "arctic/activity.html",
         {
             "a": a,
             "coordinator": sees_everything(request.user),
+            "may_change": _may_change(request.user, a),
+            "overlaps": overlaps,
+            "hidden_overlaps": hidden,
             # for reading: the domains' names and the nations' names (the exports keep the codes)
             "domains": ", ".join(str(Domain(d).label) for d in a.domains if d in Domain.values),
             "participants": ", ".join(names.get(c, c) for c in a.participant_codes),
             "releasable_nations": ", ".join(names.get(c, c) for c in a.releasable_nation_codes),
         },
+    )
+
+
+def _not_an_editor(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 403,
+            "title": _("Not allowed"),
+            "message": _("Only a nation's editors and coordinators record activities."),
+        },
+        status=403,
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: ActivityForm, status: int, a: Activity | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "arctic/activity_form.html",
+        {"form": form, "a": a, "layers_url": reverse("arctic:layer", args=["land"]).rsplit("/", 1)[0] + "/"},
+        status=status,
     )
 
 
@@ -247,16 +294,7 @@ def new_activity(request: HttpRequest) -> HttpResponse:
     never changing an existing record (``create_only``)."""
     m = membership_of(request.user)
     if not sees_everything(request.user) and (m is None or m.role != Role.EDITOR or m.nation_id is None):
-        return render(
-            request,
-            "web/error.html",
-            {
-                "status": 403,
-                "title": _("Not allowed"),
-                "message": _("Only a nation's editors and coordinators record activities."),
-            },
-            status=403,
-        )
+        return _not_an_editor(request)
     form = ActivityForm(request.POST if request.method == "POST" else None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -270,7 +308,32 @@ def new_activity(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("arctic:activity", pk=activity.pk)
         status = 422
-    return render(request, "arctic/activity_form.html", {"form": form}, status=status)
+    return _form_page(request, form, status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same form for an activity the user may change; it keeps the activity's key, so the
+    service updates it (audited, before and after)."""
+    a = Activity.objects.visible_to(request.user).filter(pk=pk).first()
+    if a is None:
+        raise Http404(_("No such activity, or not one you may see."))
+    if not _may_change(request.user, a):
+        return _not_an_editor(request)
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, user=request.user, initial=ActivityForm.initial_of(a))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.do_record_activity(Actor.from_request(request), form.to_new_activity(key=a.key))
+            except VeilleError as exc:
+                form.add_service_error(exc)
+            else:
+                return redirect("arctic:activity", pk=a.pk)
+        status = 422
+    return _form_page(request, form, status, a)
 
 
 @require_POST

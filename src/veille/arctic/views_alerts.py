@@ -5,6 +5,7 @@ acknowledging an alert, and the server-sent event stream of open pages
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -16,11 +17,12 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from veille.arctic import alerts as alerts_module
-from veille.arctic import services, stream_slots
+from veille.arctic import layers, services, stream_slots
 from veille.arctic.models import Alert, AlertRule
 from veille.arctic.views import _error_json, event_labels, zone_names
 from veille.core.errors import InvalidInput, VeilleError
@@ -35,16 +37,39 @@ def alerts(request: HttpRequest) -> HttpResponse:
     can_add_rules = Actor.from_request(request).membership is not None
     if request.method == "POST":
         try:
-            services.do_add_rule(
+            rule = services.do_add_rule(
                 Actor.from_request(request),
                 request.POST.get("zone", ""),
                 request.POST.get("flag", ""),
                 request.POST.get("event_type", ""),
             )
-            messages.success(request, _("Rule added."))
-            return redirect("arctic:alerts")
+            messages.success(
+                request,
+                _(
+                    "Rule added. It matches the events that come from now on; to match the events "
+                    "already stored, choose a window below."
+                ),
+            )
+            return redirect(f"{reverse('arctic:alerts')}?rule={rule.pk}#stored")
         except VeilleError as exc:
             error, status = str(exc), exc.http_status
+    return _alerts_page(request, can_add_rules, error, status)
+
+
+def _default_window() -> tuple[dt.date, dt.date]:
+    """The stored events' last 30 days (those of the AIS store's extent), or the last 30 days."""
+    _first, last = layers.store_extent()
+    end = last.date() if last else dt.date.today()
+    return end - dt.timedelta(days=30), end
+
+
+def _alerts_page(
+    request: HttpRequest,
+    can_add_rules: bool,
+    error: str | None = None,
+    status: int = 200,
+    stored: dict[str, Any] | None = None,
+) -> HttpResponse:
     zones, types = zone_names(), event_labels()
     rules = list(AlertRule.objects.filter(user_id=int(request.user.pk or 0)))
     alert_list = list(Alert.objects.filter(user_id=int(request.user.pk or 0))[:200])
@@ -52,6 +77,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
     for item in shown:
         item.zone_name = zones.get(item.zone, item.zone)
         item.event_label = types.get(item.event_type, item.event_type)
+    since, until = _default_window()
+    chosen = (stored or {}).get("rule") or request.GET.get("rule") or (rules[-1].pk if rules else "")
     context = {
         "rules": rules,
         "alerts": alert_list,
@@ -65,8 +92,47 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "Alert rules belong to the users of a nation and to NATO staff; your account has no "
             "membership, so you cannot add one. An administrator can give you one."
         ),
+        "stored": {"rule": str(chosen), "since": since.isoformat(), "until": until.isoformat()}
+        | (stored or {}),
+        "live": alerts_module.live_panel(),
     }
     return render(request, "arctic/alerts.html", context, status=status)
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+@require_POST
+@login_required
+def raise_stored(request: HttpRequest) -> HttpResponse:
+    """Match one of the user's rules against the events already stored in a window of days."""
+    actor = Actor.from_request(request)
+    form = {k: request.POST.get(k, "") for k in ("rule", "since", "until")}
+    try:
+        rule_id = int(form["rule"] or 0)
+        since, until = _day(form["since"]), _day(form["until"])
+        if form["since"].strip() and since is None:
+            raise InvalidInput(f"{form['since']!r} is not a day (YYYY-MM-DD)", field="since")
+        if form["until"].strip() and until is None:
+            raise InvalidInput(f"{form['until']!r} is not a day (YYYY-MM-DD)", field="until")
+        matched, created = services.do_raise_stored_alerts(actor, rule_id, since, until)
+    except ValueError:
+        return _alerts_page(request, actor.membership is not None, _("Choose one of your rules."), 422, form)
+    except VeilleError as exc:
+        return _alerts_page(request, actor.membership is not None, str(exc), exc.http_status, form)
+    messages.success(
+        request,
+        _(
+            "Stored events from %(since)s to %(until)s that match the rule: %(matched)s; "
+            "new alerts: %(created)s."
+        )
+        % {"matched": matched, "since": since, "until": until, "created": created},
+    )
+    return redirect("arctic:alerts")
 
 
 @require_POST
@@ -175,9 +241,11 @@ async def stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         return refused
     content: Any
     if isinstance(request, ASGIRequest):
-        content = _released_after(alerts_module.astream(user, last, limit), slot)
+        content = _released_after(alerts_module.astream(user, last, limit, translation.get_language()), slot)
     else:
-        content = _released_after_sync(alerts_module.stream(user, last, limit), slot)
+        content = _released_after_sync(
+            alerts_module.stream(user, last, limit, translation.get_language()), slot
+        )
     response = _StreamResponse(content, content_type="text/event-stream; charset=utf-8")
     response.slot = slot
     response["Cache-Control"] = "no-cache"

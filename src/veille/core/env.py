@@ -62,12 +62,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VEILLE_VAR_DIR", "var", "folder for the SQLite database, the AIS store and run outputs"),
     Setting("VEILLE_AIS_STORE", "", "folder of the AIS Parquet store (default: VEILLE_VAR_DIR/ais)"),
     Setting(
+        "VEILLE_ADMIN_PASSWORD_FILE",
+        "",
+        "veille setup: file whose first line is the first coordinator's password (else asked)",
+    ),
+    Setting(
+        "VEILLE_SPARK_MASTER",
+        "local[*]",
+        "Spark master of --engine spark: local[N], spark://HOST:PORT, yarn…",
+    ),
+    Setting(
         "VEILLE_EMAIL_URL", "console:", "console:, file:///path or smtp://user:pw@host:port (smtp+tls://)"
     ),
     Setting("VEILLE_DEFAULT_FROM_EMAIL", "veille@localhost", "sender of notification e-mails"),
     Setting("VEILLE_LOGIN_MAX_FAILURES", "5", "failed logins before an account is locked"),
     Setting("VEILLE_LOGIN_LOCK_MINUTES", "15", "minutes an account stays locked"),
     Setting("VEILLE_RATE_LIMIT_PER_MINUTE", "60", "write requests per minute per client address"),
+    Setting(
+        "VEILLE_IDEMPOTENCY_HOURS", "24", "hours the answer of an API write with Idempotency-Key is kept"
+    ),
+    Setting("VEILLE_MAX_BODY_BYTES", "2097152", "largest request body accepted, files aside (bytes)"),
+    Setting(
+        "VEILLE_TRUSTED_PROXIES",
+        "",
+        "comma-separated addresses or networks of the proxies whose X-Forwarded-For is believed",
+    ),
     Setting("VEILLE_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
     Setting("VEILLE_STREAMS_PER_USER", "4", "live streams (/arctic/stream/) one user may have open"),
     Setting("VEILLE_STREAMS_MAX", "500", "live streams one server process keeps open at most"),
@@ -127,8 +146,20 @@ class Env:
         return raw
 
     def path(self, name: builtins.str, base: Path) -> Path:
-        raw = self.str(name)
-        return (base / raw).resolve() if raw and not Path(raw).is_absolute() else Path(raw)
+        """A path setting: ``~`` expanded, a relative value taken from ``base`` (never from the
+        current directory); set but empty, the default (an empty path would be the current
+        directory).
+
+        >>> Env({"VEILLE_VAR_DIR": ""}).path("VEILLE_VAR_DIR", Path("/srv/veille"))
+        PosixPath('/srv/veille/var')
+        >>> Env({"VEILLE_VAR_DIR": "/data/var"}).path("VEILLE_VAR_DIR", Path("/srv/veille"))
+        PosixPath('/data/var')
+        """
+        raw = self.str(name) or _DEFAULTS[name]
+        if not raw:
+            raise SettingError(name, raw, "a path")
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else (base / path).resolve()
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:

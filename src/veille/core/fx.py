@@ -314,6 +314,15 @@ class RateTable:
         return dates[i - 1] if i else None
 
 
+def _days_before(day: dt.date, span: dt.timedelta) -> dt.date:
+    """``day - span``, or the first day of the calendar when that is before it.
+
+    >>> _days_before(dt.date(1, 1, 3), dt.timedelta(days=7))
+    datetime.date(1, 1, 1)
+    """
+    return day - span if day - dt.date.min >= span else dt.date.min
+
+
 class FxConverter:
     """Conversions under the rate-date policy above. Lookups are cached per (pair, date).
 
@@ -367,7 +376,7 @@ class FxConverter:
         return code
 
     def _find_legs(self, from_cur: str, to_cur: str, value_date: dt.date) -> tuple[Leg, Leg]:
-        oldest = value_date - self.look_back
+        oldest = _days_before(value_date, self.look_back)
         day = value_date
         while day >= oldest:
             a = self.table.published(from_cur, day)
@@ -376,6 +385,8 @@ class FxConverter:
                 return Leg(from_cur, a, day), Leg(to_cur, b, day)
             # Jump straight to the latest day on which the missing currency was published.
             missing = from_cur if a is None else to_cur
+            if day == dt.date.min:
+                break
             previous = self.table.last_on_or_before(missing, day - dt.timedelta(days=1))
             if previous is None:
                 break

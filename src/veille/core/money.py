@@ -122,14 +122,15 @@ def minor_unit(currency: str) -> int:
     return CURRENCIES[check_currency(currency)]
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
 _CODE = re.compile(r"[A-Za-z]{3}")
 
 
 def _decimal_from_text(text: str, field: str) -> Decimal:
-    # Spaces, no-break and thin spaces and underscores group thousands; a comma only does so in the
-    # unambiguous 1,234,567.89 form (a lone "1,5" could be a French decimal comma).
-    cleaned = re.sub(r"[\s\u00a0\u202f_]", "", text)
+    # Spaces, no-break and thin spaces group thousands; a comma only does so in the unambiguous
+    # 1,234,567.89 form (a lone "1,5" could be a French decimal comma). Digits are ASCII ones: another
+    # script's digits, or Python's 1_000, are refused rather than read.
+    cleaned = re.sub(r"[ \u00a0\u202f]", "", text)
     if not _NUMBER.fullmatch(cleaned):
         raise InvalidInput(f"{text!r} is not an amount (digits, an optional '.' and decimals)", field=field)
     return Decimal(cleaned.replace(",", ""))

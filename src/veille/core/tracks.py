@@ -199,9 +199,10 @@ class Segmenter:
             "shared_min_evidence": self.shared_min_evidence,
         }
 
-    def mark(self, positions: pl.DataFrame) -> pl.DataFrame:
-        """Valid positions with ``jump``, ``brk``, ``segment``, ``speed_dk`` and ``cont`` columns."""
-        df = valid(positions)
+    def mark(self, positions: pl.DataFrame, *, valid_rows: bool = False) -> pl.DataFrame:
+        """Valid positions with ``jump``, ``brk``, ``segment``, ``speed_dk`` and ``cont`` columns;
+        ``valid_rows``: ``positions`` are already what :func:`valid` returns (not checked again)."""
+        df = positions if valid_rows else valid(positions)
         n = df.height
         if n == 0:
             return df.with_columns(

@@ -1,5 +1,5 @@
 """The NATO-Ukraine Council's records: meetings → decisions → actions → evidence; the milestones of
-NSATU, JATEC, PURL and the CAP; who edits for which body; notifications.
+NSATU, JATEC, PURL and the CAP; who edits for which body; notices (on veille.notices).
 
 Invariants kept here or in :mod:`veille.council.services`:
 
@@ -231,33 +231,3 @@ class BodyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.body}"
-
-
-class Notice(models.TextChoices):
-    TASKED = "tasked", _("An action was tasked to your body")
-    DUE_SOON = "due_soon", _("An action is due within 7 days")
-    OVERDUE = "overdue", _("An action is overdue")
-    LESSON_STEP = "lesson_step", _("A lesson awaits your step")
-
-
-class Notification(models.Model):
-    """A notice on the user's home page, e-mailed where the user has an address. ``key`` makes a
-    reminder once only (an action due soon is announced once per due date)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_notices"
-    )
-    kind = models.CharField(max_length=12, choices=Notice.choices)
-    subject = models.CharField(max_length=300)
-    url = models.CharField(max_length=300)
-    key = models.CharField(max_length=120)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="council_notice_once")]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.subject}"

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from veille.core.actions import STATUSES
 from veille.council import queries
 from veille.council.bodies import body_label, owner_choices
-from veille.council.models import Action, Milestone, Notification
+from veille.council.models import Action, Milestone
 from veille.council.rights import is_body_editor
 from veille.council.services import notifications as notify
 from veille.kit.exports import export_response
 from veille.nations.access import Actor
+from veille.notices.queries import for_user, history
 
 
 def can(request: HttpRequest) -> dict[str, bool]:
@@ -116,8 +117,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notify.do_mark_read(Actor.from_request(request))
         return redirect("council:notifications")
-    notes = Notification.objects.filter(user_id=int(request.user.pk or 0))[:200]
-    return render(request, "council/notifications.html", {"notes": notes})
+    context = {
+        "mine": for_user(request.user, app=notify.APP),
+        "notes": history(request.user, app=notify.APP),
+    }
+    return render(request, "council/notifications.html", context)
 
 
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:

@@ -44,6 +44,7 @@ class Paths:
     database_url: str  # DATABASE_URL, else the URL of database_file
     static_root: Path  # <var>/static: where collectstatic gathers the static files
     secret_key_file: Path  # <var>/secret_key: the key made on first start when none is set
+    admin_password_file: Path | None  # VEILLE_ADMIN_PASSWORD_FILE: the first coordinator's password
 
 
 def resolve(environ: Mapping[str, str] | None = None) -> Paths:
@@ -61,4 +62,7 @@ def resolve(environ: Mapping[str, str] | None = None) -> Paths:
         database_url=env.str("DATABASE_URL") or f"sqlite:////{database_file}",
         static_root=var_dir / "static",
         secret_key_file=var_dir / "secret_key",
+        admin_password_file=env.path("VEILLE_ADMIN_PASSWORD_FILE", SOURCE_ROOT)
+        if env.str("VEILLE_ADMIN_PASSWORD_FILE")
+        else None,
     )

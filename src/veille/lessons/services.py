@@ -17,7 +17,6 @@ from veille.audit.services import do_audit, snapshot
 from veille.core.actions import DONE, derive_status
 from veille.core.errors import VeilleError
 from veille.council import services as council
-from veille.council.models import Notice
 from veille.council.services import notifications as notify
 from veille.lessons import cycle
 from veille.lessons.exceptions import (
@@ -102,17 +101,20 @@ def _trail(actor: Actor, step: str, before: str, after: str, note: str, **target
     )
 
 
-def _announce(obj: Observation | Lesson, stage: str, owner: str | None = None) -> None:
+def _announce(actor: Actor, obj: Observation | Lesson, stage: str, owner: str | None = None) -> None:
+    """The step awaited before is taken (its notices are cleared); tell who takes the next one."""
+    kind = "observation" if isinstance(obj, Observation) else "lesson"
+    notify.clear_step(actor, kind, obj.pk, [s for s in cycle.STAGES if s != stage])
     step = cycle.next_step(stage)
     if step is None:
         return
-    kind = "observation" if isinstance(obj, Observation) else "lesson"
     notify.send(
+        actor,
         users_for(step, owner),
-        Notice.LESSON_STEP,
+        "lesson_step",
         f"{obj.title}: {step}",
         obj.get_absolute_url(),
-        f"{kind}:{obj.pk}:{stage}",
+        notify.step_key(kind, obj.pk, stage),
         visible=obj,
     )
 
@@ -175,7 +177,7 @@ def do_record_observation(
         )
         index(DocKind.OBSERVATION, obs, obs.title, obs.text, obs.observed_on, obs.domains)
         do_audit(actor, "lessons.observation.record", obs, after=snapshot(obs))
-        _announce(obs, cycle.OBSERVED)
+        _announce(actor, obs, cycle.OBSERVED)
         return obs
 
 
@@ -203,7 +205,7 @@ def do_analyse(actor: Actor, observation_id: Any, analysis: Any) -> Observation:
         obs.save(update_fields=["analysis"])
         index(DocKind.OBSERVATION, obs, obs.title, f"{obs.text}\n{text}", obs.observed_on, obs.domains)
         do_audit(actor, "lessons.observation.analyse", obs, before=before, after=snapshot(obs))
-        _announce(obs, obs.stage)
+        _announce(actor, obs, obs.stage)
         return obs
 
 
@@ -245,7 +247,8 @@ def do_identify(
         obs.save(update_fields=["lesson"])
         index(DocKind.LESSON, lesson, lesson.title, lesson.text, now.date(), lesson.domains)
         do_audit(actor, "lessons.lesson.identify", lesson, after=snapshot(lesson))
-        _announce(lesson, lesson.stage)
+        notify.clear_step(actor, "observation", obs.pk, cycle.STAGES)
+        _announce(actor, lesson, lesson.stage)
         return lesson
 
 
@@ -261,7 +264,7 @@ def do_task(actor: Actor, lesson_id: Any, title: Any, owner: Any, due: Any, note
         lesson.save(update_fields=["action"])
         _move(actor, lesson, "task", str(values["title"]))
         do_audit(actor, "lessons.lesson.task", lesson, after=snapshot(lesson))
-        _announce(lesson, lesson.stage, lesson.action.owner)
+        _announce(actor, lesson, lesson.stage, lesson.action.owner)
         return lesson
 
 
@@ -285,7 +288,7 @@ def do_implement(actor: Actor, lesson_id: Any, note: Any = "") -> Lesson:
             )
         _move(actor, lesson, "implement", str(note or "").strip(), action.owner)
         do_audit(actor, "lessons.lesson.implement", lesson, after=snapshot(lesson))
-        _announce(lesson, lesson.stage)
+        _announce(actor, lesson, lesson.stage)
         return lesson
 
 
@@ -295,7 +298,7 @@ def _simple(step: str) -> Any:
             lesson = get_lesson(actor, lesson_id, lock=True)
             _move(actor, lesson, step, str(note or "").strip())
             do_audit(actor, f"lessons.lesson.{step}", lesson, after=snapshot(lesson))
-            _announce(lesson, lesson.stage)
+            _announce(actor, lesson, lesson.stage)
             return lesson
 
     do.__name__ = f"do_{step}"

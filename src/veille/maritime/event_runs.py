@@ -37,7 +37,9 @@ __all__ = [
     "load_history",
     "load_positions",
     "run_events",
+    "store_run",
     "synthetic_vessels",
+    "window_files",
 ]
 
 
@@ -88,15 +90,19 @@ def load_positions(
             params=[since],
         ).pl()
         df = pl.concat([before, df])
+    return as_utc(df, "timestamp"), window_files(store, since, until)
+
+
+def window_files(store: AisStore, since: datetime | None = None, until: datetime | None = None) -> list[Path]:
+    """The position parts a run over ``[since, until)`` reads (the day before ``since`` too)."""
     days = sorted((store.root / "positions").glob("day=*"))
-    files = [
+    return [
         f
         for d in days
         if (since is None or d.name[4:] >= (since - timedelta(days=1)).date().isoformat())
         and (until is None or d.name[4:] <= until.date().isoformat())
         for f in sorted(d.glob("*.parquet"))
     ]
-    return as_utc(df, "timestamp"), files
 
 
 def synthetic_vessels(
@@ -157,6 +163,28 @@ def run_events(
     d = (detectors or Detectors()).with_until(end)  # type: ignore[arg-type]
     history = load_history(store)
     events = detect_all(cleaned, history=history, detectors=d)
+    return store_run(
+        store, events, quality, d, files,
+        since=since, until=until, end=end, now=now, write=write,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def store_run(
+    store: AisStore,
+    events: pl.DataFrame,
+    quality: QualityReport,
+    detectors: Detectors,
+    files: list[Path],
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    end: datetime | None,
+    now: datetime,
+    write: bool = True,
+) -> EventRun:
+    """Keep the events of a run over ``[since, until)`` (``end``: the end of the data the
+    detectors were given) and, unless ``write`` is false, store them with the run's stamp. Both
+    engines end here (:func:`run_events`; ``veille.maritime.spark.events_job``)."""
     if since is not None:  # the context fixes before the window start events only when they span it
         events = events.filter((pl.col("end").is_null()) | (pl.col("end") >= since))
     if until is not None:  # registry changes may be later than the window
@@ -168,7 +196,7 @@ def run_events(
         "code_version": code_version(),
         "since": since.isoformat() if since else None,
         "until": end.isoformat() if isinstance(end, datetime) else None,
-        "parameters": d.params(),
+        "parameters": detectors.params(),
         "inputs": [
             {"file": str(f.relative_to(store.root)), "bytes": f.stat().st_size, "sha256": _sha256(f)}
             for f in files

@@ -14,8 +14,10 @@ where the views read. A part that is still unreadable (left by an older version,
 disk) stops the reading with :class:`StoreDamaged` naming it: skipping it would silently change
 counts and events.
 
-Ingesting the same input twice stores its rows twice: nothing is de-duplicated. A run's files
-carry its id (``part-<run>-…``), so an interrupted run can be removed file by file.
+The store itself de-duplicates nothing: ``veille ais ingest`` records each run and the content
+hash of each file it read (:mod:`veille.maritime.ingest_runs`) so that a file is not stored twice,
+and a run's files carry its id (``part-<run>-…``), so that an interrupted run can be resumed or
+rolled back.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import duckdb
+import numpy as np
 import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
@@ -40,6 +43,11 @@ from veille.core.ais.reader import AisReader
 from veille.core.ais.registry import STATIC_FIELDS, Known, records_frame, registry_changes
 from veille.core.ais.sources import Block
 from veille.kit.paths import resolve
+
+if TYPE_CHECKING:  # imported when the store is read: an ingest never needs DuckDB
+    import duckdb
+
+_REASON = attrgetter("reason")
 
 #: static reports put through the registry at once by a file ingest (and at its end)
 STATICS_BATCH = 50_000
@@ -189,7 +197,7 @@ class IngestSummary:
         }
 
 
-def _position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.DataFrame:
+def position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.DataFrame:
     """Decoded position rows (:data:`veille.core.ais.bulk.POSITION_COLUMNS`) as stored
     (:data:`POSITION_SCHEMA`): a row without a time takes ``now``, also every row's ``received_at``."""
     return pos.select(
@@ -213,10 +221,11 @@ def _position_rows(pos: pl.DataFrame, source: str | None, now: float) -> pl.Data
 class AisStore:
     """Append decoded AIS to the store; query it through DuckDB."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, *, run: str | None = None, part: int = 0) -> None:
+        """``run`` and ``part`` continue a run (its id, the number of its last part written)."""
         self.root = Path(root)
-        self.run = uuid.uuid4().hex[:12]
-        self._part = 0
+        self.run = run or uuid.uuid4().hex[:12]
+        self._part = part
         # while ingest_blocks runs with workers, position files are written in its pool
         self._pool: ThreadPoolExecutor | None = None
         self._writes: deque[Future[None]] = deque()
@@ -437,8 +446,9 @@ class AisStore:
         summary.messages += dec.messages
         summary.decoded += dec.decoded
         summary.untimed += dec.untimed
-        for r in dec.rejects:
-            summary.rejected[r.reason.value] += 1
+        if dec.rejects:
+            for reason, k in Counter(map(_REASON, dec.rejects)).items():
+                summary.rejected[reason.value] += k
         if rejects is not None and dec.rejects:
             rejects.write(
                 b"".join(b"%d\t%s\t%s\n" % (r.lineno, r.reason.value.encode(), r.line) for r in dec.rejects)
@@ -451,9 +461,9 @@ class AisStore:
                 summary.first_s = lo if summary.first_s is None else min(summary.first_s, lo)
                 summary.last_s = hi if summary.last_s is None else max(summary.last_s, hi)
             summary.positions += pos.height
-            summary.mmsis.update(pos["mmsi"].unique().to_list())
+            summary.mmsis.update(np.unique(pos["mmsi"].to_numpy()).tolist())
             if hold:
-                self._held_pos.append(_position_rows(pos, source, now))
+                self._held_pos.append(position_rows(pos, source, now))
                 self._held_rows += pos.height
             else:
                 # written together once POSITIONS_BATCH rows wait: fewer, larger files per day
@@ -518,13 +528,18 @@ class AisStore:
             self._writes.append(self._pool.submit(self._convert_and_write, batch, name))
 
     def _convert_and_write(self, batch: list[tuple[pl.DataFrame, str | None, float]], name: str) -> None:
-        rows = [_position_rows(pos, source, now) for pos, source, now in batch]
+        rows = [position_rows(pos, source, now) for pos, source, now in batch]
         self._write_positions(pl.concat(rows) if len(rows) > 1 else rows[0], name)
 
     def _drain(self, keep: int) -> None:
         """Wait for position writes until at most ``keep`` are pending (a failed write raises)."""
         while len(self._writes) > keep:
             self._writes.popleft().result()
+
+    @property
+    def last_part(self) -> int:
+        """The number of the last part this run has named (0 before any)."""
+        return self._part
 
     def _name(self) -> str:
         self._part += 1
@@ -575,6 +590,8 @@ class AisStore:
         >>> store.connect().sql("SELECT mmsi, sog_kn FROM positions").fetchall()
         [(371798000, 12.3)]
         """
+        import duckdb
+
         con = duckdb.connect()
         pos = self.root / "positions"
         ves = self.root / "vessels"

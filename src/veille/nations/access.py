@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from veille.core.errors import InvalidInput, PermissionDenied
+from veille.kit.addresses import client_address
 from veille.nations.exceptions import NotAMember, WrongNation
 from veille.nations.models import Membership, Nation, NationKind, Role
 
@@ -60,8 +61,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest, via: str = "web") -> Actor:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+        ip = client_address(request)
         user = request.user if request.user.is_authenticated else None
         return cls(user=user, ip=ip or None, via=via, _m=membership_of(user))
 
@@ -155,6 +155,44 @@ def validate_releasability(releasable_to: str, nations: Iterable[str]) -> tuple[
     if unknown:
         raise InvalidInput(f"unknown nation code(s): {', '.join(unknown)}", field="releasable_nations")
     return releasable_to, encoded
+
+
+def _audience(nations: str, owner: str | None) -> set[str]:
+    return {c for c in nations.split("|") if c} | ({owner} if owner else set())
+
+
+def releasable_within(
+    releasable_to: str,
+    nations: str,
+    owner: str | None,
+    limit: Releasable,
+    on: dt.date | None = None,
+) -> bool:
+    """Whether a record marked (``releasable_to``, ``nations`` as ``|NOR|POL|``, ``owner``) reaches no
+    reader that ``limit`` does not reach (coordinators, who see all, aside): a package built from a
+    list is never more releasable than the list."""
+    if limit.releasable_to == Releasability.PUBLIC:
+        return True
+    if releasable_to == Releasability.PUBLIC:
+        return False
+    if limit.releasable_to == Releasability.NATO:
+        if releasable_to == Releasability.NATO:
+            return True
+        day = on or dt.date.today()
+        codes = _audience(nations, owner) - {limit.owner_nation_id}
+        allies = {n.code for n in Nation.objects.filter(code__in=codes) if n.is_ally_on(day)}
+        return codes <= allies
+    # the limit reaches its listed nations (and its owner) only
+    if releasable_to == Releasability.NATO:
+        return False
+    return _audience(nations, owner) <= _audience(limit.releasable_nations, limit.owner_nation_id)
+
+
+def describe_releasability(record: Releasable) -> str:
+    """``PUBLIC``, ``NATO`` or ``NOR, POL`` (the nations), for messages."""
+    if record.releasable_to == Releasability.NATIONS:
+        return ", ".join(record.releasable_nation_codes) or Releasability.NATIONS
+    return str(record.releasable_to)
 
 
 class ReleasableQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from veille.nations.models import ApiToken, LoginFailure, Membership, Nation
+from veille.nations.models import ApiToken, Invitation, LoginFailure, Membership, Nation
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,6 +36,21 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     exclude = ("key_sha256",)
 
 
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "email",
+        "nation",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "user",
+    )
+    exclude = ("key_sha256",)
+
+
 @admin.register(LoginFailure)
 class LoginFailureAdmin(ReadOnlyAdmin):
-    list_display = ("username", "failures", "last_failure_at", "last_address", "locked_until")
+    list_display = ("username", "address", "failures", "locks", "last_failure_at", "locked_until")

@@ -24,6 +24,7 @@ class NationOut(Schema):
     status_on: str
     accession_date: dt.date | None
     partnership_date: dt.date | None
+    partnership_framework: str
     eu_member: bool
     source: str
     note: str

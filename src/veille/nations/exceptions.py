@@ -2,22 +2,44 @@
 
 VeilleError
 ├── InvalidInput
-│   └── UnknownNation          a code or name that matches no nation
+│   ├── UnknownNation          a code or name that matches no nation
+│   └── WeakPassword           a password too short, common, or the demo's published one
 ├── PermissionDenied
 │   ├── NotAMember             the user belongs to no nation nor NATO staff
-│   └── WrongNation            an editor acting for another nation
+│   ├── WrongNation            an editor acting for another nation
+│   └── GrantRefused           a grant above the granter's own rank, or to oneself
+├── NotFound
+│   └── UnknownInvitation      a link that no invitation has
 └── Conflict
-    └── AccountLocked          too many failed logins
+    ├── AccountLocked          too many failed logins
+    ├── UserExists             a user name taken by someone who is not what was asked
+    ├── InvitationUsed         an invitation's link used a second time
+    └── InvitationExpired      an invitation's link used after it expired
 """
 
 from __future__ import annotations
 
-from veille.core.errors import Conflict, InvalidInput, PermissionDenied
+from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-__all__ = ["AccountLocked", "NotAMember", "UnknownNation", "WrongNation"]
+__all__ = [
+    "AccountLocked",
+    "GrantRefused",
+    "InvitationExpired",
+    "InvitationUsed",
+    "NotAMember",
+    "UnknownInvitation",
+    "UnknownNation",
+    "UserExists",
+    "WeakPassword",
+    "WrongNation",
+]
 
 
 class UnknownNation(InvalidInput):
+    pass
+
+
+class WeakPassword(InvalidInput):
     pass
 
 
@@ -31,3 +53,23 @@ class WrongNation(PermissionDenied):
 
 class AccountLocked(Conflict):
     http_status = 423
+
+
+class UserExists(Conflict):
+    pass
+
+
+class GrantRefused(PermissionDenied):
+    pass
+
+
+class UnknownInvitation(NotFound):
+    pass
+
+
+class InvitationUsed(Conflict):
+    http_status = 410
+
+
+class InvitationExpired(Conflict):
+    http_status = 410

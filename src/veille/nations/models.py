@@ -34,6 +34,9 @@ class Nation(models.Model):
     partnership_date = models.DateField(
         null=True, blank=True, help_text=_("Start of NATO partnership where a formal date exists")
     )
+    partnership_framework = models.CharField(
+        max_length=60, blank=True, help_text=_("NATO partnership framework (Partnership for Peace…)")
+    )
     eu_member = models.BooleanField(default=False)
     aliases = models.JSONField(default=list, blank=True, help_text=_("Other spellings found in datasets"))
     source = models.CharField(max_length=300, blank=True)
@@ -106,14 +109,48 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class LoginFailure(models.Model):
-    """Failed logins counted per user name; a lock stops further attempts until it expires."""
+class Invitation(models.Model):
+    """A coordinator's invitation of a person by e-mail to a membership (a nation or NATO staff when
+    ``nation`` is empty) with a role. Only the SHA-256 of its one-time link is stored; the link
+    expires at ``expires_at`` and serves once (``accepted_at``)."""
 
-    username = models.CharField(max_length=150, unique=True)
+    email = models.EmailField()
+    nation = models.ForeignKey(Nation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.nation_id or 'NATO'}, {self.role})"
+
+
+class LoginFailure(models.Model):
+    """Failed logins counted per user name *and* client address: a lock stops further attempts from
+    that address only, so that nobody can lock a user out from elsewhere. Each lock of the same pair
+    lasts twice as long as the one before (``locks``), until a successful login or an unlock."""
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True, help_text="client address ('' when unknown)")
     failures = models.PositiveIntegerField(default=0)
+    locks = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
-    last_address = models.GenericIPAddressField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="nations_loginfailure_user_address")
+        ]
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures} failure(s)"

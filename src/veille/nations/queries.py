@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from veille.nations.models import Membership, Nation, Role
+from veille.nations.models import LoginFailure, Membership, Nation, Role
 
-__all__ = ["coordinators", "editors_of", "nation_rows"]
+__all__ = ["coordinators", "editors_of", "locked_logins", "nation_rows"]
 
 
 def coordinators() -> list[Any]:
@@ -22,6 +23,11 @@ def editors_of(*nations: str) -> list[Any]:
     """Active editors of these nations (who take a nation's steps)."""
     ids = Membership.objects.filter(role=Role.EDITOR, nation_id__in=nations).values_list("user_id", flat=True)
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def locked_logins() -> list[LoginFailure]:
+    """The user names locked now, one row per client address (coordinators' unlock page)."""
+    return list(LoginFailure.objects.filter(locked_until__gt=timezone.now()).order_by("username", "address"))
 
 
 def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict[str, Any]]:
@@ -43,6 +49,7 @@ def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict
                 "status_on": day.isoformat(),
                 "accession_date": n.accession_date,
                 "partnership_date": n.partnership_date,
+                "partnership_framework": n.partnership_framework,
                 "eu_member": n.eu_member,
                 "source": n.source,
                 "note": n.note,

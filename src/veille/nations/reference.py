@@ -102,6 +102,7 @@ class NationRecord:
     iso2: str = ""
     accession_date: dt.date | None = None
     partnership_date: dt.date | None = None
+    partnership_framework: str = ""
     eu_member: bool = False
     aliases: list[str] = field(default_factory=list)
     source: str = ""
@@ -129,6 +130,7 @@ def read_reference(folder: Path) -> list[NationRecord]:
                     iso2=ALLY_ISO2.get(code, ""),
                     accession_date=_date(row["accession_date"]),
                     partnership_date=PRIOR_PARTNERSHIP.get(code),
+                    partnership_framework="Partnership for Peace" if code in PRIOR_PARTNERSHIP else "",
                     eu_member=code in eu,
                     aliases=ALLY_ALIASES.get(code, []),
                     source=row["source_url"].strip(),
@@ -145,6 +147,7 @@ def read_reference(folder: Path) -> list[NationRecord]:
                     kind=row["kind"].strip(),
                     iso2=row["iso2"].strip(),
                     partnership_date=_date(row["partnership_date"]),
+                    partnership_framework=row["framework"].strip(),
                     eu_member=code in eu,
                     aliases=[a for a in row["aliases"].split(";") if a],
                     source=row["source_url"].strip(),

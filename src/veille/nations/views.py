@@ -2,12 +2,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from veille.core.errors import PermissionDenied, VeilleError
 from veille.kit.exports import export_response
+from veille.nations.access import Actor, require_coordinator
 from veille.nations.models import NationKind
-from veille.nations.queries import nation_rows
+from veille.nations.queries import locked_logins, nation_rows
+from veille.nations.services import do_unlock
 
 COLUMNS = [
     "code",
@@ -18,6 +26,7 @@ COLUMNS = [
     "status_on",
     "accession_date",
     "partnership_date",
+    "partnership_framework",
     "eu_member",
     "source",
     "note",
@@ -69,3 +78,29 @@ def nation_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "source": "data/reference (see data/PROVENANCE.md)",
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def login_locks(request: HttpRequest) -> HttpResponse:
+    """Coordinators see the logins locked after failed attempts, and unlock a user."""
+    actor = Actor.from_request(request)
+    try:
+        require_coordinator(actor, "unlock accounts")
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        try:
+            count = do_unlock(actor, username)
+        except VeilleError as exc:
+            messages.error(request, exc.message)
+            status = exc.http_status
+        else:
+            messages.success(
+                request,
+                _("%(user)s is unlocked (%(n)s address(es) were locked).") % {"user": username, "n": count},
+            )
+            return redirect("nations:locks")
+    return render(request, "nations/locks.html", {"rows": locked_logins()}, status=status)

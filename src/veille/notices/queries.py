@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from veille.notices.models import Notice
 
-__all__ = ["ForUser", "for_user", "history", "open_count", "unread_count"]
+__all__ = ["ForUser", "for_user", "history", "open_count", "unread_count", "users_told"]
 
 
 def _mine(user: Any, app: str | None = None) -> QuerySet[Notice]:
@@ -53,3 +53,9 @@ def unread_count(user: Any, app: str | None = None) -> int:
 def history(user: Any, app: str | None = None, limit: int = 200) -> list[Notice]:
     """Every notice of the user, open or done, newest first."""
     return list(_mine(user, app)[:limit])
+
+
+def users_told(key: str) -> set[int]:
+    """Ids of the users who were ever raised the notice ``key`` (open, read or cleared): for a
+    mechanism that tells each user once per key, such as a daily reminder."""
+    return set(Notice.objects.filter(key=key).values_list("user_id", flat=True))

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
+from veille.kit.limits import Note, PlainAmount, Title, Url
 from veille.nations.access import Actor, Releasability, require_coordinator
 from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
@@ -141,18 +142,18 @@ class ShipmentOut(Schema):
 class DecisionIn(Schema):
     step: str
     decision: str
-    comment: str = ""
+    comment: Note = ""
 
 
 class ContributionIn(Schema):
     nation: str
     kind: str = "commitment"
-    amount: str
+    amount: PlainAmount
     currency: str
     value_date: dt.date
-    source: str
+    source: Url
     package: int | None = None
-    share_pct: str | None = None
+    share_pct: PlainAmount | None = None
     releasable_to: str = Releasability.NATO
     confirm_duplicate: bool = False
 
@@ -167,7 +168,7 @@ class ShipmentIn(Schema):
 
 class ReceiptIn(Schema):
     received_on: dt.date
-    note: str = ""
+    note: Note = ""
     quantity: int | None = None  # all that was shipped, unless fewer arrived (then the note says why)
 
 
@@ -180,7 +181,7 @@ class AmendmentIn(Schema):
         description=f"at most {MAX_CHANGES_PER_AMENDMENT} changes; the list keeps at most "
         f"{MAX_ITEMS_PER_LIST} active items (422 naming the cap beyond)",
     )
-    reason: str
+    reason: Note
 
 
 class ItemIn(Schema):
@@ -188,12 +189,12 @@ class ItemIn(Schema):
 
     rank: int
     category: str
-    description: str
+    description: Title
     quantity: int
     unit: str
-    unit_cost_usd: str
-    cost_source: str
-    justification: str
+    unit_cost_usd: PlainAmount
+    cost_source: Url
+    justification: Note
 
 
 class ItemChangeIn(Schema):
@@ -212,15 +213,15 @@ class ContributionAmendIn(Schema):
     """The new amount of a pledge or commitment, in its own currency (``event``: which, when the
     contribution has several)."""
 
-    amount: str
-    source: str
-    note: str = ""
+    amount: PlainAmount
+    source: Url
+    note: Note = ""
     event: int | None = None
 
 
 class CancellationIn(Schema):
-    reason: str
-    source: str
+    reason: Note
+    source: Url
 
 
 class AmendmentOut(Schema):
@@ -231,38 +232,40 @@ class AmendmentOut(Schema):
 
 
 class PackageIn(Schema):
-    name: str = ""
+    name: Title = ""
     items: dict[int, int]
-    target_usd: str | None = None
+    target_usd: PlainAmount | None = None
     releasable_to: str = Releasability.NATO
     nations: list[str] = []
 
 
 class PackageChangeIn(Schema):
     items: dict[int, int] | None = None
-    target_usd: str | None = None
-    reason: str = ""
+    target_usd: PlainAmount | None = None
+    reason: Note = ""
 
 
 class ReleaseIn(Schema):
     """``release``: true releases the package's total funding to its recipient, false withholds it."""
 
     release: bool = True
-    note: str = ""
+    note: Note = ""
 
 
 class AllocationIn(Schema):
     package: int
-    amount: str
+    amount: PlainAmount
     currency: str
     value_date: dt.date
-    source: str
+    source: Url
 
 
 @router.get("/lists", response=list[ListOut], summary="Monthly requirement lists you may see")
 @paginate
 def purl_lists(request: HttpRequest) -> Any:
-    return [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)]
+    return [
+        queries.list_summary(lst, request.user) for lst in RequirementList.objects.visible_to(request.user)
+    ]
 
 
 @router.get(
@@ -273,9 +276,9 @@ def purl_list(request: HttpRequest, list_id: int) -> Any:
     if lst is None:
         raise PurlNotFound(f"no list {list_id} that you can see", field="list")
     return {
-        **queries.list_summary(lst),
+        **queries.list_summary(lst, request.user),
         "round": lst.round,
-        "item_rows": queries.item_rows(lst, include_removed=True),
+        "item_rows": queries.item_rows(lst, request.user, include_removed=True),
         "trail": queries.trail(lst),
     }
 
@@ -307,10 +310,12 @@ def purl_amend(request: HttpRequest, list_id: int, body: AmendmentIn) -> Any:
     return Status(201, {"id": amendment.pk, "list_id": list_id, "reopened": reopened, "state": lst.state})
 
 
-def _item_row(item_id: int) -> dict[str, Any]:
+def _item_row(request: HttpRequest, item_id: int) -> dict[str, Any]:
     item = RequirementItem.objects.select_related("requirement_list").get(pk=item_id)
     return next(
-        r for r in queries.item_rows(item.requirement_list, include_removed=True) if r["id"] == item_id
+        r
+        for r in queries.item_rows(item.requirement_list, request.user, include_removed=True)
+        if r["id"] == item_id
     )
 
 
@@ -323,7 +328,7 @@ def purl_add_item(request: HttpRequest, list_id: int, body: ItemIn) -> Any:
     item = services.do_add_item(
         Actor.from_request(request, via="api"), list_id, services.ItemData(**body.dict())
     )
-    return Status(201, _item_row(item.pk))
+    return Status(201, _item_row(request, item.pk))
 
 
 @router.post(
@@ -331,7 +336,7 @@ def purl_add_item(request: HttpRequest, list_id: int, body: ItemIn) -> Any:
 )
 def purl_change_item(request: HttpRequest, item_id: int, body: ItemChangeIn) -> Any:
     services.do_update_item(Actor.from_request(request, via="api"), item_id, body.changes)
-    return _item_row(item_id)
+    return _item_row(request, item_id)
 
 
 @router.post(
@@ -341,7 +346,7 @@ def purl_change_item(request: HttpRequest, item_id: int, body: ItemChangeIn) -> 
 )
 def purl_remove_item(request: HttpRequest, item_id: int) -> Any:
     services.do_remove_item(Actor.from_request(request, via="api"), item_id)
-    return _item_row(item_id)
+    return _item_row(request, item_id)
 
 
 @router.post(
@@ -351,7 +356,7 @@ def purl_remove_item(request: HttpRequest, item_id: int) -> Any:
 )
 def purl_reorder(request: HttpRequest, list_id: int, body: OrderIn) -> Any:
     lst = services.do_reorder_items(Actor.from_request(request, via="api"), list_id, body.items)
-    return queries.item_rows(lst)
+    return queries.item_rows(lst, request.user)
 
 
 def _package_row(request: HttpRequest, package_id: int) -> dict[str, Any]:

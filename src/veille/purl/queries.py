@@ -294,18 +294,21 @@ def lists(user: Any) -> list[RequirementList]:
     return list(RequirementList.objects.visible_to(user).prefetch_related("items"))
 
 
-def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[dict[str, Any]]:
-    """Ranked items with what packages take and what Ukraine received, and the derived status."""
+def item_rows(lst: RequirementList, user: Any, *, include_removed: bool = False) -> list[dict[str, Any]]:
+    """Ranked items with what packages take and what Ukraine received, and the derived status: as
+    ``user`` may know it, from the packages ``user`` may see (a package the reader may not see
+    neither counts as packaging an item nor as delivering it)."""
     items = lst.items.all() if include_removed else lst.items.filter(active=True)
+    seen = Package.objects.visible_to(user).values("pk")
     packaged = dict(
-        PackageItem.objects.filter(item__requirement_list=lst)
+        PackageItem.objects.filter(item__requirement_list=lst, package__in=seen)
         .values("item_id")
         .annotate(q=Sum("quantity"))
         .values_list("item_id", "q")
     )
     received: dict[int, int] = defaultdict(int)
     for s in Shipment.objects.filter(
-        package_item__item__requirement_list=lst, received_on__isnull=False
+        package_item__item__requirement_list=lst, package_item__package__in=seen, received_on__isnull=False
     ).select_related("package_item"):
         received[s.package_item.item_id] += s.received
     out = []
@@ -336,8 +339,8 @@ def item_rows(lst: RequirementList, *, include_removed: bool = False) -> list[di
     return out
 
 
-def list_summary(lst: RequirementList) -> dict[str, Any]:
-    rows = item_rows(lst)
+def list_summary(lst: RequirementList, user: Any) -> dict[str, Any]:
+    rows = item_rows(lst, user)
     whole = sum(r["quantity"] for r in rows)
     got = sum(r["received"] for r in rows)
     return {
@@ -398,13 +401,21 @@ def steps_done(lst: RequirementList) -> list[dict[str, Any]]:
 # --- packages -----------------------------------------------------------------------------------
 
 
-def package_items(package: Package) -> list[dict[str, Any]]:
+def package_items(package: Package, user: Any, lists: set[int] | None = None) -> list[dict[str, Any]]:
+    """The package's items that ``user`` may read: a package is never more releasable than the lists
+    its items come from, so an item of a list the user may not see is left out (a package composed
+    before that rule held keeps such items, shown only to the lists' readers). ``lists``: the ids of
+    the lists the user may see, when the caller has read them already."""
     out = []
+    if lists is None:
+        lists = set(RequirementList.objects.visible_to(user).values_list("pk", flat=True))
     if "items" in getattr(package, "_prefetched_objects_cache", {}):
         items: Any = package.items.all()  # read with the package (the board): no query more
     else:
         items = package.items.select_related("item", "item__requirement_list").prefetch_related("shipments")
     for pi in items:
+        if pi.item.requirement_list_id not in lists:
+            continue
         shipped = sum(s.quantity for s in pi.shipments.all())
         received = sum(s.received for s in pi.shipments.all())
         out.append(
@@ -449,9 +460,12 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
     )
     packages = list(Package.objects.visible_to(user).prefetch_related(Prefetch("items", queryset=items_qs)))
     read = (_FundingRead(user, packages), None if sees_everything(user) else _FundingRead(CONSOLE, packages))
-    for package in packages:
+    lists = set(RequirementList.objects.visible_to(user).values_list("pk", flat=True))
+    # a package's number is its place among the packages this reader sees: a package the reader may
+    # not see leaves no gap in the numbering (coordinators see every package: theirs are the records')
+    for place, package in enumerate(packages, 1):
         fund = coverage(user, package, conv, read)
-        items = package_items(package)
+        items = package_items(package, user, lists)
         # Missiles, rounds and sets are never added: progress is by value (estimated unit costs), and
         # per item in its own unit.
         whole = sum(i["quantity"] for i in items)
@@ -463,7 +477,7 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
             {
                 "package": package,
                 "id": package.pk,
-                "number": package.number,
+                "number": place,
                 "name": package.name,
                 "origin": package.origin,
                 "version": package.version,

@@ -60,13 +60,17 @@ def form_page(
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    packages, conv = queries.board(request.user)
+    user = request.user
+    packages, conv = queries.board(user)
     include_synthetic = wants_synthetic(request)
     months = queries.commitments_by_month(request.user, conv, include_synthetic=include_synthetic)
     context = {
         "packages": [p for p in packages if p["origin"] == "workflow"],
         "announced": [p for p in packages if p["origin"] == "announcement"],
-        "lists": [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)],
+        "lists": [
+            queries.list_summary(lst, request.user)
+            for lst in RequirementList.objects.visible_to(request.user)
+        ],
         "months": months,
         "month_spec": queries.month_chart(
             months, _("Commitments per month by nation, million USD"), synthetic_label=_("synthetic")
@@ -81,7 +85,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def lists(request: HttpRequest) -> HttpResponse:
-    rows = [queries.list_summary(lst) for lst in RequirementList.objects.visible_to(request.user)]
+    rows = [
+        queries.list_summary(lst, request.user) for lst in RequirementList.objects.visible_to(request.user)
+    ]
     conv = queries.Rates()
     context = {
         "lists": rows,
@@ -104,7 +110,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "NATO": actor.user is not None and actor.role in ("coordinator", "admin"),
         "USA": is_editor_of(actor, "USA"),
     }
-    items = queries.item_rows(lst, include_removed=True)
+    items = queries.item_rows(lst, request.user, include_removed=True)
     _moves(items)
     context = {
         "lst": lst,
@@ -138,7 +144,7 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # One converter for this package's own money: its rates list only the currencies it uses.
     conv = queries.Rates()
     fund = queries.coverage(request.user, package, conv)
-    items = queries.package_items(package)
+    items = queries.package_items(package, request.user)
     value = sum((i["value_usd"] for i in items), queries.ZERO)
     received_value = sum((i["received_value_usd"] for i in items), queries.ZERO)
     shares = materiel.delivery_shares(request.user, package)
@@ -372,15 +378,16 @@ def table_rows(
     conv = queries.Rates()
     visible_lists = list(RequirementList.objects.visible_to(user))
     if table == "lists":
-        rows = [queries.list_summary(lst) for lst in visible_lists]
+        rows = [queries.list_summary(lst, user) for lst in visible_lists]
     elif table == "items":
-        rows = [r for lst in visible_lists for r in queries.item_rows(lst, include_removed=True)]
+        rows = [r for lst in visible_lists for r in queries.item_rows(lst, user, include_removed=True)]
     elif table == "trail":
         rows = [r for lst in visible_lists for r in queries.trail(lst)]
     elif table == "packages":
         rows = [{k: v for k, v in p.items() if k != "package"} for p in queries.board(user)[0]]
     elif table == "package_items":
-        rows = [r for p in Package.objects.visible_to(user) for r in queries.package_items(p)]
+        lists = {lst.pk for lst in visible_lists}
+        rows = [r for p in Package.objects.visible_to(user) for r in queries.package_items(p, user, lists)]
     elif table == "contributions":
         rows = queries.contribution_rows(user, conv=conv)
     elif table == "shipments":

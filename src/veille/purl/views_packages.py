@@ -255,7 +255,7 @@ def ship(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such package, or not visible to you."))
     items = [
         (str(i["id"]), f"{i['description']} ({i['shipped']}/{i['quantity']} {i['unit']})")
-        for i in queries.package_items(package)
+        for i in queries.package_items(package, request.user)
     ]
     form = ShipmentForm(_posted(request), actor=Actor.from_request(request), items=items, package=package.pk)
     return form_page(

@@ -6,7 +6,7 @@ lower-confidence press transcriptions are returned side by side, never merged.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -251,7 +251,7 @@ def _overview(year: int | None, source: Source | None, press: Source | None) -> 
                 "press_year": p.year if p else None,
                 "press_pct": p.exact if p else None,
                 "press_url": p.source_url if p else "",
-                "cites": {k: _cite(v) for k, v in figs.items()},
+                "cites": {k: _cite(figs[k]) for k in sorted(figs)},  # the same order on every database
                 "cite_lines": [_cite_line(figs[k]) for k in CITED if k in figs],
             }
         )
@@ -274,7 +274,7 @@ def _overview(year: int | None, source: Source | None, press: Source | None) -> 
             "spending_usd_constant_m": total["spending_usd_constant"].exact
             if "spending_usd_constant" in total
             else None,
-            "cites": {k: _cite(v) for k, v in total.items()},
+            "cites": {k: _cite(total[k]) for k in sorted(total)},
         }
     return Overview(year, source, press, rows, nato_total, computed)
 
@@ -351,12 +351,20 @@ def nato_share_series(codes: Iterable[str], first_year: int = FIRST_YEAR) -> dic
     return out
 
 
-def visible_plans(user: Any, code: str | None = None) -> QuerySet[NationalPlan]:
-    """National plans this user may see (every version), newest first."""
+def visible_plans(user: Any, code: str | None = None) -> list[NationalPlan]:
+    """National plans this user may see (every version), newest first. Each plan's ``version`` is its
+    place among the versions of its nation this user may see: a version the reader may not see leaves
+    no gap in the numbering (coordinators see every version: theirs are the recorded numbers). The
+    plans are read, never saved."""
     qs = NationalPlan.objects.visible_to(user).select_related("nation").prefetch_related("years")
     if code:
         qs = qs.filter(nation_id=code)
-    return qs.order_by("nation_id", "-version")
+    plans = list(qs.order_by("nation_id", "-version"))
+    left = Counter(p.nation_id for p in plans)
+    for plan in plans:  # newest first: the newest seen is the highest number
+        plan.version = left[plan.nation_id]
+        left[plan.nation_id] -= 1
+    return plans
 
 
 PLAN_COLUMNS = [

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
 
 from veille.core.errors import VeilleError
 from veille.core.money import Money
@@ -32,8 +35,9 @@ from veille.nations.access import Actor, require_coordinator
 from veille.purl.models import FundingEvent, Role
 from veille.support.models import DonorFigure
 from veille.support.queries import releases_in_use
+from veille.web.models import IdempotentAnswer
 
-__all__ = ["ReconcileResult", "check_propose_links", "do_propose_links"]
+__all__ = ["ReconcileResult", "check_propose_links", "do_propose_links", "do_remember_answer"]
 
 
 @dataclass
@@ -127,3 +131,24 @@ def do_propose_links(actor: Actor, rule: Rule | None = None) -> ReconcileResult:
         except VeilleError as exc:  # a pair the ledger refuses (sizes moved since): named, not written
             result.refused.append(f"#{p.candidate} in #{p.record}: {exc}")
     return result
+
+
+# --- answers of API writes sent with an Idempotency-Key ------------------------------------------
+
+
+def do_remember_answer(
+    user: Any, endpoint: str, key: str, body_sha256: str, status: int, content_type: str, answer: bytes
+) -> IdempotentAnswer:
+    """Keep the first answer to an API write sent with ``Idempotency-Key`` (in the write's own
+    transaction: the change and its answer are kept together or not at all). Not audited itself:
+    the write it answers is. A second writer with the same key fails on the unique constraint."""
+    return IdempotentAnswer.objects.create(
+        user=user,
+        endpoint=endpoint[:300],
+        key=key,
+        body_sha256=body_sha256,
+        status=status,
+        content_type=content_type[:100],
+        answer=answer,
+        at=timezone.now(),
+    )

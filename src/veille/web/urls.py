@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from veille.web import claims_page, demand_page, reconcile_page, support_overview, views
+from veille.web import claims_page, demand_page, people_pages, reconcile_page, support_overview, views
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("account/", people_pages.account, name="account"),
+    path("people/", people_pages.people, name="people"),
+    path("people/invitations/new/", people_pages.invite, name="invite"),
+    path("people/<str:username>/", people_pages.person, name="person"),
+    path("invitation/<str:key>/", people_pages.invitation, name="invitation"),
 ]
 
 #: Pages that gather several mechanisms but live at a mechanism's address, under its URL names:

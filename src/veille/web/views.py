@@ -43,7 +43,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         address = Actor.from_request(request).ip
         try:
-            nation_services.check_login_allowed(username)
+            nation_services.check_login_allowed(username, address)
         except VeilleError as exc:
             form.add_error(None, exc.message)
             status = 423
@@ -52,7 +52,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user is None:
                 entry = nation_services.do_record_login_failure(username, address)
                 if entry.locked_until:
-                    form.add_error(None, _("Too many failed logins: this account is locked for a while."))
+                    form.add_error(
+                        None, _("Too many failed logins: this account is locked here for a while.")
+                    )
                     status = 423
                 else:
                     form.add_error(None, _("Wrong user name or password."))
@@ -114,7 +116,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+    """The API's one error body for a request under ``/api/`` that fails before or outside its
+    routes (an unknown address, a bad request, a server error): never the pages' HTML."""
+    if not request.path.startswith("/api/"):
+        return None
+    error: dict[str, str | None] = {"code": code, "type": code.title().replace("_", ""), "message": message}
+    error.update({"field": None, "where": request.path})
+    body = {"error": error}
+    return JsonResponse(body, status=status)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    api = _api_error(request, 404, "not_found", f"no API route at {request.path}")
+    if api is not None:
+        return api
     return render(
         request,
         "web/error.html",
@@ -128,6 +144,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    api = _api_error(request, 403, "forbidden", str(exception or "") or "you may not see or change this")
+    if api is not None:
+        return api
     return render(
         request,
         "web/error.html",
@@ -143,6 +162,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    api = _api_error(request, 400, "bad_request", "the request could not be understood")
+    if api is not None:
+        return api
     return render(
         request,
         "web/error.html",
@@ -156,6 +178,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    api = _api_error(request, 500, "server_error", "the server failed; the error has been logged")
+    if api is not None:
+        return api
     return render(
         request,
         "web/error.html",

@@ -291,3 +291,53 @@ def test_per_vessel_batches_give_the_same_events_as_the_whole(fixes: list) -> No
         parts = [pl.DataFrame(pl.from_arrow(fn(g.to_arrow()))) for _, g in df.group_by("mmsi")]
         per_vessel = pl.concat(parts).sort("event_id") if parts else whole
         assert per_vessel.equals(whole)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    heard=st.lists(
+        st.tuples(
+            st.integers(1, 6),  # vessel
+            st.integers(140, 142),  # cell latitude (0.5°)
+            st.sampled_from([-180, -179, 0, 1, 178, 179]),  # cell longitude, across 180°
+            st.integers(0, 30),  # hour
+        ),
+        max_size=80,
+    ),
+    starts=st.lists(
+        st.tuples(
+            st.integers(1, 6),
+            st.floats(70.0, 71.49),
+            st.sampled_from([-180.0, -179.0, 0.0, 1.0, 178.0, 179.0]).map(lambda x: x + 0.5),
+            st.integers(0, 30),
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_reception_counts_by_ranges_equal_the_join_of_every_cell_and_hour(heard: list, starts: list) -> None:
+    """The reception test of gaps reads sorted ranges; the same counts as a join of every cell
+    and hour of each gap's window (other vessels only, each once, longitude wrapping at 180°)."""
+    import numpy as np
+
+    reception = pl.DataFrame(
+        {
+            "cy": [h[1] for h in heard],
+            "cx": [h[2] for h in heard],
+            "hour": [h[3] for h in heard],
+            "mmsi": [h[0] for h in heard],
+        },
+        schema={"cy": pl.Int32, "cx": pl.Int32, "hour": pl.Int64, "mmsi": pl.UInt32},
+    ).unique()
+    gaps = pl.DataFrame(
+        {
+            "mmsi": [s[0] for s in starts],
+            "lat": [s[1] for s in starts],
+            "lon": [s[2] for s in starts],
+            "start_us": [s[3] * 3_600_000_000 + 1 for s in starts],
+        },
+        schema={"mmsi": pl.UInt32, "lat": pl.Float64, "lon": pl.Float64, "start_us": pl.Int64},
+    )
+    detector = GapDetector()
+    expected = detector._reception_counts_join(gaps, reception)
+    assert np.array_equal(detector.reception_counts(gaps, reception), expected)

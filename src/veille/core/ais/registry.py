@@ -123,16 +123,25 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
     seeds = [known.get(int(m)) for m in mm[first].tolist()]
     changed = np.zeros(n, dtype=bool)
     filled: dict[str, np.ndarray] = {}
+    texts: dict[str, dict[float, str]] = {}  # a text field's codes and their strings
     for k, f in enumerate(STATIC_FIELDS):
-        text = FIELD_TYPES[f] == pl.Utf8
         column = values[f]
-        if text:
-            value = np.array(column.to_list(), dtype=object)[order]
-            seed = np.array([None if x is None else x[k] for x in seeds], dtype=object)
+        if FIELD_TYPES[f] == pl.Utf8:
+            # a text as a number (equal texts, equal numbers; null: NaN), its reports' and what
+            # was known alike: no Python string per report
+            known_text = pl.Series([None if x is None else x[k] for x in seeds], dtype=pl.Utf8)
+            both = pl.concat([column.cast(pl.Utf8), known_text])
+            distinct = both.drop_nulls().unique().to_frame("s").with_row_index("c")
+            codes = both.to_frame("s").join(distinct, on="s", how="left", maintain_order="left")["c"]
+            texts[f] = dict(
+                zip(distinct["c"].cast(pl.Float64).to_list(), distinct["s"].to_list(), strict=True)
+            )
+            every = codes.cast(pl.Float64).to_numpy()
+            value, seed = every[: column.len()][order], every[column.len() :]
         else:
             value = column.cast(pl.Float64).to_numpy()[order]
             seed = np.array([np.nan if x is None or x[k] is None else x[k] for x in seeds], dtype=np.float64)
-        null = (value == None) if text else np.isnan(value)  # noqa: E711 - elementwise
+        null = np.isnan(value)
         # forward fill within each vessel, from what was known
         last = np.maximum.accumulate(np.where(null, -1, at))
         inside = last >= first[group]
@@ -140,9 +149,17 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
         out = np.where(inside, out, seed[group])
         prev = np.roll(out, 1)
         prev[first] = seed
-        same = np.equal(out, prev).astype(bool) if text else (out == prev) | (np.isnan(out) & np.isnan(prev))
-        changed |= ~same
+        changed |= ~((out == prev) | (np.isnan(out) & np.isnan(prev)))
         filled[f] = out
+
+    def kept(f: str, rows: np.ndarray) -> np.ndarray:
+        """Field ``f`` of ``rows`` (positions in ``order``), texts as strings again."""
+        got = filled[f][rows]
+        if f not in texts:
+            return got
+        strings = texts[f]
+        return np.array([None if c != c else strings[c] for c in got.tolist()], dtype=object)
+
     pick = np.flatnonzero(changed)
     pick = pick[np.lexsort((lineno[order[pick]], t[order[pick]], batch[order[pick]]))]  # in time order
     rows = order[pick]
@@ -158,11 +175,11 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
         .then(pl.lit(source, dtype=pl.Utf8))
         .otherwise(pl.col("source"))
     )
-    out_frame = out_frame.with_columns([_series(f, filled[f][pick]) for f in STATIC_FIELDS])
+    out_frame = out_frame.with_columns([_series(f, kept(f, pick)) for f in STATIC_FIELDS])
     # what is known changes only for the vessels with a change: their last report's values
     ends = np.append(first[1:], n) - 1
     ends = ends[np.unique(group[changed])]
-    latest = zip(*(_python(f, filled[f][ends]) for f in STATIC_FIELDS), strict=True)
+    latest = zip(*(_python(f, kept(f, ends)) for f in STATIC_FIELDS), strict=True)
     known.update(zip(mm[ends].tolist(), latest, strict=True))
     return out_frame
 

@@ -246,12 +246,15 @@ def scan_block(data: bytes, lines: int, first_lineno: int = 1) -> tuple[BlockSca
         c5 = s - 2  # the fill bits: one character before the checksum
         good &= (buf[c5] == 44) & (c5 > c4)
         no_payload = good & (c5 == c4 + 1)
-        for i in cand[no_payload].tolist():  # the line parser's verdict, whatever the fill bits
-            rejects.append(
-                Reject(
-                    first_lineno + i, RejectReason.EMPTY_PAYLOAD, data[starts[i] : end[i]], "empty payload"
+        empties = cand[no_payload]  # the line parser's verdict, whatever the fill bits
+        if len(empties):
+            why = RejectReason.EMPTY_PAYLOAD
+            rejects += [
+                Reject(first_lineno + i, why, data[a:b], "empty payload")
+                for i, a, b in zip(
+                    empties.tolist(), starts[empties].tolist(), end[empties].tolist(), strict=True
                 )
-            )
+            ]
         skipped[cand[no_payload]] = True
         fc = buf[s - 1].astype(np.int64)
         good &= ~no_payload & (fc >= 48) & (fc <= 53)

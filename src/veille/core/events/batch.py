@@ -10,14 +10,14 @@ their context as arguments.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 
-from veille.core.tracks import Segmenter
+from veille.core.tracks import Segmenter, valid
 
 from .cables import CableDetector
 from .encounters import EncounterDetector
@@ -72,13 +72,36 @@ def detect_all(
     []
     """
     d = detectors or Detectors()
-    marked = d.segmenter.mark(positions)
+    want = types or {"gap", "encounter", "loitering", "zone", "cable", "identity_change", "track"}
+    rows = valid(positions)
+    pool = ThreadPoolExecutor(2) if rows.height >= _PARALLEL_MIN else None
+    try:
+        # who was heard where needs only the valid rows: found while the tracks are marked
+        reception = pool.submit(reception_table, rows) if pool is not None and "gap" in want else None
+        marked = d.segmenter.mark(rows, valid_rows=True)
+        return _detect_marked(d, marked, history, want, pool, reception)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _detect_marked(
+    d: Detectors,
+    marked: pl.DataFrame,
+    history: pl.DataFrame | None,
+    want: set[str],
+    pool: ThreadPoolExecutor | None,
+    reception: Future[pl.DataFrame] | None,
+) -> pl.DataFrame:
     if d.gaps.until is None and marked.height:
         d = d.with_until(marked["timestamp"].max())  # type: ignore[arg-type]
-    want = types or {"gap", "encounter", "loitering", "zone", "cable", "identity_change", "track"}
     jobs: list[Callable[[], pl.DataFrame]] = []
     if "gap" in want:  # the longest first: the others fill the second thread meanwhile
-        jobs.append(lambda: d.gaps.detect(marked, reception=reception_table(marked)))
+        jobs.append(
+            lambda: d.gaps.detect(
+                marked, reception=reception.result() if reception is not None else reception_table(marked)
+            )
+        )
     if "encounter" in want:
         jobs.append(lambda: d.encounters.detect(marked))
     if "zone" in want:
@@ -93,9 +116,8 @@ def detect_all(
         jobs.append(lambda: d.identity.detect(history))
     # the detectors read the same marked frame and write nothing shared: their NumPy work (which
     # runs without the GIL) and Polars' overlap on two threads
-    if marked.height >= _PARALLEL_MIN and len(jobs) > 1:
-        with ThreadPoolExecutor(2) as pool:
-            parts = list(pool.map(lambda job: job(), jobs))
+    if pool is not None and len(jobs) > 1:
+        parts = list(pool.map(lambda job: job(), jobs))
     else:
         parts = [job() for job in jobs]
     parts = [p for p in parts if p.height]

@@ -79,11 +79,17 @@ def pairs_within(
     order = np.argsort(col, kind="stable")
     sc = col[order]
     cz_s = cz[order]
+    # where each run of equal column keys ends: a column found by one search is the run there
+    new_run = np.flatnonzero(sc[1:] != sc[:-1]) + 1
+    run_of = np.zeros(n, dtype=np.int64)
+    run_of[new_run] = 1
+    run_end = np.append(new_run, n)[np.cumsum(run_of)]
     ii_parts, jj_parts = [], []
     for ox, oy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
         probe = sc + ((ox << 16) + oy)  # sorted, like sc: the searches walk both arrays in order
         left = np.searchsorted(sc, probe, "left")
-        cnt = np.searchsorted(sc, probe, "right") - left
+        at = np.minimum(left, n - 1)
+        cnt = np.where(sc[at] == probe, run_end[at] - left, 0)
         total = int(cnt.sum())
         if total == 0:
             continue

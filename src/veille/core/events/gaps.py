@@ -21,7 +21,6 @@ heard again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -172,18 +171,59 @@ class GapDetector:
             flag[idx] = (shore_km[idx] > self.disabling_min_shore_km) & (
                 rx[idx] >= self.reception_min_vessels
             )
-        detail = [
-            json.dumps(
-                {"shore_km": round(float(s), 3) if np.isfinite(s) else None, "other_vessels_heard": int(r)}
-            )
-            if ok
-            else None
-            for s, r, ok in zip(shore_km, rx, long, strict=True)
-        ]
+        # the JSON that json.dumps writes for {"shore_km": …, "other_vessels_heard": …}, without
+        # a dict and an encoder per gap (floats print with repr, as json does)
+        detail: list[str | None] = [None] * gaps.height
+        for k, s, r in zip(idx.tolist(), shore_km[idx].tolist(), rx[idx].tolist(), strict=True):
+            km = repr(round(s, 3)) if np.isfinite(s) else "null"
+            detail[k] = f'{{"shore_km": {km}, "other_vessels_heard": {r}}}'
         return gaps.with_columns(likely_disabling=pl.Series(flag), detail=pl.Series(detail, dtype=pl.Utf8))
 
     def reception_counts(self, gaps: pl.DataFrame, reception: pl.DataFrame) -> np.ndarray:
-        """Other vessels heard around each gap's start during the reception window."""
+        """Other vessels heard around each gap's start during the reception window.
+
+        The reception table is sorted once by cell and hour: a gap's window in one cell (its
+        hours one after another) is then one range of rows, found by binary search, nine ranges
+        per gap; the vessels of those ranges are counted once per gap.
+        """
+        hours = int(np.ceil(self.reception_window.total_seconds() / 3600))
+        n = gaps.height
+        out = np.zeros(n, dtype=np.int64)
+        if n == 0 or reception.height == 0:
+            return out
+        cy = np.floor(gaps["lat"].to_numpy() / RX_CELL_LAT).astype(np.int64)
+        cx = np.floor(gaps["lon"].to_numpy() / RX_CELL_LON).astype(np.int64)
+        h0 = gaps["start_us"].to_numpy() // US // 3600
+        r_hour = reception["hour"].to_numpy().astype(np.int64)
+        if min(h0.min(), r_hour.min()) < 0 or max(h0.max() + hours, r_hour.max()) >= 1 << 32:
+            return self._reception_counts_join(gaps, reception)  # hours outside the packed key
+
+        def key(y: np.ndarray, x: np.ndarray, h: np.ndarray) -> np.ndarray:  # cells within +-1024
+            return ((y + 1024) << 43) | ((x + 1024) << 32) | h
+
+        rk = key(
+            reception["cy"].to_numpy().astype(np.int64), reception["cx"].to_numpy().astype(np.int64), r_hour
+        )
+        o = np.argsort(rk, kind="stable")
+        rk = rk[o]
+        rm = reception["mmsi"].to_numpy().astype(np.int64)[o]
+        dy, dx = np.repeat([-1, 0, 1], 3), np.tile([-1, 0, 1], 3)
+        py = (cy[:, None] + dy).ravel()
+        px = ((cx[:, None] + dx + 180) % 360 - 180).ravel()
+        ph = np.repeat(h0, 9)
+        lo = np.searchsorted(rk, key(py, px, ph))
+        cnt = np.searchsorted(rk, key(py, px, ph + hours)) - lo
+        total = int(cnt.sum())
+        if total == 0:
+            return out
+        k = np.repeat(np.repeat(np.arange(n, dtype=np.int64), 9), cnt)
+        heard = rm[np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)]
+        other = heard != gaps["mmsi"].to_numpy().astype(np.int64)[k]
+        pairs = pl.Series((k[other] << 32) | heard[other]).unique().to_numpy()
+        return np.bincount(pairs >> 32, minlength=n).astype(np.int64)
+
+    def _reception_counts_join(self, gaps: pl.DataFrame, reception: pl.DataFrame) -> np.ndarray:
+        """:meth:`reception_counts` as a join of every cell and hour of every gap's window."""
         hours = int(np.ceil(self.reception_window.total_seconds() / 3600))
         n = gaps.height
         cy = np.floor(gaps["lat"].to_numpy() / RX_CELL_LAT).astype(np.int64)

@@ -1,99 +1,113 @@
-"""Notifications of the Council and lessons learned: an action tasked to a user's body, due within
-7 days or overdue; a lesson waiting on a user's step. Each is a row shown on the home page and on
-the notifications page, and an e-mail through Django's mail API to users who have an address
-(``VEILLE_EMAIL_URL``). Mail is sent once the transaction commits, and a mail server that fails
-never undoes the write it reports.
+"""Notices of the Council and lessons learned, on the shared facility :mod:`veille.notices`: an
+action tasked to a user's body, due within 7 days or overdue; a lesson waiting on a user's step.
 
-Written apart from the records it announces (it knows users, keys and links, not actions or
-lessons), as PURL's notifications are, so that both can move to one shared facility later.
+They follow the state: an action's notices are to do until the action is done (evidence that
+completes it clears them for everyone), a lesson's step notice until the step is taken. A reminder
+is raised once per action, kind and due date: a user who has read one is not told again by the next
+day's ``veille council remind``. Mail is sent by :mod:`veille.notices` once the transaction commits.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from veille.audit.services import do_audit
-from veille.council.models import Notice, Notification
-from veille.nations.access import Actor
+from veille.kit.actors import ActorLike
+from veille.notices import services as notices
+from veille.notices.queries import unread_count
+from veille.notices.queries import users_told as _users_told
 
-log = logging.getLogger(__name__)
+APP = "council"
+
+#: English titles (translated where shown, from this app's catalogue), by kind.
+TITLES = {
+    "tasked": gettext_noop("An action was tasked to your body"),
+    "due_soon": gettext_noop("An action is due within 7 days"),
+    "overdue": gettext_noop("An action is overdue"),
+    "lesson_step": gettext_noop("A lesson awaits your step"),
+}
+
+ACTION_KINDS = ("tasked", "due_soon", "overdue")
+
+
+def action_key(action_id: int, kind: str, due: Any = None) -> str:
+    """The notice key of an action's ``kind``; reminders are once per due date.
+
+    >>> action_key(4, "tasked"), action_key(4, "overdue", "2026-05-01")
+    ('council:action:4:tasked', 'council:action:4:overdue:2026-05-01')
+    """
+    return f"council:action:{action_id}:{kind}" + (f":{due}" if kind != "tasked" else "")
+
+
+def step_key(kind: str, record_id: int, stage: str) -> str:
+    """The notice key of the step awaited on an observation or lesson at ``stage``.
+
+    >>> step_key("lesson", 2, "identified")
+    'council:lesson:2:identified'
+    """
+    return f"council:{kind}:{record_id}:{stage}"
 
 
 def send(
-    users: Iterable[Any], kind: str, subject: str, url: str, key: str, *, visible: Any = None
-) -> list[Notification]:
-    """Notify each user once per ``key`` (only those who may see ``visible``, when given)."""
-    now = timezone.now()
-    created: list[Notification] = []
-    seen: set[int] = set()
-    for user in users:
-        if user.pk in seen or (visible is not None and not visible.is_visible_to(user)):
-            continue
-        seen.add(user.pk)
-        if Notification.objects.filter(user_id=user.pk, key=key).exists():
-            continue
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        user=user, kind=kind, subject=subject[:300], url=url, key=key[:120], created_at=now
-                    )
-                )
-        except IntegrityError:  # sent by a concurrent run in the meantime
-            continue
-    if created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _mail(ids))
-    return created
+    actor: ActorLike,
+    users: Iterable[Any],
+    kind: str,
+    subject: str,
+    url: str,
+    key: str,
+    *,
+    visible: Any = None,
+) -> list[Any]:
+    """Raise the notice ``key`` for each of ``users`` who may see ``visible`` and was never told
+    of this key (a reminder is raised once). Returns the notices created."""
+    told = _users_told(key)
+    return notices.do_raise(
+        actor,
+        key,
+        [u for u in users if u is not None and u.pk not in told],
+        app=APP,
+        kind=kind,
+        title=TITLES[kind],
+        subject=subject,
+        url=url,
+        action=True,
+        visible=visible,
+    )
 
 
-def _mail(ids: list[int]) -> None:
-    for note in Notification.objects.filter(pk__in=ids).select_related("user"):
-        address = note.user.email
-        if not address:
-            continue
-        label = str(Notice(note.kind).label)
-        try:
-            send_mail(
-                f"[veille] {label}: {note.subject}",
-                f"{label}: {note.subject}\n\n{note.url}\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [address],
-            )
-        except Exception:  # a mail server that fails must not undo the write it reports
-            log.exception("notification %s could not be e-mailed to %s", note.pk, address)
-            continue
-        Notification.objects.filter(pk=note.pk).update(emailed=True)
+def clear_action(actor: ActorLike, action: Any) -> int:
+    """The action is done: its tasked, due-soon and overdue notices are cleared for everyone."""
+    return sum(notices.do_clear(actor, action_key(action.pk, k, action.due)) for k in ACTION_KINDS)
+
+
+def clear_step(actor: ActorLike, kind: str, record_id: int, stages: Iterable[str]) -> int:
+    """The step awaited at each of ``stages`` is taken: clear those notices for everyone."""
+    return sum(notices.do_clear(actor, step_key(kind, record_id, s)) for s in stages)
 
 
 def unread(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user_id=user.pk, read_at=None).count()
+    """The user's Council and lessons notices not read yet."""
+    return unread_count(user, APP)
 
 
-@transaction.atomic
-def do_mark_read(actor: Actor) -> int:
-    """Mark the acting user's notifications read; audited. Returns how many were unread."""
+def do_mark_read(actor: ActorLike) -> int:
+    """Mark the acting user's Council and lessons notices read; audited. Returns how many."""
     if actor.user is None:
         return 0
-    count = Notification.objects.filter(user_id=actor.user.pk, read_at=None).update(read_at=timezone.now())
-    if count:
-        do_audit(
-            actor, "council.notifications.read", object_type="council.notification", after={"read": count}
-        )
-    return count
+    return notices.do_mark_read(actor, app=APP)
 
 
 __all__ = [
+    "ACTION_KINDS",
+    "APP",
+    "TITLES",
+    "action_key",
+    "clear_action",
+    "clear_step",
     "do_mark_read",
     "send",
+    "step_key",
     "unread",
 ]

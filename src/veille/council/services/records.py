@@ -27,7 +27,7 @@ from veille.council.exceptions import (
     CouncilNotFound,
     DuplicateMeeting,
 )
-from veille.council.models import Action, BodyMember, Decision, Evidence, Level, Meeting, Notice
+from veille.council.models import Action, BodyMember, Decision, Evidence, Level, Meeting
 from veille.council.rights import editors_of_body, require_coordinator, require_owner_editor
 from veille.council.services import notifications as notify
 from veille.council.sources import source_class
@@ -301,11 +301,12 @@ def create_action(
     )
     do_audit(actor, "council.action.task", action, after=snapshot(action))
     notify.send(
+        actor,
         editors_of_body(action.owner),
-        Notice.TASKED,
+        "tasked",
         f"{action.title} ({body_label(action.owner)}, due {action.due})",
         action.get_absolute_url(),
-        f"action:{action.pk}:tasked",
+        notify.action_key(action.pk, "tasked"),
         visible=action,
     )
     return action
@@ -394,6 +395,8 @@ def do_attach_evidence(
             **values, synthetic=synthetic, recorded_at=timezone.now(), recorded_by=actor.label
         )
         do_audit(actor, "council.evidence.attach", item, after=snapshot(item))
+        if item.completes:
+            notify.clear_action(actor, action)
         return item
 
 
@@ -435,11 +438,10 @@ def do_remind(actor: Actor, on: dt.date | None = None) -> dict[str, int]:
             if kind is None:
                 continue
             users = editors_of_body(action.owner) + (coordinators() if kind == "overdue" else [])
-            notice = Notice.OVERDUE if kind == "overdue" else Notice.DUE_SOON
             subject = f"{action.title} ({body_label(action.owner)}, due {action.due})"
-            key = f"action:{action.pk}:{kind}:{action.due}"
+            key = notify.action_key(action.pk, kind, action.due)
             sent[kind] += len(
-                notify.send(users, notice, subject, action.get_absolute_url(), key, visible=action)
+                notify.send(actor, users, kind, subject, action.get_absolute_url(), key, visible=action)
             )
         do_audit(actor, "council.remind", None, object_type="council.notification", after=sent)
     return sent

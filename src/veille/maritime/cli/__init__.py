@@ -7,6 +7,7 @@ the store an action works on, times and addresses given on the command line).
 
 =============  =====================================================================================
 ``ingest``     read NMEA or CSV archives (files, .gz, stdin, tcp://) into the store (:mod:`.ingest`)
+``runs``       the ingest runs recorded in the store; ``rollback RUN``, ``resume RUN`` (:mod:`.runs`)
 ``replay``     serve a capture over TCP on 127.0.0.1 (:mod:`.replay`)
 ``stats``      what the store holds (:mod:`.stats`)
 ``generate``   seeded synthetic traffic as NMEA (:mod:`.generate`)

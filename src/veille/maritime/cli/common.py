@@ -14,12 +14,10 @@ import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import CommandError
-
-from veille.core.ais.sources import parse_tcp_url
-from veille.maritime.store import AisStore, default_store
+if TYPE_CHECKING:
+    from veille.maritime.store import AisStore
 
 __all__ = [
     "EXIT_ARGS",
@@ -29,6 +27,7 @@ __all__ = [
     "EXIT_NOTHING_DECODED",
     "EXIT_STORE",
     "STORE_HELP",
+    "CommandError",
     "check_output",
     "existing_store",
     "parse_until",
@@ -44,16 +43,39 @@ EXIT_BELOW_REQUIRED = 5
 EXIT_STORE = 6
 EXIT_INTERRUPTED = 130
 
+
+class CommandError(Exception):
+    """What ends an action: one line for the user and the exit code.
+
+    The actions run without Django (``veille ais`` starts through
+    :mod:`veille.maritime.cli.runner`); the management command turns this error into Django's.
+
+    >>> err = CommandError("store x: no such folder", returncode=EXIT_INPUT)
+    >>> (str(err), err.returncode)
+    ('store x: no such folder', 3)
+    """
+
+    def __init__(self, message: str, returncode: int = 1) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+
+
 STORE_HELP = "store folder (default $VEILLE_AIS_STORE, else $VEILLE_VAR_DIR/ais)"
 
 
 def store_root(opts: dict[str, Any]) -> Path:
     """The folder an action works on: ``--store``, else the one the pages read
     (:func:`veille.maritime.store.default_store`, whatever the current directory)."""
-    return Path(opts["store"]) if opts.get("store") else default_store()
+    if opts.get("store"):
+        return Path(opts["store"])
+    from veille.maritime.store import default_store
+
+    return default_store()
 
 
 def store_of(opts: dict[str, Any]) -> AisStore:
+    from veille.maritime.store import AisStore  # Polars and DuckDB: only once an action runs
+
     return AisStore(store_root(opts))
 
 
@@ -90,6 +112,8 @@ def tcp_address(item: str) -> tuple[str, int]:
     >>> tcp_address("tcp://127.0.0.1:10110")
     ('127.0.0.1', 10110)
     """
+    from veille.core.ais.sources import parse_tcp_url
+
     try:
         return parse_tcp_url(item)
     except ValueError as exc:

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import io
 import json
+from argparse import ArgumentParser
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.core.management.base import CommandError, CommandParser
 
 from veille.core.env import data_dir
 from veille.core.events.batch import Detectors
 from veille.core.events.schema import EVENT_TYPES
-from veille.maritime.cli.common import EXIT_ARGS, EXIT_INPUT, check_output, store_of
+from veille.maritime.cli.common import EXIT_ARGS, EXIT_INPUT, CommandError, check_output, store_of
 from veille.maritime.event_files import filter_zone, read_events
 from veille.maritime.event_runs import load_positions, run_events
 
@@ -26,7 +26,7 @@ __all__ = ["TYPE_GROUPS", "add_parser", "check", "detectors_of", "run", "when", 
 TYPE_GROUPS = {"zone": ["zone_entry", "zone_exit"], "track": ["position_jump", "shared_mmsi"]}
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser(
         "events", help="detect (or read) events: gaps, encounters, loitering, zones, cables, …"
     )
@@ -46,6 +46,18 @@ def add_parser(sub: Any) -> CommandParser:
         help="more zones: a GeoJSON file or a folder of them (repeatable)",
     )
     parser.add_argument("--dry-run", action="store_true", help="detect but do not store the run")
+    parser.add_argument(
+        "--engine",
+        choices=["embedded", "spark"],
+        default="embedded",
+        help="embedded (default): this process, Polars and DuckDB; spark: Apache Spark, vessels "
+        "grouped on its executors (docs/scale.md)",
+    )
+    parser.add_argument(
+        "--master",
+        help="with --engine spark: the Spark master (local[N], spark://HOST:PORT, yarn, k8s://…; default "
+        "$VEILLE_SPARK_MASTER, else local[*])",
+    )
     parser.add_argument(
         "--stats", action="store_true", help="write statistics per day, zone and flag instead of the events"
     )
@@ -74,6 +86,10 @@ def check(opts: dict[str, Any]) -> None:
             )
     if opts.get("output"):
         check_output("--output", opts["output"])
+    if opts.get("master") and opts.get("engine") != "spark":
+        raise CommandError("--master applies to --engine spark", returncode=EXIT_ARGS)
+    if opts.get("engine") == "spark" and opts.get("stored"):
+        raise CommandError("--stored reads the stored events: no engine runs", returncode=EXIT_ARGS)
     if opts.get("zone"):
         from veille.core.events.zones import shipped_zones
 
@@ -140,9 +156,12 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         except KeyError as exc:
             raise CommandError(f"--zone {opts['zone']}: unknown zone") from exc
     else:
-        result = run_events(
-            store, since=since, until=until, write=not opts.get("dry_run"), detectors=detectors
-        )
+        if opts.get("engine") == "spark":
+            result = _spark(opts, store, since, until, detectors)
+        else:
+            result = run_events(
+                store, since=since, until=until, write=not opts.get("dry_run"), detectors=detectors
+            )
         df = result.events
         if types:
             df = df.filter(pl.col("type").is_in(types))
@@ -162,6 +181,28 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         write_table(table, opts["format"], opts.get("output") or "-", stdout)
         return
     write_events(df, opts["format"], opts.get("output") or "-", stdout)
+
+
+def _spark(
+    opts: dict[str, Any],
+    store: Any,
+    since: datetime | None,
+    until: datetime | None,
+    detectors: Detectors | None,
+) -> Any:
+    """``--engine spark``: the same detectors on Spark's executors (docs/scale.md)."""
+    from veille.maritime.spark.events_job import spark_events
+    from veille.maritime.spark.session import MasterUnreachable, SparkUnavailable, spark_session
+
+    try:
+        spark = spark_session(opts.get("master"), app="veille ais events")
+    except SparkUnavailable as exc:
+        raise CommandError(str(exc), returncode=EXIT_ARGS) from exc
+    except MasterUnreachable as exc:
+        raise CommandError(str(exc), returncode=EXIT_INPUT) from exc
+    return spark_events(
+        spark, store, since=since, until=until, detectors=detectors, write=not opts.get("dry_run")
+    )
 
 
 def write_table(df: pl.DataFrame, fmt: str, output: str, stdout: Any) -> None:

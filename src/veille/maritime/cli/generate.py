@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentParser
 from typing import Any
-
-from django.core.management.base import CommandParser
 
 from veille.core.ais.synth import generate
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser("generate", help="seeded synthetic traffic as NMEA (tag block s:synthetic)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--vessels", type=int, default=50)

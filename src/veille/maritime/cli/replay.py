@@ -5,19 +5,18 @@ from __future__ import annotations
 import contextlib
 import socket
 import time
+from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
-
 from veille.core.ais.nmea import PghpTime, Sentence, parse_line
 from veille.core.ais.sources import file_batches
-from veille.maritime.cli.common import EXIT_INPUT, EXIT_INTERRUPTED
+from veille.maritime.cli.common import EXIT_INPUT, EXIT_INTERRUPTED, CommandError
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser("replay", help="serve a capture over TCP on 127.0.0.1 (demos and tests)")
     parser.add_argument("file")
     parser.add_argument("--port", type=int, required=True)

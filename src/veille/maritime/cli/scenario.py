@@ -6,12 +6,11 @@ event type against its manifest (exit 5 when ``--require`` is not met).
 from __future__ import annotations
 
 import json
+from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
-
-from veille.maritime.cli.common import EXIT_BELOW_REQUIRED, EXIT_INPUT, store_root
+from veille.maritime.cli.common import EXIT_BELOW_REQUIRED, EXIT_INPUT, CommandError, store_root
 from veille.maritime.cli.events import when
 from veille.maritime.event_runs import run_events
 from veille.maritime.store import AisStore
@@ -19,7 +18,7 @@ from veille.maritime.store import AisStore
 __all__ = ["add_evaluate_parser", "add_scenario_parser", "evaluate", "scenario"]
 
 
-def add_scenario_parser(sub: Any) -> CommandParser:
+def add_scenario_parser(sub: Any) -> ArgumentParser:
     scenario_parser = sub.add_parser(
         "scenario", help="synthetic Arctic traffic with planted events, a manifest, ingested"
     )
@@ -30,7 +29,7 @@ def add_scenario_parser(sub: Any) -> CommandParser:
     return scenario_parser
 
 
-def add_evaluate_parser(sub: Any) -> CommandParser:
+def add_evaluate_parser(sub: Any) -> ArgumentParser:
     evaluate_parser = sub.add_parser(
         "evaluate", help="precision and recall per event type against a scenario's manifest"
     )

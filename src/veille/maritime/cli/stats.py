@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import json
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
-
-from veille.maritime.cli.common import EXIT_STORE, existing_store
-from veille.maritime.store import StoreError
+from veille.maritime.cli.common import EXIT_STORE, CommandError, existing_store
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser("stats", help="what the store holds")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
 
 def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
+    from veille.maritime.store import StoreError
+
     try:
         stats = existing_store(opts).stats()
     except StoreError as exc:

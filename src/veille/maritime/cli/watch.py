@@ -7,21 +7,28 @@ from __future__ import annotations
 
 import json
 import time
+from argparse import ArgumentParser
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
-
 from veille.core.events.batch import Detectors
-from veille.maritime.cli.common import EXIT_INPUT, EXIT_INTERRUPTED, parse_until, store_of, tcp_address
+from veille.maritime.cli.common import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    CommandError,
+    parse_until,
+    store_of,
+    tcp_address,
+)
 from veille.maritime.cli.events import detectors_of, when
 from veille.maritime.event_runs import LiveRun
+from veille.maritime.readers import ReaderStatus
 
 __all__ = ["add_parser", "check", "run"]
 
 
-def add_parser(sub: Any) -> CommandParser:
+def add_parser(sub: Any) -> ArgumentParser:
     parser = sub.add_parser(
         "watch", help="events live from a feed: file, - (stdin) or tcp://HOST:PORT, as JSON lines"
     )
@@ -57,10 +64,17 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         return deadline is not None and time.time() >= deadline
 
     item = opts["input"]
+    # a live reader that stores its events says so (the Arctic picture's "Live"): its status file
+    # beats while it reads (veille.maritime.readers)
+    status: ReaderStatus | None = None
+    if opts.get("save") and (item.startswith("tcp://") or item == "-"):
+        status = ReaderStatus(store_of(opts).root, "watch", item)
     if item.startswith("tcp://"):
         host, port = tcp_address(item)  # brackets for IPv6, ports 1-65535; exit 2 otherwise
 
         def lost(message: str) -> None:
+            if status is not None:
+                status.lost(message)
             stderr.write(f"veille ais watch {item}: {message}; retrying\n")
             stderr.flush()
 
@@ -69,6 +83,8 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         raise CommandError(f"{item}: no such file", returncode=EXIT_INPUT)
     else:
         batches = file_batches(item)
+    if status is not None:
+        batches = status.track(batches)
     stats = WatchStats()
     detectors = detectors_of(opts) or Detectors()
     saver = None
@@ -92,4 +108,6 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     finally:
         if saver is not None:
             saver.close(stats.as_dict())
+        if status is not None:
+            status.close()
     stderr.write(json.dumps(stats.as_dict()))

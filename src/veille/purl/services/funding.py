@@ -26,7 +26,9 @@ from veille.ledger.models import LedgerEvent
 from veille.nations.access import (
     Actor,
     Releasability,
+    describe_releasability,
     encode_nations,
+    releasable_within,
     require_coordinator,
     require_editor_for,
     validate_releasability,
@@ -157,6 +159,21 @@ def check_package(
     return out
 
 
+def check_package_releasability(
+    releasable_to: str, nations: str, owner: str | None, items: Sequence[RequirementItem]
+) -> None:
+    """A package is never more releasable than any list its items come from: a reader of the package
+    must be a reader of each of those lists."""
+    for lst in {item.requirement_list_id: item.requirement_list for item in items}.values():
+        if not releasable_within(releasable_to, nations, owner, lst):
+            raise InvalidInput(
+                f"the package would be releasable to more readers than the list “{lst.title}” its items "
+                f"come from (releasable to {describe_releasability(lst)}): make the package releasable to "
+                "those readers or fewer",
+                field="releasable_to",
+            )
+
+
 def do_create_package(
     actor: Actor,
     name: str,
@@ -175,6 +192,7 @@ def do_create_package(
         if not chosen:
             raise InvalidInput("choose at least one approved item with a quantity", field="items")
         releasable, encoded = validate_releasability(releasable_to, nations)
+        check_package_releasability(releasable, encoded, RECIPIENT, [i for i, _ in chosen])
         number = (Package.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         name = (name or "").strip()[:200] or f"PURL package {number}"
         if Package.objects.filter(name=name).exists():
@@ -228,7 +246,14 @@ def do_change_package(
             "composition": _composition(package)[0],
             "target_usd": str(package.target_usd),
         }
-        for item, quantity in check_package(actor, items or {}, package):
+        changes = check_package(actor, items or {}, package)
+        check_package_releasability(
+            package.releasable_to,
+            package.releasable_nations,
+            package.owner_nation_id,
+            [i for i, q in changes if q],
+        )
+        for item, quantity in changes:
             current = package.items.filter(item=item).first()
             if quantity == 0 and current is not None:
                 current.delete()
@@ -490,6 +515,7 @@ __all__ = [
     "ContributionData",
     "check_contribution",
     "check_package",
+    "check_package_releasability",
     "check_usd",
     "do_allocate",
     "do_change_package",

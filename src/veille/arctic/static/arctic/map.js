@@ -84,6 +84,7 @@
   const geopoint = [{ type: "geopoint", projection: "polar", fields: ["geometry.coordinates[0]", "geometry.coordinates[1]"] }];
   const mapSpec = {
     $schema: "https://vega.github.io/schema/vega/v6.json",
+    description: mapEl.getAttribute("aria-label") || "Map",
     width: width, height: height, autosize: "none", padding: 0,
     signals: [
       { name: "t", value: t0 },
@@ -99,7 +100,7 @@
       { name: "vessels_url", value: aisUrl("vessels", t0) },
       { name: "tracks_url", value: aisUrl("tracks", t0) },
       { name: "activities_url", value: url("activities") },
-      { name: "zoom", value: 1, on: [{ events: { type: "wheel", consume: true }, update: "clamp(zoom * pow(1.0015, -event.deltaY * pow(16, event.deltaMode)), 0.7, 20)" }] },
+      { name: "zoom", value: 1 },
       { name: "down", value: null, on: [{ events: "mousedown", update: "[x(), y(), tx, ty]" }, { events: "window:mouseup", update: "null" }] },
       { name: "tx", value: width / 2, on: [{ events: "window:mousemove", update: "down ? down[2] + x() - down[0] : tx" }] },
       { name: "ty", value: height * 0.22, on: [{ events: "window:mousemove", update: "down ? down[3] + y() - down[1] : ty" }] }
@@ -118,7 +119,9 @@
       { name: "tracks", url: { signal: "tracks_url" }, format: features(), transform: [{ type: "filter", expr: "show_tracks" }] },
       { name: "vessels", url: { signal: "vessels_url" }, format: features(), transform: [{ type: "filter", expr: "show_vessels" }].concat(geopoint) },
       { name: "events", url: url("events"), format: features(), transform: [{ type: "filter", expr: "show_events && datum.properties.t0 <= t && datum.properties.t1 >= t - 86400000" }].concat(geopoint) },
-      { name: "alerts", values: [], transform: geopoint }
+      { name: "alerts", values: [], transform: geopoint },
+      { name: "lat_labels", values: [{ lon: -170, lat: 60, t: "60° N" }, { lon: -170, lat: 70, t: "70° N" }, { lon: -170, lat: 80, t: "80° N" }],
+        transform: [{ type: "geopoint", projection: "polar", fields: ["lon", "lat"] }] }
     ],
     scales: [
       { name: "nation", type: "ordinal", domain: { data: "activities", field: "properties.nation" }, range: NATION_COLOURS },
@@ -126,26 +129,37 @@
       { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "zone_exit", "cable", "identity_change", "position_jump", "shared_mmsi"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#558b2f", "#00838f", "#5d4037", "#ad1457", "#283593"] }
     ],
     marks: [
-      { type: "shape", name: "m_graticule", from: { data: "graticule" }, encode: { update: { stroke: { value: "#c8d6e2" }, strokeWidth: { value: 0.5 }, fill: { value: null } } }, transform: geoshape, interactive: false },
-      { type: "shape", name: "m_countries", from: { data: "countries" }, encode: { update: { fill: { value: "#f3efe6" }, stroke: { value: "#b5ad9d" }, strokeWidth: { value: 0.5 }, tooltip: { field: "properties.name" } } }, transform: geoshape, interactive: false },
-      { type: "shape", name: "m_zones", from: { data: "zones" }, encode: { update: { fill: { value: "#5b6675" }, fillOpacity: { value: 0.05 }, stroke: { value: "#3d4652" }, strokeDash: { value: [6, 4] }, strokeWidth: { value: 1.2 }, tooltip: { field: "properties.name" } } }, transform: geoshape },
-      { type: "shape", name: "m_cables", from: { data: "cables" }, encode: { update: { stroke: { value: "#138a8a" }, strokeWidth: { value: 1 }, fill: { value: null }, tooltip: { field: "properties.name" } } }, transform: geoshape },
-      { type: "symbol", name: "m_landings", from: { data: "landings" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, size: { value: 14 }, fill: { value: "#138a8a" }, tooltip: { field: "properties.name" } } } },
-      { type: "shape", name: "m_activities", from: { data: "activities" }, encode: { update: {
+      { type: "shape", name: "m_graticule", aria: false, from: { data: "graticule" }, encode: { update: { stroke: { value: "#c8d6e2" }, strokeWidth: { value: 0.5 }, fill: { value: null } } }, transform: geoshape, interactive: false },
+      { type: "shape", name: "m_countries", aria: false, from: { data: "countries" }, encode: { update: { fill: { value: "#f3efe6" }, stroke: { value: "#b5ad9d" }, strokeWidth: { value: 0.5 }, tooltip: { field: "properties.name" } } }, transform: geoshape, interactive: false },
+      { type: "shape", name: "m_zones", aria: false, from: { data: "zones" }, encode: { update: { fill: { value: "#5b6675" }, fillOpacity: { value: 0.05 }, stroke: { value: "#3d4652" }, strokeDash: { value: [6, 4] }, strokeWidth: { value: 1.2 }, tooltip: { field: "properties.name" } } }, transform: geoshape },
+      { type: "shape", name: "m_cables", aria: false, from: { data: "cables" }, encode: { update: { stroke: { value: "#138a8a" }, strokeWidth: { value: 1 }, fill: { value: null }, tooltip: { field: "properties.name" } } }, transform: geoshape },
+      { type: "symbol", name: "m_landings", aria: false, from: { data: "landings" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, size: { value: 14 }, fill: { value: "#138a8a" }, tooltip: { field: "properties.name" } } } },
+      { type: "shape", name: "m_activities", aria: false, from: { data: "activities" }, encode: { update: {
         fill: { scale: "nation", field: "properties.nation" }, fillOpacity: { value: 0.28 },
         stroke: { scale: "nation", field: "properties.nation" }, strokeWidth: { value: 1.6 },
         strokeDash: { signal: "datum.properties.area_approximate ? [5, 3] : [1, 0]" },
         tooltip: { signal: "datum.properties.name + ' (' + datum.properties.nation + ')'" } } }, transform: geoshape },
-      { type: "shape", name: "m_tracks", from: { data: "tracks" }, encode: { update: { stroke: { scale: "group", field: "properties.group" }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.7 }, fill: { value: null } } }, transform: geoshape },
-      { type: "symbol", name: "m_vessels", from: { data: "vessels" }, encode: { update: {
+      { type: "shape", name: "m_tracks", aria: false, from: { data: "tracks" }, encode: { update: { stroke: { scale: "group", field: "properties.group" }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.7 }, fill: { value: null } } }, transform: geoshape },
+      { type: "symbol", name: "m_vessels", aria: false, from: { data: "vessels" }, encode: { update: {
         x: { field: "x" }, y: { field: "y" }, size: { value: 36 }, fill: { scale: "group", field: "properties.group" },
         stroke: { signal: "datum.properties.synthetic ? '#7a3fb0' : '#ffffff'" }, strokeWidth: { signal: "datum.properties.synthetic ? 2 : 0.6" },
         tooltip: { signal: "(datum.properties.name || datum.properties.mmsi) + ' · ' + datum.properties.flag + (datum.properties.synthetic ? ' · ' + synthetic_word : '')" } } } },
-      { type: "symbol", name: "m_events", from: { data: "events" }, encode: { update: {
+      { type: "symbol", name: "m_events", aria: false, from: { data: "events" }, encode: { update: {
         x: { field: "x" }, y: { field: "y" }, shape: { value: "triangle-up" }, size: { value: 90 },
         fill: { scale: "etype", field: "properties.event_type" }, stroke: { signal: "datum.properties.synthetic ? '#7a3fb0' : '#ffffff'" }, strokeWidth: { value: 1.5 },
         tooltip: { signal: EVENT_TIP } } } },
-      { type: "symbol", name: "m_alerts", from: { data: "alerts" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, shape: { value: "diamond" }, size: { value: 260 }, fill: { value: null }, stroke: { value: "#b3261e" }, strokeWidth: { value: 3 } } } }
+      { type: "symbol", name: "m_alerts", aria: false, from: { data: "alerts" }, encode: { update: { x: { field: "x" }, y: { field: "y" }, shape: { value: "diamond" }, size: { value: 260 }, fill: { value: null }, stroke: { value: "#b3261e" }, strokeWidth: { value: 3 } } } },
+      // labels: the countries large enough at this zoom, the zones, the parallels
+      { type: "text", name: "l_countries", aria: false, interactive: false, from: { data: "countries" }, encode: { update: {
+        x: { signal: "geoCentroid('polar', datum)[0]" }, y: { signal: "geoCentroid('polar', datum)[1]" },
+        text: { signal: "geoArea('polar', datum) > 2500 ? datum.properties.name : ''" },
+        align: { value: "center" }, baseline: { value: "middle" }, fontSize: { value: 10 }, fill: { value: "#6b6354" } } } },
+      { type: "text", name: "l_zones", aria: false, interactive: false, from: { data: "zones" }, encode: { update: {
+        x: { signal: "geoCentroid('polar', datum)[0]" }, y: { signal: "geoCentroid('polar', datum)[1]" },
+        text: { signal: "zone_names[datum.properties.id] || datum.properties.name || ''" },
+        align: { value: "center" }, baseline: { value: "middle" }, fontSize: { value: 11 }, fontWeight: { value: "bold" }, fill: { value: "#3d4652" } } } },
+      { type: "text", name: "l_parallels", aria: false, interactive: false, from: { data: "lat_labels" }, encode: { update: {
+        x: { field: "x" }, y: { field: "y" }, text: { field: "t" }, fontSize: { value: 10 }, fill: { value: "#7a8da0" }, dx: { value: 3 } } } }
     ]
   };
 
@@ -155,7 +169,52 @@
   const parsed = vega.parse(mapSpec, null, { ast: true });
   const view = new vega.View(parsed, options());
 
+  // the drawing inside a named container (role="img"): its marks are hidden from assistive
+  // technology (Vega gives them graphics roles without names; axe-core: svg-img-alt); what the map
+  // shows is in the details panel, the vessel list and the tables
+  function quiet(el) {
+    el.querySelectorAll("svg.marks > g").forEach(function (g) { g.setAttribute("aria-hidden", "true"); });
+  }
+  // the vessels shown, as buttons: each reached with the keyboard, each showing its details
+  const vesselList = document.getElementById("vessel-list");
+  const vesselCount = document.getElementById("vessel-count");
+  let listed = "";
+  function listVessels() {
+    if (!vesselList) { return; }
+    const vessels = view.data("vessels").map(function (d) { return d.properties || {}; });
+    const key = vessels.map(function (p) { return p.mmsi + "@" + p.at; }).join("|");
+    if (key === listed) { return; }
+    listed = key;
+    while (vesselList.firstChild) { vesselList.removeChild(vesselList.firstChild); }
+    vessels.slice().sort(function (a, b) { return String(a.name || a.mmsi).localeCompare(String(b.name || b.mmsi)); }).forEach(function (p) {
+      const li = h("li");
+      const b = h("button", (p.name || T.mmsi + " " + p.mmsi) + " · " + flagText(p.flag, p.group) + (p.synthetic ? " · " + T.synthetic : ""));
+      b.type = "button";
+      b.dataset.mmsi = String(p.mmsi);
+      b.addEventListener("click", function () { showVessel(p); if (details) { details.focus(); } });
+      li.appendChild(b);
+      vesselList.appendChild(li);
+    });
+    if (vesselCount) { vesselCount.textContent = String(vessels.length); }
+  }
+  // the scale bar at the map's centre: a polar stereographic map's scale changes with latitude
+  const scaleBar = document.getElementById("map-scale-bar"), scaleText = document.getElementById("map-scale-text");
+  function updateScale() {
+    if (!scaleBar || !scaleText) { return; }
+    const S = view.signal("zoom") * height * 1.45;
+    const dx = width / 2 - view.signal("tx"), dy = height / 2 - view.signal("ty");
+    const c = 2 * Math.atan(Math.sqrt(dx * dx + dy * dy) / S);  // the centre's angle from the pole
+    const kmPerPx = 6371 * 2 * Math.pow(Math.cos(c / 2), 2) / S;
+    const nice = [10, 20, 50, 100, 200, 250, 500, 1000, 2000];
+    const km = nice.filter(function (k) { return k / kmPerPx <= 140; }).pop() || 10;
+    scaleBar.style.width = Math.round(km / kmPerPx) + "px";
+    scaleText.textContent = km.toLocaleString(fr ? "fr-FR" : "en-GB") + " km";
+    mapEl.dataset.scaleKm = String(km);
+  }
   function drawn() {
+    quiet(mapEl);
+    listVessels();
+    updateScale();
     const count = function (name) { try { return view.data(name).length; } catch (e) { return 0; } };
     const counts = { countries: count("countries"), activities: count("activities"), vessels: count("vessels"), tracks: count("tracks"), events: count("events"), zones: count("zones"), cables: count("cables") };
     mapEl.dataset.drawn = JSON.stringify(counts);
@@ -172,6 +231,32 @@
   }
   view.runAsync().then(drawn).catch(function (error) { mapEl.textContent = "Map could not be drawn: " + error.message; });
 
+  // --- zoom: about the cursor (wheel), or about the centre (buttons) ---------------------------
+  function zoomAt(factor, px, py) {
+    const z0 = view.signal("zoom"), z1 = Math.min(20, Math.max(0.7, z0 * factor)), k = z1 / z0;
+    const tx = view.signal("tx"), ty = view.signal("ty");
+    // the point under (px, py) stays there: the projection's centre moves towards it by the factor
+    view.signal("zoom", z1).signal("tx", px - (px - tx) * k).signal("ty", py - (py - ty) * k);
+    mapEl.dataset.zoom = String(z1);
+    return view.runAsync().then(drawn);
+  }
+  mapEl.addEventListener("wheel", function (event) {
+    event.preventDefault();
+    const svg = mapEl.querySelector("svg") || mapEl;
+    const r = svg.getBoundingClientRect();
+    zoomAt(Math.pow(1.0015, -event.deltaY * (event.deltaMode ? 16 : 1)), event.clientX - r.left, event.clientY - r.top);
+  }, { passive: false });
+  const zoomIn = document.getElementById("map-zoom-in"), zoomOut = document.getElementById("map-zoom-out"), zoomReset = document.getElementById("map-zoom-reset");
+  if (zoomIn) { zoomIn.addEventListener("click", function () { zoomAt(1.5, width / 2, height / 2); }); }
+  if (zoomOut) { zoomOut.addEventListener("click", function () { zoomAt(1 / 1.5, width / 2, height / 2); }); }
+  if (zoomReset) {
+    zoomReset.addEventListener("click", function () {
+      view.signal("zoom", 1).signal("tx", width / 2).signal("ty", height * 0.22);
+      mapEl.dataset.zoom = "1";
+      view.runAsync().then(drawn);
+    });
+  }
+
   // --- details panel --------------------------------------------------------------------------
   const details = document.getElementById("arctic-details");
   function h(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined && text !== null) { e.textContent = String(text); } if (cls) { e.className = cls; } return e; }
@@ -185,7 +270,7 @@
     if (sources && sources.length) {
       details.appendChild(h("h4", T.sources));
       const ol = h("ol");
-      sources.forEach(function (s) { const li = h("li"); if (s.url) { const a = h("a", s.url); a.href = s.url; a.rel = "noreferrer"; li.appendChild(a); } else { li.textContent = s.title; } li.appendChild(document.createTextNode(" · " + (s.date || T.undated))); ol.appendChild(li); });
+      sources.forEach(function (s) { const li = h("li"); if (s.url) { const a = h("a", s.title || s.url); a.href = s.url; a.rel = "noreferrer"; li.appendChild(a); } else { li.textContent = s.title; } li.appendChild(document.createTextNode(" · " + (s.date || T.undated))); ol.appendChild(li); });
       details.appendChild(ol);
     }
     if (link) { const a = h("a", T.more); a.href = link; details.appendChild(h("p")).appendChild(a); }
@@ -194,6 +279,9 @@
   // an event's details, whether it was clicked on the map, on the timeline or is an alert
   function showEvent(p) {
     showDetails(T.event + ": " + eventLabel(p.event_type), [[T.mmsi, p.mmsi], [T.other, p.other_mmsi], [T.flag, flagText(p.flag, p.group)], [T.zone, zoneName(p.zone)], [T.start, p.start], [T.end, p.end], ["", synthBadge(p)]], [{ title: "AIS", url: "", date: "" }]);
+  }
+  function showVessel(p) {
+    showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, flagText(p.flag, p.group)], [T.at, p.time_basis === "reception" ? p.at + " (" + T.atReception + ")" : p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], [T.shipType, p.ship_type], [T.size, p.length_m ? p.length_m + " × " + (p.width_m || "?") + " m" : null], ["", synthBadge(p)]], [{ title: "AIS" + (p.source ? ": " + p.source : ""), url: "", date: "" }]);
   }
   view.addEventListener("click", function (event, item) {
     if (!item || !item.datum || !item.mark) { return; }
@@ -205,7 +293,7 @@
         [T.area, areaText(p, item.datum.geometry) + (p.area_approximate ? " (" + T.approximate + ")" : "")], [T.assets, p.assets], [T.command, p.leading_command],
         [T.sentry, p.arctic_sentry ? T.yes : T.no]], p.sources, "/arctic/activities/" + p.id + "/");
     } else if (name === "vessels") {
-      showDetails(p.name || (T.mmsi + " " + p.mmsi), [[T.mmsi, p.mmsi], [T.flag, flagText(p.flag, p.group)], [T.at, p.time_basis === "reception" ? p.at + " (" + T.atReception + ")" : p.at], [T.speed, p.sog_kn === null ? null : p.sog_kn + " kn"], [T.shipType, p.ship_type], [T.size, p.length_m ? p.length_m + " × " + (p.width_m || "?") + " m" : null], ["", synthBadge(p)]], [{ title: "AIS" + (p.source ? ": " + p.source : ""), url: "", date: "" }]);
+      showVessel(p);
     } else if (name === "events" || name === "alerts") {
       showEvent(p);
     } else if (name === "tracks") {
@@ -243,6 +331,7 @@
     const inRange = function (from, to) { return "(" + to + " == null || " + to + " >= lo) && (" + from + " == null || " + from + " <= hi)"; };
     const spec = {
       $schema: "https://vega.github.io/schema/vega/v6.json",
+      description: timelineEl.getAttribute("aria-label") || "Timeline",
       // "fit-x" with the padding inside: the whole chart (labels, axis, padding) is tw wide, whatever
       // width the browser's fonts give the vessel and activity names ("pad" added them to tw - 300 and
       // could overflow the box by a few pixels); the height grows with the rows as before.
@@ -262,22 +351,22 @@
         { name: "nation", type: "ordinal", domain: { data: "rows", field: "nation" }, range: NATION_COLOURS },
         { name: "etype", type: "ordinal", domain: ["gap", "encounter", "loitering", "zone_entry", "zone_exit", "cable", "identity_change", "position_jump", "shared_mmsi"], range: ["#6a1b9a", "#c62828", "#ef6c00", "#2e7d32", "#558b2f", "#00838f", "#5d4037", "#ad1457", "#283593"] }
       ],
-      axes: [{ orient: "bottom", scale: "x", grid: true, gridColor: "#e3e8ee" }, { orient: "left", scale: "y", labelLimit: 280 }],
+      axes: [{ orient: "bottom", scale: "x", grid: true, gridColor: "#e3e8ee", aria: false }, { orient: "left", scale: "y", labelLimit: 280, aria: false }],
       marks: [
-        { type: "rect", name: "bars", from: { data: "rows" }, clip: true, encode: { update: {
+        { type: "rect", name: "bars", aria: false, from: { data: "rows" }, clip: true, encode: { update: {
           x: { scale: "x", field: "start" }, x2: { scale: "x", field: "end" }, y: { scale: "y", field: "name" }, height: { scale: "y", band: 1 },
           fill: { scale: "nation", field: "nation" }, fillOpacity: { signal: "datum.open_end ? 0.45 : 0.9" },
           stroke: { scale: "nation", field: "nation" }, strokeDash: { signal: "datum.open_end ? [4, 2] : [1, 0]" },
           tooltip: { signal: "datum.name + ' (' + datum.nation + ')'" } } } },
-        { type: "symbol", name: "marks", from: { data: "events" }, clip: true, encode: { update: {
+        { type: "symbol", name: "marks", aria: false, from: { data: "events" }, clip: true, encode: { update: {
           x: { scale: "x", field: "properties.t0" }, y: { scale: "y", value: T.events, offset: { signal: "bandwidth('y') / 2" } },
           shape: { value: "triangle-up" }, size: { value: 60 }, fill: { scale: "etype", field: "properties.event_type" },
           tooltip: { signal: EVENT_TIP } } } },
-        { type: "rule", name: "now", clip: true, interactive: false, encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
+        { type: "rule", name: "now", aria: false, clip: true, interactive: false, encode: { update: { x: { signal: "scale('x', t)" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#b3261e" }, strokeWidth: { value: 2 } } } }
       ]
     };
     timeline = new vega.View(vega.parse(spec, null, { ast: true }), { renderer: "svg", container: timelineEl, hover: true, expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined });
-    timeline.runAsync().then(function () { timelineEl.dataset.rendered = "true"; });
+    timeline.runAsync().then(function () { quiet(timelineEl); timelineEl.dataset.rendered = "true"; });
     timeline.addEventListener("click", function (event, item) {
       if (item && item.mark && item.mark.name === "bars") {
         const r = item.datum;
@@ -365,9 +454,17 @@
       }
     }
     const source = new EventSource(panel.dataset.stream);
-    source.addEventListener("hello", function () { state.textContent = T.live; panel.dataset.live = "true"; });
+    // "connected": this page's stream is open; "live": a reader of the feed is connected (the
+    // server says so, with how long since its last sentence, every few seconds)
+    source.addEventListener("hello", function () { panel.dataset.connected = "true"; });
+    source.addEventListener("status", function (e) {
+      const s = JSON.parse(e.data);
+      state.textContent = s.text;
+      state.dataset.live = s.live ? "true" : "false";
+      panel.dataset.live = s.live ? "true" : "false";
+    });
     source.addEventListener("alert", function (e) { addAlert(JSON.parse(e.data)); });
     source.addEventListener("activity", function () { view.signal("activities_url", url("activities", "&v=" + Date.now())).runAsync().then(drawn); });
-    source.addEventListener("error", function () { state.textContent = T.reconnecting; panel.dataset.live = "false"; });
+    source.addEventListener("error", function () { state.textContent = T.reconnecting; panel.dataset.connected = "false"; panel.dataset.live = "false"; });
   }
 })();

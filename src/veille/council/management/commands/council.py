@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -14,7 +13,7 @@ from veille.core.actions import STATUSES
 from veille.core.errors import VeilleError
 from veille.council import queries, services
 from veille.council.services.records import _Everyone
-from veille.kit.exports import dumps
+from veille.kit.exports import CsvWriter, dumps
 from veille.nations.access import Actor
 
 
@@ -89,7 +88,7 @@ class Command(BaseCommand):
             self.stdout.write(dumps([{c: r[c] for c in queries.ACTION_COLUMNS} for r in rows]))
             return
         if options["format"] == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = CsvWriter(self.stdout, lineterminator="\n")
             writer.writerow(queries.ACTION_COLUMNS)
             for r in rows:
                 writer.writerow([_plain(r[c]) for c in queries.ACTION_COLUMNS])

@@ -6,7 +6,6 @@ Exit codes: 0 done; 1 nothing to show (no figures loaded, no product of that nam
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from veille.core.errors import VeilleError
 from veille.industry import queries, scenarios
 from veille.industry.models import CapacityFigure, Product
-from veille.kit.exports import dumps
+from veille.kit.exports import CsvWriter, dumps
 
 
 class Command(BaseCommand):
@@ -70,7 +69,7 @@ class Command(BaseCommand):
             rows, columns = queries.target_rows(None, as_of, product), queries.TARGET_COLUMNS
         fmt = options["format"]
         if fmt == "csv":
-            writer = csv.writer(self.stdout)
+            writer = CsvWriter(self.stdout)
             writer.writerow(columns)
             for r in rows:
                 writer.writerow(["" if r.get(c) is None else str(r.get(c)) for c in columns])

@@ -1,62 +1,33 @@
 """``veille ais``: ingest NMEA into the AIS store, replay a capture over TCP, show store stats,
 generate synthetic traffic, detect and watch events, build and evaluate scenarios.
 
-Each action is a module of :mod:`veille.maritime.cli` (its arguments and its work); this command
-puts them together under one parser and maps the store's errors to exit codes. The arrow goes one
-way: the command imports the actions, never the reverse. Exit codes:
-:mod:`veille.maritime.cli.common`.
+Each action is a module of :mod:`veille.maritime.cli` (its arguments and its work);
+:mod:`veille.maritime.cli.runner` puts them together, and is also what the ``veille`` entry point
+runs for ``veille ais …`` without starting Django. This command is the way in through Django
+(``call_command("ais", …)``, or ``veille ais`` with Django's options): it turns the actions' errors
+into Django's. Exit codes: :mod:`veille.maritime.cli.common`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from veille.maritime.cli import events, generate, ingest, replay, scenario, stats, watch
-from veille.maritime.cli.common import EXIT_STORE, STORE_HELP, existing_store
-from veille.maritime.store import StoreError
-
-Run = Callable[[dict[str, Any], Any, Any], None]
-
-#: (add the action's parser, run it), in the order ``veille ais --help`` lists them
-ACTIONS: dict[str, tuple[Callable[[Any], CommandParser], Run]] = {
-    "ingest": (ingest.add_parser, ingest.run),
-    "replay": (replay.add_parser, replay.run),
-    "stats": (stats.add_parser, stats.run),
-    "generate": (generate.add_parser, generate.run),
-    "events": (events.add_parser, events.run),
-    "scenario": (scenario.add_scenario_parser, scenario.scenario),
-    "evaluate": (scenario.add_evaluate_parser, scenario.evaluate),
-    "watch": (watch.add_parser, watch.run),
-}
+from veille.maritime.cli import common, runner
 
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []  # reads and writes files only; no database, no URLs
-    help = (
-        "AIS: ingest NMEA (files, .gz, stdin, tcp://host:port), replay a capture, store stats, "
-        "synthetic traffic."
-    )
+    help = runner.HELP
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
-        for add_parser, _run in ACTIONS.values():
-            add_parser(sub).add_argument("--store", "--out", dest="store", help=STORE_HELP)
+        runner.add_actions(parser)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        action = opts["action"]
-        # every argument is checked before any work starts
-        if action in ("stats", "events"):
-            existing_store(opts)
-        if action == "events":
-            events.check(opts)
-        elif action == "watch":
-            watch.check(opts)
         try:
-            ACTIONS[action][1](opts, self.stdout, self.stderr)
-        except StoreError as exc:
-            raise CommandError(str(exc), returncode=EXIT_STORE) from exc
+            runner.dispatch(opts, self.stdout, self.stderr)
+        except common.CommandError as exc:
+            raise CommandError(str(exc), returncode=exc.returncode) from exc
         sys.stdout.flush()

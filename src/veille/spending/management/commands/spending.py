@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from veille.kit.exports import dumps
+from veille.kit.exports import CsvWriter, dumps
 from veille.spending import queries
 from veille.spending.models import SourceKind
 
@@ -37,7 +36,7 @@ class Command(BaseCommand):
             )
         fmt = options["format"]
         if fmt == "csv":
-            writer = csv.writer(self.stdout)
+            writer = CsvWriter(self.stdout)
             writer.writerow(queries.TABLE_COLUMNS)
             for r in rows:
                 writer.writerow([str(r[c]) if r[c] is not None else "" for c in queries.TABLE_COLUMNS])

@@ -1,4 +1,5 @@
-"""``veille demo``: load the shipped public data and the demo users (idempotent)."""
+"""``veille demo``: load the shipped public data, the synthetic demo records and the demo users
+(idempotent). The reference nations are no demo data: ``veille migrate`` loads them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from veille.nations.services import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
-    help = "Load the shipped reference and public data and create the demo users. Safe to run again."
+    help = (
+        "Load the shipped public datasets and the synthetic demo records, and create the demo users "
+        "(the reference nations come with `veille migrate`). Safe to run again."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -25,6 +29,12 @@ class Command(BaseCommand):
             "five minutes; run it beside the server after `veille demo`), so that open pages of the "
             "Arctic picture receive alerts",
         )
+        parser.add_argument(
+            "--loop",
+            action="store_true",
+            help="with --feed: replay a fresh scenario again each time one ends, until stopped "
+            "(Ctrl-C or SIGTERM), so that the picture stays live as long as the demo runs",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(stderr=True, quiet=options["quiet"])
@@ -34,8 +44,12 @@ class Command(BaseCommand):
             from veille.arctic.demo import run_feed
 
             console.print("Arctic live feed: a synthetic scenario replayed through the live readers")
-            self.stdout.write(json.dumps(run_feed(Path(settings.AIS_STORE))))
-            return
+            while True:
+                result = run_feed(Path(settings.AIS_STORE))
+                self.stdout.write(json.dumps(result))
+                if not options["loop"] or result.get("interrupted"):
+                    return
+                console.print("Arctic live feed: replayed; a fresh scenario follows")
         for label, module in app_modules("demo"):
             console.rule(f"[bold]{label}")
             result = module.load(console)

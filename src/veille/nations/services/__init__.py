@@ -1,4 +1,5 @@
-"""Every write of the nations app: reference nations, memberships, API tokens, login failures."""
+"""Every write of the nations app: reference nations, API tokens, login failures, demo users; people
+and rights (memberships, invitations, accounts) in :mod:`veille.nations.services.people`."""
 
 from __future__ import annotations
 
@@ -18,24 +19,58 @@ from django.utils import timezone
 from veille.audit.services import do_audit, snapshot
 from veille.core.errors import InvalidInput, NotFound
 from veille.nations.access import Actor, require_coordinator
-from veille.nations.exceptions import AccountLocked, UnknownNation
+from veille.nations.exceptions import AccountLocked, UnknownNation, UserExists, WeakPassword
 from veille.nations.models import ApiToken, LoginFailure, Membership, Nation, Role
 from veille.nations.reference import read_reference
+from veille.nations.services.people import (
+    INVITATION_VALID,
+    MIN_PASSWORD_LENGTH,
+    check_accept_invitation,
+    check_grant,
+    check_invitation,
+    check_invitation_link,
+    check_membership,
+    check_new_password,
+    check_set_active,
+    do_accept_invitation,
+    do_invite,
+    do_set_active,
+    do_set_membership,
+    rank_of,
+)
 
 __all__ = [
     "DEMO_PASSWORD",
     "DEMO_USERS",
+    "INVITATION_VALID",
+    "MAX_LOCK",
+    "MIN_PASSWORD_LENGTH",
     "TOKEN_PREFIX",
     "authenticate_token",
+    "check_accept_invitation",
+    "check_first_coordinator",
+    "check_grant",
+    "check_invitation",
+    "check_invitation_link",
     "check_login_allowed",
     "check_membership",
+    "check_new_password",
+    "check_set_active",
+    "check_unlock",
+    "do_accept_invitation",
+    "do_create_coordinator",
     "do_create_demo_users",
     "do_create_token",
+    "do_invite",
     "do_load_reference",
     "do_record_login",
     "do_record_login_failure",
     "do_revoke_token",
+    "do_set_active",
     "do_set_membership",
+    "do_unlock",
+    "lock_duration",
+    "rank_of",
     "resolve_nation",
 ]
 
@@ -81,29 +116,6 @@ def do_load_reference(actor: Actor, folder: Path | None = None) -> dict[str, int
         else:
             counts["unchanged"] += 1
     return counts
-
-
-def check_membership(nation_code: str | None, role: str) -> Nation | None:
-    if role not in Role.values:
-        raise InvalidInput(f"must be one of {', '.join(Role.values)}", field="role")
-    if nation_code is None:
-        return None
-    nation = Nation.objects.filter(code=nation_code.upper()).first()
-    if nation is None:
-        raise UnknownNation(f"no nation has code {nation_code!r}", field="nation")
-    return nation
-
-
-@transaction.atomic
-def do_set_membership(actor: Actor, user: Any, nation_code: str | None, role: str) -> Membership:
-    """Place a user in a nation (or in NATO staff when ``nation_code`` is None) with a role."""
-    require_coordinator(actor, "change memberships")
-    nation = check_membership(nation_code, role)
-    current = Membership.objects.filter(user=user).first()
-    before = snapshot(current)
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"nation": nation, "role": role})
-    do_audit(actor, "membership.set", membership, before=before, after=snapshot(membership))
-    return membership
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -152,45 +164,103 @@ def authenticate_token(clear: str) -> object | None:
 
 
 # --- login failures and lockout -------------------------------------------------------------
+# Failures count per user name and client address: an outsider who guesses from one address locks
+# that address out, never the user at hers. Each new lock of the same pair lasts twice as long as
+# the one before (VEILLE_LOGIN_LOCK_MINUTES, twice, four times… up to MAX_LOCK), so that guessing
+# slows down faster than it can go on; a successful login from that address, or an unlock, forgets it.
+
+#: The longest a lock lasts, however many came before it.
+MAX_LOCK = dt.timedelta(hours=24)
 
 
-def check_login_allowed(username: str) -> None:
-    """Raise :class:`AccountLocked` while the user name is locked."""
-    entry = LoginFailure.objects.filter(username=username.casefold()).first()
+def _pair(username: str, address: str | None) -> dict[str, str]:
+    return {"username": username.strip().casefold()[:150], "address": (address or "")[:45]}
+
+
+def lock_duration(locks: int) -> dt.timedelta:
+    """How long the ``locks``-th lock of one user name and address lasts (doubling, capped)."""
+    minutes = settings.VEILLE_LOGIN_LOCK_MINUTES * 2 ** min(max(locks - 1, 0), 16)
+    return min(dt.timedelta(minutes=minutes), MAX_LOCK)
+
+
+def check_login_allowed(username: str, address: str | None = None) -> None:
+    """Raise :class:`AccountLocked` while the user name is locked for this client address."""
+    entry = LoginFailure.objects.filter(**_pair(username, address)).first()
     if entry and entry.locked_until and entry.locked_until > timezone.now():
-        until = entry.locked_until.strftime("%H:%M UTC")
-        raise AccountLocked(f"too many failed logins: this account is locked until {until}", field="username")
+        until = entry.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+        raise AccountLocked(
+            f"too many failed logins from your address: this account is locked here until {until}",
+            field="username",
+        )
 
 
 @transaction.atomic
 def do_record_login_failure(username: str, address: str | None) -> LoginFailure:
-    """Count a failed login; lock the user name after ``VEILLE_LOGIN_MAX_FAILURES`` in a row."""
-    entry, _ = LoginFailure.objects.select_for_update().get_or_create(username=username.casefold())
+    """Count a failed login of ``username`` from ``address``; lock the pair after
+    ``VEILLE_LOGIN_MAX_FAILURES`` in a row, for longer at each new lock."""
+    pair = _pair(username, address)
+    LoginFailure.objects.get_or_create(username=pair["username"], address=pair["address"])
+    entry = LoginFailure.objects.select_for_update().get(**pair)
     now = timezone.now()
     if entry.locked_until and entry.locked_until <= now:
         entry.failures = 0
         entry.locked_until = None
     entry.failures += 1
     entry.last_failure_at = now
-    entry.last_address = address
     if entry.failures >= settings.VEILLE_LOGIN_MAX_FAILURES:
-        entry.locked_until = now + dt.timedelta(minutes=settings.VEILLE_LOGIN_LOCK_MINUTES)
+        entry.locks += 1
+        entry.locked_until = now + lock_duration(entry.locks)
     entry.save()
     actor = Actor(ip=address, system=None, via="web")
     do_audit(actor, "login.failure", entry, note=f"{entry.failures} failure(s) for {entry.username}")
     if entry.locked_until:
-        do_audit(actor, "login.locked", entry, note=f"locked until {entry.locked_until.isoformat()}")
+        do_audit(
+            actor,
+            "login.locked",
+            entry,
+            note=f"{entry.username} locked for {address or 'an unknown address'} until "
+            f"{entry.locked_until.isoformat()} (lock {entry.locks})",
+        )
     return entry
 
 
 @transaction.atomic
 def do_record_login(actor: Actor) -> None:
-    """A successful login of ``actor.user``: its failures are forgotten, the login audited."""
+    """A successful login of ``actor.user``: its failures from this address are forgotten, the login
+    audited (those from other addresses stay: they are someone else's guesses)."""
     if actor.user is None:
         raise InvalidInput("only a user logs in", field="username")
-    username = actor.user.get_username().casefold()
-    cleared, _ = LoginFailure.objects.filter(username=username).delete()
+    cleared, _ = LoginFailure.objects.filter(**_pair(actor.user.get_username(), actor.ip)).delete()
     do_audit(actor, "login.success", actor.user, note=f"{cleared} failure(s) forgotten" if cleared else "")
+
+
+def check_unlock(actor: Actor, username: str) -> Any:
+    """The user to unlock, if the caller is a coordinator (or a command) and the user exists."""
+    require_coordinator(actor, "unlock accounts")
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None:
+        raise NotFound(f"no user called {username!r}", field="username")
+    return user
+
+
+@transaction.atomic
+def do_unlock(actor: Actor, username: str) -> int:
+    """Lift every lock and forget every failure of ``username`` (from every address); returns how
+    many addresses were locked. Audited as ``login.unlock``, even when nothing was locked."""
+    user = check_unlock(actor, username)
+    entries = LoginFailure.objects.select_for_update().filter(username=user.get_username().casefold())
+    now = timezone.now()
+    locked = [e.address or "unknown" for e in entries if e.locked_until and e.locked_until > now]
+    entries.delete()
+    do_audit(
+        actor,
+        "login.unlock",
+        user,
+        before={"locked_for": locked},
+        after={"locked_for": []},
+        note=f"{len(locked)} address(es) unlocked",
+    )
+    return len(locked)
 
 
 # --- demo users -----------------------------------------------------------------------------
@@ -229,3 +299,53 @@ def do_create_demo_users(
         if role is not None and not Membership.objects.filter(user=user).exists():
             do_set_membership(actor, user, nation_code, role)
     return created
+
+
+# --- the first coordinator (veille setup) ---------------------------------------------------
+
+
+def check_first_coordinator(username: str, email: str, password: str | None) -> None:
+    """The user name, e-mail address and password of a coordinator to create (``password`` None:
+    only the name and address are checked)."""
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not username or len(username) > 150:
+        raise InvalidInput("give a user name of 1 to 150 characters", field="username")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="username") from exc
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(f"{email!r} is not an e-mail address", field="email") from exc
+    if password is not None:
+        check_new_password(password, username=username, email=email)
+
+
+def _is_coordinator(user: Any) -> bool:
+    m = Membership.objects.filter(user=user).first()
+    return m is not None and m.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+@transaction.atomic
+def do_create_coordinator(actor: Actor, username: str, email: str, password: str | None) -> tuple[Any, bool]:
+    """Create a NATO staff coordinator (``veille setup``'s first user); returns the user and whether
+    it was created. A coordinator of that name already there is left as it is (its password too),
+    so that the command can run again; a user of that name who is not a coordinator is refused."""
+    require_coordinator(actor, "create coordinators")
+    user_model = get_user_model()
+    existing = user_model.objects.filter(username=username).first()
+    if existing is not None:
+        if _is_coordinator(existing):
+            return existing, False
+        raise UserExists(f"{username!r} is already a user and not a coordinator", field="username")
+    if password is None:
+        raise WeakPassword("a new coordinator needs a password", field="password")
+    check_first_coordinator(username, email, password)
+    user = user_model.objects.create_user(username=username, email=email, password=password)
+    do_audit(actor, "user.create", user, after={"username": username, "email": email})
+    do_set_membership(actor, user, None, Role.COORDINATOR)
+    return user, True
