@@ -64,4 +64,4 @@ def test_the_board_gives_each_package_the_funding_of_its_own_reading(
                 alone.pledged_open_usd if alone.known else None,
                 alone.access,
             ), (name, row["name"])
-            assert row["items"] == len(queries.package_items(row["package"]))
+            assert row["items"] == len(queries.package_items(row["package"], users[name]))
