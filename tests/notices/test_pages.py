@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.notices.test_services import KEY, raise_for
 from veille.notices.models import Notice
 
@@ -44,3 +46,12 @@ def test_the_api_lists_the_callers_notices_and_marks_them_read(users: dict[str, 
     done = sam.post("/api/v1/notices/read", {"app": "tests"}, content_type="application/json")
     assert done.json() == {"read": 1}
     assert Notice.objects.filter(user=users["alice"], read_at=None).count() == 1  # only the caller's
+
+
+@pytest.mark.parametrize("ids", [[2**70], [0], [-3]])
+def test_an_id_no_record_can_have_is_refused_naming_the_field(client_as: Any, ids: list[int]) -> None:
+    """An id beyond what a database column holds is a 422 naming ``ids``, never an overflow in the
+    database driver (found by the API fuzzer on SQLite)."""
+    answer = client_as("sam").post("/api/v1/notices/read", {"ids": ids}, content_type="application/json")
+    assert answer.status_code == 422, answer.content
+    assert "ids" in answer.content.decode()

@@ -29,6 +29,7 @@ __all__ = [
     "PLAIN_AMOUNT",
     "Note",
     "PlainAmount",
+    "RecordId",
     "Title",
     "Url",
 ]
@@ -51,6 +52,9 @@ MAX_POLYGON_VERTICES = 5_000
 PLAIN_AMOUNT = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
 
 Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS)]
+#: The id of a record: what a database column holds (1 to 2**63 - 1; a larger one is a 422 naming
+#: the field, never an overflow in the database driver).
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Title = Annotated[str, StringConstraints(max_length=MAX_TITLE_CHARS)]
 Url = Annotated[str, StringConstraints(max_length=MAX_URL_CHARS)]
 PlainAmount = Annotated[

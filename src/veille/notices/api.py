@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from veille.kit.limits import MAX_LIST_ITEMS, RecordId
 from veille.nations.access import Actor
 from veille.notices import queries, services
 
@@ -32,7 +33,7 @@ class NoticeOut(Schema):
 
 class ReadIn(Schema):
     app: str | None = None
-    ids: list[int] | None = None
+    ids: list[RecordId] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
 
 
 class ReadOut(Schema):

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
-from veille.kit.limits import Note, PlainAmount, Title, Url
+from veille.kit.limits import Note, PlainAmount, RecordId, Title, Url
 from veille.nations.access import Actor, Releasability, require_coordinator
 from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
@@ -206,7 +206,7 @@ class ItemChangeIn(Schema):
 class OrderIn(Schema):
     """Every active item of the draft, first to last."""
 
-    items: list[int]
+    items: list[RecordId] = Field(max_length=MAX_ITEMS_PER_LIST)
 
 
 class ContributionAmendIn(Schema):

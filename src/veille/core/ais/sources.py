@@ -537,7 +537,8 @@ def tcp_batches(
 ) -> Iterator[list[bytes]]:
     """Batches of lines from a TCP feed, reconnecting with exponential backoff and jitter.
 
-    A read that times out (no data for a second) yields an empty batch, so that a consumer can
+    A read that times out (no data for a second), and a connection that ends or cannot be made
+    (before the wait for the next attempt), yield an empty batch, so that a consumer can
     act on time while the feed is quiet. Stops when ``stop()`` turns true (checked at least every
     second, and every 0.1 s while waiting to reconnect), or when the peer closes and ``reconnect``
     is false. The backoff starts again from ``backoff_s`` once a connection has delivered data. A
@@ -619,6 +620,9 @@ def _tcp_batches(
             yield tail
         if not reconnect or stop():
             return
+        # the feed is gone: a quiet tick first, so that a reader holding lines to group (the watch)
+        # acts on them now rather than when the feed comes back
+        yield []
         if got_data:
             delay = backoff_s
         sleep(delay * (0.5 + random.random()))
