@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/veille
 
-.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps pg-client setup
+.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps setup
 
 venv: $(STAMP)
 
@@ -52,7 +52,7 @@ test: venv system-deps
 test-sqlite: venv
 	VEILLE_TEST_DB=sqlite $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
-test-postgres: venv pg-client
+test-postgres: venv system-deps
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL does not answer on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
 	VEILLE_TEST_DB=postgres VEILLE_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -q -p no:cacheprovider
 
@@ -62,9 +62,6 @@ test-browser: venv system-deps
 # the browser tests, writing their screenshots to docs/screenshots/ (otherwise var/screenshots/)
 screenshots: venv system-deps
 	SCREENSHOTS_DIR=docs/screenshots VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
-
-## PostgreSQL's client tools (pg_dump, pg_restore for `veille backup|restore`): part of system-deps
-pg-client: system-deps
 
 gettext:
 	@command -v msgfmt >/dev/null || { echo "installing Debian package gettext (msgfmt)"; \
