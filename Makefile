@@ -69,6 +69,7 @@ gettext:
 
 ## system-deps: the Debian packages `make test` needs, each installed when its command is missing:
 ## Chromium and its driver (browser tests; never a downloaded browser build), gettext (msgfmt), Java
+## (Spark tests), postgresql-client (pg_dump and pg_restore for `veille backup|restore`)
 SYSTEM_DEPS := chromium:chromium chromedriver:chromium-driver msgfmt:gettext java:openjdk-17-jre-headless pg_dump:postgresql-client pg_restore:postgresql-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && echo sudo; })
 system-deps:
