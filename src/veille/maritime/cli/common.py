@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import threading
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +31,7 @@ __all__ = [
     "EXIT_STORE",
     "STORE_HELP",
     "CommandError",
+    "Interrupt",
     "check_output",
     "existing_store",
     "parse_until",
@@ -42,6 +46,69 @@ EXIT_NOTHING_DECODED = 4
 EXIT_BELOW_REQUIRED = 5
 EXIT_STORE = 6
 EXIT_INTERRUPTED = 130
+
+
+class Interrupt:
+    """Ctrl-C during a reading command: the first one asks the run to stop at the next block (or,
+    while the main thread waits for input, stops that read at once); what was read is processed,
+    written and summarised. A second Ctrl-C stops at once (files are still never half-written).
+
+    >>> with Interrupt() as interrupt:
+    ...     def feed():
+    ...         yield [b"one"]
+    ...         interrupt._handle(2, None)  # as Ctrl-C would, while the next read waits
+    ...         yield [b"two"]
+    ...     list(interrupt.ending(feed())), interrupt.interrupted
+    ([[b'one']], True)
+    """
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self.reading = False
+        self._presses = 0
+        self._previous: Any = None
+
+    def __enter__(self) -> Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self._presses += 1
+        again, self.interrupted = self.interrupted, True
+        if self.reading or again:
+            raise KeyboardInterrupt
+
+    def guard(self, source: Iterable[Any]) -> Iterator[Any]:
+        """``source``, marked as waiting for input while the next item is read: Ctrl-C then
+        raises :class:`KeyboardInterrupt` out of the read."""
+        it = iter(source)
+        while True:
+            self.reading = True
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                self.reading = False
+            yield item
+
+    def ending(self, source: Iterable[Any]) -> Iterator[Any]:
+        """``source`` until the first Ctrl-C, which ends it (a read that was waiting is
+        abandoned; nothing it had received is lost), so that what consumes it can process what
+        it holds; a second Ctrl-C raises :class:`KeyboardInterrupt`."""
+        try:
+            for item in self.guard(source):
+                yield item
+                if self.interrupted:  # a Ctrl-C while the item was processed
+                    return
+        except KeyboardInterrupt:
+            if self._presses > 1:
+                raise
 
 
 class CommandError(Exception):

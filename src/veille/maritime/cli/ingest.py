@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
-import threading
 import time
 from argparse import ArgumentParser
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from veille.maritime.cli.common import (
     EXIT_NOTHING_DECODED,
     EXIT_STORE,
     CommandError,
+    Interrupt,
     check_output,
     parse_until,
     store_of,
@@ -93,44 +92,6 @@ def add_parser(sub: Any) -> ArgumentParser:
         "machine)",
     )
     return parser
-
-
-class _Interrupt:
-    """Ctrl-C during an ingest: the first one asks the run to stop at the next block (or, while
-    the main thread waits for input, stops that read at once); what was decoded is written and
-    the summary printed. A second Ctrl-C stops at once (files are still never half-written)."""
-
-    def __init__(self) -> None:
-        self.interrupted = False
-        self.reading = False
-        self._previous: Any = None
-
-    def __enter__(self) -> _Interrupt:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        again, self.interrupted = self.interrupted, True
-        if self.reading or again:
-            raise KeyboardInterrupt
-
-    def guard(self, source: Iterable[Any]) -> Iterator[Any]:
-        """``source``, marked as waiting for input while the next item is read."""
-        it = iter(source)
-        while True:
-            self.reading = True
-            try:
-                item = next(it)
-            except StopIteration:
-                return
-            finally:
-                self.reading = False
-            yield item
 
 
 def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
@@ -258,7 +219,7 @@ def ingest_inputs(
         ) from exc
     total = IngestSummary()
     error: CommandError | None = None
-    with _Interrupt() as interrupt:
+    with Interrupt() as interrupt:
 
         def stop_live() -> bool:
             return interrupt.interrupted or (deadline is not None and time.time() >= deadline)
@@ -444,7 +405,7 @@ def _tcp(
     item: str,
     stderr: Any,
     store: AisStore,
-    interrupt: _Interrupt,
+    interrupt: Interrupt,
     stop: Callable[[], bool],
     rejects: Any,
     progress: Callable[[IngestSummary], None],

@@ -17,6 +17,7 @@ from veille.maritime.cli.common import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
     CommandError,
+    Interrupt,
     parse_until,
     store_of,
     tcp_address,
@@ -60,8 +61,10 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
     if opts.get("until"):
         deadline = parse_until(opts["until"])
 
+    interrupt = Interrupt()
+
     def stop() -> bool:
-        return deadline is not None and time.time() >= deadline
+        return interrupt.interrupted or (deadline is not None and time.time() >= deadline)
 
     item = opts["input"]
     # a live reader that stores its events says so (the Arctic picture's "Live"): its status file
@@ -85,29 +88,33 @@ def run(opts: dict[str, Any], stdout: Any, stderr: Any) -> None:
         batches = file_batches(item)
     if status is not None:
         batches = status.track(batches)
+    # the first Ctrl-C ends the reading: the lines already read are decoded, their events
+    # reported (and saved), and the events still open are reported as at the end of a feed
+    batches = interrupt.ending(batches)
     stats = WatchStats()
     detectors = detectors_of(opts) or Detectors()
     saver = None
     if opts.get("save"):
         saver = LiveRun(store_of(opts), detectors, item)
     try:
-        for events in watch(
-            batches, detectors=detectors, until=when(opts.get("end")), stats=stats, stop=stop
-        ):
-            if saver is not None:
-                saver.save(events)
-            for row in events.iter_rows(named=True):
-                out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-                stdout.write(json.dumps(out, ensure_ascii=False))
-            stdout.flush()
-    except KeyboardInterrupt:  # Ctrl-C: what was saved stays, the run's stamp is completed
-        stderr.write(json.dumps(stats.as_dict() | {"interrupted": True}))
-        raise CommandError(
-            "interrupted: events were saved as they completed", returncode=EXIT_INTERRUPTED
-        ) from None
+        with interrupt:
+            for events in watch(
+                batches, detectors=detectors, until=when(opts.get("end")), stats=stats, stop=stop
+            ):
+                if saver is not None:
+                    saver.save(events)
+                for row in events.iter_rows(named=True):
+                    out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+                    stdout.write(json.dumps(out, ensure_ascii=False))
+                stdout.flush()
+    except KeyboardInterrupt:  # a second Ctrl-C: what was saved stays, the run's stamp is completed
+        interrupt.interrupted = True
     finally:
         if saver is not None:
             saver.close(stats.as_dict())
         if status is not None:
             status.close()
+    if interrupt.interrupted:
+        stderr.write(json.dumps(stats.as_dict() | {"interrupted": True}))
+        raise CommandError("interrupted: events were saved as they completed", returncode=EXIT_INTERRUPTED)
     stderr.write(json.dumps(stats.as_dict()))
