@@ -194,6 +194,12 @@ class _FundingRead:
         return links, [e for e in self.rows if e.pk in links], self.fig
 
 
+def funding_read(user: Any, packages: list[Package]) -> tuple[_FundingRead, _FundingRead | None]:
+    """The funding events of ``packages`` read at once, as ``user`` may see them and (for a reader
+    who does not see everything) as a whole: :func:`coverage`'s ``read``, whatever their number."""
+    return _FundingRead(user, packages), None if sees_everything(user) else _FundingRead(CONSOLE, packages)
+
+
 def coverage(
     user: Any,
     package: Package,
@@ -459,7 +465,7 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
         "shipments"
     )
     packages = list(Package.objects.visible_to(user).prefetch_related(Prefetch("items", queryset=items_qs)))
-    read = (_FundingRead(user, packages), None if sees_everything(user) else _FundingRead(CONSOLE, packages))
+    read = funding_read(user, packages)
     lists = set(RequirementList.objects.visible_to(user).values_list("pk", flat=True))
     # a package's number is its place among the packages this reader sees: a package the reader may
     # not see leaves no gap in the numbering (coordinators see every package: theirs are the records')
@@ -702,8 +708,9 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
     """
     conv = conv or Rates()
     by_list: dict[int, dict[str, Any]] = {}
-    for lst in RequirementList.objects.visible_to(user):
-        needs = sum((it.unit_cost_usd * it.quantity for it in lst.items.filter(active=True)), ZERO)
+    active = Prefetch("items", queryset=RequirementItem.objects.filter(active=True), to_attr="active_rows")
+    for lst in RequirementList.objects.visible_to(user).prefetch_related(active):
+        needs = sum((it.unit_cost_usd * it.quantity for it in lst.active_rows), ZERO)
         by_list[lst.pk] = {
             "month": lst.month.strftime("%Y-%m"),
             "list": lst.pk,
@@ -714,15 +721,18 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
             "funding_access": ALL,
             "synthetic": lst.synthetic,
         }
-    for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
-        parts = [
-            (pi.item.requirement_list_id, pi.unit_cost_usd * pi.quantity)
-            for pi in package.items.select_related("item")
-        ]
+    packages = list(
+        Package.objects.visible_to(user)
+        .filter(origin=Origin.WORKFLOW)
+        .prefetch_related(Prefetch("items", queryset=PackageItem.objects.select_related("item")))
+    )
+    read = funding_read(user, packages)  # every package's funding at once, not per package
+    for package in packages:
+        parts = [(pi.item.requirement_list_id, pi.unit_cost_usd * pi.quantity) for pi in package.items.all()]
         value = sum((v for _l, v in parts), ZERO)
         if not value:
             continue
-        fund = coverage(user, package, conv)
+        fund = coverage(user, package, conv, read)
         counted = fund.counted_usd
         for list_id, part in parts:
             if list_id in by_list:
@@ -809,6 +819,7 @@ __all__ = [
     "contribution_rows",
     "coverage",
     "coverage_by_month",
+    "funding_read",
     "item_rows",
     "list_summary",
     "lists",
