@@ -534,6 +534,12 @@ def _contributions(
     return qs
 
 
+def contribution_nations(user: Any) -> set[str]:
+    """The nations of the contributions ``user`` may see (those :func:`contribution_rows` lists), in
+    one query, without their figures."""
+    return set(_contributions(user).order_by().values_list("nation_id", flat=True).distinct())
+
+
 def contribution_rows(
     user: Any,
     nation: str | None = None,
@@ -815,6 +821,7 @@ __all__ = [
     "approved_items_left",
     "board",
     "commitments_by_month",
+    "contribution_nations",
     "contribution_row",
     "contribution_rows",
     "coverage",
