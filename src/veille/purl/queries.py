@@ -22,7 +22,7 @@ from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
 from veille.ledger import rates
 from veille.ledger.models import Kind, LedgerEvent
-from veille.ledger.queries import CONSOLE, figures
+from veille.ledger.queries import CONSOLE, Figures, figures
 from veille.nations.access import membership_of, sees_everything
 from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import (
@@ -184,6 +184,9 @@ class _FundingRead:
 
     def __init__(self, user: Any, packages: list[Package]) -> None:
         self.links: dict[int, dict[int, FundingEvent]] = defaultdict(dict)
+        if not packages:  # nothing to read
+            self.rows, self.fig = [], Figures({}, {}, frozenset())
+            return
         for fe in FundingEvent.objects.filter(package__in=packages).select_related("contribution"):
             self.links[fe.package_id][fe.event_id] = fe  # type: ignore[index]
         ids = [event_id for links in self.links.values() for event_id in links]
@@ -732,12 +735,15 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
         .filter(origin=Origin.WORKFLOW)
         .prefetch_related(Prefetch("items", queryset=PackageItem.objects.select_related("item")))
     )
-    read = funding_read(user, packages)  # every package's funding at once, not per package
+    valued = []
     for package in packages:
         parts = [(pi.item.requirement_list_id, pi.unit_cost_usd * pi.quantity) for pi in package.items.all()]
         value = sum((v for _l, v in parts), ZERO)
-        if not value:
-            continue
+        if value:
+            valued.append((package, parts, value))
+    # the funding of the packages that take anything, read at once, not package by package
+    read = funding_read(user, [package for package, _p, _v in valued])
+    for package, parts, value in valued:
         fund = coverage(user, package, conv, read)
         counted = fund.counted_usd
         for list_id, part in parts:
