@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from veille.notices.models import Notice
 
@@ -43,7 +43,7 @@ def for_user(user: Any, app: str | None = None, limit: int = 50) -> ForUser:
 def open_count(user: Any, app: str | None = None) -> int:
     """Actions to do and news not yet read: the count the header shows."""
     mine = _mine(user, app).filter(cleared_at=None)
-    return mine.filter(action=True).count() + mine.filter(action=False, read_at=None).count()
+    return int(mine.filter(Q(action=True) | Q(action=False, read_at=None)).count())  # one query
 
 
 def open_keys(keys: Iterable[str]) -> set[str]:
