@@ -185,7 +185,8 @@ class _FundingRead:
     def __init__(self, user: Any, packages: list[Package]) -> None:
         self.links: dict[int, dict[int, FundingEvent]] = defaultdict(dict)
         if not packages:  # nothing to read
-            self.rows, self.fig = [], Figures({}, {}, frozenset())
+            self.rows: list[LedgerEvent] = []
+            self.fig = Figures({}, {}, frozenset())
             return
         for fe in FundingEvent.objects.filter(package__in=packages).select_related("contribution"):
             self.links[fe.package_id][fe.event_id] = fe  # type: ignore[index]
