@@ -113,6 +113,7 @@ class WhatIfForm(forms.Form):
             self.names[key] = name
             self.fields[key] = AmountField(
                 label=name,
+                min_value=0,
                 help_text=_("tonnes per year; the scenario says %(value)s") % {"value": core.fmt(capacity)},
             )
 

@@ -19,16 +19,18 @@ leading ``-`` are refused; every refusal names the field.
 >>> parse_form_amount("1.000", "fr", field="amount")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-veille.core.errors.InvalidInput: amount: '1.000' is ambiguous ...
+veille.core.errors.InvalidInput: amount: '1.000' ...
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
@@ -44,9 +46,8 @@ AMOUNT_HELP = gettext_lazy(_HELP)
 _DIGITS = gettext_noop("%(text)r is not an amount: use the digits 0-9, without underscores")
 _SPACED = gettext_noop("%(text)r: spaces group the thousands by three")
 _AMBIGUOUS = gettext_noop("%(text)r is ambiguous or not an amount: write %(example)s or %(plain)s")
-_RANGE = gettext_noop("%(value)s is outside %(low)s to %(high)s")
 #: Every text of this module, for the test that checks they are translated.
-MESSAGES = (_HELP, _DIGITS, _SPACED, _AMBIGUOUS, _RANGE)
+MESSAGES = (_HELP, _DIGITS, _SPACED, _AMBIGUOUS)
 
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 _INT = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+"
@@ -96,41 +97,43 @@ def parse_form_amount(text: str, language: str | None = None, *, field: str = "a
 
 class AmountField(forms.CharField):
     """A form's amount, read by :func:`parse_form_amount` in the page's language; its value is the
-    plain decimal the services read (``""`` when left empty). Its help text says the forms it reads."""
+    plain decimal the services read (``""`` when left empty), within ``min_value`` and
+    ``max_value`` when given. Its help text says the forms it reads."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, min_value: float | None = None, max_value: float | None = None, **kwargs: Any
+    ) -> None:
         help_text = kwargs.pop("help_text", "")
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.help_text = format_lazy("{} ({})", help_text, AMOUNT_HELP) if help_text else AMOUNT_HELP
+        if min_value is not None:
+            self.validators.append(MinValueValidator(Decimal(str(min_value))))
+        if max_value is not None:
+            self.validators.append(MaxValueValidator(Decimal(str(max_value))))
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> Any:
         text = super().to_python(value) or ""
         try:
             return parse_form_amount(text, field=str(self.label or "amount"))
         except InvalidInput as exc:
             raise ValidationError(f"{self.label or exc.field}: {exc.message}", code="amount") from None
 
+    def run_validators(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        try:
+            super().run_validators(Decimal(str(value)))
+        except ValidationError as exc:
+            raise ValidationError([f"{self.label}: {m}" for m in exc.messages], code="range") from None
+
 
 class DecimalNumberField(AmountField):
     """A decimal number (a coordinate, a distance) read as :class:`AmountField` reads an amount,
-    as a ``float`` (``None`` when left empty), within ``min_value`` and ``max_value``."""
-
-    def __init__(
-        self, *args: Any, min_value: float | None = None, max_value: float | None = None, **kwargs: Any
-    ):
-        super().__init__(*args, **kwargs)
-        self.min_value, self.max_value = min_value, max_value
+    as a ``float`` (``None`` when left empty)."""
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         text = super().to_python(value)
         return float(text) if text else None
-
-    def validate(self, value: Any) -> None:
-        low, high = self.min_value, self.max_value
-        if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
-            raise ValidationError(
-                f"{self.label}: " + _(_RANGE) % {"value": value, "low": low, "high": high}, code="range"
-            )

@@ -13,5 +13,4 @@ KIT_MESSAGES = (
     gettext_noop("%(text)r is not an amount: use the digits 0-9, without underscores"),
     gettext_noop("%(text)r: spaces group the thousands by three"),
     gettext_noop("%(text)r is ambiguous or not an amount: write %(example)s or %(plain)s"),
-    gettext_noop("%(value)s is outside %(low)s to %(high)s"),
 )
