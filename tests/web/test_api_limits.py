@@ -54,13 +54,16 @@ def _variants(prop: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _unbounded(prop: dict[str, Any]) -> list[str]:
-    """What the property lacks: a text without ``maxLength``, a list without ``maxItems``."""
+    """What the property lacks: a text without ``maxLength``, a list without ``maxItems``, a
+    mapping without ``maxProperties``."""
     missing = []
     for v in _variants(prop):
         if v.get("type") == "string" and "maxLength" not in v and "enum" not in v and "format" not in v:
             missing.append("maxLength")
         if v.get("type") == "array" and "maxItems" not in v:
             missing.append("maxItems")
+        if v.get("type") == "object" and "additionalProperties" in v and "maxProperties" not in v:
+            missing.append("maxProperties")
         if v.get("type") == "array" and "items" in v:
             missing += [f"items {m}" for m in _unbounded(v["items"])]
     return missing

@@ -16,7 +16,7 @@ from veille.arctic.exceptions import NoSuchActivity
 from veille.arctic.models import Activity, Alert
 from veille.core.errors import PermissionDenied
 from veille.kit.exports import export_response
-from veille.kit.limits import MAX_POLYGON_VERTICES, MAX_SOURCES, Code, Codes, Note, Title, Url
+from veille.kit.limits import MAX_CODES, MAX_POLYGON_VERTICES, MAX_SOURCES, Code, Codes, Note, Title, Url
 from veille.nations.access import Actor, sees_everything
 
 router = Router(tags=["arctic"])
@@ -69,7 +69,7 @@ class ActivityIn(Schema):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     window_note: Note = ""
-    area: dict[str, Any] | None = Field(
+    area: Annotated[dict[Code, Any], Field(max_length=MAX_CODES)] | None = Field(
         None,
         description=f"a GeoJSON Point, Polygon or MultiPolygon, at most {MAX_POLYGON_VERTICES:,} vertices",
     )

@@ -73,7 +73,7 @@ class CapacityQuery(Schema):
 
 
 class ScenarioIn(Schema):
-    scenario: dict[str, Any] | None = Field(
+    scenario: Annotated[dict[Code, Any], Field(max_length=MAX_CODES)] | None = Field(
         None,
         description=f"a scenario as its files write it; each text at most {MAX_TEXT_CHARS:,} characters",
     )

@@ -4,14 +4,14 @@ applies to every read); the workflow's steps as writes through the same services
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
-from veille.kit.limits import Code, Codes, Note, PlainAmount, RecordId, Title, Url
+from veille.kit.limits import MAX_CODES, Code, Codes, Note, PlainAmount, RecordId, Title, Url
 from veille.nations.access import Actor, Releasability, require_coordinator
 from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
@@ -176,7 +176,7 @@ class AmendmentIn(Schema):
     """``changes``: ``{"item": id, "quantity": 40, …}`` changes an item, ``{"add": {…}}`` adds one,
     ``{"remove": id}`` removes one."""
 
-    changes: list[dict[str, Any]] = Field(
+    changes: list[Annotated[dict[Code, Any], Field(max_length=MAX_CODES)]] = Field(
         max_length=MAX_CHANGES_PER_AMENDMENT,
         description=f"at most {MAX_CHANGES_PER_AMENDMENT} changes; the list keeps at most "
         f"{MAX_ITEMS_PER_LIST} active items (422 naming the cap beyond)",
@@ -200,7 +200,7 @@ class ItemIn(Schema):
 class ItemChangeIn(Schema):
     """The fields of a draft's item to change (the others stay as they are)."""
 
-    changes: dict[str, Any]
+    changes: Annotated[dict[Code, Any], Field(max_length=MAX_CODES)]
 
 
 class OrderIn(Schema):
@@ -233,14 +233,14 @@ class AmendmentOut(Schema):
 
 class PackageIn(Schema):
     name: Title = ""
-    items: dict[int, int]
+    items: Annotated[dict[int, int], Field(max_length=MAX_ITEMS_PER_LIST)]
     target_usd: PlainAmount | None = None
     releasable_to: Code = Releasability.NATO
     nations: Codes = []
 
 
 class PackageChangeIn(Schema):
-    items: dict[int, int] | None = None
+    items: Annotated[dict[int, int], Field(max_length=MAX_ITEMS_PER_LIST)] | None = None
     target_usd: PlainAmount | None = None
     reason: Note = ""
 
