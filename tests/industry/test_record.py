@@ -171,7 +171,7 @@ def test_an_editor_records_her_nations_contract_with_its_delivery_lines(
         ("nora", {"quantity": "-1"}, 422, "quantity"),
         ("nora", {"signed": "2099-01"}, 422, "signed"),
         ("nora", {"quantity": "", "value_amount": None}, 422, "quantity"),
-            ("nora", {"value_amount": "1,000"}, 422, "value_amount"),
+        ("nora", {"value_amount": "1,000"}, 422, "value_amount"),
         ("nora", {"quantity": "", "value_amount": "100", "value_currency": "XYZ"}, 422, "value_currency"),
         ("nora", {"product": "death-ray"}, 404, "product"),
     ],
