@@ -193,3 +193,39 @@ def test_veille_import_purl_announcements_runs_the_importer(users: Any) -> None:
     call_command("import", "purl-announcements", str(CSV), stdout=StringIO())
     # 20 rows: the NB8 row is a package (no national share), the PL/DE/NO row adds Germany's share.
     assert Contribution.objects.count() == 19 and Package.objects.filter(origin="announcement").count() == 6
+
+
+def test_the_claim_check_and_the_counting_speak_the_reader_s_language(
+    public_record: Any, client_as: Any
+) -> None:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        (check,) = claim_checks()
+        t = totals(CONSOLE)
+    assert check.claim == "> 4 milliards USD, 21 pays"
+    assert check.computed.startswith("3,8") and "milliards USD, 17 pays (15 avec un montant engagé)" in (
+        check.computed
+    )
+    lines = check.detail["difference"]
+    assert lines[0].startswith("le relevé public totalise 3,8") and "4 pays manquent" in lines[1]
+    assert "115\u00a0900\u00a0000,00 USD" in lines[2] or "115 900 000,00 USD" in lines[2]
+    assert set(check.definitions) == {"compté", "conversion"}
+    assert {r["counting"] for r in t["rows"]} >= {
+        "compté",
+        "montant inconnu : un pays contributeur, rien d'ajouté",
+    }
+    client = client_as(None)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = client.get("/purl/record/").content.decode()
+    for english in (
+        "the public record adds up to",
+        "amount unknown: a contributing",
+        "bn USD",
+        "17 countries",
+    ):
+        assert english not in html, english
+    assert "montant inconnu : un pays contributeur" in html
+    with translation.override("en"):
+        (check,) = claim_checks()
+    assert check.computed.startswith("3.8") and "17 countries" in check.computed
