@@ -166,10 +166,26 @@ def event_labels() -> dict[str, str]:
     return {t: str(EVENT_LABELS.get(t, t)) for t in EVENT_TYPES}
 
 
+#: the shipped zones' names (data/zones/*.geojson), in the reader's language; a zone file added
+#: later is named as its file names it
+ZONE_NAMES = {
+    "arctic_circle": gettext_lazy("Arctic Circle (north of 66.5° N)"),
+    "barents_sea": gettext_lazy("Barents Sea"),
+    "bering_strait": gettext_lazy("Bering Strait"),
+    "giuk_gap": gettext_lazy("Greenland-Iceland-UK gap"),
+    "greenland_waters": gettext_lazy("Greenland's waters (200 nm envelope)"),
+    "jan_mayen": gettext_lazy("Jan Mayen waters"),
+    "svalbard": gettext_lazy("Svalbard (Treaty area)"),
+}
+
+
 def zone_names() -> dict[str, str]:
-    """Each zone's id and the name its file gives (the id when it gives none)."""
+    """Each zone's id and its name in the reader's language: the shipped zones' translated names,
+    otherwise the name its file gives (the id when it gives none)."""
     return {
-        f["properties"]["id"]: str(f["properties"].get("name") or f["properties"]["id"])
+        f["properties"]["id"]: str(
+            ZONE_NAMES.get(f["properties"]["id"]) or f["properties"].get("name") or f["properties"]["id"]
+        )
         for f in layers.zones()["features"]
     }
 
@@ -370,7 +386,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "uncovered": uncovered,
         "error": error,
         "zones_loaded": bool(layers.zone_files()),
-        "spec": cov.chart_spec(cells, _("Foreign-flag vessels per zone and day (red: no allied presence)"))
+        "zone_names": zone_names(),
+        "spec": cov.chart_spec(
+            cells, _("Foreign-flag vessels per zone and day (red: no allied presence)"), zone_names()
+        )
         if cells
         else None,
         "query": request.GET.urlencode(),
