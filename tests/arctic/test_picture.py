@@ -609,3 +609,14 @@ def test_every_json_export_of_the_picture_has_the_same_provenance_keys(
     meta = client_as("nora").get("/arctic/activities.json?since=2026-03-01").json()["meta"]
     assert set(meta) >= META_KEYS
     assert (meta["rows"], meta["filters"]) == (2, {"since": "2026-03-01"})
+
+
+def test_the_cable_licence_notice_is_in_the_reader_s_language(client_as: Any, picture: Any) -> None:
+    client = client_as("pawel")
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = client.get("/arctic/").content.decode()
+    assert (
+        'Données des câbles sous-marins © TeleGeography (submarinecablemap.com), <span translate="no">'
+        "CC BY-NC-SA 3.0</span> : usage non commercial"
+    ) in html
+    assert "non-commercial use" not in html

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -179,6 +181,18 @@ ZONE_NAMES = {
 }
 
 
+def cable_notice() -> str:
+    """The cable layer's licence notice in the reader's language (the layer's own metadata keep
+    layers.CABLE_NOTICE); the licence's name is a name, not text to translate."""
+    notice = _(
+        "Submarine cable data © TeleGeography (submarinecablemap.com), %(licence)s: non-commercial use, "
+        "attribution, share-alike."
+    )
+    return mark_safe(  # noqa: S308 - the notice is escaped, the licence's name is a constant
+        conditional_escape(notice) % {"licence": '<span translate="no">CC BY-NC-SA 3.0</span>'}
+    )
+
+
 def zone_names() -> dict[str, str]:
     """Each zone's id and its name in the reader's language: the shipped zones' translated names,
     otherwise the name its file gives (the id when it gives none)."""
@@ -230,7 +244,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "overlaps": len(queries.deconfliction(request.user)),
         "coordinator": sees_everything(request.user),
         "kinds": Kind.choices,
-        "cable_notice": layers.CABLE_NOTICE,
+        "cable_notice": cable_notice(),
         "zones_loaded": bool(layers.zone_files()),
         "labels": labels(),
         "live": live_panel() if request.user.is_authenticated else None,
