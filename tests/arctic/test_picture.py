@@ -276,6 +276,31 @@ def test_the_coverage_chart_speaks_the_reader_s_language_and_marks_synthetic_day
     assert not [w for w in english if w in words]
 
 
+def test_the_shipped_zones_are_named_in_the_reader_s_language_on_the_coverage_page_and_chart(
+    write_zone: Any, write_positions: Any, client_as: Any
+) -> None:
+    from django.utils import translation
+
+    from veille.arctic.views import zone_names
+
+    write_zone("barents_sea", square(20, 70, 40, 76))  # a shipped zone's id: its name is translated
+    write_zone("my_box", square(-25, 62, -12, 67))  # a zone added later: named as its file names it
+    write_positions([(273100001, utc(2026, 3, 1, 10), 72.0, 30.0)])
+    with translation.override("fr"):
+        assert zone_names() == {"barents_sea": "Mer de Barents", "my_box": "my_box"}
+    with translation.override("en"):
+        assert zone_names()["barents_sea"] == "Barents Sea"
+    client = client_as("pawel")
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = client.get("/arctic/coverage/?since=2026-03-01&until=2026-03-01").content.decode()
+    spec = json.loads(
+        html.split('id="chart-coverage" type="application/json">', 1)[1].split("</script>", 1)[0]
+    )
+    assert spec["facet"]["row"]["field"] == "zone_name"
+    assert {r["zone_name"] for r in spec["data"]["values"]} == {"Mer de Barents", "my_box"}
+    assert "<td>Mer de Barents</td>" in html and "<td>barents_sea</td>" not in html
+
+
 def test_allied_presence_in_coverage_respects_releasability(
     actor_of: Any, write_zone: Any, write_positions: Any, users: Any
 ) -> None:
@@ -584,3 +609,14 @@ def test_every_json_export_of_the_picture_has_the_same_provenance_keys(
     meta = client_as("nora").get("/arctic/activities.json?since=2026-03-01").json()["meta"]
     assert set(meta) >= META_KEYS
     assert (meta["rows"], meta["filters"]) == (2, {"since": "2026-03-01"})
+
+
+def test_the_cable_licence_notice_is_in_the_reader_s_language(client_as: Any, picture: Any) -> None:
+    client = client_as("pawel")
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = client.get("/arctic/").content.decode()
+    assert (
+        'Données des câbles sous-marins © TeleGeography (submarinecablemap.com), <span translate="no">'
+        "CC BY-NC-SA 3.0</span> : usage non commercial"
+    ) in html
+    assert "non-commercial use" not in html

@@ -264,6 +264,18 @@ def test_a_coordinator_allocates_a_general_contribution_through_the_page(
     assert LedgerEvent.objects.filter(kind="allocation", party_id="NOR").count() == 1
 
 
+def test_the_first_version_s_reason_is_shown_in_the_reader_s_language(
+    package: Any, client_as: Client
+) -> None:
+    """The first version's reason is written by veille ("composed", kept as stored); a person's
+    reason is shown as they wrote it."""
+    assert package.versions.get().reason == "composed"
+    client = client_as("alice")
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = client.get(f"/purl/packages/{package.pk}/").content.decode()
+    assert "<td>composé</td>" in html and "<td>composed</td>" not in html
+
+
 def test_a_coordinator_changes_a_package_through_the_page_as_a_new_version(
     package: Any, client_as: Client
 ) -> None:

@@ -225,3 +225,39 @@ def test_the_totals_queries_do_not_grow_with_the_joint_packages(public_record: A
     after, t = _totals_queries()
     assert {j["package"] for j in t["joint"]} >= {f"Joint test package {c}" for c in "ABCDE"}
     assert after == before
+
+
+def test_the_claim_check_and_the_counting_speak_the_reader_s_language(
+    public_record: Any, client_as: Any
+) -> None:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        (check,) = claim_checks()
+        t = totals(CONSOLE)
+    assert check.claim == "> 4 milliards USD, 21 pays"
+    assert check.computed.startswith("3,8") and "milliards USD, 17 pays (15 avec un montant engagé)" in (
+        check.computed
+    )
+    lines = check.detail["difference"]
+    assert lines[0].startswith("le relevé public totalise 3,8") and "4 pays manquent" in lines[1]
+    assert "115\u00a0900\u00a0000,00 USD" in lines[2] or "115 900 000,00 USD" in lines[2]
+    assert set(check.definitions) == {"compté", "conversion"}
+    assert {r["counting"] for r in t["rows"]} >= {
+        "compté",
+        "montant inconnu : un pays contributeur, rien d'ajouté",
+    }
+    client = client_as(None)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = client.get("/purl/record/").content.decode()
+    for english in (
+        "the public record adds up to",
+        "amount unknown: a contributing",
+        "bn USD",
+        "17 countries",
+    ):
+        assert english not in html, english
+    assert "montant inconnu : un pays contributeur" in html
+    with translation.override("en"):
+        (check,) = claim_checks()
+    assert check.computed.startswith("3.8") and "17 countries" in check.computed

@@ -67,6 +67,40 @@ def test_a_plan_that_is_not_credible_is_accepted_and_flagged_with_the_reason(
     assert event.note.startswith("not credible: core falls")
 
 
+def test_a_plan_s_reasons_are_kept_as_written_and_shown_in_the_reader_s_language(
+    actor_of: Callable[[str], Any], client_as: Callable[[str], Any]
+) -> None:
+    from django.utils import translation
+
+    from veille.core.spending import PlanYear, assess_plan
+    from veille.spending.reasons import shown
+
+    plan = do_record_plan(actor_of("nora"), "NOR", {2025: ("3.0", "2"), 2026: ("2.8", "0")}, source=SOURCE)
+    assert plan.reasons[0] == "core falls from 3.0 % in 2025 to 2.8 % in 2026"  # the record, as made
+    with translation.override("fr"):
+        assert plan.reasons_shown == [
+            "la part cœur baisse de 3,0 % en 2025 à 2,8 % en 2026",
+            "cœur et résilience ensemble baissent de 4,5 % en 2025 à 2,8 % en 2026",
+            "le plan s'arrête en 2026, avant 2035",
+            "la part cœur atteint 2,8 % en 2026, en deçà de 3,5 %",
+            "cœur et résilience atteignent 2,8 % en 2026, en deçà de 5 %",
+            "la résilience au-delà de 1,5 % en 2025 ne compte que jusqu'à 1,5 %",
+        ]
+        assert shown("the plan gives no year up to 2035") == "le plan ne donne aucune année jusqu'à 2035"
+        assert shown(assess_plan([PlanYear(2036, Decimal(4))]).reasons[0]) == (
+            "le plan ne donne aucune année jusqu'à 2035"
+        )
+        assert shown("a reason of another form") == "a reason of another form"
+    with translation.override("en"):
+        assert plan.reasons_shown == plan.reasons
+    client = client_as("nora")
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    for page in ("/spending/plans/", "/spending/ally/NOR/"):
+        html = client.get(page).content.decode()
+        assert "la part cœur baisse de 3,0 % en 2025" in html, page
+        assert "core falls from" not in html, page
+
+
 def test_every_version_is_kept(actor_of: Callable[[str], Any]) -> None:
     first = do_record_plan(actor_of("nora"), "NOR", FALLING, source=SOURCE)
     second = do_record_plan(

@@ -198,16 +198,22 @@ def _label(a: Activity) -> str:
     return f"{a.name} ({a.owner_nation_id or 'NATO'})"
 
 
-def chart_spec(cells: list[ZoneDay], title: str) -> dict[str, Any]:
+def chart_spec(cells: list[ZoneDay], title: str, zone_names: dict[str, str] | None = None) -> dict[str, Any]:
     """Vega-Lite: per zone, foreign vessels per day as bars, red where no allied activity was present,
     paler where the data are synthetic, and allied activities as blue ticks. Every word shown is
-    translated here (the spec is drawn as given)."""
+    translated here (the spec is drawn as given); the zones are named by ``zone_names`` (id: name in
+    the reader's language), their ids otherwise."""
+    names = zone_names or {}
     present, absent = _("allied presence"), _("no allied presence")
     observed, synthetic = _("observed"), _("synthetic")
     foreign = _("foreign vessels")
     values = [
         c.as_row()
-        | {"presence": absent if c.uncovered else present, "data": synthetic if c.synthetic else observed}
+        | {
+            "presence": absent if c.uncovered else present,
+            "data": synthetic if c.synthetic else observed,
+            "zone_name": names.get(c.zone, c.zone),
+        }
         for c in cells
     ]
     day = {"field": "day", "type": "temporal", "timeUnit": "yearmonthdate", "title": _("Day")}
@@ -215,7 +221,7 @@ def chart_spec(cells: list[ZoneDay], title: str) -> dict[str, Any]:
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": {"text": title, "subtitle": _("Blue ticks: allied activities that day.")},
         "data": {"values": values},
-        "facet": {"row": {"field": "zone", "type": "nominal", "title": None}},
+        "facet": {"row": {"field": "zone_name", "type": "nominal", "title": None}},
         "spec": {
             "width": 900,
             "height": 80,

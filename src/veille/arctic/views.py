@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -166,10 +168,38 @@ def event_labels() -> dict[str, str]:
     return {t: str(EVENT_LABELS.get(t, t)) for t in EVENT_TYPES}
 
 
+#: the shipped zones' names (data/zones/*.geojson), in the reader's language; a zone file added
+#: later is named as its file names it
+ZONE_NAMES = {
+    "arctic_circle": gettext_lazy("Arctic Circle (north of 66.5° N)"),
+    "barents_sea": gettext_lazy("Barents Sea"),
+    "bering_strait": gettext_lazy("Bering Strait"),
+    "giuk_gap": gettext_lazy("Greenland-Iceland-UK gap"),
+    "greenland_waters": gettext_lazy("Greenland's waters (200 nm envelope)"),
+    "jan_mayen": gettext_lazy("Jan Mayen waters"),
+    "svalbard": gettext_lazy("Svalbard (Treaty area)"),
+}
+
+
+def cable_notice() -> str:
+    """The cable layer's licence notice in the reader's language (the layer's own metadata keep
+    layers.CABLE_NOTICE); the licence's name is a name, not text to translate."""
+    notice = _(
+        "Submarine cable data © TeleGeography (submarinecablemap.com), %(licence)s: non-commercial use, "
+        "attribution, share-alike."
+    )
+    return mark_safe(  # noqa: S308 - the notice is escaped, the licence's name is a constant
+        conditional_escape(notice) % {"licence": '<span translate="no">CC BY-NC-SA 3.0</span>'}
+    )
+
+
 def zone_names() -> dict[str, str]:
-    """Each zone's id and the name its file gives (the id when it gives none)."""
+    """Each zone's id and its name in the reader's language: the shipped zones' translated names,
+    otherwise the name its file gives (the id when it gives none)."""
     return {
-        f["properties"]["id"]: str(f["properties"].get("name") or f["properties"]["id"])
+        f["properties"]["id"]: str(
+            ZONE_NAMES.get(f["properties"]["id"]) or f["properties"].get("name") or f["properties"]["id"]
+        )
         for f in layers.zones()["features"]
     }
 
@@ -214,7 +244,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "overlaps": len(queries.deconfliction(request.user)),
         "coordinator": sees_everything(request.user),
         "kinds": Kind.choices,
-        "cable_notice": layers.CABLE_NOTICE,
+        "cable_notice": cable_notice(),
         "zones_loaded": bool(layers.zone_files()),
         "labels": labels(),
         "live": live_panel() if request.user.is_authenticated else None,
@@ -370,7 +400,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "uncovered": uncovered,
         "error": error,
         "zones_loaded": bool(layers.zone_files()),
-        "spec": cov.chart_spec(cells, _("Foreign-flag vessels per zone and day (red: no allied presence)"))
+        "zone_names": zone_names(),
+        "spec": cov.chart_spec(
+            cells, _("Foreign-flag vessels per zone and day (red: no allied presence)"), zone_names()
+        )
         if cells
         else None,
         "query": request.GET.urlencode(),

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from veille.purl.models import AnnouncementFile, Origin, Package
 from veille.purl.queries import ZERO, Rates, coverage, funding_read
 
@@ -102,18 +105,19 @@ def totals(user: Any) -> dict[str, Any]:
 
 
 def counting(r: dict[str, Any], joint_names: set[str]) -> str:
-    """How a row of the public record is counted (shown beside it on pages and in exports)."""
+    """How a row of the public record is counted (shown beside it on pages and in exports), in the
+    reader's language."""
     if r["amount_unknown"]:
-        return "amount unknown: a contributing country, nothing added"
+        return _("amount unknown: a contributing country, nothing added")
     if r["repeat_of"]:
-        return "announced again: counted once"
+        return _("announced again: counted once")
     if r["committed_usd"] is None:
-        return "pledge: shown apart, not counted until committed"
+        return _("pledge: shown apart, not counted until committed")
     if r["package"] in joint_names:
-        return f"counted, inside the joint package {r['package']}"
+        return _("counted, inside the joint package %(package)s") % {"package": r["package"]}
     if r["allocated"]:
-        return "counted once; its share of a joint package is an allocation from it"
-    return "counted"
+        return _("counted once; its share of a joint package is an allocation from it")
+    return pgettext("counting of a row", "counted")
 
 
 def countries(t: dict[str, Any]) -> int:

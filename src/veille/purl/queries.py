@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, overload
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
@@ -703,7 +704,7 @@ def month_chart(rows: list[dict[str, Any]], title: str, synthetic_label: str = "
         "mark": "bar",
         "encoding": {
             "x": {"field": "month", "type": "ordinal", "title": None},
-            "y": {"field": "musd", "type": "quantitative", "title": "million USD", "stack": "zero"},
+            "y": {"field": "musd", "type": "quantitative", "title": _("million USD"), "stack": "zero"},
             "color": {"field": "nation", "type": "nominal", "title": None},
         },
     }

@@ -127,6 +127,13 @@ class NationalPlan(Releasable):
     def __str__(self) -> str:
         return f"{self.nation_id} plan v{self.version}"
 
+    @property
+    def reasons_shown(self) -> list[str]:
+        """The reasons in the reader's language (they are stored as they were written)."""
+        from veille.spending.reasons import shown_all
+
+        return shown_all(self.reasons)
+
 
 class PlanYear(models.Model):
     plan = models.ForeignKey(NationalPlan, on_delete=models.CASCADE, related_name="years")

@@ -146,5 +146,10 @@ def donors_share_of_gdp(rows: list[dict[str, Any]], title: str, limit: int = 30)
     ]
     spec = donors_stacked([], title)
     spec["data"] = {"values": values}
-    spec["encoding"]["x"] = {"field": "pct", "type": "quantitative", "title": "% of GDP", "stack": "zero"}
+    spec["encoding"]["x"] = {
+        "field": "pct",
+        "type": "quantitative",
+        "title": _("Share of GDP (%)"),
+        "stack": "zero",
+    }
     return spec
