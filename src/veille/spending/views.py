@@ -244,7 +244,9 @@ def _comparison(request: HttpRequest) -> dict[str, Any]:
     codes = [c for c in codes if c in allies]
     nato = queries.nato_share_series(codes)
     sipri = queries.sipri_series(queries.SIPRI_REFERENCES)
-    names = {n.code: n.display_name for n in Nation.objects.filter(code__in=[*codes, *queries.SIPRI_REFERENCES])}
+    names = {
+        n.code: n.display_name for n in Nation.objects.filter(code__in=[*codes, *queries.SIPRI_REFERENCES])
+    }
     rows = [
         {
             "series": f"{names[c]} (NATO)",

@@ -114,3 +114,26 @@ def percent(value: Any, places: int = 2) -> str:
     """A percentage as the reader writes it, with its sign: ``2.7134`` → "2.71 %" ("2,71 %" in French)."""
     shown = pct(value, places)
     return shown if shown == "—" else f"{shown}\u00a0%"
+
+
+def _plain(figure: Decimal) -> str:
+    """A Decimal as the reader writes it, without trailing zeros (``336000.000`` → "336 000")."""
+    exact = Decimal(f"{figure.normalize():f}")
+    return number(exact)
+
+
+@register.filter
+def written(conversion: Any) -> str:
+    """A unit conversion's arithmetic with its numbers in the reader's format
+    (``28 000 per month × 12 = 336 000 per year`` in French); empty for none."""
+    if not conversion:
+        return ""
+    if hasattr(conversion, "written"):
+        return str(conversion.written(_plain))
+    return str(conversion)
+
+
+@register.filter
+def monies(values: Any) -> str:
+    """Amounts in several currencies, each in the reader's format, joined by "; "."""
+    return "; ".join(money(v) for v in values or ())
