@@ -125,7 +125,7 @@ def _plain(figure: Decimal) -> str:
 @register.filter
 def written(conversion: Any) -> str:
     """A unit conversion's arithmetic with its numbers in the reader's format
-    (``28 000 per month × 12 = 336 000 per year`` in French); empty for none."""
+    (``28 000 per month`` and ``336 000 per year`` in French); empty for none."""
     if not conversion:
         return ""
     if hasattr(conversion, "written"):
