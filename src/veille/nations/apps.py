@@ -18,8 +18,6 @@ def _forget_names(sender: object, **kwargs: object) -> None:
     """A nation saved (by a service or a migration's historical model): the names map is read again."""
     meta = getattr(sender, "_meta", None)
     if meta is not None and meta.label == "nations.Nation":
-        from django.core.cache import cache
+        from veille.nations.queries import forget_names
 
-        from veille.nations.queries import NAMES_CACHE_KEY
-
-        cache.delete(NAMES_CACHE_KEY)
+        forget_names()

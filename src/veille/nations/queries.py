@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from veille.nations.models import LoginFailure, Membership, Nation, Role, localised_name
 
-__all__ = ["coordinators", "display_name", "editors_of", "locked_logins", "nation_rows"]
+__all__ = ["coordinators", "display_name", "editors_of", "forget_names", "locked_logins", "nation_rows"]
 
 
 def coordinators() -> list[Any]:
@@ -60,6 +60,13 @@ def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict
 
 #: The cache key of the names map (cleared whenever a nation is saved: see ``apps.py``).
 NAMES_CACHE_KEY = "nations:display-names"
+
+
+def forget_names() -> None:
+    """Read the names again at the next :func:`display_name` (a nation was saved)."""
+    from django.core.cache import cache
+
+    cache.delete_many([NAMES_CACHE_KEY])
 
 
 def _names() -> dict[str, tuple[str, str]]:
