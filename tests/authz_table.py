@@ -44,6 +44,9 @@ ROUTES: dict[str, Expect] = {
     "web:people": Expect("/people/", STAFF_WIDE),
     "web:invite": Expect("/people/invitations/new/", STAFF_WIDE),
     "web:person": Expect("/people/nora/", STAFF_WIDE),
+    # cancelling or sending again is a POST (below, in WRITES)
+    "web:invitation_cancel": Expect("/people/invitations/1/cancel/", {"anon": 302, "*": 405}),
+    "web:invitation_resend": Expect("/people/invitations/1/resend/", {"anon": 302, "*": 405}),
     "web:invitation": Expect("/invitation/no-such-link/", {"*": 404}),
     "healthz": Expect("/healthz", EVERYONE_200),
     "set_language": Expect("/i18n/setlang/", {"*": 302}),  # GET changes nothing and goes back
@@ -413,6 +416,15 @@ WRITES: list[tuple[str, Expect]] = [
     ("web:person", Expect("/people/pawel/", {"anon": 302, "alice": 302, "*": 403}, "post", {"active": "0"})),
     ("web:person", Expect("/people/alice/", {"anon": 302, "*": 403}, "post", {"active": "0"})),
     ("web:invitation", Expect("/invitation/no-such-link/", {"*": 404}, "post", {"username": "x"})),
+    # only coordinators cancel or resend invitations (none with this number in the test data)
+    (
+        "web:invitation_cancel",
+        Expect("/people/invitations/999999/cancel/", {"anon": 302, "alice": 404, "*": 403}, "post"),
+    ),
+    (
+        "web:invitation_resend",
+        Expect("/people/invitations/999999/resend/", {"anon": 302, "alice": 404, "*": 403}, "post"),
+    ),
     ("set_language", Expect("/i18n/setlang/", {"*": 302}, "post", {"language": "fr", "next": "/"})),
     # a meeting is recorded by coordinators only (then the page of the new meeting)
     (

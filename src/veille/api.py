@@ -3,6 +3,10 @@
 Authentication: a bearer token (``Authorization: Bearer vl_…``, created on the "API tokens" page or
 with ``veille token create USER``) or the browser session (with its CSRF token for writes).
 Every error has one body shape: ``{"error": {"code", "type", "message", "field", "where"}}``.
+Limits: every text and list of a body, a query or a path has its ``maxLength`` or ``maxItems`` in
+this schema; a value over it is a 422 naming the field, a body over ``VEILLE_MAX_BODY_BYTES`` a 413.
+Amounts are plain decimals only, as text: ``"1000.50"`` (ASCII digits, an optional ``.`` and
+decimals); ``1,000``, ``1 000``, ``1_000`` and other scripts' digits are a 422 naming the field.
 Each app's ``api.py`` router is mounted at ``/api/v1/<app>/``.
 """
 

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "veille.web.middleware.RateLimitMiddleware",
     "veille.web.idempotency.IdempotencyMiddleware",
+    "veille.web.middleware.RequestMemoryMiddleware",
 ]
 
 ROOT_URLCONF = "veille.urls"

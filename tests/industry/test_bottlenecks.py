@@ -50,6 +50,8 @@ def test_the_page_runs_the_what_if_and_refuses_a_negative_capacity(industry: Any
     assert "capacity:155 mm artillery shell" in page and "Before the change" in page
     bad = client_as("alice").get("/industry/bottlenecks/?w0=-1")
     assert bad.status_code == 200 and "greater than or equal to 0" in bad.content.decode()
+    french = client_as("alice").get("/industry/bottlenecks/?w0=20+000,5", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 200 and "Avant le changement" in french.content.decode()
 
 
 def test_a_users_scenario_is_marked_as_such(industry: Any) -> None:

@@ -105,3 +105,34 @@ def test_ageing_lessons_are_listed_for_coordinators(norwegian: Lesson, client_as
     html = client_as("alice").get("/lessons/").content.decode()
     assert 'data-testid="ageing"' in html and "Hop bands" in html
     assert 'data-testid="ageing"' not in client_as("nora").get("/lessons/").content.decode()
+
+
+def test_what_waits_on_a_coordinator_is_read_in_queries_that_do_not_grow(
+    norwegian: Lesson, users: Any, actor_of: Act
+) -> None:
+    """Observations and lessons at every stage are read in one query per model (it was one per stage):
+    the count stays as records reach more stages, and the list keeps the stages' order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from veille.lessons import queries
+
+    def read() -> tuple[int, list[tuple[str, str]]]:
+        with CaptureQueriesContext(connection) as seen:
+            found = queries.awaiting(users["alice"])
+        return len(seen), [(type(x).__name__, x.stage) for x in found]
+
+    before, found = read()
+    assert ("Lesson", "identified") in found
+    first = services.do_record_observation(
+        actor_of("nora"), "NOR", "Cold batteries", "Drones fail in frost", ["drones"], "2025-06-01"
+    )
+    services.do_record_observation(
+        actor_of("nora"), "NOR", "Wet fuses", "Fuses fail in rain", ["logistics"], "2025-06-02"
+    )
+    services.do_analyse(actor_of("alice"), first.pk, "Heaters needed")
+    after, found = read()
+    assert after == before <= 3  # the observations, the lessons, the lessons' observations
+    kinds = [k for k, _s in found]
+    assert found[: kinds.count("Observation")] == [("Observation", "observed"), ("Observation", "analysed")]
+    assert ("Lesson", "identified") in found

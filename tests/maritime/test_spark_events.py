@@ -51,8 +51,7 @@ def test_the_scenario_s_events_through_the_command(
     embedded, on_spark = outputs["embedded"], outputs["spark"]
     _same(embedded[0], on_spark[0])
     assert on_spark[1]["by_type"] == embedded[1]["by_type"]
-    for key in ("rows", "duplicates", "flagged"):
-        assert on_spark[1]["quality"][key] == embedded[1]["quality"][key]
+    assert on_spark[1]["quality"] == embedded[1]["quality"]
     events = on_spark[0]
     assert set(events["type"]) >= {"gap", "encounter", "loitering", "zone_entry", "cable", "identity_change"}
 
@@ -126,7 +125,7 @@ def test_the_shipped_captures_events(spark: Any, tmp_path: Path) -> None:
     on_spark = spark_events(spark, store, now=now, write=False)
     assert embedded.events.height > 0
     _same(embedded.events, on_spark.events)
-    assert on_spark.quality.rows == embedded.quality.rows
+    assert on_spark.quality.as_dict() == embedded.quality.as_dict()
 
 
 def test_a_stored_spark_run_reads_as_an_embedded_one(spark: Any, scenario: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from veille.nations import services
 from veille.nations.access import Actor
 from veille.nations.exceptions import (
     GrantRefused,
+    InvitationCancelled,
     InvitationExpired,
     InvitationUsed,
     UnknownInvitation,
@@ -100,6 +101,66 @@ def test_an_expired_invitation_is_refused_and_writes_nothing(actor_of: Callable[
     with pytest.raises(InvitationExpired, match=r"expired on .* 72 hours"):
         services.do_accept_invitation(key, "ingrid", PASSWORD)
     assert counts() == before
+
+
+def test_a_cancelled_invitation_s_link_stops_working_and_the_cancel_is_audited(
+    actor_of: Callable[[str], Actor],
+) -> None:
+    key = invite(actor_of("alice"))
+    invitation = Invitation.objects.get()
+    services.do_cancel_invitation(actor_of("alice"), invitation.pk)
+    event = AuditEvent.objects.filter(action="invitation.cancel").get()
+    assert event.actor == "alice"
+    before = counts()
+    with pytest.raises(InvitationCancelled, match="cancelled on"):
+        services.do_accept_invitation(key, "ingrid", PASSWORD)
+    with pytest.raises(InvitationCancelled):
+        services.do_resend_invitation(actor_of("alice"), invitation.pk, link_for=link_for)
+    with pytest.raises(InvitationCancelled):
+        services.do_cancel_invitation(actor_of("alice"), invitation.pk)
+    assert counts() == before
+
+
+def test_an_expired_invitation_sent_again_has_a_new_link_and_the_old_one_stops(
+    actor_of: Callable[[str], Actor], django_capture_on_commit_callbacks: Any
+) -> None:
+    old = invite(actor_of("alice"))
+    Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(hours=1))
+    invitation = Invitation.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent, link = services.do_resend_invitation(actor_of("alice"), invitation.pk, link_for=link_for)
+    new = key_of(link)
+    assert new != old and sent.pk == invitation.pk
+    assert sent.expires_at > timezone.now() + dt.timedelta(hours=71)
+    assert [m.to for m in mail.outbox] == [["ingrid@example.org"]] and link in mail.outbox[0].body
+    with pytest.raises(UnknownInvitation):
+        services.do_accept_invitation(old, "ingrid", PASSWORD)
+    user = services.do_accept_invitation(new, "ingrid", PASSWORD)
+    assert Membership.objects.get(user=user).nation_id == "NOR"
+    assert AuditEvent.objects.filter(action="invitation.resend", actor="alice").count() == 1
+
+
+def test_an_accepted_invitation_is_neither_cancelled_nor_sent_again(actor_of: Callable[[str], Actor]) -> None:
+    key = invite(actor_of("alice"))
+    services.do_accept_invitation(key, "ingrid", PASSWORD)
+    pk = Invitation.objects.get().pk
+    before = counts()
+    with pytest.raises(InvitationUsed, match="accepted on"):
+        services.do_cancel_invitation(actor_of("alice"), pk)
+    with pytest.raises(InvitationUsed):
+        services.do_resend_invitation(actor_of("alice"), pk, link_for=link_for)
+    assert counts() == before
+
+
+def test_only_coordinators_cancel_or_resend_invitations(actor_of: Callable[[str], Actor]) -> None:
+    invite(actor_of("alice"))
+    pk = Invitation.objects.get().pk
+    for name in ("nora", "pawel"):
+        with pytest.raises(PermissionDenied):
+            services.do_cancel_invitation(actor_of(name), pk)
+        with pytest.raises(PermissionDenied):
+            services.do_resend_invitation(actor_of(name), pk, link_for=link_for)
+    assert Invitation.objects.get().cancelled_at is None
 
 
 def test_an_unknown_link_is_refused(users: Any) -> None:

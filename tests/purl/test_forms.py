@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tests.purl.conftest import item_data
 from veille.audit.models import AuditEvent
@@ -96,3 +97,40 @@ def test_marking_notifications_read_is_audited(draft: Any, client_as: Client, ac
     assert (audited.actor, audited.after) == ("alice", {"read": 1, "app": "purl"})
     client_as("alice").post("/purl/notifications/")  # nothing unread: nothing to record
     assert AuditEvent.objects.filter(action="notices.read").count() == 1
+
+
+# --- amounts as written in the page's language (veille.kit.forms) ---
+
+
+@pytest.mark.parametrize(
+    "language, written",
+    [("fr", "4 000 000,50"), ("fr", "4000000,50"), ("en", "4,000,000.50"), ("en", "4000000.50")],
+)
+def test_an_item_reads_its_cost_in_the_pages_language(
+    language: str, written: str, draft: Any, actor_of: Act
+) -> None:
+    with translation.override(language):
+        data = {**vars(item_data(3)), "unit_cost_usd": written}
+        form = ItemForm(data, actor=actor_of("olga"), lst=draft)
+        assert form.is_valid(), form.errors
+        item = form.submit()
+    assert str(item.unit_cost_usd) == "4000000.50"
+
+
+@pytest.mark.parametrize(
+    "language, written", [("fr", "4.000"), ("en", "4000,50"), ("fr", "\u0664\u0660\u0660\u0660")]
+)
+def test_an_item_refuses_an_ambiguous_cost_beside_the_field(
+    language: str, written: str, draft: Any, actor_of: Act
+) -> None:
+    with translation.override(language):
+        data = {**vars(item_data(3)), "unit_cost_usd": written}
+        form = ItemForm(data, actor=actor_of("olga"), lst=draft)
+        assert not form.is_valid() and form.status == 422
+        assert str(form.fields["unit_cost_usd"].label) in form.errors["unit_cost_usd"][0]
+    assert RequirementItem.objects.filter(requirement_list=draft).count() == 2
+
+
+def test_the_contribution_page_reads_a_french_amount(client_as: Client) -> None:
+    page = client_as("nora").get("/purl/contribute/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "1 000,50" in page.content.decode()

@@ -65,3 +65,22 @@ def test_the_board_gives_each_package_the_funding_of_its_own_reading(
                 alone.access,
             ), (name, row["name"])
             assert row["items"] == len(queries.package_items(row["package"], users[name]))
+
+
+def lists_page_queries(client: Any) -> int:
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get("/purl/lists/").status_code == 200
+    return len(seen)
+
+
+def test_the_lists_page_queries_do_not_grow_with_the_packages(
+    approved: Any, actor_of: Callable[[str], Actor], client_as: Callable[[str | None], Any]
+) -> None:
+    """The coverage per month reads every package's items and funding at once (it read them package
+    by package)."""
+    add_packages(approved, actor_of, 2, 0)
+    readers = {name: client_as(name) for name in ("nora", "alice", "pawel")}
+    with_2 = {name: lists_page_queries(c) for name, c in readers.items()}
+    add_packages(approved, actor_of, 4, 2)
+    with_6 = {name: lists_page_queries(c) for name, c in readers.items()}
+    assert with_6 == with_2

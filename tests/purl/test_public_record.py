@@ -193,3 +193,35 @@ def test_veille_import_purl_announcements_runs_the_importer(users: Any) -> None:
     call_command("import", "purl-announcements", str(CSV), stdout=StringIO())
     # 20 rows: the NB8 row is a package (no national share), the PL/DE/NO row adds Germany's share.
     assert Contribution.objects.count() == 19 and Package.objects.filter(origin="announcement").count() == 6
+
+
+def _import_joint_packages(tmp_path: Path, names: list[str]) -> None:
+    csv = tmp_path / f"joint-{len(names)}-{names[0][:8].replace(' ', '-')}.csv"
+    header = CSV.read_text(encoding="utf-8").splitlines()[0]
+    rows = [
+        f'2026-01-{10 + k:02d},"Denmark;Finland",{100_000_000 + k},USD,{100_000_000 + k},"{name}",,'
+        f"https://example.org/joint-{k},2026-01-{10 + k:02d},test fixture"
+        for k, name in enumerate(names)
+    ]
+    csv.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    do_import_announcements(Actor.system_process("import:purl-announcements"), csv, no_progress)
+
+
+def _totals_queries() -> tuple[int, dict[str, Any]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        t = totals(CONSOLE)
+    return len(seen), t
+
+
+def test_the_totals_queries_do_not_grow_with_the_joint_packages(public_record: Any, tmp_path: Path) -> None:
+    """The joint packages' funding is read at once (it was read package by package)."""
+    _import_joint_packages(tmp_path, ["Joint test package A"])
+    before, t = _totals_queries()
+    assert any(j["package"] == "Joint test package A" for j in t["joint"])
+    _import_joint_packages(tmp_path, [f"Joint test package {c}" for c in "BCDE"])
+    after, t = _totals_queries()
+    assert {j["package"] for j in t["joint"]} >= {f"Joint test package {c}" for c in "ABCDE"}
+    assert after == before

@@ -78,3 +78,25 @@ def test_the_pages_and_exports_show_the_figures_as_stated(council_data: Any, cli
         ("LVA", "Operation UNIFIER"),
         ("DEU", "EUMAM Ukraine"),
     }
+
+
+def _index_queries(client: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get("/training/").status_code == 200
+    return len(seen)
+
+
+def test_the_index_queries_do_not_grow_with_the_programmes(council_data: Any, client_as: Any) -> None:
+    """Each programme's number of figures is counted in the programmes' query (it was one query each)."""
+    client = client_as("alice")
+    before = _index_queries(client)
+    for k in range(4):
+        Programme.objects.create(name=f"Test programme {k}", provider="test")
+    assert _index_queries(client) == before
+    rows = {r["name"]: r for r in queries.programmes()}
+    assert rows["Test programme 0"]["figures"] == 0
+    for name, row in rows.items():
+        assert row["figures"] == TrainedFigure.objects.filter(programme__name=name).count()

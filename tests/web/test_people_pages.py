@@ -140,3 +140,39 @@ def test_my_account_shows_my_membership_and_tokens(
     assert "notebook" in page
     assert "notebook" not in client_as("pawel").get("/account/").content.decode()
     assert "no membership" in client_as("eve").get("/account/").content.decode()
+
+
+def test_a_coordinator_sends_an_expired_invitation_again_and_cancels_another_from_the_page(
+    client_as: Callable[[str | None], Client], django_capture_on_commit_callbacks: Any
+) -> None:
+    alice = client_as("alice")
+    old_path = invite_from_page(alice)
+    invite_from_page(alice, email="jonas@example.org")
+    expired = Invitation.objects.get(email="ingrid@example.org")
+    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    page = alice.get("/people/").content.decode()
+    assert 'data-testid="invitations-expired"' in page and "ingrid@example.org" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = alice.post(f"/people/invitations/{expired.pk}/resend/")
+    assert resent.status_code == 200
+    m = re.search(
+        r'data-testid="invitation-link">(http://testserver/invitation/[^<]+/)<', resent.content.decode()
+    )
+    assert m, "the coordinator sees the new link"
+    new_path = m.group(1).removeprefix("http://testserver")
+    assert new_path != old_path and new_path in mail.outbox[-1].body
+    assert Client().get(old_path).status_code == 404
+    assert Client().get(new_path).status_code == 200
+
+    other = Invitation.objects.get(email="jonas@example.org")
+    cancelled = alice.post(f"/people/invitations/{other.pk}/cancel/")
+    assert cancelled.status_code == 302 and cancelled["Location"] == "/people/"
+    after = alice.get("/people/").content.decode()
+    assert "jonas@example.org was cancelled" in after
+    assert f'data-testid="invitation-{other.pk}"' not in after
+    assert f'data-testid="invitation-{expired.pk}"' in after
+    again = alice.post(f"/people/invitations/{other.pk}/cancel/")
+    assert again.status_code == 410 and "was cancelled on" in again.content.decode()
+    assert client_as("nora").post(f"/people/invitations/{expired.pk}/cancel/").status_code == 403
+    assert Invitation.objects.get(pk=expired.pk).cancelled_at is None

@@ -103,3 +103,20 @@ def test_with_spending_data_the_donors_show_their_aid_as_a_share_of_gdp(
     assert next(x for x in text.splitlines() if not x.startswith("#")).endswith(
         "total_pct_gdp,military_pct_gdp"
     )
+
+
+def _release_reads(client: Any, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(path).status_code == 200
+    return sum('FROM "support_trackerrelease"' in q["sql"] for q in seen.captured_queries)
+
+
+def test_a_page_reads_the_releases_in_use_once(kiel_release28: None, client_as: Any) -> None:
+    """The claims page asks for the releases in use from several places (the 99 % check, the
+    sensitivity table, the donors, PURL money inside them): a page reads each kind once."""
+    for who in (None, "alice"):
+        assert _release_reads(client_as(who), "/support/claims/") <= 2
+        assert _release_reads(client_as(who), "/support/") <= 2

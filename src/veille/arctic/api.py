@@ -16,7 +16,7 @@ from veille.arctic.exceptions import NoSuchActivity
 from veille.arctic.models import Activity, Alert
 from veille.core.errors import PermissionDenied
 from veille.kit.exports import export_response
-from veille.kit.limits import MAX_POLYGON_VERTICES, MAX_SOURCES, Note, Title, Url
+from veille.kit.limits import MAX_CODES, MAX_POLYGON_VERTICES, MAX_SOURCES, Code, Codes, Note, Title, Url
 from veille.nations.access import Actor, sees_everything
 
 router = Router(tags=["arctic"])
@@ -60,16 +60,16 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(Schema):
-    key: str
-    name: str
-    kind: str
-    nation: str
-    domains: list[str] = []
-    participants: list[str] = []
+    key: Code
+    name: Title
+    kind: Code
+    nation: Code
+    domains: Codes = []
+    participants: Codes = []
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     window_note: Note = ""
-    area: dict[str, Any] | None = Field(
+    area: Annotated[dict[Code, Any], Field(max_length=MAX_CODES)] | None = Field(
         None,
         description=f"a GeoJSON Point, Polygon or MultiPolygon, at most {MAX_POLYGON_VERTICES:,} vertices",
     )
@@ -81,11 +81,11 @@ class ActivityIn(Schema):
     leading_command: Title = ""
     sources: Annotated[list[Source], Field(max_length=MAX_SOURCES)] = []
     note: Note = ""
-    releasable_to: str = "NATO"
-    releasable_nations: list[str] = []
+    releasable_to: Code = "NATO"
+    releasable_nations: Codes = []
 
 
-class LinkIn(Schema):
+class ActivityLinkIn(Schema):
     linked: bool = True
 
 
@@ -145,21 +145,36 @@ def _filtered(request: HttpRequest, bbox: str, since: str, until: str, nation: s
 )
 @paginate
 def arctic_activities(
-    request: HttpRequest, bbox: str = "", since: str = "", until: str = "", nation: str = "", kind: str = ""
+    request: HttpRequest,
+    bbox: Code = "",
+    since: Code = "",
+    until: Code = "",
+    nation: Code = "",
+    kind: Code = "",
 ) -> Any:
     return [_out(a) for a in _filtered(request, bbox, since, until, nation, kind)]
 
 
 @router.get("/activities.geojson", summary="Activities you may see as GeoJSON")
 def arctic_activities_geojson(
-    request: HttpRequest, bbox: str = "", since: str = "", until: str = "", nation: str = "", kind: str = ""
+    request: HttpRequest,
+    bbox: Code = "",
+    since: Code = "",
+    until: Code = "",
+    nation: Code = "",
+    kind: Code = "",
 ) -> HttpResponse:
     return views._geojson(queries.activity_features(_filtered(request, bbox, since, until, nation, kind)))
 
 
 @router.get("/activities.csv", summary="Activities you may see as CSV")
 def arctic_activities_csv(
-    request: HttpRequest, bbox: str = "", since: str = "", until: str = "", nation: str = "", kind: str = ""
+    request: HttpRequest,
+    bbox: Code = "",
+    since: Code = "",
+    until: Code = "",
+    nation: Code = "",
+    kind: Code = "",
 ) -> HttpResponse:
     rows = [queries.activity_row(a) for a in _filtered(request, bbox, since, until, nation, kind)]
     return export_response(rows, queries.ACTIVITY_COLUMNS, "csv", "veille-arctic-activities")
@@ -208,7 +223,7 @@ def arctic_record_activity(request: HttpRequest, body: ActivityIn) -> Any:
 @router.post(
     "/activities/{activity_id}/link", response=ActivityOut, summary="Link to Arctic Sentry (coordinators)"
 )
-def arctic_link(request: HttpRequest, activity_id: int, body: LinkIn) -> Any:
+def arctic_link(request: HttpRequest, activity_id: int, body: ActivityLinkIn) -> Any:
     if not Activity.objects.visible_to(request.user).filter(pk=activity_id).exists():
         raise NoSuchActivity(f"no activity {activity_id} you may see", field="activity_id")
     return _out(
@@ -218,27 +233,27 @@ def arctic_link(request: HttpRequest, activity_id: int, body: LinkIn) -> Any:
 
 @router.get("/layers/{name}", summary="A map layer as GeoJSON (bbox, since, until filters)")
 def arctic_layer(
-    request: HttpRequest, name: str, bbox: str = "", since: str = "", until: str = ""
+    request: HttpRequest, name: Code, bbox: Code = "", since: Code = "", until: Code = ""
 ) -> HttpResponse:
     return views.layer(request, name.removesuffix(".geojson"))
 
 
 @router.get("/events.geojson", summary="AIS events as GeoJSON (bbox, since, until, types)")
 def arctic_events_geojson(
-    request: HttpRequest, bbox: str = "", since: str = "", until: str = "", types: str = ""
+    request: HttpRequest, bbox: Code = "", since: Code = "", until: Code = "", types: Title = ""
 ) -> HttpResponse:
     return views.export(request, "events", "geojson")
 
 
 @router.get("/events.csv", summary="AIS events as CSV (bbox, since, until, types)")
 def arctic_events_csv(
-    request: HttpRequest, bbox: str = "", since: str = "", until: str = "", types: str = ""
+    request: HttpRequest, bbox: Code = "", since: Code = "", until: Code = "", types: Title = ""
 ) -> HttpResponse:
     return views.export(request, "events", "csv")
 
 
 @router.get("/coverage", summary="Per zone and day: allied presence and foreign-flag activity")
-def arctic_coverage(request: HttpRequest, since: str = "", until: str = "") -> list[dict[str, Any]]:
+def arctic_coverage(request: HttpRequest, since: Code = "", until: Code = "") -> list[dict[str, Any]]:
     since_day, until_day = queries.day_window({"since": since, "until": until})
     return [c.as_row() for c in cov.coverage(request.user, since_day, until_day)]
 

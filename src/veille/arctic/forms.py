@@ -16,6 +16,7 @@ from veille.arctic.exceptions import BadArea
 from veille.arctic.models import Activity, Domain, Kind
 from veille.arctic.services import NewActivity
 from veille.core.errors import VeilleError
+from veille.kit.forms import DecimalNumberField
 from veille.nations.access import Releasability, membership_of, sees_everything
 from veille.nations.models import Nation
 
@@ -55,9 +56,9 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("As the source names it: 'Troms and Finnmark', 'around Iceland'"),
     )
-    lat = forms.FloatField(label=_("Latitude (°N)"), required=False, min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude (°E)"), required=False, min_value=-180, max_value=180)
-    radius_km = forms.FloatField(label=_("Radius (km)"), required=False, min_value=0)
+    lat = DecimalNumberField(label=_("Latitude (°N)"), min_value=-90, max_value=90)
+    lon = DecimalNumberField(label=_("Longitude (°E)"), min_value=-180, max_value=180)
+    radius_km = DecimalNumberField(label=_("Radius (km)"), min_value=0)
     polygon = forms.CharField(
         label=_("Or a polygon (GeoJSON geometry)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -14,6 +14,7 @@ from veille.council import queries, services
 from veille.council.exceptions import CouncilNotFound
 from veille.council.models import Action, Milestone
 from veille.kit.exports import export_response
+from veille.kit.limits import Code, Codes, LongText, Note, Title, Url
 from veille.nations.access import Actor, Releasability
 
 router = Router(tags=["council"])
@@ -102,52 +103,52 @@ class MilestoneOut(SourceOut):
 
 class MeetingIn(Schema):
     date: dt.date
-    occasion: str
-    level: str = ""
-    chair: str = ""
+    occasion: LongText
+    level: Code = ""
+    chair: Title = ""
     requested_by_ukraine: bool | None = None
-    location: str = ""
-    topics: str = ""
-    statement: str = ""
-    source_title: str = ""
-    source_url: str = ""
-    releasable_to: str = Releasability.PUBLIC
-    releasable_nations: list[str] = []
+    location: Title = ""
+    topics: Title = ""
+    statement: LongText = ""
+    source_title: Title = ""
+    source_url: Url = ""
+    releasable_to: Code = Releasability.PUBLIC
+    releasable_nations: Codes = []
 
 
 class DecisionIn(Schema):
     meeting: int
-    text: str
-    owner_text: str = ""
-    due_text: str = ""
-    source_title: str = ""
-    source_url: str = ""
-    releasable_to: str = ""
-    releasable_nations: list[str] = []
+    text: LongText
+    owner_text: Title = ""
+    due_text: Title = ""
+    source_title: Title = ""
+    source_url: Url = ""
+    releasable_to: Code = ""
+    releasable_nations: Codes = []
 
 
 class ActionIn(Schema):
     decision: int | None = None
-    title: str
-    owner: str
+    title: Title
+    owner: Code
     due: dt.date
-    note: str = ""
-    releasable_to: str = ""
-    releasable_nations: list[str] = []
+    note: Note = ""
+    releasable_to: Code = ""
+    releasable_nations: Codes = []
 
 
 class EvidenceIn(Schema):
     day: dt.date
     completes: bool = False
-    note: str = ""
-    url: str = ""
-    record_type: str = ""
-    record_id: str = ""
+    note: Note = ""
+    url: Url = ""
+    record_type: Code = ""
+    record_id: Code = ""
 
 
 class ActionQuery(Schema):
-    owner: str | None = None
-    status: str | None = None
+    owner: Code | None = None
+    status: Code | None = None
     overdue: bool = False
     as_of: dt.date | None = None
 
@@ -189,7 +190,7 @@ def council_record_meeting(request: HttpRequest, body: MeetingIn) -> Any:
 
 @router.get("/decisions", response=list[DecisionOut], summary="Decisions you may see, by meeting")
 @paginate
-def council_decisions(request: HttpRequest, meeting: str | None = None) -> Any:
+def council_decisions(request: HttpRequest, meeting: Code | None = None) -> Any:
     qs = queries.decisions(request.user)
     if meeting:
         qs = qs.filter(meeting__key=meeting)
@@ -266,7 +267,7 @@ def council_attach_evidence(request: HttpRequest, action_id: int, body: Evidence
     "/milestones", response=list[MilestoneOut], summary="Milestones of NSATU, JATEC, PURL, the CAP, the NUC"
 )
 @paginate
-def council_milestones(request: HttpRequest, body: str | None = None) -> Any:
+def council_milestones(request: HttpRequest, body: Code | None = None) -> Any:
     qs = Milestone.objects.all()
     if body:
         qs = qs.filter(body=body)
@@ -277,7 +278,7 @@ def council_milestones(request: HttpRequest, body: str | None = None) -> Any:
     "/{table}.csv",
     summary="A Council table as CSV: meetings, meeting_sources, decisions, milestones, actions",
 )
-def council_export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def council_export_csv(request: HttpRequest, table: Code) -> HttpResponse:
     if table not in queries.TABLES:
         raise CouncilNotFound(f"no table {table!r}; tables: {', '.join(queries.TABLES)}", field="table")
     return export_response(

@@ -3,15 +3,16 @@
 bottleneck programme (the shipped example or the caller's scenario), the PURL category mapping."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.industry import queries, scenarios
 from veille.industry.models import CategoryMapping, Kind, Product
 from veille.industry.services import do_locate_site, do_map_category, do_record_contract, do_record_figure
+from veille.kit.limits import MAX_CODES, MAX_TEXT_CHARS, Code, Codes, Note, PlainAmount, Title, Url
 from veille.nations.access import Actor
 
 router = Router(tags=["industry"])
@@ -44,71 +45,74 @@ class FigureOut(Schema):
 
 
 class FigureQuery(Schema):
-    product: str | None = None
+    product: Code | None = None
     kind: Kind | None = None
     undated: bool = False
 
 
 class FigureIn(Schema):
-    product: str
-    kind: str
-    quantity: str
-    unit: str
-    stated: str
-    period_label: str = ""
-    target_date: str = ""
-    site: str = ""
-    producer: str = ""
-    source_title: str
-    source_url: str
-    note: str = ""
-    releasable_to: str = "NATO"
-    releasable_nations: list[str] = []
+    product: Code
+    kind: Code
+    quantity: Code
+    unit: Code
+    stated: Code
+    period_label: Title = ""
+    target_date: Code = ""
+    site: Title = ""
+    producer: Title = ""
+    source_title: Title
+    source_url: Url
+    note: Note = ""
+    releasable_to: Code = "NATO"
+    releasable_nations: Codes = []
 
 
 class CapacityQuery(Schema):
-    product: str | None = None
-    as_of: str | None = None
+    product: Code | None = None
+    as_of: Code | None = None
 
 
 class ScenarioIn(Schema):
-    scenario: dict[str, Any] | None = None
-    what_if: dict[str, Decimal] = {}
+    scenario: Annotated[dict[Code, Any], Field(max_length=MAX_CODES)] | None = Field(
+        None,
+        description=f"a scenario as its files write it; each text at most {MAX_TEXT_CHARS:,} characters",
+    )
+    what_if: Annotated[dict[Title, PlainAmount], Field(max_length=MAX_CODES)] = {}
 
 
 class DeliveryIn(Schema):
-    due: str
-    quantity: str
+    due: Code
+    quantity: Code
 
 
 class ContractIn(Schema):
-    product: str
-    buyer_kind: str
-    buyer_nation: str = ""
-    buyer_label: str = ""
-    supplier: str = ""
-    quantity: str = ""
-    quantity_unit: str = "units"
-    value_amount: str = ""
-    value_currency: str = ""
-    signed: str
-    deliveries: list[DeliveryIn] = []
-    source_title: str
-    source_url: str
-    note: str = ""
+    product: Code
+    buyer_kind: Code
+    buyer_nation: Code = ""
+    buyer_label: Title = ""
+    supplier: Title = ""
+    quantity: Code = ""
+    quantity_unit: Code = "units"
+    value_amount: PlainAmount | None = None
+    value_currency: Code = ""
+    signed: Code
+    deliveries: Annotated[list[DeliveryIn], Field(max_length=MAX_CODES)] = []
+    source_title: Title
+    source_url: Url
+    note: Note = ""
 
 
 class LocationIn(Schema):
-    site: str
-    lat: str
-    lon: str
-    source: str
+    site: Title
+    lat: Code
+    lon: Code
+    source: Url
 
 
 class MappingIn(Schema):
-    purl_category: str
-    product: str
-    note: str = ""
+    purl_category: Code
+    product: Code
+    note: Note = ""
 
 
 @router.get("/figures", response=list[FigureOut], summary="Stated figures with their sources")
@@ -141,7 +145,7 @@ def industry_targets(request: HttpRequest, filters: Query[CapacityQuery]):
 
 
 @router.get("/contracts", response=list[dict[str, Any]], summary="Contracts as reported")
-def industry_contracts(request: HttpRequest, product: str | None = None):
+def industry_contracts(request: HttpRequest, product: Code | None = None):
     return queries.contract_rows(request.user, product)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.core import industry as core
 from veille.industry.models import Kind, Producer, Product, Site
+from veille.kit.forms import AmountField
 from veille.nations.access import Releasability
 
 
@@ -110,14 +111,11 @@ class WhatIfForm(forms.Form):
         for k, (name, capacity) in enumerate(inputs):
             key = f"w{k}"
             self.names[key] = name
-            self.fields[key] = forms.DecimalField(
+            self.fields[key] = AmountField(
                 label=name,
-                required=False,
                 min_value=0,
-                max_digits=20,
-                decimal_places=4,
                 help_text=_("tonnes per year; the scenario says %(value)s") % {"value": core.fmt(capacity)},
             )
 
     def changes(self) -> dict[str, Any]:
-        return {self.names[k]: v for k, v in self.cleaned_data.items() if v is not None}
+        return {self.names[k]: v for k, v in self.cleaned_data.items() if v not in (None, "")}

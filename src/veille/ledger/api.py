@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
+from veille.kit.limits import Code, Note, PlainAmount
 from veille.ledger import pools, queries
 from veille.ledger.exceptions import EventNotFound
 from veille.ledger.links import queries as link_queries
@@ -156,7 +157,7 @@ def _party(party: str | None) -> str | None:
 @router.get("/events", response=list[EventOut], summary="Ledger events you may see, oldest first")
 @paginate
 def ledger_events(
-    request: HttpRequest, party: str | None = None, kind: Kind | None = None, as_of: dt.date | None = None
+    request: HttpRequest, party: Code | None = None, kind: Kind | None = None, as_of: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """``as_of``: only the events recorded by the end of that day (what the ledger said then)."""
     return queries.event_rows(
@@ -166,7 +167,7 @@ def ledger_events(
 
 @router.get("/events.csv", summary="Ledger events as CSV")
 def ledger_events_csv(
-    request: HttpRequest, party: str | None = None, kind: Kind | None = None, as_of: dt.date | None = None
+    request: HttpRequest, party: Code | None = None, kind: Kind | None = None, as_of: dt.date | None = None
 ) -> HttpResponse:
     rows = queries.event_rows(
         request.user, party=_party(party), kind=kind.value if kind else None, as_of=as_of
@@ -195,10 +196,10 @@ def ledger_chain(request: HttpRequest, event_id: int, as_of: dt.date | None = No
 )
 def ledger_balances(
     request: HttpRequest,
-    party: str | None = None,
-    currency: str | None = None,
+    party: Code | None = None,
+    currency: Code | None = None,
     as_of: dt.date | None = None,
-    period: str | None = None,
+    period: Code | None = None,
     synthetic: bool = False,
 ) -> dict[str, Any]:
     """``synthetic=true`` adds the synthetic demo records to the totals (they are left out otherwise)."""
@@ -208,10 +209,10 @@ def ledger_balances(
 @router.get("/balances.csv", summary="Totals by party and kind as CSV (the rates used follow the totals)")
 def ledger_balances_csv(
     request: HttpRequest,
-    party: str | None = None,
-    currency: str | None = None,
+    party: Code | None = None,
+    currency: Code | None = None,
     as_of: dt.date | None = None,
-    period: str | None = None,
+    period: Code | None = None,
     synthetic: bool = False,
 ) -> HttpResponse:
     rep = queries.report(
@@ -300,18 +301,18 @@ class LinkOut(Schema):
     note: str
 
 
-class LinkIn(Schema):
+class RecordLinkIn(Schema):
     event: int
     counted_in: int
-    scope: str = "record"
-    tolerance_pct: str = "5"
+    scope: Code = "record"
+    tolerance_pct: PlainAmount = "5"
     window_days: int = 31
-    note: str = ""
+    note: Note = ""
     propose: bool = False  # a proposal (another coordinator confirms it) instead of a confirmed link
 
 
-class DecisionIn(Schema):
-    note: str = ""
+class LinkDecisionIn(Schema):
+    note: Note = ""
 
 
 def _link_out(user: Any, link_id: int) -> dict[str, Any]:
@@ -327,7 +328,7 @@ def _link_out(user: Any, link_id: int) -> dict[str, Any]:
 )
 @paginate
 def ledger_links(
-    request: HttpRequest, party: str | None = None, state: str | None = None, as_of: dt.date | None = None
+    request: HttpRequest, party: Code | None = None, state: Code | None = None, as_of: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """``as_of``: the links as they stood then (a link decided later was a proposal)."""
     rows = link_queries.link_rows(request.user, party=_party(party), state=state, as_of=as_of)
@@ -339,7 +340,7 @@ def ledger_links(
     response={201: LinkOut},
     summary="Link a record to the record of another source that counts it (coordinators)",
 )
-def ledger_link(request: HttpRequest, body: LinkIn) -> Any:
+def ledger_link(request: HttpRequest, body: RecordLinkIn) -> Any:
     data = link_services.LinkData(
         event=body.event,
         counted_in=body.counted_in,
@@ -354,7 +355,7 @@ def ledger_link(request: HttpRequest, body: LinkIn) -> Any:
 
 
 @router.post("/links/{link_id}/confirm", response=LinkOut, summary="Confirm a proposed link (coordinators)")
-def ledger_link_confirm(request: HttpRequest, link_id: int, body: DecisionIn) -> Any:
+def ledger_link_confirm(request: HttpRequest, link_id: int, body: LinkDecisionIn) -> Any:
     link_services.do_confirm_link(Actor.from_request(request, via="api"), link_id, body.note)
     return _link_out(request.user, link_id)
 
@@ -362,6 +363,6 @@ def ledger_link_confirm(request: HttpRequest, link_id: int, body: DecisionIn) ->
 @router.post(
     "/links/{link_id}/reject", response=LinkOut, summary="Reject a proposed link, saying why (coordinators)"
 )
-def ledger_link_reject(request: HttpRequest, link_id: int, body: DecisionIn) -> Any:
+def ledger_link_reject(request: HttpRequest, link_id: int, body: LinkDecisionIn) -> Any:
     link_services.do_reject_link(Actor.from_request(request, via="api"), link_id, body.note)
     return _link_out(request.user, link_id)

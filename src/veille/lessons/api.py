@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
+from veille.kit.limits import Code, Codes, LongText, Note, Title
 from veille.lessons import cycle, queries, services
 from veille.lessons.exceptions import LessonNotFound, UnknownStep
 from veille.lessons.search import MAX_LIMIT
@@ -52,40 +53,40 @@ class LessonOut(Schema):
 
 
 class ObservationIn(Schema):
-    nation: str
-    title: str
-    text: str
+    nation: Code
+    title: Title
+    text: LongText
     observed_on: dt.date
-    domains: list[str] = []
-    releasable_to: str = Releasability.NATIONS
-    releasable_nations: list[str] = []
+    domains: Codes = []
+    releasable_to: Code = Releasability.NATIONS
+    releasable_nations: Codes = []
 
 
 class ObservationStepIn(Schema):
     """``analyse`` needs ``analysis``; ``identify`` needs ``title`` and ``text`` (the lesson)."""
 
-    step: str
-    analysis: str = ""
-    title: str = ""
-    text: str = ""
-    domains: list[str] | None = None
-    releasable_to: str = ""
-    releasable_nations: list[str] = []
+    step: Code
+    analysis: Note = ""
+    title: Title = ""
+    text: LongText = ""
+    domains: Codes | None = None
+    releasable_to: Code = ""
+    releasable_nations: Codes = []
 
 
 class LessonStepIn(Schema):
     """``task`` needs ``title``, ``owner`` (NSATU, JATEC, CAP, PURL, NATO or a nation) and ``due``."""
 
-    step: str
-    note: str = ""
-    title: str = ""
-    owner: str = ""
+    step: Code
+    note: Note = ""
+    title: Title = ""
+    owner: Code = ""
     due: dt.date | None = None
 
 
 class SummaryIn(Schema):
-    title: str
-    text: str
+    title: Title
+    text: LongText
 
 
 class SummaryOut(Schema):
@@ -96,9 +97,9 @@ class SummaryOut(Schema):
 
 
 class SearchQuery(Schema):
-    q: str
-    kind: str | None = None
-    domain: str | None = None
+    q: Code
+    kind: Code | None = None
+    domain: Code | None = None
     limit: int = 20
     offset: int = 0
 
@@ -137,7 +138,7 @@ def _lesson(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get("/observations", response=list[ObservationOut], summary="Observations you may see")
 @paginate
-def lessons_observations(request: HttpRequest, stage: str | None = None) -> Any:
+def lessons_observations(request: HttpRequest, stage: Code | None = None) -> Any:
     qs = queries.observations(request.user)
     if stage:
         qs = qs.filter(stage=stage)
@@ -195,7 +196,7 @@ def lessons_observation_step(request: HttpRequest, observation_id: int, body: Ob
 
 @router.get("/", response=list[LessonOut], summary="Lessons you may see")
 @paginate
-def lessons_list(request: HttpRequest, stage: str | None = None) -> Any:
+def lessons_list(request: HttpRequest, stage: Code | None = None) -> Any:
     qs = queries.lessons(request.user)
     if stage:
         qs = qs.filter(stage=stage)
@@ -261,7 +262,7 @@ def lessons_search(request: HttpRequest, filters: Query[SearchQuery]) -> Any:
 
 
 @router.get("/{table}.csv", summary="A table as CSV: observations, lessons, summaries (what you may see)")
-def lessons_export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def lessons_export_csv(request: HttpRequest, table: Code) -> HttpResponse:
     if table not in queries.TABLES:
         raise LessonNotFound(f"no table {table!r}; tables: {', '.join(queries.TABLES)}", field="table")
     return export_response(

@@ -5,6 +5,7 @@ more than :data:`AGEING_DAYS` days), are worked out on the day asked about."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
@@ -110,13 +111,21 @@ def awaiting(user: Any) -> list[Observation | Lesson]:
         return []
     actor = Actor.for_user(user, via="web")
     found: list[Observation | Lesson] = []
-    for stage in (cycle.OBSERVED, cycle.ANALYSED):
+    # one query per model for all its stages (in each stage, the model's order; at most 500 a stage)
+    stages = [
+        s for s in (cycle.OBSERVED, cycle.ANALYSED) if (step := cycle.next_step(s)) and may_take(actor, step)
+    ]
+    by_stage: dict[str, list[Any]] = defaultdict(list)
+    for o in observations(user).filter(stage__in=stages) if stages else []:
+        by_stage[o.stage].append(o)
+    lesson_stages = (cycle.IDENTIFIED, cycle.TASKED, cycle.IMPLEMENTED, cycle.VALIDATED)
+    for x in lessons(user).filter(stage__in=lesson_stages):
+        by_stage[x.stage].append(x)
+    for stage in stages:
+        found += by_stage[stage][:500]
+    for stage in lesson_stages:
         step = cycle.next_step(stage)
-        if step and may_take(actor, step):
-            found += list(observations(user).filter(stage=stage)[:500])
-    for stage in (cycle.IDENTIFIED, cycle.TASKED, cycle.IMPLEMENTED, cycle.VALIDATED):
-        step = cycle.next_step(stage)
-        for lesson in lessons(user).filter(stage=stage)[:500]:
+        for lesson in by_stage[stage][:500]:
             owner = lesson.action.owner if lesson.action else None
             if step and may_take(actor, step, owner):
                 found.append(lesson)

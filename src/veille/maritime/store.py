@@ -34,7 +34,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import numpy as np
 import polars as pl
 
 from veille.core.ais.archive import archive_lines, read_archive
@@ -461,7 +460,7 @@ class AisStore:
                 summary.first_s = lo if summary.first_s is None else min(summary.first_s, lo)
                 summary.last_s = hi if summary.last_s is None else max(summary.last_s, hi)
             summary.positions += pos.height
-            summary.mmsis.update(np.unique(pos["mmsi"].to_numpy()).tolist())
+            summary.mmsis.update(pos["mmsi"].unique().to_list())
             if hold:
                 self._held_pos.append(position_rows(pos, source, now))
                 self._held_rows += pos.height

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from veille.core.errors import NotFound
+from veille.kit.limits import Code
 from veille.nations.access import membership_of
 from veille.nations.models import Nation, NationKind
 from veille.nations.queries import nation_rows
@@ -55,7 +56,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/{code}", response=NationOut, summary="One nation with its status on a date")
-def get_nation(request: HttpRequest, code: str, on: dt.date | None = None) -> dict[str, object]:
+def get_nation(request: HttpRequest, code: Code, on: dt.date | None = None) -> dict[str, object]:
     if not Nation.objects.filter(code=code.upper()).exists():
         raise NotFound(f"no nation has code {code!r}", field="code")
     return next(r for r in nation_rows(on) if r["code"] == code.upper())

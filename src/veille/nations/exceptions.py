@@ -14,7 +14,8 @@ VeilleError
     ├── AccountLocked          too many failed logins
     ├── UserExists             a user name taken by someone who is not what was asked
     ├── InvitationUsed         an invitation's link used a second time
-    └── InvitationExpired      an invitation's link used after it expired
+    ├── InvitationExpired      an invitation's link used after it expired
+    └── InvitationCancelled    an invitation's link used after a coordinator cancelled it
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from veille.core.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 __all__ = [
     "AccountLocked",
     "GrantRefused",
+    "InvitationCancelled",
     "InvitationExpired",
     "InvitationUsed",
     "NotAMember",
@@ -72,4 +74,8 @@ class InvitationUsed(Conflict):
 
 
 class InvitationExpired(Conflict):
+    http_status = 410
+
+
+class InvitationCancelled(Conflict):
     http_status = 410

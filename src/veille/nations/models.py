@@ -133,7 +133,8 @@ class ApiToken(models.Model):
 class Invitation(models.Model):
     """A coordinator's invitation of a person by e-mail to a membership (a nation or NATO staff when
     ``nation`` is empty) with a role. Only the SHA-256 of its one-time link is stored; the link
-    expires at ``expires_at`` and serves once (``accepted_at``)."""
+    expires at ``expires_at`` and serves once (``accepted_at``). A coordinator may cancel it
+    (``cancelled_at``) or send it again, with a new link (the old one stops working)."""
 
     email = models.EmailField()
     nation = models.ForeignKey(Nation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -145,6 +146,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from veille.kit.limits import MAX_LIST_ITEMS, RecordId
+from veille.kit.limits import MAX_LIST_ITEMS, Code, RecordId
 from veille.nations.access import Actor
 from veille.notices import queries, services
 
@@ -32,7 +32,7 @@ class NoticeOut(Schema):
 
 
 class ReadIn(Schema):
-    app: str | None = None
+    app: Code | None = None
     ids: list[RecordId] | None = Field(default=None, max_length=MAX_LIST_ITEMS)
 
 

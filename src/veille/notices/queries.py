@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from veille.notices.models import Notice
 
-__all__ = ["ForUser", "for_user", "history", "open_count", "unread_count", "users_told"]
+__all__ = ["ForUser", "for_user", "history", "open_count", "open_keys", "unread_count", "users_told"]
 
 
 def _mine(user: Any, app: str | None = None) -> QuerySet[Notice]:
@@ -42,7 +43,20 @@ def for_user(user: Any, app: str | None = None, limit: int = 50) -> ForUser:
 def open_count(user: Any, app: str | None = None) -> int:
     """Actions to do and news not yet read: the count the header shows."""
     mine = _mine(user, app).filter(cleared_at=None)
-    return mine.filter(action=True).count() + mine.filter(action=False, read_at=None).count()
+    return int(mine.filter(Q(action=True) | Q(action=False, read_at=None)).count())  # one query
+
+
+def open_keys(keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` that still have an open notice (anyone's): one query for them all."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    return set(
+        Notice.objects.filter(key__in=wanted, cleared_at=None)
+        .order_by()
+        .values_list("key", flat=True)
+        .distinct()
+    )
 
 
 def unread_count(user: Any, app: str | None = None) -> int:

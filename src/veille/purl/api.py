@@ -4,14 +4,14 @@ applies to every read); the workflow's steps as writes through the same services
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
-from veille.kit.limits import Note, PlainAmount, RecordId, Title, Url
+from veille.kit.limits import MAX_CODES, Code, Codes, Note, PlainAmount, RecordId, Title, Url
 from veille.nations.access import Actor, Releasability, require_coordinator
 from veille.purl import queries, services, views_pipeline
 from veille.purl.exceptions import PurlNotFound
@@ -139,29 +139,29 @@ class ShipmentOut(Schema):
     synthetic: bool
 
 
-class DecisionIn(Schema):
-    step: str
-    decision: str
+class StepDecisionIn(Schema):
+    step: Code
+    decision: Code
     comment: Note = ""
 
 
 class ContributionIn(Schema):
-    nation: str
-    kind: str = "commitment"
+    nation: Code
+    kind: Code = "commitment"
     amount: PlainAmount
-    currency: str
+    currency: Code
     value_date: dt.date
     source: Url
     package: int | None = None
     share_pct: PlainAmount | None = None
-    releasable_to: str = Releasability.NATO
+    releasable_to: Code = Releasability.NATO
     confirm_duplicate: bool = False
 
 
 class ShipmentIn(Schema):
     package_item: int
     quantity: int
-    hub: str
+    hub: Code
     shipped_on: dt.date
     package: int | None = None  # when given, the item must be of this package (WrongPackage otherwise)
 
@@ -176,7 +176,7 @@ class AmendmentIn(Schema):
     """``changes``: ``{"item": id, "quantity": 40, …}`` changes an item, ``{"add": {…}}`` adds one,
     ``{"remove": id}`` removes one."""
 
-    changes: list[dict[str, Any]] = Field(
+    changes: list[Annotated[dict[Code, Any], Field(max_length=MAX_CODES)]] = Field(
         max_length=MAX_CHANGES_PER_AMENDMENT,
         description=f"at most {MAX_CHANGES_PER_AMENDMENT} changes; the list keeps at most "
         f"{MAX_ITEMS_PER_LIST} active items (422 naming the cap beyond)",
@@ -188,10 +188,10 @@ class ItemIn(Schema):
     """An item of a draft list; amounts as text (``"4000000"``), never floats."""
 
     rank: int
-    category: str
+    category: Code
     description: Title
     quantity: int
-    unit: str
+    unit: Code
     unit_cost_usd: PlainAmount
     cost_source: Url
     justification: Note
@@ -200,7 +200,7 @@ class ItemIn(Schema):
 class ItemChangeIn(Schema):
     """The fields of a draft's item to change (the others stay as they are)."""
 
-    changes: dict[str, Any]
+    changes: Annotated[dict[Code, Any], Field(max_length=MAX_CODES)]
 
 
 class OrderIn(Schema):
@@ -233,14 +233,14 @@ class AmendmentOut(Schema):
 
 class PackageIn(Schema):
     name: Title = ""
-    items: dict[int, int]
+    items: Annotated[dict[int, int], Field(max_length=MAX_ITEMS_PER_LIST)]
     target_usd: PlainAmount | None = None
-    releasable_to: str = Releasability.NATO
-    nations: list[str] = []
+    releasable_to: Code = Releasability.NATO
+    nations: Codes = []
 
 
 class PackageChangeIn(Schema):
-    items: dict[int, int] | None = None
+    items: Annotated[dict[int, int], Field(max_length=MAX_ITEMS_PER_LIST)] | None = None
     target_usd: PlainAmount | None = None
     reason: Note = ""
 
@@ -255,7 +255,7 @@ class ReleaseIn(Schema):
 class AllocationIn(Schema):
     package: int
     amount: PlainAmount
-    currency: str
+    currency: Code
     value_date: dt.date
     source: Url
 
@@ -288,7 +288,7 @@ def purl_list(request: HttpRequest, list_id: int) -> Any:
     response={201: TrailOut},
     summary="Approve or return a list (your step only)",
 )
-def purl_decide(request: HttpRequest, list_id: int, body: DecisionIn) -> Any:
+def purl_decide(request: HttpRequest, list_id: int, body: StepDecisionIn) -> Any:
     services.do_decide(
         Actor.from_request(request, via="api"), list_id, body.step, body.decision, body.comment
     )
@@ -437,7 +437,7 @@ def purl_packages(request: HttpRequest) -> Any:
     summary="Pledges, commitments and allocations (the ledger's figures)",
 )
 @paginate
-def purl_contributions(request: HttpRequest, nation: str | None = None) -> Any:
+def purl_contributions(request: HttpRequest, nation: Code | None = None) -> Any:
     return queries.ContributionPage(request.user, nation=nation)
 
 
@@ -575,7 +575,7 @@ def purl_pipeline(request: HttpRequest, synthetic: bool = False) -> Any:
     summary="Any PURL table as CSV: lists, items, trail, packages, package_items, contributions, shipments, "
     "months, coverage, record; pipeline, leadtimes, ageing (coordinators)",
 )
-def purl_export_csv(request: HttpRequest, table: str, synthetic: bool = False) -> HttpResponse:
+def purl_export_csv(request: HttpRequest, table: Code, synthetic: bool = False) -> HttpResponse:
     """``synthetic=true`` adds synthetic demo records to the months' totals (rows are marked anyway)."""
     if table not in COLUMNS:
         raise PurlNotFound(f"no table {table!r}; tables: {', '.join(COLUMNS)}", field="table")

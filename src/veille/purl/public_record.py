@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from veille.purl.models import AnnouncementFile, Origin, Package
-from veille.purl.queries import ZERO, Rates, coverage
+from veille.purl.queries import ZERO, Rates, coverage, funding_read
 
 
 def totals(user: Any) -> dict[str, Any]:
@@ -37,10 +37,12 @@ def totals(user: Any) -> dict[str, Any]:
         n["pledged_usd"] += r["pledged_usd"] or ZERO
         n["unknown"] = n["unknown"] or r["amount_unknown"]
     joint: list[dict[str, Any]] = []
-    for package in (
+    packages = list(
         Package.objects.visible_to(user).filter(origin=Origin.ANNOUNCEMENT).exclude(announced_by="")
-    ):
-        fund = coverage(user, package, conv)
+    )
+    read = funding_read(user, packages)  # the joint packages' funding, read at once
+    for package in packages:
+        fund = coverage(user, package, conv, read)
         members = package.joint_members
         for code in members:
             entry = per.setdefault(

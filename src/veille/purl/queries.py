@@ -22,7 +22,7 @@ from veille.core.fx import FxConverter, RateUsed
 from veille.core.money import Money
 from veille.ledger import rates
 from veille.ledger.models import Kind, LedgerEvent
-from veille.ledger.queries import CONSOLE, figures
+from veille.ledger.queries import CONSOLE, Figures, figures
 from veille.nations.access import membership_of, sees_everything
 from veille.purl.exceptions import PurlNotFound
 from veille.purl.models import (
@@ -184,6 +184,10 @@ class _FundingRead:
 
     def __init__(self, user: Any, packages: list[Package]) -> None:
         self.links: dict[int, dict[int, FundingEvent]] = defaultdict(dict)
+        if not packages:  # nothing to read
+            self.rows: list[LedgerEvent] = []
+            self.fig = Figures({}, {}, frozenset())
+            return
         for fe in FundingEvent.objects.filter(package__in=packages).select_related("contribution"):
             self.links[fe.package_id][fe.event_id] = fe  # type: ignore[index]
         ids = [event_id for links in self.links.values() for event_id in links]
@@ -192,6 +196,12 @@ class _FundingRead:
     def of(self, package: Package) -> tuple[dict[int, FundingEvent], list[LedgerEvent], Any]:
         links = self.links.get(package.pk, {})
         return links, [e for e in self.rows if e.pk in links], self.fig
+
+
+def funding_read(user: Any, packages: list[Package]) -> tuple[_FundingRead, _FundingRead | None]:
+    """The funding events of ``packages`` read at once, as ``user`` may see them and (for a reader
+    who does not see everything) as a whole: :func:`coverage`'s ``read``, whatever their number."""
+    return _FundingRead(user, packages), None if sees_everything(user) else _FundingRead(CONSOLE, packages)
 
 
 def coverage(
@@ -464,7 +474,7 @@ def board(user: Any) -> tuple[list[dict[str, Any]], Rates]:
         "shipments"
     )
     packages = list(Package.objects.visible_to(user).prefetch_related(Prefetch("items", queryset=items_qs)))
-    read = (_FundingRead(user, packages), None if sees_everything(user) else _FundingRead(CONSOLE, packages))
+    read = funding_read(user, packages)
     lists = set(RequirementList.objects.visible_to(user).values_list("pk", flat=True))
     # a package's number is its place among the packages this reader sees: a package the reader may
     # not see leaves no gap in the numbering (coordinators see every package: theirs are the records')
@@ -531,6 +541,12 @@ def _contributions(
     if package is not None:
         qs = qs.filter(Q(package_id=package) | Q(events__package_id=package)).distinct()
     return qs
+
+
+def contribution_nations(user: Any) -> set[str]:
+    """The nations of the contributions ``user`` may see (those :func:`contribution_rows` lists), in
+    one query, without their figures."""
+    return set(_contributions(user).order_by().values_list("nation_id", flat=True).distinct())
 
 
 def contribution_rows(
@@ -712,8 +728,9 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
     """
     conv = conv or Rates()
     by_list: dict[int, dict[str, Any]] = {}
-    for lst in RequirementList.objects.visible_to(user):
-        needs = sum((it.unit_cost_usd * it.quantity for it in lst.items.filter(active=True)), ZERO)
+    active = Prefetch("items", queryset=RequirementItem.objects.filter(active=True), to_attr="active_rows")
+    for lst in RequirementList.objects.visible_to(user).prefetch_related(active):
+        needs = sum((it.unit_cost_usd * it.quantity for it in lst.active_rows), ZERO)
         by_list[lst.pk] = {
             "month": lst.month.strftime("%Y-%m"),
             "list": lst.pk,
@@ -724,15 +741,21 @@ def coverage_by_month(user: Any, conv: Rates | None = None) -> list[dict[str, An
             "funding_access": ALL,
             "synthetic": lst.synthetic,
         }
-    for package in Package.objects.visible_to(user).filter(origin=Origin.WORKFLOW):
-        parts = [
-            (pi.item.requirement_list_id, pi.unit_cost_usd * pi.quantity)
-            for pi in package.items.select_related("item")
-        ]
+    packages = list(
+        Package.objects.visible_to(user)
+        .filter(origin=Origin.WORKFLOW)
+        .prefetch_related(Prefetch("items", queryset=PackageItem.objects.select_related("item")))
+    )
+    valued = []
+    for package in packages:
+        parts = [(pi.item.requirement_list_id, pi.unit_cost_usd * pi.quantity) for pi in package.items.all()]
         value = sum((v for _l, v in parts), ZERO)
-        if not value:
-            continue
-        fund = coverage(user, package, conv)
+        if value:
+            valued.append((package, parts, value))
+    # the funding of the packages that take anything, read at once, not package by package
+    read = funding_read(user, [package for package, _p, _v in valued])
+    for package, parts, value in valued:
+        fund = coverage(user, package, conv, read)
         counted = fund.counted_usd
         for list_id, part in parts:
             if list_id in by_list:
@@ -815,10 +838,12 @@ __all__ = [
     "approved_items_left",
     "board",
     "commitments_by_month",
+    "contribution_nations",
     "contribution_row",
     "contribution_rows",
     "coverage",
     "coverage_by_month",
+    "funding_read",
     "item_rows",
     "list_summary",
     "lists",

@@ -189,9 +189,7 @@ def contributions(request: HttpRequest) -> HttpResponse:
     context = {
         "nation": nation,
         "rows": rows,
-        "nations": Nation.objects.filter(
-            pk__in={r["nation"] for r in queries.contribution_rows(request.user, conv=conv)}
-        ),
+        "nations": Nation.objects.filter(pk__in=queries.contribution_nations(request.user)),
         "rates": conv.listed(),
         "rates_source": conv.source,
         "can": _can(request),

@@ -2,14 +2,15 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from veille.core.errors import NotFound
+from veille.kit.limits import MAX_CODES, Code, Codes, Note, PlainAmount, Url
 from veille.kit.paging import MappedQuerySet
 from veille.nations.access import Actor
 from veille.spending import queries
@@ -20,7 +21,7 @@ from veille.spending.workbooks import MEASURES
 router = Router(tags=["spending"])
 
 
-class FigureOut(Schema):
+class SpendingFigureOut(Schema):
     source: str
     ally: str | None
     entity: str
@@ -43,11 +44,11 @@ class FigureOut(Schema):
     licence: str
 
 
-class FigureQuery(Schema):
-    ally: str | None = None
+class SpendingFigureQuery(Schema):
+    ally: Code | None = None
     year: int | None = None
     source: SourceKind | None = None
-    measure: str | None = None
+    measure: Code | None = None
 
 
 class OverviewRow(Schema):
@@ -72,17 +73,17 @@ class OverviewRow(Schema):
 
 class PlanYearIn(Schema):
     year: int
-    core_pct: Decimal
-    resilience_pct: Decimal = Decimal(0)
+    core_pct: PlainAmount
+    resilience_pct: PlainAmount = "0"
 
 
 class PlanIn(Schema):
-    nation: str
-    years: list[PlanYearIn]
-    source: str
-    note: str = ""
-    releasable_to: str = "NATO"
-    releasable_nations: list[str] = []
+    nation: Code
+    years: Annotated[list[PlanYearIn], Field(max_length=MAX_CODES)]
+    source: Url
+    note: Note = ""
+    releasable_to: Code = "NATO"
+    releasable_nations: Codes = []
 
 
 class PlanYearOut(Schema):
@@ -126,9 +127,9 @@ def _plan(p: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/figures", response=list[FigureOut], summary="Published figures with their source cells")
+@router.get("/figures", response=list[SpendingFigureOut], summary="Published figures with their source cells")
 @paginate
-def list_spending_figures(request: HttpRequest, filters: Query[FigureQuery]):
+def list_spending_figures(request: HttpRequest, filters: Query[SpendingFigureQuery]):
     if filters.measure and filters.measure not in MEASURES:
         raise NotFound(f"no measure {filters.measure!r}; known: {', '.join(MEASURES)}", field="measure")
     rows = queries.figure_rows(
@@ -153,7 +154,7 @@ def spending_overview(request: HttpRequest, year: int | None = None):
     "/plans", response=list[PlanOut], summary="National plans releasable to the caller (every version)"
 )
 @paginate
-def list_spending_plans(request: HttpRequest, ally: str | None = None):
+def list_spending_plans(request: HttpRequest, ally: Code | None = None):
     return [_plan(p) for p in queries.visible_plans(request.user, ally.upper() if ally else None)]
 
 

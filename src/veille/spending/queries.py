@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 
 from veille.core import spending as core
+from veille.kit.memo import per_request
 from veille.nations.models import Nation, NationKind
 from veille.spending.models import Figure, NationalPlan, Source, SourceKind
 from veille.spending.workbooks import MEASURES as MEASURE_LABELS
@@ -63,6 +64,7 @@ SIPRI_REFERENCES = ("RUS", "CHN", "UKR")
 FIRST_YEAR = 2014
 
 
+@per_request
 def latest_source(kind: str) -> Source | None:
     return (
         Source.objects.filter(kind=kind)

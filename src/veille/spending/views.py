@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from veille.core import spending as core
 from veille.core.errors import VeilleError
 from veille.kit.exports import export_response
+from veille.kit.forms import parse_form_amount
 from veille.nations.access import Actor, Releasability, membership_of
 from veille.nations.models import Nation, NationKind, Role
 from veille.spending import charts, queries
@@ -364,12 +365,16 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         values = {k: str(v).strip() for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        years = {
-            y: (values.get(f"core_{y}", ""), values.get(f"resilience_{y}", ""))
-            for y in PLAN_YEARS
-            if values.get(f"core_{y}", "")
-        }
         try:
+            # shares of GDP as written in the page's language (1,5 in French, 1.5 in English)
+            years = {
+                y: (
+                    parse_form_amount(values.get(f"core_{y}", ""), field=f"core_{y}"),
+                    parse_form_amount(values.get(f"resilience_{y}", ""), field=f"resilience_{y}"),
+                )
+                for y in PLAN_YEARS
+                if values.get(f"core_{y}", "")
+            }
             plan = do_record_plan(
                 Actor.from_request(request),
                 values.get("nation", ""),

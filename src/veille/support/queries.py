@@ -16,6 +16,7 @@ from django.db.models import Sum
 
 from veille.core.claims import ClaimCheck, Contribution, Definition, Result, shares
 from veille.core.errors import InvalidInput
+from veille.kit.memo import per_request
 from veille.nations.models import Nation
 from veille.support.models import DonorFigure, MonthFigure, TrackerRelease, WeaponFigure
 
@@ -42,6 +43,7 @@ BILLION = Decimal(1_000_000_000)
 CENT = Decimal("0.01")
 
 
+@per_request
 def latest_release(kind: str = "summary") -> TrackerRelease | None:
     return TrackerRelease.objects.filter(kind=kind).order_by("-number").first()
 
@@ -174,6 +176,7 @@ def parse_definition(params: Any) -> Definition:
     )
 
 
+@per_request
 def contributions(today: dt.date | None = None) -> list[Contribution]:
     """Every donor figure of the releases in use, with each donor's status today and on its date."""
     today = today or dt.date.today()

@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from veille.kit.exports import export_response
+from veille.kit.limits import Code, Codes, Title
 from veille.nations.access import Actor, Releasability
 from veille.training import queries, services
 from veille.training.exceptions import TrainingNotFound
@@ -27,7 +28,7 @@ class ProgrammeOut(Schema):
     figures: int
 
 
-class FigureOut(Schema):
+class TrainingFigureOut(Schema):
     key: str
     programme: str
     date: dt.date
@@ -74,13 +75,13 @@ class CohortOut(Schema):
 
 class CohortIn(Schema):
     programme: int
-    host: str
-    specialty: str
+    host: Title
+    specialty: Title
     starts_on: dt.date
     ends_on: dt.date
     trainees: int
-    releasable_to: str = Releasability.NATO
-    releasable_nations: list[str] = []
+    releasable_to: Code = Releasability.NATO
+    releasable_nations: Codes = []
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Training programmes and their host nations")
@@ -91,7 +92,7 @@ def training_programmes(request: HttpRequest) -> Any:
 
 @router.get(
     "/figures",
-    response=list[FigureOut],
+    response=list[TrainingFigureOut],
     summary="Stated figures of people trained, as stated (qualifier: exact, lower_bound, approximate, "
     "nearly), with sources, their confidence and conflicts",
 )
@@ -150,7 +151,7 @@ def training_timeline(request: HttpRequest) -> Any:
 
 
 @router.get("/{table}.csv", summary="A training table as CSV: figures, hosts, cohorts")
-def training_export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def training_export_csv(request: HttpRequest, table: Code) -> HttpResponse:
     if table not in queries.TABLES:
         raise TrainingNotFound(f"no table {table!r}; tables: {', '.join(queries.TABLES)}", field="table")
     return export_response(

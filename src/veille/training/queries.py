@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from veille.core import statements
@@ -116,9 +117,9 @@ def programmes() -> list[dict[str, Any]]:
             "coordinated_by_nsatu": p.coordinated_by_nsatu,
             "hosts": hosts.get(p.pk, []),
             "latest": latest.get(p.pk),
-            "figures": p.figures.count(),
+            "figures": p.n_figures,
         }
-        for p in Programme.objects.all()
+        for p in Programme.objects.annotate(n_figures=Count("figures"))  # one query, not one per programme
     ]
 
 

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from veille.audit.queries import AuditFilter
+from veille.kit.limits import Code
 from veille.web.audit_pages import audit_events
 
 router = Router(tags=["audit"])
@@ -29,9 +30,9 @@ class AuditOut(Schema):
 
 
 class AuditQuery(Schema):
-    actor: str = ""
-    action: str = ""
-    object_type: str = ""
+    actor: Code = ""
+    action: Code = ""
+    object_type: Code = ""
     since: dt.date | None = None
     until: dt.date | None = None
 

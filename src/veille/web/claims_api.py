@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from veille.kit.limits import Code
 from veille.support import queries
 from veille.web.claims_page import all_checks
 
@@ -14,12 +15,12 @@ router = Router(tags=["support"])
 
 
 class ClaimQuery(Schema):
-    aid_type: str = "military"
-    basis: str = "allocation"
-    membership: str = "present"
-    eu: str = "own"
-    since: str = ""
-    until: str = ""
+    aid_type: Code = "military"
+    basis: Code = "allocation"
+    membership: Code = "present"
+    eu: Code = "own"
+    since: Code = ""
+    until: Code = ""
 
 
 class ClaimOut(Schema):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from veille.core.errors import InvalidInput, VeilleError
 from veille.kit.addresses import client_address
 from veille.kit.limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
+from veille.kit.memo import remembering
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -47,6 +48,22 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class RequestMemoryMiddleware:
+    """A read (``GET``, ``HEAD``) remembers the answers of the :func:`veille.kit.memo.per_request`
+    reads it makes: a page that asks for the tracker releases in use four times reads them once."""
+
+    READ_METHODS = frozenset({"GET", "HEAD"})
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.READ_METHODS:
+            return self.get_response(request)
+        with remembering():
+            return self.get_response(request)
 
 
 class RateLimitMiddleware:

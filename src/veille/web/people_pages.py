@@ -29,7 +29,7 @@ from veille.nations.access import Actor, membership_of, require_coordinator
 from veille.nations.models import ApiToken, Invitation, Membership
 from veille.web.people_forms import AcceptForm, InviteForm, MembershipForm
 
-__all__ = ["account", "invitation", "invite", "people", "person"]
+__all__ = ["account", "invitation", "invitation_cancel", "invitation_resend", "invite", "people", "person"]
 
 
 def _coordinator(request: HttpRequest, what: str) -> Actor:
@@ -44,17 +44,69 @@ def _coordinator(request: HttpRequest, what: str) -> Actor:
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     actor = _coordinator(request, "see people and their rights")
+    return _people_page(request, actor)
+
+
+def _people_page(
+    request: HttpRequest, actor: Actor, *, link: str | None = None, sent_to: str | None = None
+) -> HttpResponse:
     users = get_user_model().objects.order_by("username")
     members = {m.user_id: m for m in Membership.objects.select_related("nation")}
     rows = [{"user": u, "membership": members.get(u.pk)} for u in users]
-    pending = Invitation.objects.filter(accepted_at=None, expires_at__gt=timezone.now()).select_related(
+    now = timezone.now()
+    unanswered = Invitation.objects.filter(accepted_at=None, cancelled_at=None).select_related(
         "nation", "invited_by"
     )
     return render(
         request,
         "web/people.html",
-        {"rows": rows, "pending": pending, "form": InviteForm(actor=actor)},
+        {
+            "rows": rows,
+            "pending": [i for i in unanswered if i.expires_at > now],
+            "expired": [i for i in unanswered if i.expires_at <= now],
+            "form": InviteForm(actor=actor),
+            "link": link,
+            "sent_to": sent_to,
+        },
     )
+
+
+def _refused(request: HttpRequest, exc: VeilleError) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {"status": exc.http_status, "title": _("Invitation"), "message": exc.message},
+        status=exc.http_status,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def invitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request, "cancel invitations")
+    try:
+        cancelled = services.do_cancel_invitation(actor, pk)
+    except VeilleError as exc:
+        return _refused(request, exc)
+    messages.success(
+        request,
+        _("The invitation of %(email)s was cancelled: its link no longer works.")
+        % {"email": cancelled.email},
+    )
+    return redirect("web:people")
+
+
+@login_required
+@require_http_methods(["POST"])
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request, "send invitations again")
+    try:
+        sent, link = services.do_resend_invitation(
+            actor, pk, link_for=lambda key: request.build_absolute_uri(reverse("web:invitation", args=[key]))
+        )
+    except VeilleError as exc:
+        return _refused(request, exc)
+    return _people_page(request, actor, link=link, sent_to=sent.email)
 
 
 @login_required

@@ -13,6 +13,8 @@ urlpatterns = [
     path("account/", people_pages.account, name="account"),
     path("people/", people_pages.people, name="people"),
     path("people/invitations/new/", people_pages.invite, name="invite"),
+    path("people/invitations/<int:pk>/cancel/", people_pages.invitation_cancel, name="invitation_cancel"),
+    path("people/invitations/<int:pk>/resend/", people_pages.invitation_resend, name="invitation_resend"),
     path("people/<str:username>/", people_pages.person, name="person"),
     path("invitation/<str:key>/", people_pages.invitation, name="invitation"),
 ]

@@ -240,6 +240,25 @@ def test_bad_input_is_sorted_deduplicated_and_flagged() -> None:
     assert df["timestamp"].is_sorted() and df.height == 5
 
 
+def test_out_of_order_counts_each_vessel_s_late_fixes_not_the_interleaving_of_vessels() -> None:
+    """Two receivers' streams merged: vessel 2's fixes come behind vessel 1's in time, but each
+    vessel's own fixes arrive in order but one. Counted per vessel, the count is the same however
+    the vessels are split (the Spark engine cleans buckets of vessels)."""
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    minutes = [10, 0, 11, 1, 12, 3, 2, 13]  # vessel 1: 10, 11, 12, 13; vessel 2: 0, 1, 3, 2 (one late)
+    rows = {
+        "mmsi": [1, 2, 1, 2, 1, 2, 2, 1],
+        "timestamp": [t + timedelta(minutes=m) for m in minutes],
+        "lat": [70.0 + m / 100 for m in minutes],
+        "lon": [20.0] * 8,
+    }
+    frame = pl.DataFrame(rows)
+    _, whole = clean(frame, now=t + timedelta(days=1))
+    assert whole.out_of_order == 1
+    parts = [clean(frame.filter(pl.col("mmsi") == m), now=t + timedelta(days=1))[1] for m in (1, 2)]
+    assert sum(p.out_of_order for p in parts) == whole.out_of_order
+
+
 # -- properties ------------------------------------------------------------------------------
 
 fix = st.tuples(

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from .nmea import Reject, RejectReason
 from .reader import AisReader, RawMessage, _Group
 from .scan import NO_SEQ, Fragments
+from .spans import distinct
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -177,7 +178,7 @@ class Reassembler:
         head = np.maximum.accumulate(np.where(link, 0, idx))
         cand = (N[head] == 1) | is_carried[o][head]
         Ls, Ts = L[head], T[head]
-        events = np.unique(np.asarray([*checkpoints, last_lineno], dtype=np.int64))
+        events = distinct(np.asarray([*checkpoints, last_lineno], dtype=np.int64))
         prev_l = np.concatenate([[0], L[:-1]])
         first_ev = _first_at_or_after(events, np.maximum(prev_l, Ls + gap + 1))
         stale = (L - Ls > gap) | (~np.isnan(T) & ~np.isnan(Ts) & (T - Ts > timeout)) | (first_ev < L)

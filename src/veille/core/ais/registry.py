@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from .spans import distinct as distinct_ints
+
 STATIC_FIELDS = (
     "name",
     "call_sign",
@@ -178,7 +180,7 @@ def registry_changes(statics: pl.DataFrame, known: Known, source: str | None, no
     out_frame = out_frame.with_columns([_series(f, kept(f, pick)) for f in STATIC_FIELDS])
     # what is known changes only for the vessels with a change: their last report's values
     ends = np.append(first[1:], n) - 1
-    ends = ends[np.unique(group[changed])]
+    ends = ends[distinct_ints(group[changed])]
     latest = zip(*(_python(f, kept(f, ends)) for f in STATIC_FIELDS), strict=True)
     known.update(zip(mm[ends].tolist(), latest, strict=True))
     return out_frame

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from veille.kit.actors import ActorLike
 from veille.notices import services as notices
-from veille.notices.queries import unread_count
+from veille.notices.queries import open_keys, unread_count
 from veille.notices.queries import users_told as _users_told
 
 APP = "council"
@@ -84,7 +84,9 @@ def clear_action(actor: ActorLike, action: Any) -> int:
 
 def clear_step(actor: ActorLike, kind: str, record_id: int, stages: Iterable[str]) -> int:
     """The step awaited at each of ``stages`` is taken: clear those notices for everyone."""
-    return sum(notices.do_clear(actor, step_key(kind, record_id, s)) for s in stages)
+    keys = [step_key(kind, record_id, s) for s in stages]
+    still_open = open_keys(keys)  # one read; a key with no open notice has nothing to clear
+    return sum(notices.do_clear(actor, key) for key in keys if key in still_open)
 
 
 def unread(user: Any) -> int:

@@ -12,7 +12,8 @@ An invitation is a one-time link sent by e-mail (and shown to the coordinator, f
 mail): only its SHA-256 is stored; it expires after :data:`INVITATION_VALID` and serves once. The
 person who follows it chooses a user name and a password (at least :data:`MIN_PASSWORD_LENGTH`
 characters, and the site's password validators) and gets the membership the invitation gives, if
-the coordinator who sent it may still grant it. Every change is audited; a refused one writes
+the coordinator who sent it may still grant it. A coordinator may cancel an invitation that was not
+accepted, or send it again with a new link (expired or not). Every change is audited; a refused one writes
 nothing.
 """
 
@@ -40,6 +41,7 @@ from veille.core.errors import InvalidInput
 from veille.nations.access import Actor, membership_of, require_coordinator
 from veille.nations.exceptions import (
     GrantRefused,
+    InvitationCancelled,
     InvitationExpired,
     InvitationUsed,
     UnknownInvitation,
@@ -59,7 +61,9 @@ __all__ = [
     "check_new_password",
     "check_set_active",
     "do_accept_invitation",
+    "do_cancel_invitation",
     "do_invite",
+    "do_resend_invitation",
     "do_set_active",
     "do_set_membership",
     "rank_of",
@@ -237,20 +241,92 @@ def do_invite(
             "expires_at": invitation.expires_at.isoformat(),
         },
     )
+    return invitation, _send(actor, invitation, clear, link_for)
+
+
+def _send(actor: Actor, invitation: Invitation, clear: str, link_for: Callable[[str], str]) -> str:
+    """E-mail the invitation's link once the transaction commits; the link."""
     link = link_for(clear)
+    nation = invitation.nation
     subject = _("Your invitation to veille")
     body = _(
         "%(who)s invites you to veille as %(role)s of %(place)s.\n\nChoose your user name and password "
         "here (the link works once, until %(until)s):\n%(link)s\n"
     ) % {
         "who": actor.label,
-        "role": Role(role).label,
+        "role": Role(invitation.role).label,
         "place": nation.name if nation else _("NATO staff"),
         "until": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
         "link": link,
     }
+    email = invitation.email
     transaction.on_commit(lambda: _mail(email, subject, body))
-    return invitation, link
+    return link
+
+
+def _pending(actor: Actor, invitation_id: int, what: str) -> Invitation:
+    """The invitation ``actor`` may cancel or send again (locked); raises otherwise."""
+    require_coordinator(actor, what)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("nation")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise UnknownInvitation(f"no invitation has the number {invitation_id}")
+    if invitation.accepted_at is not None:
+        raise InvitationUsed(
+            f"the invitation of {invitation.email} was accepted on "
+            f"{invitation.accepted_at:%Y-%m-%d %H:%M UTC}; change the membership of the account it "
+            "created instead"
+        )
+    if invitation.cancelled_at is not None:
+        raise InvitationCancelled(
+            f"the invitation of {invitation.email} was cancelled on "
+            f"{invitation.cancelled_at:%Y-%m-%d %H:%M UTC}; invite the person again"
+        )
+    return invitation
+
+
+@transaction.atomic
+def do_cancel_invitation(actor: Actor, invitation_id: int) -> Invitation:
+    """Cancel an invitation that was not accepted: its link stops working at once. Audited."""
+    invitation = _pending(actor, invitation_id, "cancel invitations")
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at"])
+    do_audit(
+        actor,
+        "invitation.cancel",
+        invitation,
+        after={"email": invitation.email, "cancelled_at": invitation.cancelled_at.isoformat()},
+    )
+    return invitation
+
+
+@transaction.atomic
+def do_resend_invitation(
+    actor: Actor, invitation_id: int, *, link_for: Callable[[str], str]
+) -> tuple[Invitation, str]:
+    """Send an invitation that was not accepted again, waiting or expired, with a new link valid for
+    :data:`INVITATION_VALID` from now (the old link stops working), if ``actor`` may still grant
+    what it gives. Audited; returns the invitation and its new link."""
+    invitation = _pending(actor, invitation_id, "send invitations again")
+    check_invitation(actor, invitation.email, invitation.nation_id, invitation.role)
+    clear = secrets.token_urlsafe(32)
+    before = invitation.expires_at.isoformat()
+    invitation.key_sha256 = _digest(clear)
+    invitation.expires_at = timezone.now() + INVITATION_VALID
+    invitation.invited_by = actor.user
+    invitation.save(update_fields=["key_sha256", "expires_at", "invited_by"])
+    do_audit(
+        actor,
+        "invitation.resend",
+        invitation,
+        before={"expires_at": before},
+        after={"email": invitation.email, "expires_at": invitation.expires_at.isoformat()},
+    )
+    return invitation, _send(actor, invitation, clear, link_for)
 
 
 def _mail(address: str, subject: str, body: str) -> None:
@@ -269,6 +345,11 @@ def _invitation(clear: str, *, lock: bool = False) -> Invitation:
         raise InvitationUsed(
             f"this invitation was already used on {invitation.accepted_at:%Y-%m-%d %H:%M UTC}; log in with "
             "the account it created, or ask a coordinator for a new invitation"
+        )
+    if invitation.cancelled_at is not None:
+        raise InvitationCancelled(
+            f"this invitation was cancelled on {invitation.cancelled_at:%Y-%m-%d %H:%M UTC}; "
+            "ask a coordinator for a new one"
         )
     if timezone.now() >= invitation.expires_at:
         raise InvitationExpired(

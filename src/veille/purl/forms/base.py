@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from veille.core.errors import InvalidInput, VeilleError
+from veille.kit.forms import AmountField
 from veille.nations.access import Actor, Releasability
 
 T = TypeVar("T")
@@ -38,6 +39,15 @@ def text(label: Any, *, widget: Any = None, help_text: Any = "", initial: Any = 
     return Text(
         label=label, required=False, widget=widget or forms.TextInput, help_text=help_text, initial=initial
     )
+
+
+class Amount(AmountField, Text):
+    """An amount as written in the page's language (``1 000,50`` in French, ``1,000.50`` in
+    English), handed to the services as a plain decimal."""
+
+
+def amount_field(label: Any, *, help_text: Any = "", initial: Any = None) -> forms.CharField:
+    return Amount(label=label, required=False, help_text=help_text, initial=initial)
 
 
 def choice(label: Any, choices: Choices = (), initial: Any = None) -> forms.CharField:

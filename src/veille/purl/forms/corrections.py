@@ -14,7 +14,7 @@ from veille.core.money import Money
 from veille.ledger import services as ledger
 from veille.nations.access import Actor
 from veille.purl import services
-from veille.purl.forms.base import StepForm, choice, text
+from veille.purl.forms.base import StepForm, amount_field, choice, text
 from veille.purl.models import Contribution
 
 
@@ -22,7 +22,7 @@ class ContributionAmendForm(StepForm):
     """A pledge or a commitment of the contribution to a new amount, in its own currency."""
 
     event = choice(_("Pledge or commitment"))
-    amount = text(_("New amount"), help_text=_("In the currency it was given in"))
+    amount = amount_field(_("New amount"), help_text=_("In the currency it was given in"))
     source = text(_("Source (decision, letter, announcement)"))
     note = text(_("Why it changes"), widget=forms.Textarea)
 

@@ -18,6 +18,7 @@ from veille.purl.forms.base import (
     Choices,
     MonthInput,
     StepForm,
+    amount_field,
     choice,
     releasable_nations,
     releasable_to,
@@ -63,7 +64,7 @@ class ItemForm(StepForm):
     description = text(_("Description"))
     quantity = text(_("Quantity"), widget=forms.NumberInput)
     unit = text(_("Unit"))
-    unit_cost_usd = text(_("Estimated unit cost (USD)"), help_text=_("Two decimals at most"))
+    unit_cost_usd = amount_field(_("Estimated unit cost (USD)"), help_text=_("Two decimals at most"))
     cost_source = text(_("Source of the cost estimate"))
     justification = text(_("Justification"), widget=forms.Textarea)
 
@@ -217,7 +218,7 @@ class AmendForm(StepForm):
     )
     rank = text(_("New rank"))
     quantity = text(_("New quantity"))
-    unit_cost_usd = text(_("New estimated unit cost (USD)"))
+    unit_cost_usd = amount_field(_("New estimated unit cost (USD)"))
     cost_source = text(_("New source of the cost estimate"))
     description = text(_("New description"))
     justification = text(_("New justification"), widget=forms.Textarea)

@@ -18,6 +18,7 @@ from veille.purl.forms.base import (
     Choices,
     DayInput,
     StepForm,
+    amount_field,
     choice,
     iso_day,
     releasable_nations,
@@ -50,7 +51,7 @@ class PackageForm(StepForm):
     """A new package: quantities of approved items (``qty_<item id>``); the service checks them."""
 
     name = text(_("Name"), help_text=_("Empty: “PURL package N”"))
-    target_usd = text(_("Funding target (USD)"), help_text=_("Empty: the value of the items"))
+    target_usd = amount_field(_("Funding target (USD)"), help_text=_("Empty: the value of the items"))
     releasable_to = releasable_to()
     releasable_nations = releasable_nations()
 
@@ -83,7 +84,7 @@ class PackageForm(StepForm):
 class PackageChangeForm(StepForm):
     """A new version of a package: its target, its quantities (0 takes an item out), and why."""
 
-    target_usd = text(_("Funding target (USD)"))
+    target_usd = amount_field(_("Funding target (USD)"))
     reason = text(_("Why the package changes"), widget=forms.Textarea)
 
     def __init__(
@@ -145,10 +146,10 @@ class ContributionForm(StepForm):
     nation = choice(_("Nation"))
     package = choice(_("Package"))
     kind = choice(_("Kind"), [("pledge", _("Pledge")), ("commitment", _("Commitment"))], "commitment")
-    amount = text(_("Amount"))
+    amount = amount_field(_("Amount"))
     currency = text(_("Currency (ISO 4217)"), help_text=_("e.g. EUR, NOK, USD"))
     value_date = text(_("Value date"), widget=DayInput)
-    share_pct = text(_("Share of a joint package (%)"), help_text=_("Optional"))
+    share_pct = amount_field(_("Share of a joint package (%)"), help_text=_("Optional"))
     source = text(_("Source (decision, letter, announcement)"))
     releasable_to = releasable_to()
     releasable_nations = releasable_nations()
@@ -211,7 +212,7 @@ class ContributionForm(StepForm):
 class CommitPledgeForm(StepForm):
     """The commitment of a pledge (never more than was pledged)."""
 
-    amount = text(_("Amount"))
+    amount = amount_field(_("Amount"))
     currency = text(_("Currency (ISO 4217)"))
     value_date = text(_("Value date"), widget=DayInput)
     source = text(_("Source"))
@@ -233,7 +234,7 @@ class AllocationForm(StepForm):
     """A coordinator gives part of a general contribution to a package."""
 
     package = choice(_("Package"))
-    amount = text(_("Amount"))
+    amount = amount_field(_("Amount"))
     currency = text(_("Currency (ISO 4217)"))
     value_date = text(_("Value date"), widget=DayInput)
     source = text(_("Source"))
