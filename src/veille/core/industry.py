@@ -18,7 +18,7 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
@@ -85,6 +85,19 @@ class Conversion:
     stated_unit: str
     factor: Decimal
     shown: str
+    #: ``shown`` in pieces: text and the numbers it writes, so that a page can write the numbers as
+    #: its reader does (:meth:`written`).
+    parts: tuple[str | Decimal, ...] = ()
+
+    def written(self, number: Callable[[Decimal], str] = fmt) -> str:
+        """``shown`` with each number written by ``number`` (a page passes its locale's formatter).
+
+        >>> normalise(Decimal(28000), "per month", "per year").written(lambda d: f"<{d}>")
+        '<28000> per month × <12> = <336000.00> per year'
+        """
+        if not self.parts:
+            return self.shown
+        return "".join(number(p) if isinstance(p, Decimal) else p for p in self.parts)
 
 
 def normalise(value: Decimal, unit: str, to: str) -> Conversion:
@@ -105,13 +118,18 @@ def normalise(value: Decimal, unit: str, to: str) -> Conversion:
         raise UnknownUnit(f"{unit!r} cannot be converted to {to!r}", field="unit")
     factor = rates[unit] / rates[to]
     converted = value * rates[unit] / rates[to]
+    parts: tuple[str | Decimal, ...]
     if factor == 1:
-        shown = f"{fmt(value)} {unit}" + (" (as stated)" if unit == to else f" = {fmt(converted)} {to}")
+        parts = (value, f" {unit} (as stated)") if unit == to else (value, f" {unit} = ", converted, f" {to}")
     elif factor > 1:
-        shown = f"{fmt(value)} {unit} × {fmt(factor)} = {fmt(round(converted, 2))} {to}"
+        parts = (value, f" {unit} × ", factor, " = ", round(converted, 2), f" {to}")
     else:
-        shown = f"{fmt(value)} {unit} ÷ {fmt(1 / factor)} = {fmt(round(converted, 2))} {to}"
-    return Conversion(converted, to, value, unit, factor, shown)
+        parts = (value, f" {unit} ÷ ", 1 / factor, " = ", round(converted, 2), f" {to}")
+    return Conversion(converted, to, value, unit, factor, _written(parts), parts)
+
+
+def _written(parts: tuple[str | Decimal, ...]) -> str:
+    return "".join(fmt(p) if isinstance(p, Decimal) else p for p in parts)
 
 
 _PER_UNIT = re.compile(r"^(kg|tonnes|t) per (?:([\d,]+) )?(.+)$")
@@ -139,11 +157,12 @@ def per_unit_tonnes(value: Decimal, unit: str) -> Conversion:
     factor = MASSES[mass] / per
     converted = value * factor
     divisor = 1 / factor
+    parts: tuple[str | Decimal, ...]
     if factor == 1:
-        shown = f"{fmt(value)} {unit} (as stated)"
+        parts = (value, f" {unit} (as stated)")
     else:
-        shown = f"{fmt(value)} {unit} ÷ {fmt(divisor)} = {fmt(round(converted, 8))} tonnes per unit"
-    return Conversion(converted, "tonnes per unit", value, unit, factor, shown)
+        parts = (value, f" {unit} ÷ ", divisor, " = ", round(converted, 8), " tonnes per unit")
+    return Conversion(converted, "tonnes per unit", value, unit, factor, _written(parts), parts)
 
 
 @dataclass(frozen=True, order=True)

@@ -9,9 +9,11 @@ of 2025 (IND-011), tracked as every target is (``core.industry.track_target``).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from veille.core import industry as core
@@ -29,6 +31,11 @@ SENTENCE_EN = (
 GOAL_REF = "IND-011"
 FAMILY = "artillery shell"
 SUBJECT = "eu:EU"
+
+
+def _number(value: Decimal) -> str:
+    """A stated figure in the reader's format, without trailing zeros ("500 000" in French)."""
+    return number_format(Decimal(f"{value.normalize():f}"), use_l10n=True, force_grouping=True)
 
 
 def production_claim(user: Any = None, as_of: dt.date | None = None) -> tuple[ClaimCheck, dict[str, Any]]:
@@ -56,10 +63,10 @@ def production_claim(user: Any = None, as_of: dt.date | None = None) -> tuple[Cl
         "EU artillery-shell capacity, latest stated figure %(latest)s (%(ref)s, %(period)s); "
         "the Commission's goal of %(goal)s a year by %(due)s: %(status)s"
     ) % {
-        "latest": core.fmt(latest.value) + " " + latest.unit if latest else "—",
+        "latest": _number(latest.value) + " " + latest.unit if latest else "—",
         "ref": latest.ref if latest else "—",
         "period": latest.period.label if latest and latest.period else "—",
-        "goal": core.fmt(goal.value),
+        "goal": _number(goal.value),
         "due": str(goal.target),
         "status": status_label(track.status),
     }

@@ -97,6 +97,7 @@ def figure_dict(
         "bound": f.bound,
         "per_year": conv.value if conv else None,
         "conversion": conv.shown if conv else "",
+        "conversion_of": conv,
         "period_label": f.period_label,
         "target_date": f.target_date,
         "stated": f.stated,
@@ -206,6 +207,7 @@ def capacity_rows(
                     "unit": cap.rates[0].unit,
                     "refs": " ".join(f.ref for f in cap.figures),
                     "conversions": "; ".join(r.shown for r in cap.rates),
+                    "rates": list(cap.rates),
                     "conflicting": cap.conflicting,
                     "bounds": " ".join(f.bound for f in cap.figures if f.bound),
                 }
@@ -282,6 +284,7 @@ def target_rows(
                     "target_date": str(t.target) if t.target else "",
                     "target_per_year": track.target_rate.value if track.target_rate else None,
                     "conversion": track.target_rate.shown if track.target_rate else "",
+                    "conversion_of": track.target_rate,
                     "status": track.status,
                     "on_track": track.on_track,
                     "latest_ref": track.latest.ref if track.latest else "",

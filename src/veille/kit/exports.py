@@ -41,6 +41,8 @@ from typing import Any, Protocol
 from django.http import HttpResponse, JsonResponse
 
 from veille.core.errors import InvalidInput
+from veille.core.industry import Conversion
+from veille.core.money import Money
 
 __all__ = [
     "DEFAULT_LICENCE",
@@ -106,6 +108,10 @@ def _plain(value: Any, column: str = "", precision: Mapping[str, int] | None = N
         return _number(value, column, precision)
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, Money):
+        return str(value)  # "2600000000.00 NOK": the amount as stored, and its currency
+    if isinstance(value, Conversion):
+        return value.shown  # a unit conversion, as its arithmetic
     return value
 
 

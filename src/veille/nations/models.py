@@ -10,7 +10,23 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localised_name(name: str, name_fr: str) -> str:
+    """``name_fr`` when the active language is French and the French name is known, else ``name``.
+
+    >>> from django.utils import translation
+    >>> with translation.override("fr"):
+    ...     localised_name("Germany", "Allemagne"), localised_name("Ukraine", "")
+    ('Allemagne', 'Ukraine')
+    >>> with translation.override("en"):
+    ...     localised_name("Germany", "Allemagne")
+    'Germany'
+    """
+    language = get_language() or ""
+    return name_fr if name_fr and language.split("-")[0] == "fr" else name
 
 
 class NationKind(models.TextChoices):
@@ -47,6 +63,11 @@ class Nation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: ``name_fr`` when French is active and known, else ``name``."""
+        return localised_name(self.name, self.name_fr)
 
     def status_on(self, day: dt.date) -> str:
         """The nation's relation to NATO on ``day``: ally, partner, or its own kind.

@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from veille.nations.models import LoginFailure, Membership, Nation, Role
+from veille.nations.models import LoginFailure, Membership, Nation, Role, localised_name
 
-__all__ = ["coordinators", "editors_of", "locked_logins", "nation_rows"]
+__all__ = ["coordinators", "display_name", "editors_of", "forget_names", "locked_logins", "nation_rows"]
 
 
 def coordinators() -> list[Any]:
@@ -56,3 +56,36 @@ def nation_rows(on: dt.date | None = None, kind: str | None = None) -> list[dict
             }
         )
     return rows
+
+
+#: The cache key of the names map (cleared whenever a nation is saved: see ``apps.py``).
+NAMES_CACHE_KEY = "nations:display-names"
+
+
+def forget_names() -> None:
+    """Read the names again at the next :func:`display_name` (a nation was saved)."""
+    from django.core.cache import cache
+
+    cache.delete_many([NAMES_CACHE_KEY])
+
+
+def _names() -> dict[str, tuple[str, str]]:
+    from django.core.cache import cache
+
+    names: dict[str, tuple[str, str]] | None = cache.get(NAMES_CACHE_KEY)
+    if names is None:
+        names = {}
+        for code, name, name_fr in Nation.objects.values_list("code", "name", "name_fr"):
+            names[code] = names[name] = (name, name_fr)
+        cache.set(NAMES_CACHE_KEY, names, 300)
+    return names
+
+
+def display_name(key: Any) -> str:
+    """A nation's name in the reader's language, from a :class:`Nation`, its code or its English name
+    (``"DEU"`` or ``"Germany"`` → ``"Allemagne"`` in French); any other text is returned as it is."""
+    if isinstance(key, Nation):
+        return key.display_name
+    text = "" if key is None else str(key)
+    pair = _names().get(text)
+    return localised_name(*pair) if pair else text

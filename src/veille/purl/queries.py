@@ -263,6 +263,9 @@ def _coverage(user: Any, package: Package, conv: Rates, read: _FundingRead | Non
                 "pledged_open_usd": ZERO,
                 "original": [],
                 "pledged_original": [],
+                # the same amounts as Money, for pages to write in their reader's format
+                "original_money": [],
+                "pledged_money": [],
                 "synthetic": False,
             },
         )
@@ -277,12 +280,14 @@ def _coverage(user: Any, package: Package, conv: Rates, read: _FundingRead | Non
                 result.pledged_open_usd += usd
                 nation["pledged_open_usd"] += usd
                 nation["pledged_original"].append(money_left.format())
+                nation["pledged_money"].append(money_left)
             continue
         money = Money.from_minor(size, e.currency)
         usd = conv.usd(money, e.value_date)
         result.committed_usd += usd
         nation["committed_usd"] += usd
         nation["original"].append(money.format())
+        nation["original_money"].append(money)
         share = links[e.pk].contribution.share_pct
         if share is not None:
             nation["share_pct"] = share
@@ -599,6 +604,11 @@ def contribution_rows(
                 "allocated": "; ".join(
                     f"{m.format()} → {pk.name if pk else ''}" for m, _d, _e, pk in p["allocated"]
                 ),
+                # the amounts as Money (pledged, committed; allocated with its package's name), for
+                # pages to write in their reader's format
+                "pledged_money": [m for m, *_ in p["pledged"]],
+                "committed_money": [m for m, *_ in p["committed"]],
+                "allocated_money": [(m, pk.name if pk else "") for m, _d, _e, pk in p["allocated"]],
                 "share_pct": c.share_pct,
                 "joint_with": ", ".join(x for x in c.joint_with.split("|") if x),
                 "origin": c.origin,

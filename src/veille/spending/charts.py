@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from veille.core import spending as core
+from veille.nations.models import localised_name
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 LINES = (core.GUIDELINE_PCT, core.CORE_TARGET_PCT, core.TOTAL_TARGET_PCT)
@@ -53,7 +54,7 @@ def ranked_bars(rows: Sequence[Mapping[str, Any]], year: int, title: str) -> dic
     """Allies ranked by share of GDP, with lines at 2 %, 3.5 % and 5 %."""
     values = [
         {
-            "ally": r["name"],
+            "ally": localised_name(r["name"], r.get("name_fr") or ""),
             "code": r["code"],
             "share": _f(r["share_pct"]),
             "status": _("estimate") if r["estimate"] else _("published"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from veille.core import spending as core
@@ -41,7 +42,7 @@ def claim_checks() -> list[ClaimCheck]:
         "n": allies,
         "core": at_core,
         "total": at_total,
-        "nato": data.nato_total["share_rounded"] if data.nato_total else "—",
+        "nato": number_format(data.nato_total["share_rounded"], use_l10n=True) if data.nato_total else "—",
     }
     source = data.source
     return [

@@ -140,10 +140,16 @@ CITED = (
 )
 
 
-def _cite_line(f: Figure) -> str:
-    estimate = " (e)" if f.estimate else ""
-    label = MEASURE_LABELS.get(f.measure, f.measure)
-    return f"{f.table} · {f.sheet}!{f.cell} = {f.raw}{estimate} — {label} {f.year}"
+def _cite_line(f: Figure) -> dict[str, Any]:
+    """One line of a row's "sources" drawer; the page writes the cell's value in the reader's format."""
+    return {
+        "table": f.table,
+        "cell": f"{f.sheet}!{f.cell}",
+        "raw": f.raw,
+        "estimate": f.estimate,
+        "label": str(MEASURE_LABELS.get(f.measure, f.measure)),
+        "year": f.year,
+    }
 
 
 def _cite(f: Figure) -> dict[str, Any]:

@@ -148,7 +148,7 @@ def _ally_context(request: HttpRequest, nation: Nation) -> dict[str, Any]:
     press = queries.press_series(nation.code)
     spec = (
         charts.ally_chart(
-            nation.name,
+            nation.display_name,
             [(f.year, f.exact, f.estimate) for f in share],
             core_path,
             total_path,
@@ -245,7 +245,9 @@ def _comparison(request: HttpRequest) -> dict[str, Any]:
     codes = [c for c in codes if c in allies]
     nato = queries.nato_share_series(codes)
     sipri = queries.sipri_series(queries.SIPRI_REFERENCES)
-    names = {n.code: n.name for n in Nation.objects.filter(code__in=[*codes, *queries.SIPRI_REFERENCES])}
+    names = {
+        n.code: n.display_name for n in Nation.objects.filter(code__in=[*codes, *queries.SIPRI_REFERENCES])
+    }
     rows = [
         {
             "series": f"{names[c]} (NATO)",

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from veille.nations.queries import display_name
+
 COLOURS = {"military": "#0b3d6b", "financial": "#4f8fc0", "humanitarian": "#a6c8e6"}
 
 
@@ -32,7 +34,7 @@ def _bn(value: Decimal) -> float:
 
 def donors_stacked(rows: list[dict[str, Any]], title: str, limit: int = 30) -> dict[str, Any]:
     values = [
-        {"donor": r["name"], "type": _types()[t], "bn": _bn(r[t]), "rank": i}
+        {"donor": display_name(r["name"]), "type": _types()[t], "bn": _bn(r[t]), "rank": i}
         for i, r in enumerate(rows[:limit])
         for t in ("military", "financial", "humanitarian")
     ]
@@ -140,7 +142,7 @@ def donors_share_of_gdp(rows: list[dict[str, Any]], title: str, limit: int = 30)
         (r for r in rows if r.get("total_pct_gdp") is not None), key=lambda r: -r["total_pct_gdp"]
     )
     values = [
-        {"donor": r["name"], "type": t, "pct": round(float(r[f"{t}_pct_gdp"]), 4), "rank": i}
+        {"donor": display_name(r["name"]), "type": t, "pct": round(float(r[f"{t}_pct_gdp"]), 4), "rank": i}
         for i, r in enumerate(ranked[:limit])
         for t in ("military", "financial", "humanitarian")
     ]

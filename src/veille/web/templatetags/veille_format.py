@@ -98,3 +98,42 @@ def number(value: Any) -> str:
     exponent = figure.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else None
     return number_format(figure, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def nation(value: Any) -> str:
+    """A nation (a ``Nation``, its code or its English name) named in the reader's language:
+    ``{{ r.nation|nation }}`` shows "Allemagne" for "Germany" in French; other text is kept."""
+    from veille.nations.queries import display_name
+
+    return display_name(value)
+
+
+@register.filter
+def percent(value: Any, places: int = 2) -> str:
+    """A percentage as the reader writes it, with its sign: ``2.7134`` → "2.71 %" ("2,71 %" in French)."""
+    shown = pct(value, places)
+    return shown if shown == "—" else f"{shown}\u00a0%"
+
+
+def _plain(figure: Decimal) -> str:
+    """A Decimal as the reader writes it, without trailing zeros (``336000.000`` → "336 000")."""
+    exact = Decimal(f"{figure.normalize():f}")
+    return number(exact)
+
+
+@register.filter
+def written(conversion: Any) -> str:
+    """A unit conversion's arithmetic with its numbers in the reader's format
+    (``28 000 per month`` and ``336 000 per year`` in French); empty for none."""
+    if not conversion:
+        return ""
+    if hasattr(conversion, "written"):
+        return str(conversion.written(_plain))
+    return str(conversion)
+
+
+@register.filter
+def monies(values: Any) -> str:
+    """Amounts in several currencies, each in the reader's format, joined by "; "."""
+    return "; ".join(money(v) for v in values or ())
