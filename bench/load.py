@@ -9,15 +9,21 @@ veille.asgi:application -k uvicorn_worker.UvicornWorker``, ``--workers`` 2 by de
 rate limit raised, since every client comes from 127.0.0.1).
 
 Each client is a thread with its own keep-alive connection, as one of the named users (or
-anonymous, for pages), sending one request after another (``--think`` seconds between them; 0 by
-default, as the measure the issue quoted): a mix of pages (45 %), API reads (45 %) and API writes
+anonymous, for pages), sending one request after another, waiting between them a time drawn from
+an exponential distribution of mean ``--think`` seconds (3 by default: a person reading a page, or
+a script polling, rather than a flood; the waits are random so that the clients do not move in
+step): a mix of pages (45 %), API reads (45 %) and API writes
 (10 %: pledges to PURL, Arctic activities, lessons-learned observations), each path drawn by its
 weight. Reported per class and per path: requests, requests per second, p50/p95/p99 latency, and
 errors (5xx, refused connections, time-outs; a 4xx that the mix does not expect is counted apart).
 
 Writes its section of docs/benchmarks.md between the ``bench:load`` markers, one table per
-database. Defaults: 50 clients, 600 s, both databases; ``--clients 20 --seconds 60`` for a short
-run, ``--db sqlite`` for one database, ``--no-doc`` to print only.
+database. Before that run, the same clients send with no wait for ``--saturate`` seconds (60 by
+default; 0 to skip): the server's capacity in requests per second, a secondary row, since with no
+wait the latency is only the queue of the clients in front (50 clients over ~40 requests/s wait
+over a second whatever the code does). Defaults: 50 clients, 600 s, both databases;
+``--clients 20 --seconds 60`` for a short run, ``--db sqlite`` for one database, ``--no-doc`` to
+print only.
 """
 
 from __future__ import annotations
@@ -216,6 +222,9 @@ def weighted(choices: list[tuple[str, int]], rng: random.Random) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
 
+KEEP_ALIVE_S = 1.5  # below the server's keep-alive (gunicorn's default keepalive of 2 s)
+
+
 class Client:
     def __init__(self, n: int, port: int, creds: dict[str, Any], run: Run, think: float) -> None:
         self.rng = random.Random(n)
@@ -225,6 +234,7 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
         self.n = n
         self.writes = 0
+        self.last_answer = 0.0  # time.monotonic() of the last answer on self.conn
 
     def request(
         self, cls: str, label: str, method: str, path: str, body: Any, headers: dict[str, str]
@@ -232,6 +242,11 @@ class Client:
         started = time.perf_counter()
         status, error = 0, ""
         try:
+            if self.conn is not None and time.monotonic() - self.last_answer > KEEP_ALIVE_S:
+                # the server closes a connection idle for its keep-alive time (gunicorn's keepalive,
+                # 2 s): a client that waited longer opens a new one, and its request pays for it
+                self.conn.close()
+                self.conn = None
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             data = json.dumps(body) if body is not None else None
@@ -239,6 +254,7 @@ class Client:
             response = self.conn.getresponse()
             response.read()
             status = response.status
+            self.last_answer = time.monotonic()
             if response.getheader("Connection", "").lower() == "close":
                 self.conn.close()
                 self.conn = None
@@ -429,6 +445,16 @@ def section(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             table(r["paths"][:8], "path"),
             "",
         ]
+        if r.get("saturated"):
+            parts += [
+                f"Secondary, the server's capacity: the same {args.clients} clients with no think time "
+                f"(each sends its next request as soon as the answer is in) for {args.saturate:.0f} s, "
+                "before the run above. Latency then grows with the number of clients (it is the queue), "
+                "so this row measures requests per second, not the latency people get:",
+                "",
+                table(r["saturated"], "class"),
+                "",
+            ]
         if r["errors"]:
             parts += [f"Errors: {r['errors']}. The server's log: `{r['log']}`.", ""]
         if r["wrong"]:
@@ -445,8 +471,15 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=600.0)
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a client's requests")
+    parser.add_argument("--think", type=float, default=3.0, help="mean seconds between a client's requests")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--saturate",
+        type=float,
+        default=60.0,
+        help="also run the same clients with no think time for this many seconds, first (the server's "
+        "capacity: requests/s when every client sends its next request at once), reported apart",
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument(
         "--pg-url",
@@ -475,6 +508,11 @@ def main() -> None:
                 creds = prepare(env)
                 with server(env, args.workers, folder / "server.log") as port:
                     wrong = probe(port, creds)
+                    saturated = None
+                    if args.saturate and args.think:
+                        print(f"  {args.clients} clients, no think time, {args.saturate:.0f} s", flush=True)
+                        saturated = summarise(drive(port, creds, args.clients, args.saturate, 0.0))[0]
+                        print(table(saturated, "class"), flush=True)
                     print(f"  {args.clients} clients for {args.seconds:.0f} s", flush=True)
                     load_start = load_average()
                     busy = os.getloadavg()[0] > (os.cpu_count() or 1)
@@ -487,7 +525,7 @@ def main() -> None:
                 shutil.copyfile(folder / "server.log", kept)
                 results.append({"database": name, "classes": classes, "paths": paths, "wrong": wrong,
                                 "load_start": load_start, "load_end": load_end, "errors": error_kinds(run),
-                                "busy": busy,
+                                "busy": busy, "saturated": saturated,
                                 "log": kept.relative_to(ROOT)})  # fmt: skip
                 print(table(classes, "class"), flush=True)
         finally:
