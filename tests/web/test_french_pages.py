@@ -40,7 +40,7 @@ NOT_A_PAGE = re.compile(
 )
 #: URL patterns that are not pages a reader opens: a form's POST target only, files and feeds
 POST_ONLY_OR_FILE = re.compile(
-    r"/(delete|acknowledge|decide|reorder|remove|ship|release|receive|commit|allocate|cancel|resend|link|stored)/$"
+    r"/(delete|acknowledge|decide|reorder|remove|ship|release|receive|commit|allocate|cancel|link|stored|resend)/$"
     r"|\.<str:fmt>$|export|\.geojson$|\.txt$|^/api/|^/admin/|^/i18n/|^/healthz|/stream/$|^/logout/$"
     r"|^/login/$|^/invitation/"
 )

@@ -98,10 +98,10 @@ class ActivityForm(forms.Form):
         m = membership_of(user)
         if sees_everything(user):
             choices = [("", _("NATO (Alliance-level)"))] + [
-                (n.code, n.name) for n in Nation.objects.filter(kind="ally")
+                (n.code, n.display_name) for n in Nation.objects.filter(kind="ally")
             ]
         else:
-            choices = [(m.nation_id or "", m.nation.name)] if m and m.nation else []
+            choices = [(m.nation_id or "", m.nation.display_name)] if m and m.nation else []
         nation_field = self.fields["nation"]
         assert isinstance(nation_field, forms.ChoiceField)
         nation_field.choices = choices

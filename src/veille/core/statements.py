@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -52,9 +52,14 @@ def counts_people_in_training(label: str) -> bool:
     return bool(_IN_TRAINING.search(label))
 
 
-def shown(count: int, qualifier: str) -> str:
-    """The number as a reader should see it, with its qualifier's sign."""
-    return f"{_MARK.get(qualifier, '')}{count:,}"
+def shown(count: int, qualifier: str, written: Callable[[int], str] | None = None) -> str:
+    """The number as a reader should see it, with its qualifier's sign; ``written`` writes the number
+    in the reader's format (English grouping by default).
+
+    >>> shown(80000, LOWER_BOUND), shown(80000, LOWER_BOUND, lambda n: f"{n:,}".replace(",", " "))
+    ('≥ 80,000', '≥ 80 000')
+    """
+    return f"{_MARK.get(qualifier, '')}{written(count) if written else f'{count:,}'}"
 
 
 @dataclass(frozen=True)

@@ -50,10 +50,11 @@ def body_label(code: str) -> str:
     """The body's name for pages ("NSATU, …" or the nation's name)."""
     if code in NATO_BODIES:
         return str(NATO_BODIES[code])
-    nation = Nation.objects.filter(code=code).only("name").first()
-    return nation.name if nation else code
+    nation = Nation.objects.filter(code=code).only("name", "name_fr").first()
+    return nation.display_name if nation else code
 
 
 def owner_choices() -> list[tuple[str, str]]:
-    nations = Nation.objects.order_by("name").values_list("code", "name")
-    return [(c, str(n)) for c, n in NATO_BODIES.items()] + [(c, f"{n} ({c})") for c, n in nations]
+    """NATO's bodies, then the nations by their name in the reader's language ("Allemagne (DEU)")."""
+    nations = sorted((n.display_name, n.code) for n in Nation.objects.only("code", "name", "name_fr"))
+    return [(c, str(n)) for c, n in NATO_BODIES.items()] + [(c, f"{n} ({c})") for n, c in nations]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.core import industry as core
 from veille.industry.models import Kind, Producer, Product, Site
+from veille.industry.units import plain
 from veille.kit.forms import AmountField
 from veille.nations.access import Releasability
 
@@ -114,7 +115,7 @@ class WhatIfForm(forms.Form):
             self.fields[key] = AmountField(
                 label=name,
                 min_value=0,
-                help_text=_("tonnes per year; the scenario says %(value)s") % {"value": core.fmt(capacity)},
+                help_text=_("tonnes per year; the scenario says %(value)s") % {"value": plain(capacity)},
             )
 
     def changes(self) -> dict[str, Any]:

@@ -307,6 +307,18 @@ class InputRequirement(models.Model):
     def __str__(self) -> str:
         return f"{self.product_id} ← {self.quantity} {self.unit} {self.input_id}"
 
+    @property
+    def conversion_of(self) -> Any:
+        """The ratio's arithmetic (a :class:`veille.core.industry.Conversion`), for pages to write in
+        their reader's format; ``None`` when its unit is not one veille reads."""
+        from veille.core.errors import VeilleError
+        from veille.core.industry import per_unit_tonnes
+
+        try:
+            return per_unit_tonnes(self.quantity, self.unit)
+        except VeilleError:
+            return None
+
 
 class CategoryMapping(models.Model):
     """Which products answer a PURL requirement category; coordinators edit it."""

@@ -44,6 +44,8 @@ class Origin:
     conversion: str = ""
     bound: str = ""
     figure_kind: str = ""
+    #: the conversion's arithmetic, for a page to write in its reader's language
+    conversion_of: Any = None
 
 
 @dataclass
@@ -113,7 +115,7 @@ def _capacity(spec: Any, user: Any, where: str, unit: str) -> tuple[Decimal | No
         raise ScenarioError(
             f"a capacity in {stated_unit!r} cannot serve here: expected a rate in {unit}", field=where
         ) from None
-    origin.conversion = conversion.shown
+    origin.conversion, origin.conversion_of = conversion.shown, conversion
     return conversion.value, origin
 
 
@@ -174,13 +176,19 @@ def build(spec: Mapping[str, Any], user: Any) -> Built:
                 raise NoSuchFigure(f"no input ratio {r['row']!r}", field=where)
             product, input_, per_unit = req.product.name, req.input.name, req.per_unit_tonnes
             origin = Origin("row", req.ref, req.source_title, req.source_url, req.conversion)
+            origin.conversion_of = req.conversion_of
         else:
             product, input_ = str(r.get("product")), str(r.get("input"))
             conversion = core.per_unit_tonnes(
                 _decimal(r.get("quantity"), f"{where}.quantity"), str(r.get("unit") or "")
             )
             per_unit = conversion.value
-            origin = Origin("scenario", label="the scenario's own ratio", conversion=conversion.shown)
+            origin = Origin(
+                "scenario",
+                label="the scenario's own ratio",
+                conversion=conversion.shown,
+                conversion_of=conversion,
+            )
             built.user_values = True
         if product not in products or input_ not in inputs:
             raise ScenarioError(f"{product!r} → {input_!r}: both must be in the scenario", field=where)

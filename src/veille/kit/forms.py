@@ -37,7 +37,14 @@ from django.utils.translation import gettext as _
 
 from veille.core.errors import InvalidInput
 
-__all__ = ["AMOUNT_HELP", "MESSAGES", "AmountField", "DecimalNumberField", "parse_form_amount"]
+__all__ = [
+    "AMOUNT_HELP",
+    "MESSAGES",
+    "AmountField",
+    "DecimalNumberField",
+    "parse_form_amount",
+    "written_amount",
+]
 
 #: What every amount field of a page says of the form it reads.
 _HELP = gettext_noop("In English 1,000.50 or 1000.50; in French 1 000,50 or 1000,50")
@@ -93,6 +100,17 @@ def parse_form_amount(text: str, language: str | None = None, *, field: str = "a
         )
     whole = match["int"].replace(",", "")
     return sign + whole + (f".{match['dec']}" if match["dec"] else "")
+
+
+def written_amount(value: Any) -> str:
+    """A number as the active language writes it, grouped, its places kept (``193605.00`` →
+    ``193,605.00`` in English, ``193 605,00`` in French): what a form's text says of an amount."""
+    from django.utils.formats import number_format
+
+    figure = Decimal(str(value))
+    exponent = figure.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else None
+    return number_format(figure, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 class AmountField(forms.CharField):

@@ -28,7 +28,7 @@ class ObservationForm(Releasable):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        nations = [(c, f"{n} ({c})") for c, n in Nation.objects.values_list("code", "name")]
+        nations = [(n.code, f"{n.display_name} ({n.code})") for n in Nation.objects.all()]
         set_choices(self, "nation", nations)
         self.fields["releasable_to"].initial = Releasability.NATIONS
         self.fields["releasable_nations"].help_text = _("Empty: the observing nation only")

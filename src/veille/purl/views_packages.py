@@ -118,8 +118,8 @@ def release_funding(request: HttpRequest, pk: int) -> HttpResponse:
 def _nation_choices(request: HttpRequest) -> list[tuple[str, str]]:
     m = membership_of(request.user)
     if m is not None and m.nation_id and m.role == "editor":
-        return [(m.nation_id, m.nation.name if m.nation else m.nation_id)]
-    return [(n.code, n.name) for n in Nation.objects.exclude(code="UKR")]
+        return [(m.nation_id, m.nation.display_name if m.nation else m.nation_id)]
+    return [(n.code, n.display_name) for n in Nation.objects.exclude(code="UKR")]
 
 
 def _contributed(c: Contribution) -> str:

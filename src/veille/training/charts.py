@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from veille.core.statements import APPROXIMATE, EXACT, LOWER_BOUND, NEARLY
+from veille.core.statements import APPROXIMATE, EXACT, LOWER_BOUND, NEARLY, shown
 from veille.council.queries import STATUS_LABELS
 from veille.training.models import Qualifier
+
+
+def _written(count: int) -> str:
+    """A count in the reader's format ("80 000" in French) for a tooltip."""
+    return number_format(count, use_l10n=True, force_grouping=True)
+
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 STATUS_COLOURS = {"open": "#6b7280", "in_progress": "#a15c00", "done": "#1e7b34", "overdue": "#b3261e"}
@@ -179,7 +186,7 @@ def curve_spec(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
             "programme": r["programme"],
             "date": r["date"].isoformat(),
             "count": r["trained_count"],
-            "shown": r["shown"],
+            "shown": shown(r["trained_count"], r["qualifier"], _written),
             "qualifier": str(r["qualifier_label"]),
             "key": r["key"],
             "source": r["source_title"][:100],

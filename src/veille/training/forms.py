@@ -23,5 +23,5 @@ class CohortForm(Releasable):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "programme", [(str(p.pk), p.name) for p in Programme.objects.all()])
-        nations = [(c, f"{n} ({c})") for c, n in Nation.objects.values_list("code", "name")]
+        nations = [(n.code, f"{n.display_name} ({n.code})") for n in Nation.objects.all()]
         set_choices(self, "host", nations)

@@ -23,7 +23,10 @@ __all__ = ["AcceptForm", "InviteForm", "MembershipForm"]
 
 
 def _nation_choices() -> list[tuple[str, str]]:
-    return [("", str(_("NATO staff"))), *((n.code, f"{n.name} ({n.code})") for n in Nation.objects.all())]
+    return [
+        ("", str(_("NATO staff"))),
+        *((n.code, f"{n.display_name} ({n.code})") for n in Nation.objects.all()),
+    ]
 
 
 def _role_choices() -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from veille.core.errors import VeilleError
 from veille.core.money import Money
+from veille.kit.forms import written_amount
 from veille.ledger import services as ledger
 from veille.nations.access import Actor
 from veille.purl import services
@@ -34,7 +35,8 @@ class ContributionAmendForm(StepForm):
         for fe in services.live_events(contribution):
             if fe.role in ("pledge", "commitment"):
                 size = Money.from_minor(ledger.size_of(fe.event_id), fe.event.currency)
-                options.append((str(fe.event_id), f"{fe.get_role_display()} #{fe.event_id}: {size.format()}"))
+                shown = f"{written_amount(size.amount)} {size.currency}"
+                options.append((str(fe.event_id), f"{fe.get_role_display()} #{fe.event_id}: {shown}"))
         super().__init__(data, actor=actor, initial={"event": options[-1][0] if options else ""})
         self.fields["event"].widget.choices = options
 

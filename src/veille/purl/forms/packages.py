@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from veille.core.errors import VeilleError
+from veille.kit.forms import written_amount
 from veille.nations.access import Actor, require_coordinator
 from veille.purl import services
 from veille.purl.exceptions import PossibleDuplicate
@@ -40,9 +41,9 @@ def quantity_field(label: str, row: dict[str, Any], initial: Any = "") -> forms.
     """How many of an approved item a package takes (the help says how many are left)."""
     item = row["item"]
     left = _("%(left)s %(unit)s left at %(cost)s USD each") % {
-        "left": row["left"],
+        "left": written_amount(row["left"]),
         "unit": item.unit,
-        "cost": item.unit_cost_usd,
+        "cost": written_amount(item.unit_cost_usd),
     }
     return text(label, widget=forms.NumberInput, help_text=left, initial=initial)
 

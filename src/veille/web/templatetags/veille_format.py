@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -9,6 +10,7 @@ from django import template
 from django.utils.formats import number_format
 
 register = template.Library()
+_STORED_MONEY = re.compile(r"(?P<amount>-?[0-9]+(?:\.[0-9]+)?) (?P<currency>[A-Z]{3})")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -77,9 +79,13 @@ def host(url: Any) -> str:
 @register.filter
 def money(value: Any) -> str:
     """A ``Money`` (or any object with ``amount`` and ``currency``) in the reader's language, grouped:
-    ``2,600,000,000.00 NOK`` in English, ``2 600 000 000,00 NOK`` in French."""
+    ``2,600,000,000.00 NOK`` in English, ``2 600 000 000,00 NOK`` in French; a Money written as
+    text (``"100000000.00 EUR"``) alike."""
     amount = getattr(value, "amount", None)
     currency = getattr(value, "currency", None)
+    stored = _STORED_MONEY.fullmatch(value.strip()) if isinstance(value, str) else None
+    if stored:  # a Money as a query's row writes it: "100000000.00 EUR"
+        amount, currency = stored["amount"], stored["currency"]
     if amount is None or currency is None:
         return "—" if value in (None, "") else str(value)
     number = _decimal(amount)
@@ -137,3 +143,18 @@ def written(conversion: Any) -> str:
 def monies(values: Any) -> str:
     """Amounts in several currencies, each in the reader's format, joined by "; "."""
     return "; ".join(money(v) for v in values or ())
+
+
+@register.filter
+def stated(figure: Any) -> str:
+    """A stated count with its qualifier's sign, in the reader's format (``≥ 80 000`` in French):
+    ``{{ f|stated }}`` for a figure (or its row) with ``trained_count`` and ``qualifier``."""
+    from veille.core.statements import shown
+
+    def field(name: str) -> Any:
+        return figure.get(name) if isinstance(figure, dict) else getattr(figure, name, None)
+
+    count = field("trained_count")
+    if count is None:
+        return "—"
+    return shown(int(count), str(field("qualifier") or ""), lambda n: number(n))
