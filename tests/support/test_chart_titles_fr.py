@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from veille.purl.queries import month_chart
 from veille.support.charts import donors_share_of_gdp
 
 
+@pytest.mark.django_db  # the charts name nations as the reader reads them (nations.queries)
 def test_the_share_of_gdp_and_the_purl_month_chart_name_their_axes_in_french() -> None:
     rows = [
         {"name": "Pologne", "total_pct_gdp": Decimal("0.5"), "military_pct_gdp": Decimal("0.4"),
