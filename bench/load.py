@@ -509,13 +509,13 @@ def main() -> None:
                 with server(env, args.workers, folder / "server.log") as port:
                     wrong = probe(port, creds)
                     saturated = None
+                    load_start = load_average()  # before any client, the saturation run included
+                    busy = os.getloadavg()[0] > (os.cpu_count() or 1)
                     if args.saturate and args.think:
                         print(f"  {args.clients} clients, no think time, {args.saturate:.0f} s", flush=True)
                         saturated = summarise(drive(port, creds, args.clients, args.saturate, 0.0))[0]
                         print(table(saturated, "class"), flush=True)
                     print(f"  {args.clients} clients for {args.seconds:.0f} s", flush=True)
-                    load_start = load_average()
-                    busy = os.getloadavg()[0] > (os.cpu_count() or 1)
                     run = drive(port, creds, args.clients, args.seconds, args.think)
                     load_end = load_average()
                 classes, paths = summarise(run)
