@@ -272,3 +272,10 @@ def test_registry_batches_of_several_blocks_take_them_in_turn() -> None:
     at_once = registry.registry_changes(both, together, None, 0.0)
     assert at_once.rows() == pl.concat(rows).rows()
     assert together == one_by_one and together[7][0] == "B"
+
+
+def test_the_written_out_payload_sizes_are_those_of_the_record_classes() -> None:
+    from veille.core.ais.columns import MIN_BITS_BY_TYPE, min_bits_by_type
+
+    computed = {t: int(bits) for t, bits in enumerate(min_bits_by_type().tolist()) if bits != -1}
+    assert computed == MIN_BITS_BY_TYPE

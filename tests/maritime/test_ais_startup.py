@@ -21,7 +21,8 @@ except SystemExit as exc:
     code = exc.code
 heavy = ("django", "polars", "duckdb", "pyarrow", "numpy", "rich", "pyspark")
 loaded = sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in heavy})
-print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
+decoder = "veille.core.ais.decode" in sys.modules
+print(json.dumps({"code": code, "loaded": loaded, "per_message_decoder": decoder}), file=sys.stderr)
 """
 
 
@@ -66,3 +67,25 @@ def test_django_options_go_through_the_management_command() -> None:
     assert result["code"] == 0
     assert "usage: veille ais stats" in out
     assert "django" in result["loaded"]
+
+
+def test_an_ingest_with_nothing_refused_does_not_build_the_per_message_decoder(tmp_path: Path) -> None:
+    lines = (DATA / "dma_aislib_stream_example_2010-06-11.nmea").read_bytes().splitlines()[:100]
+    src = tmp_path / "hundred.nmea"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    result, out, _ = _probe("ais", "ingest", str(src), "--store", str(tmp_path / "store"), "--format", "json")
+    summary = json.loads(out)
+    assert result["code"] == 0 and summary["positions"] > 0 and summary["rejected_total"] == 0
+    assert result["per_message_decoder"] is False
+
+
+def test_a_refused_message_is_named_by_the_per_message_decoder(tmp_path: Path) -> None:
+    """The decoder imported only for refused messages still names why (here: a type-1 payload cut
+    short), with its line."""
+    lines = (DATA / "dma_aislib_stream_example_2010-06-11.nmea").read_bytes().splitlines()[:20]
+    src = tmp_path / "short.nmea"
+    src.write_bytes(b"\n".join([*lines, b"!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDR,0*1F"]) + b"\n")
+    result, out, _ = _probe("ais", "ingest", str(src), "--store", str(tmp_path / "store"), "--format", "json")
+    assert result["code"] == 0, out
+    summary = json.loads(out)
+    assert summary["rejected"] == {"too_short": 1} and result["per_message_decoder"] is True

@@ -9,8 +9,22 @@
   generator of synthetic traffic in :mod:`.synth`).
 """
 
-from .decode import DecodeError, decode_payload
+from typing import TYPE_CHECKING, Any
+
 from .nmea import Reject, RejectReason
 from .reader import AisReader, RawMessage
 
+if TYPE_CHECKING:
+    from .decode import DecodeError, decode_payload
+
 __all__ = ["AisReader", "DecodeError", "RawMessage", "Reject", "RejectReason", "decode_payload"]
+
+
+def __getattr__(name: str) -> Any:
+    """The per-message decoder, imported when first asked for: a command that decodes whole
+    batches (``veille ais ingest``) starts without building its message records."""
+    if name in ("DecodeError", "decode_payload"):
+        from . import decode
+
+        return getattr(decode, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

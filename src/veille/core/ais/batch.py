@@ -23,7 +23,6 @@ import polars as pl
 import pyarrow as pa
 
 from .columns import OK, REASONS, BitRows, check_payloads, decode_columns, records
-from .decode import DecodeError, decode_payload
 from .fast import arrow_array, position_columns, position_frame
 from .messages import (
     BaseStationReport,
@@ -117,7 +116,10 @@ def decode_batch(
     code = check_payloads(mtype, nbits, cols["bad"], cols["flags"] >> 1, cols["flags"] & 1)
     ok = code == OK
     rejects = []
-    for i in np.flatnonzero(~ok).tolist():
+    refused = np.flatnonzero(~ok).tolist()
+    if refused:  # the per-message decoder names why; imported only when a message is refused
+        from .decode import DecodeError, decode_payload
+    for i in refused:
         try:
             decode_payload(buf[starts[i] : starts[i] + lens[i]].tobytes(), int(fill[i]))
             reason, detail = REASONS[int(code[i])], "refused by the batch decoder"

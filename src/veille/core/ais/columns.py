@@ -43,7 +43,11 @@ REASONS = {
 }
 
 
-def _min_bits_by_type() -> I64:
+def min_bits_by_type() -> I64:
+    """The fewest bits each message type's payload may have (-1: no such type), from the record
+    classes of the per-message decoder; :data:`MIN_BITS` is this table written out, so that a
+    command decoding whole batches starts without building those classes (a test checks both
+    agree)."""
     from .decode import MESSAGE_CLASSES
 
     table = np.full(64, -1, dtype=np.int64)  # -1: no such message type
@@ -54,7 +58,14 @@ def _min_bits_by_type() -> I64:
     return table
 
 
-_MIN_BITS = _min_bits_by_type()
+#: message type -> fewest bits of its payload (:func:`min_bits_by_type`, written out)
+MIN_BITS_BY_TYPE = {
+    1: 168, 2: 168, 3: 168, 4: 168, 5: 422, 6: 88, 7: 72, 8: 56, 9: 168, 10: 70, 11: 168, 12: 71,
+    13: 72, 14: 38, 15: 88, 16: 92, 17: 75, 18: 168, 19: 308, 20: 70, 21: 271, 22: 145, 23: 154,
+    24: 40, 25: 40, 26: 40, 27: 95,
+}  # fmt: skip
+_MIN_BITS = np.full(64, -1, dtype=np.int64)
+_MIN_BITS[list(MIN_BITS_BY_TYPE)] = list(MIN_BITS_BY_TYPE.values())
 
 
 def check_payloads(msg_type: I64, nbits: I64, bad: npt.NDArray[np.bool_], bit38: I64, bit39: I64) -> I64:
@@ -256,9 +267,11 @@ def records(cls: type, columns: dict[str, list[Any]], extra: dict[str, list[Any]
 
 
 __all__ = [
+    "MIN_BITS_BY_TYPE",
     "BitRows",
     "check_payloads",
     "decode_columns",
+    "min_bits_by_type",
     "payload_checks",
     "records",
 ]
