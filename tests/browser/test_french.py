@@ -9,19 +9,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import polib
 import pytest
 
 from tests.browser.conftest import Watched
 from tests.browser.test_phone import demo  # noqa: F401 - the fixture: what `veille demo` loads
-from tests.web.test_french_pages import around, stored_text, without
+from tests.web.test_french_pages import around, interface_terms, stored_text, without
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "veille"
 # "1,234.5" or "2.71": English; "3,873" is French for 3.873 and stays allowed; "0.1.0" is a version
 ENGLISH_NUMBER = re.compile(r"\d,\d{3}[,.]\d|(?<![\d.])\d+\.\d+(?![\d.])")
 CHART_ENGLISH_NUMBER = re.compile(r"\d,\d{3}|(?<![\d.])\d+\.\d+(?![\d.])")
@@ -66,21 +63,6 @@ TEXT_PAGES = list(
         ]
     )
 )
-
-
-def interface_terms() -> list[str]:
-    """English texts of the interface whose French differs; short ones (one word, or under twelve
-    characters) are left out, since they are often the same word in data or in French."""
-    terms = set()
-    for po in SRC.glob("*/locale/fr/LC_MESSAGES/django.po"):
-        for entry in polib.pofile(str(po)):
-            text = entry.msgid
-            if entry.msgid_plural or not entry.msgstr or entry.msgstr == text or "fuzzy" in entry.flags:
-                continue
-            if re.search(r"[%{}<>]", text) or len(text) < 12 or len(text.split()) < 2:
-                continue
-            terms.add(text)
-    return sorted(terms, key=len, reverse=True)
 
 
 VISIBLE_TEXT = """() => {
