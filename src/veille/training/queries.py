@@ -119,7 +119,9 @@ def programmes() -> list[dict[str, Any]]:
             "latest": latest.get(p.pk),
             "figures": p.n_figures,
         }
-        for p in Programme.objects.annotate(n_figures=Count("figures"))  # one query, not one per programme
+        # one query, not one per programme; ordered here since Meta.ordering does not apply to a
+        # query that groups (the order would be the database's own, and differ after a restore)
+        for p in Programme.objects.annotate(n_figures=Count("figures")).order_by("name", "pk")
     ]
 
 
