@@ -107,6 +107,8 @@ def test_the_api_docs_load_from_the_server_alone(open_page: Callable[..., Watche
     w = open_page()
     w.page.goto(live_server.url + "/api/v1/docs")
     w.page.wait_for_selector(".swagger-ui .info", timeout=15000)
+    # the operations are drawn after the description: axe (when the page closes) checks them too
+    w.page.wait_for_selector(".swagger-ui .opblock .opblock-summary-control", timeout=15000)
     assert "veille API" in w.page.locator(".swagger-ui .info").inner_text()
     w.screenshot("api-docs")
     assert w.foreign_requests() == []
