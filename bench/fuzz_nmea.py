@@ -13,7 +13,6 @@ Usage: python bench/fuzz_nmea.py [--lines 1000000] [--batch 1000] [--hang-s 60]
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -22,10 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._common import machine  # noqa: E402
+from bench._common import write_section as put_section  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from tests.core.ais.fuzz_lines import Hang, batch, read_everything, time_limit  # noqa: E402
-
-START, END = "<!-- bench:fuzz_nmea -->", "<!-- /bench:fuzz_nmea -->"
 
 
 def run(lines: int, size: int, hang_s: int) -> dict[str, float]:
@@ -80,14 +78,7 @@ def write_section(r: dict[str, float], size: int, hang_s: int) -> str:
             "",
         ]
     )
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    doc.write_text(text)
+    put_section("fuzz_nmea", section)
     return section
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -23,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from _common import machine  # bench/_common.py (the script folder is on the path)
+from _common import write_section as put_section
 
 ROOT = Path(__file__).resolve().parents[1]
-START, END = "<!-- bench:ledger -->", "<!-- /bench:ledger -->"
 PG_ADMIN = os.environ.get("VEILLE_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 TARGETS_MS = {"balances": 200, "as_of": 300}
 
@@ -456,14 +455,7 @@ def write_section(results: list[dict[str, Any]], n_events: int) -> str:
             )
     lines.append("")
     section = "\n".join(lines)
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    doc.write_text(text)
+    put_section("ledger", section)
     return section
 
 
