@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/veille
 
-.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps setup
+.PHONY: gettext demo serve test test-sqlite test-postgres test-browser screenshots bench lint fmt typecheck messages venv clean browser-deps system-deps setup bytecode
 
 venv: $(STAMP)
 
@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## demo: migrate a SQLite database in ./var/, load the shipped data, serve http://$(HOST):$(PORT)
 ## through the ASGI server (uvicorn workers under gunicorn: an open live stream holds no thread)
-demo: venv gettext
+demo: venv bytecode gettext
 	$(BIN)/veille migrate --noinput -v0
 	$(BIN)/veille compilemessages -v0 --ignore=.venv
 	$(BIN)/veille collectstatic --noinput -v0
@@ -41,7 +41,7 @@ demo: venv gettext
 
 ## setup: an instance for real use (docs/operations.md): migrate, compile messages, collect static
 ## files, create the first coordinator (asked on the terminal); run it again after each upgrade
-setup: venv gettext
+setup: venv bytecode gettext
 	$(BIN)/veille setup
 
 ## test: the whole suite on SQLite and on PostgreSQL, then the browser tests in Chromium
@@ -63,6 +63,11 @@ test-browser: venv system-deps
 screenshots: venv system-deps
 	SCREENSHOTS_DIR=docs/screenshots VEILLE_TEST_DB=sqlite $(BIN)/pytest -m browser -q -p no:cacheprovider
 
+# veille's own bytecode, as installing a wheel writes it: an editable install writes none, and with
+# PYTHONDONTWRITEBYTECODE set every command would compile veille's modules again (50 ms a start)
+bytecode: venv
+	@$(BIN)/python -m compileall -q -j 0 src > /dev/null
+
 gettext:
 	@command -v msgfmt >/dev/null || { echo "installing Debian package gettext (msgfmt)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
@@ -83,7 +88,7 @@ system-deps:
 
 browser-deps: system-deps
 
-bench: venv
+bench: venv bytecode
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 	@echo "results in docs/benchmarks.md"
 

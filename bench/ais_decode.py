@@ -108,6 +108,11 @@ def headline(tmp: Path, lines: int, runs: int) -> tuple[list[str], dict[str, flo
     n_lines = write_mix(mix, lines)
     small = tmp / "real_mix_100.nmea"
     small.write_bytes(b"\n".join(mix.read_bytes().split(b"\n")[:100]) + b"\n")
+    # veille's bytecode up to date, as an installed wheel has it (``make bench`` does the same; an
+    # editable install under PYTHONDONTWRITEBYTECODE would compile every module at every start)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True, capture_output=True
+    )
     veille_runs, pyais_runs, startup = [], [], []
     for k in range(runs):
         veille_runs.append(veille_cli(mix, tmp / f"cli{k}"))
