@@ -199,3 +199,40 @@ def test_temporary_parts_of_dead_runs_are_removed_and_reported_those_of_a_runnin
     assert not dead.exists() and writing.exists()
     with pytest.raises(CommandError, match="still running"):
         ais("rollback", live["run"], "--store", str(store))
+
+
+def test_a_prefetched_hash_is_used_only_while_the_file_is_unchanged(tmp_path: Path) -> None:
+    from veille.maritime import ingest_runs
+
+    path = tmp_path / "a.nmea"
+    path.write_bytes(DMA.read_bytes())
+    ingest_runs.prefetch_sha256([str(path), "--store", str(tmp_path), str(tmp_path / "missing.nmea")])
+    assert len(ingest_runs._PREFETCHED) == 1  # the file only: neither a folder nor a missing path
+    ingest_runs._PREFETCHED[str(path.resolve())].done.wait(60)  # hashed, then changed
+    path.write_bytes(DMA.read_bytes() + b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n")  # size changed
+    assert sha256_file(path) == ingest_runs._sha256(path) != sha256_file(DMA)
+    assert not ingest_runs._PREFETCHED  # taken once, even when not used
+    ingest_runs.prefetch_sha256([str(path)])
+    assert sha256_file(path) == ingest_runs._sha256(path)
+
+
+def test_the_entry_point_ends_with_every_output_written_and_the_exit_code_kept(tmp_path: Path) -> None:
+    """``veille ais`` ends its process without the interpreter's teardown: the summary (a pipe), the
+    rejects file and the store must be whole, and an error's exit code kept."""
+    store, rejects, capture = tmp_path / "s", tmp_path / "rejects.tsv", tmp_path / "in.nmea"
+    bad_checksum = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B\n"
+    capture.write_bytes(DMA.read_bytes() + b"not a sentence\n" + bad_checksum)
+    done = subprocess.run(
+        [str(VEILLE), "ais", "ingest", str(capture), "--store", str(store), "--format", "json",
+         "--rejects", str(rejects)],
+        capture_output=True, text=True, timeout=300, env=ENV, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["positions"] == positions(store) > 0
+    assert len(rejects.read_bytes().splitlines()) == summary["rejected_total"] == 2
+    missing = subprocess.run(
+        [str(VEILLE), "ais", "ingest", str(tmp_path / "none.nmea"), "--store", str(store)],
+        capture_output=True, text=True, timeout=300, env=ENV, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 3 and "none.nmea: no such file" in missing.stderr

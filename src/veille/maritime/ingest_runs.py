@@ -28,8 +28,9 @@ import json
 import os
 import re
 import socket
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "RUNNING",
     "IngestRuns",
     "RunError",
+    "prefetch_sha256",
     "sha256_file",
 ]
 
@@ -57,14 +59,79 @@ class RunError(Exception):
     """A run id that names no run, or a run that cannot be resumed or rolled back as asked."""
 
 
+#: digests begun by :func:`prefetch_sha256`, by resolved path: each taken once
+_PREFETCHED: dict[str, _Digest] = {}
+
+
+class _Digest:
+    """A file's SHA-256 being computed in a background thread, with the file's size and modification
+    time when it began."""
+
+    def __init__(self, stamp: tuple[int, int]) -> None:
+        self.stamp = stamp
+        self.done = threading.Event()
+        self.value: str | None = None
+
+
+def _stamp(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def prefetch_sha256(paths: Iterable[str]) -> None:
+    """Begin hashing the regular files among ``paths``, in order, in one background thread.
+
+    ``veille ais ingest`` calls it first thing, so that its inputs are hashed while the data
+    libraries load (hashing releases the GIL). :func:`sha256_file` takes a prefetched digest only
+    if the file's size and modification time are still those it had when hashing began.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.nmea"; _ = p.write_bytes(b"abc")
+    >>> prefetch_sha256([str(p), "--store", "not-a-file"]); sha256_file(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    todo = []
+    for item in paths:
+        key = str(Path(item).resolve()) if os.path.isfile(item) else None
+        if key is not None and key not in _PREFETCHED and (stamp := _stamp(item)) is not None:
+            _PREFETCHED[key] = digest = _Digest(stamp)
+            todo.append((item, digest))
+    if not todo:
+        return
+
+    def work() -> None:
+        for item, digest in todo:
+            try:
+                digest.value = _sha256(item)
+            except OSError:
+                pass  # sha256_file reads it again and names the error
+            finally:
+                digest.done.set()
+
+    threading.Thread(target=work, name="veille-sha256", daemon=True).start()
+
+
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    """The SHA-256 of a file's bytes (read in chunks: memory stays flat).
+    """The SHA-256 of a file's bytes (read in chunks: memory stays flat), or the one
+    :func:`prefetch_sha256` computed if the file has not changed since.
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.nmea"; _ = p.write_bytes(b"abc")
     >>> sha256_file(p)[:16]
     'ba7816bf8f01cfea'
     """
+    digest = _PREFETCHED.pop(str(Path(path).resolve()), None) if _PREFETCHED else None
+    if digest is not None:
+        digest.done.wait()
+        if digest.value is not None and _stamp(path) == digest.stamp:
+            return digest.value
+    return _sha256(path, chunk)
+
+
+def _sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(chunk):

@@ -109,6 +109,10 @@ def main(argv: list[str], prog: str = "veille ais") -> int:
     from veille.core.env import SettingError
 
     only = argv[0] if argv and argv[0] in ACTIONS else None
+    if only == "ingest":  # its input files hashed while the data libraries load
+        from veille.maritime.ingest_runs import prefetch_sha256
+
+        prefetch_sha256(argv[1:])
     parser = ArgumentParser(prog=prog, description=HELP)
     add_actions(parser, only)
     opts = vars(parser.parse_args(argv))
