@@ -143,7 +143,8 @@ def headline(tmp: Path, lines: int, runs: int) -> tuple[list[str], dict[str, flo
         "`bench/_ais_mix.py`: every VDM/VDO sentence line of `data/ais/`, repeated in order, no multi-part "
         f"group cut at the end; 83 % single-part sentences; {msgs:,} messages, "
         f"{veille_runs[0]['positions']:,} position reports). Whole processes, {runs} alternating runs each, "
-        "median; the ratio is the median of the pairs' ratios.",
+        "median; the ratio is the median of the pairs' ratios. veille's modules are compiled to bytecode "
+        "first, as installing a wheel does (`make bytecode`).",
         "",
         "| measure (real mix, whole process) | veille | pyais | ratio | target |",
         "|---|---:|---:|---:|---|",

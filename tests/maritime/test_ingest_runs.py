@@ -206,6 +206,7 @@ def test_a_prefetched_hash_is_used_only_while_the_file_is_unchanged(tmp_path: Pa
 
     path = tmp_path / "a.nmea"
     path.write_bytes(DMA.read_bytes())
+    ingest_runs._PREFETCHED[str(tmp_path / "left.nmea")] = ingest_runs._Digest((0, 0))  # left by a command
     ingest_runs.prefetch_sha256([str(path), "--store", str(tmp_path), str(tmp_path / "missing.nmea")])
     assert len(ingest_runs._PREFETCHED) == 1  # the file only: neither a folder nor a missing path
     ingest_runs._PREFETCHED[str(path.resolve())].done.wait(60)  # hashed, then changed
@@ -214,6 +215,18 @@ def test_a_prefetched_hash_is_used_only_while_the_file_is_unchanged(tmp_path: Pa
     assert not ingest_runs._PREFETCHED  # taken once, even when not used
     ingest_runs.prefetch_sha256([str(path)])
     assert sha256_file(path) == ingest_runs._sha256(path)
+
+
+def test_what_an_ingest_command_prefetched_and_did_not_use_is_forgotten(tmp_path: Path) -> None:
+    from veille.maritime import ingest_runs
+    from veille.maritime.cli.runner import main
+
+    path = tmp_path / "a.nmea"
+    path.write_bytes(DMA.read_bytes())
+    # a --rejects folder that does not exist stops the command before it hashes its input
+    rejects = str(tmp_path / "no" / "r.tsv")
+    code = main(["ingest", str(path), "--store", str(tmp_path / "s"), "--rejects", rejects])
+    assert code == 2 and not ingest_runs._PREFETCHED
 
 
 def test_the_entry_point_ends_with_every_output_written_and_the_exit_code_kept(tmp_path: Path) -> None:

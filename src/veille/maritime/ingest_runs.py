@@ -41,6 +41,7 @@ __all__ = [
     "RUNNING",
     "IngestRuns",
     "RunError",
+    "forget_prefetched",
     "prefetch_sha256",
     "sha256_file",
 ]
@@ -85,7 +86,8 @@ def prefetch_sha256(paths: Iterable[str]) -> None:
     """Begin hashing the regular files among ``paths``, in order, in one background thread.
 
     ``veille ais ingest`` calls it first thing, so that its inputs are hashed while the data
-    libraries load (hashing releases the GIL). :func:`sha256_file` takes a prefetched digest only
+    libraries load (hashing releases the GIL), and :func:`forget_prefetched` once done; each call
+    also forgets what an earlier one left. :func:`sha256_file` takes a prefetched digest only
     if the file's size and modification time are still those it had when hashing began.
 
     >>> import tempfile
@@ -93,6 +95,7 @@ def prefetch_sha256(paths: Iterable[str]) -> None:
     >>> prefetch_sha256([str(p), "--store", "not-a-file"]); sha256_file(p)[:16]
     'ba7816bf8f01cfea'
     """
+    forget_prefetched()
     todo = []
     for item in paths:
         key = str(Path(item).resolve()) if os.path.isfile(item) else None
@@ -112,6 +115,12 @@ def prefetch_sha256(paths: Iterable[str]) -> None:
                 digest.done.set()
 
     threading.Thread(target=work, name="veille-sha256", daemon=True).start()
+
+
+def forget_prefetched() -> None:
+    """Drop the digests :func:`prefetch_sha256` began that no :func:`sha256_file` took (a command
+    that stopped before hashing its inputs); a thread still hashing finishes unheard."""
+    _PREFETCHED.clear()
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:

@@ -106,13 +106,22 @@ def main(argv: list[str], prog: str = "veille ais") -> int:
     An error is printed as Django's management commands print theirs (``CommandError: …`` on
     standard error), so both ways in read alike.
     """
+    only = argv[0] if argv and argv[0] in ACTIONS else None
+    if only != "ingest":
+        return _run(argv, prog, only)
+    # its input files hashed while the data libraries load; what it did not use is forgotten
+    from veille.maritime.ingest_runs import forget_prefetched, prefetch_sha256
+
+    prefetch_sha256(argv[1:])
+    try:
+        return _run(argv, prog, only)
+    finally:
+        forget_prefetched()
+
+
+def _run(argv: list[str], prog: str, only: str | None) -> int:
     from veille.core.env import SettingError
 
-    only = argv[0] if argv and argv[0] in ACTIONS else None
-    if only == "ingest":  # its input files hashed while the data libraries load
-        from veille.maritime.ingest_runs import prefetch_sha256
-
-        prefetch_sha256(argv[1:])
     parser = ArgumentParser(prog=prog, description=HELP)
     add_actions(parser, only)
     opts = vars(parser.parse_args(argv))
