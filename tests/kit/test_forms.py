@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from veille.core.errors import InvalidInput
-from veille.kit.forms import MESSAGES, AmountField, parse_form_amount
+from veille.kit.forms import MESSAGES, AmountField, CountField, parse_form_amount, parse_form_count
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,33 @@ def test_a_french_page_explains_the_refusal_in_french() -> None:
     with translation.override("fr"), pytest.raises(InvalidInput) as caught:
         parse_form_amount("1.000", field="montant")
     assert "ambigu" in caught.value.message and "1 000,50" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "language, text, count",
+    [("fr", "1 000", 1000), ("fr", "1000", 1000), ("en", "1,000", 1000), ("en", "12", 12), ("en", " ", None)],
+)
+def test_a_count_is_read_as_written_in_the_language(language: str, text: str, count: int | None) -> None:
+    assert parse_form_count(text, language) == count
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [("fr", "2,5"), ("en", "2.5"), ("fr", "1.000"), ("en", "1,5"), ("en", "1e3"), ("fr", "dix")],
+)
+def test_a_count_with_decimals_or_read_two_ways_is_refused(language: str, text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_form_count(text, language, field="trainees")
+    assert caught.value.field == "trainees"
+
+
+def test_the_count_field_names_itself_and_keeps_its_range() -> None:
+    field = CountField(label="Trainees", min_value=0)
+    with translation.override("fr"):
+        assert field.clean("1 200") == 1200 and "1 000" in str(field.help_text)
+        with pytest.raises(Exception) as caught:
+            field.clean("12,5")
+        assert "Trainees" in str(caught.value) and "nombre entier" in str(caught.value)
+    with translation.override("en"), pytest.raises(Exception) as caught:
+        field.clean("-3")
+    assert "Trainees" in str(caught.value)

@@ -75,6 +75,21 @@ def test_the_form_shows_the_date_error_beside_its_field(programme: Programme, cl
     assert r.status_code == 422 and 'data-testid="error-ends_on"' in r.content.decode()
 
 
+def test_the_trainees_are_read_as_written_in_the_pages_language(programme: Programme, client_as: Any) -> None:
+    client = client_as("nora")
+    form = {"programme": programme.pk, "host": "NOR", "specialty": "Sappers", "starts_on": "2025-01-01",
+            "ends_on": "2025-03-01", "releasable_to": "NATO"}  # fmt: skip
+    r = client.post("/training/cohorts/new/", {**form, "trainees": "1 200"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert r.status_code == 302 and Cohort.objects.get().trainees == 1200
+    r = client.post("/training/cohorts/new/", {**form, "trainees": "2,5"}, HTTP_ACCEPT_LANGUAGE="fr")
+    page = r.content.decode()
+    assert r.status_code == 400 and 'data-testid="error-trainees"' in page and "nombre entier" in page
+    r = client.post("/training/cohorts/new/", {**form, "trainees": "1,500"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 302 and Cohort.objects.filter(trainees=1500).exists()
+    assert client.post("/training/cohorts/new/", {**form, "trainees": "-1"}).status_code == 400
+    assert Cohort.objects.count() == 2
+
+
 def test_a_cohort_is_evidence_of_an_action_and_hidden_cohorts_stay_hidden(
     programme: Programme, decision: Any, nadia: Any, actor_of: Act, users: Any, client_as: Any
 ) -> None:

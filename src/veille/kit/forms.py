@@ -1,4 +1,5 @@
-"""The one form field of an amount on the pages: read as people write it in the page's language.
+"""The form fields of an amount and of a count on the pages: read as people write them in the page's
+language.
 
 The API reads one form only (:data:`veille.kit.limits.PlainAmount`: ``1000.50``). A form reads the
 amount as written in the language of the page, and hands the services the same plain decimal:
@@ -20,6 +21,12 @@ leading ``-`` are refused; every refusal names the field.
 Traceback (most recent call last):
 ...
 veille.core.errors.InvalidInput: amount: '1.000' ...
+
+A count (trainees, items) is read the same way and must be a whole number (:class:`CountField`):
+``1 000`` in French, ``1,000`` in English.
+
+>>> parse_form_count("1 000", "fr"), parse_form_count("1,000", "en"), parse_form_count("", "en")
+(1000, 1000, None)
 """
 
 from __future__ import annotations
@@ -39,10 +46,13 @@ from veille.core.errors import InvalidInput
 
 __all__ = [
     "AMOUNT_HELP",
+    "COUNT_HELP",
     "MESSAGES",
     "AmountField",
+    "CountField",
     "DecimalNumberField",
     "parse_form_amount",
+    "parse_form_count",
     "written_amount",
 ]
 
@@ -53,8 +63,11 @@ AMOUNT_HELP = gettext_lazy(_HELP)
 _DIGITS = gettext_noop("%(text)r is not an amount: use the digits 0-9, without underscores")
 _SPACED = gettext_noop("%(text)r: spaces group the thousands by three")
 _AMBIGUOUS = gettext_noop("%(text)r is ambiguous or not an amount: write %(example)s or %(plain)s")
+_COUNT_HELP = gettext_noop("A whole number: in English 1,000 or 1000; in French 1 000 or 1000")
+COUNT_HELP = gettext_lazy(_COUNT_HELP)
+_WHOLE = gettext_noop("%(text)r is not a whole number")
 #: Every text of this module, for the test that checks they are translated.
-MESSAGES = (_HELP, _DIGITS, _SPACED, _AMBIGUOUS)
+MESSAGES = (_HELP, _DIGITS, _SPACED, _AMBIGUOUS, _COUNT_HELP, _WHOLE)
 
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 _INT = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+"
@@ -100,6 +113,18 @@ def parse_form_amount(text: str, language: str | None = None, *, field: str = "a
         )
     whole = match["int"].replace(",", "")
     return sign + whole + (f".{match['dec']}" if match["dec"] else "")
+
+
+def parse_form_count(text: str, language: str | None = None, *, field: str = "count") -> int | None:
+    """``text`` as written in ``language`` (the active one by default) as a whole number, or ``None``
+    when empty; :class:`InvalidInput` naming ``field`` otherwise (what :func:`parse_form_amount`
+    refuses, and any decimals: ``2,5`` people, or ``1.5``)."""
+    plain = parse_form_amount(text, language, field=field)
+    if not plain:
+        return None
+    if "." in plain:
+        raise InvalidInput(_(_WHOLE) % {"text": str(text).strip()}, field=field)
+    return int(plain)
 
 
 def written_amount(value: Any) -> str:
@@ -155,3 +180,37 @@ class DecimalNumberField(AmountField):
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         text = super().to_python(value)
         return float(text) if text else None
+
+
+class CountField(forms.CharField):
+    """A form's count (a whole number), read by :func:`parse_form_count` in the page's language;
+    its value is an ``int`` (``None`` when left empty), within ``min_value`` and ``max_value`` when
+    given. Its help text says the forms it reads."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def __init__(
+        self, *args: Any, min_value: int | None = None, max_value: int | None = None, **kwargs: Any
+    ) -> None:
+        help_text = kwargs.pop("help_text", "")
+        super().__init__(*args, **kwargs)
+        self.help_text = format_lazy("{} ({})", help_text, COUNT_HELP) if help_text else COUNT_HELP
+        if min_value is not None:
+            self.validators.append(MinValueValidator(min_value))
+        if max_value is not None:
+            self.validators.append(MaxValueValidator(max_value))
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value) or ""
+        try:
+            return parse_form_count(text, field=str(self.label or "count"))
+        except InvalidInput as exc:
+            raise ValidationError(f"{self.label or exc.field}: {exc.message}", code="count") from None
+
+    def run_validators(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        try:
+            super().run_validators(value)
+        except ValidationError as exc:
+            raise ValidationError([f"{self.label}: {m}" for m in exc.messages], code="range") from None

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from veille.council.forms import Releasable, set_choices
+from veille.kit.forms import CountField
 from veille.nations.models import Nation
 from veille.training.models import Programme
 
@@ -18,7 +19,7 @@ class CohortForm(Releasable):
     specialty = forms.CharField(label=_("Specialty"), max_length=200)
     starts_on = forms.CharField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.CharField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
-    trainees = forms.IntegerField(label=_("Trainees"))
+    trainees = CountField(label=_("Trainees"), min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
