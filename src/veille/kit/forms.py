@@ -138,39 +138,65 @@ def written_amount(value: Any) -> str:
     return number_format(figure, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
-class AmountField(forms.CharField):
-    """A form's amount, read by :func:`parse_form_amount` in the page's language; its value is the
-    plain decimal the services read (``""`` when left empty), within ``min_value`` and
-    ``max_value`` when given. Its help text says the forms it reads."""
+class _WrittenNumber(forms.CharField):
+    """A number typed on a page, read in the page's language by :meth:`parse`; within
+    ``min_value`` and ``max_value`` when given; its help text says the forms it reads."""
 
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    help: Any = ""
+    code = "number"
 
     def __init__(
         self, *args: Any, min_value: float | None = None, max_value: float | None = None, **kwargs: Any
     ) -> None:
         help_text = kwargs.pop("help_text", "")
-        kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.help_text = format_lazy("{} ({})", help_text, AMOUNT_HELP) if help_text else AMOUNT_HELP
+        self.help_text = format_lazy("{} ({})", help_text, self.help) if help_text else self.help
         if min_value is not None:
-            self.validators.append(MinValueValidator(Decimal(str(min_value))))
+            self.validators.append(MinValueValidator(self.bound(min_value)))
         if max_value is not None:
-            self.validators.append(MaxValueValidator(Decimal(str(max_value))))
+            self.validators.append(MaxValueValidator(self.bound(max_value)))
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def bound(self, value: Any) -> Any:
+        """``value`` as the range validators compare it."""
+        return value
 
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value) or ""
         try:
-            return parse_form_amount(text, field=str(self.label or "amount"))
+            return self.parse(text)
         except InvalidInput as exc:
-            raise ValidationError(f"{self.label or exc.field}: {exc.message}", code="amount") from None
+            raise ValidationError(f"{self.label or exc.field}: {exc.message}", code=self.code) from None
 
     def run_validators(self, value: Any) -> None:
         if value in self.empty_values:
             return
         try:
-            super().run_validators(Decimal(str(value)))
+            super().run_validators(self.bound(value))
         except ValidationError as exc:
             raise ValidationError([f"{self.label}: {m}" for m in exc.messages], code="range") from None
+
+
+class AmountField(_WrittenNumber):
+    """A form's amount, read by :func:`parse_form_amount` in the page's language; its value is the
+    plain decimal the services read (``""`` when left empty), within ``min_value`` and
+    ``max_value`` when given. Its help text says the forms it reads."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    help = AMOUNT_HELP
+    code = "amount"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def parse(self, text: str) -> Any:
+        return parse_form_amount(text, field=str(self.label or "amount"))
+
+    def bound(self, value: Any) -> Any:
+        return Decimal(str(value))
 
 
 class DecimalNumberField(AmountField):
@@ -182,35 +208,14 @@ class DecimalNumberField(AmountField):
         return float(text) if text else None
 
 
-class CountField(forms.CharField):
+class CountField(_WrittenNumber):
     """A form's count (a whole number), read by :func:`parse_form_count` in the page's language;
     its value is an ``int`` (``None`` when left empty), within ``min_value`` and ``max_value`` when
     given. Its help text says the forms it reads."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric"})
+    help = COUNT_HELP
+    code = "count"
 
-    def __init__(
-        self, *args: Any, min_value: int | None = None, max_value: int | None = None, **kwargs: Any
-    ) -> None:
-        help_text = kwargs.pop("help_text", "")
-        super().__init__(*args, **kwargs)
-        self.help_text = format_lazy("{} ({})", help_text, COUNT_HELP) if help_text else COUNT_HELP
-        if min_value is not None:
-            self.validators.append(MinValueValidator(min_value))
-        if max_value is not None:
-            self.validators.append(MaxValueValidator(max_value))
-
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value) or ""
-        try:
-            return parse_form_count(text, field=str(self.label or "count"))
-        except InvalidInput as exc:
-            raise ValidationError(f"{self.label or exc.field}: {exc.message}", code="count") from None
-
-    def run_validators(self, value: Any) -> None:
-        if value in self.empty_values:
-            return
-        try:
-            super().run_validators(value)
-        except ValidationError as exc:
-            raise ValidationError([f"{self.label}: {m}" for m in exc.messages], code="range") from None
+    def parse(self, text: str) -> Any:
+        return parse_form_count(text, field=str(self.label or "count"))
