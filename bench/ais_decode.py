@@ -411,9 +411,8 @@ def main() -> None:
         f"{mem_huge['wall']:,.0f} s, {mem_huge['messages'] / mem_huge['wall']:,.0f} messages/s): "
         f"{mem_huge['rss']:,.0f} MB (target: under 1,024 MB for a 5 GB capture: "
         f"{'met' if size_huge >= 5000 and mem_huge['rss'] < 1024 else 'NOT shown in this run'}). "
-        f"The input is read in {BLOCK_BYTES >> 20} MiB blocks with at most four in flight and positions are "
-        "written "
-        "200,000 rows at a time, so memory does not grow with the input.",
+        f"The input is read in {BLOCK_BYTES >> 20} MiB blocks with at most four in flight and positions "
+        "are written 200,000 rows at a time, so memory does not grow with the input.",
         "",
         "Files (bulk reader) are the path the ingest rates above measure; the line reader serves live "
         "feeds (`ingest tcp://`, `watch`), where a few thousand messages a second arrive at most. "

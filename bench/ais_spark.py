@@ -66,14 +66,15 @@ def write_store(root: Path, n: int, vessels: int) -> int:
 _STARTS: list[float] = []  # each session's start, in order: the first one starts the JVM
 
 
-def _session(master: str) -> tuple[Any, float]:
+def _session(master: str) -> Any:
+    """A Spark session with its executors up; how long that took is kept in ``_STARTS``."""
     from veille.maritime.spark.session import spark_session
 
     started = time.perf_counter()
     spark = spark_session(master, app="veille bench")
     spark.range(1).count()  # the executors up
     _STARTS.append(time.perf_counter() - started)
-    return spark, _STARTS[-1]
+    return spark
 
 
 def bench_events(store: Path) -> dict[str, tuple[float, int]]:
@@ -84,7 +85,7 @@ def bench_events(store: Path) -> dict[str, tuple[float, int]]:
     events = run_events(AisStore(store), now=NOW, write=False).events.height
     out["embedded"] = (time.perf_counter() - started, events)
     for cores in (1, 2):
-        spark, _ = _session(f"local[{cores}]")
+        spark = _session(f"local[{cores}]")
         started = time.perf_counter()
         found = spark_events(spark, AisStore(store), now=NOW, write=False).events.height
         out[f"local[{cores}]"] = (time.perf_counter() - started, found)
@@ -108,7 +109,7 @@ def bench_ingest(folder: Path, lines: int, files: int = 8) -> dict[str, tuple[fl
         positions += store.ingest_blocks(file_blocks(path), workers=2).positions
     out["embedded"] = (time.perf_counter() - started, positions)
     for cores in (1, 2):
-        spark, _ = _session(f"local[{cores}]")
+        spark = _session(f"local[{cores}]")
         started = time.perf_counter()
         result = spark_ingest(spark, inputs, folder / f"spark-{cores}")
         out[f"local[{cores}]"] = (time.perf_counter() - started, result.summary.positions)
