@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.council.fixtures import task
 from veille.audit.models import AuditEvent
@@ -19,6 +19,7 @@ from veille.nations.access import Actor
 from veille.training.exceptions import CohortEndsBeforeStart, NegativeCount
 from veille.training.models import Cohort, Programme
 from veille.training.services import do_record_cohort
+from veille.web.templatetags.veille_format import number
 
 pytestmark = pytest.mark.django_db
 Act = Callable[[str], Actor]
@@ -81,6 +82,11 @@ def test_the_trainees_are_read_as_written_in_the_pages_language(programme: Progr
             "ends_on": "2025-03-01", "releasable_to": "NATO"}  # fmt: skip
     r = client.post("/training/cohorts/new/", {**form, "trainees": "1 200"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert r.status_code == 302 and Cohort.objects.get().trainees == 1200
+    with translation.override("fr"):
+        written = number(1200)  # as the French reader writes it, grouped
+    assert written != "1200"
+    for page in (r["Location"], f"/training/programmes/{programme.pk}/", "/training/hosts/"):
+        assert written in client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode(), page
     r = client.post("/training/cohorts/new/", {**form, "trainees": "2,5"}, HTTP_ACCEPT_LANGUAGE="fr")
     page = r.content.decode()
     assert r.status_code == 400 and 'data-testid="error-trainees"' in page and "nombre entier" in page
